@@ -1,0 +1,1 @@
+"""Readers turn a file into article drafts, one format a module."""

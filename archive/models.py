@@ -1,0 +1,222 @@
+"""The archive's data: outlets, authors, tags, articles and import batches."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+
+def unique_slug(value: str, max_length: int = 200) -> str:
+    """A slug for ``value`` that is never empty (names in other scripts slugify to '')."""
+    slug = slugify(value)[:max_length].strip("-")
+    if not slug:
+        slug = slugify(value, allow_unicode=True)[:max_length].strip("-")
+    return slug or "untitled"
+
+
+class Outlet(models.Model):
+    """A publication: a newspaper, a wire service, a site."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    homepage = models.URLField(blank=True)
+    domain = models.CharField(max_length=200, blank=True, db_index=True)
+    country = models.CharField(max_length=100, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("web:outlet", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    """A person credited in a byline; may write for several outlets."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("web:author", kwargs={"slug": self.slug})
+
+    @property
+    def outlets(self):
+        return Outlet.objects.filter(articles__authors=self).distinct()
+
+
+class Tag(models.Model):
+    """A label of one kind; aliases are other spellings, the rule tags new articles."""
+
+    class Kind(models.TextChoices):
+        TOPIC = "topic", "Topic"
+        PERSON = "person", "Person"
+        PLACE = "place", "Place"
+        ORGANIZATION = "organization", "Organization"
+        OTHER = "other", "Other"
+
+    class MatchMode(models.TextChoices):
+        NONE = "none", "Never applied automatically"
+        ANY = "any", "Any of the words"
+        ALL = "all", "All of the words"
+        PHRASE = "phrase", "Exact phrase (or any alias)"
+        REGEX = "regex", "Regular expression"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, allow_unicode=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TOPIC)
+    aliases = models.JSONField(default=list, blank=True, help_text="Other spellings of the name.")
+    match_mode = models.CharField(max_length=8, choices=MatchMode.choices, default=MatchMode.NONE)
+    match_pattern = models.TextField(
+        blank=True, help_text="Words, phrase or regular expression for the matching rule."
+    )
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug"], name="tag_unique_kind_slug"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.kind})"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("web:tag", kwargs={"kind": self.kind, "slug": self.slug})
+
+    @property
+    def spellings(self) -> list[str]:
+        """The name and every alias, without repeats."""
+        seen = {}
+        for spelling in [self.name, *(self.aliases or [])]:
+            if spelling and spelling.casefold() not in seen:
+                seen[spelling.casefold()] = spelling
+        return list(seen.values())
+
+
+class ImportBatch(models.Model):
+    """One run of the ingest pipeline, with its counts and per-item errors."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=500, help_text="Files, folder or upload imported.")
+    format = models.CharField(max_length=32, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.RUNNING)
+    dry_run = models.BooleanField(default=False)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(
+        default=list, blank=True, help_text="[{'file', 'item', 'reason'}] for each failed item."
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self):
+        return f"Import of {self.source} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Article(models.Model):
+    """A news article: clean body for reading and search, raw text as received."""
+
+    title = models.CharField(max_length=500)
+    summary = models.TextField(blank=True, help_text="Dek or standfirst.")
+    body = models.TextField(help_text="Clean text.")
+    raw_text = models.TextField(blank=True, help_text="The text as received, untouched.")
+    url = models.URLField(max_length=1000, null=True, blank=True, unique=True)
+    outlet = models.ForeignKey(
+        Outlet, on_delete=models.PROTECT, related_name="articles", null=True, blank=True
+    )
+    published = models.DateField(null=True, blank=True, db_index=True)
+    published_time = models.TimeField(null=True, blank=True)
+    authors = models.ManyToManyField(
+        Author, through="ArticleAuthor", related_name="articles", blank=True
+    )
+    tags = models.ManyToManyField(Tag, related_name="articles", blank=True)
+    language = models.CharField(max_length=16, blank=True, db_index=True)
+    word_count = models.PositiveIntegerField(default=0)
+    content_hash = models.CharField(
+        max_length=64, unique=True, help_text="SHA-256 of the normalised body."
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="near_duplicates",
+        help_text="The article this one is a near-duplicate of (same story, small edits).",
+    )
+    source = models.CharField(max_length=500, blank=True, help_text="File name or import.")
+    external_id = models.CharField(
+        max_length=200, blank=True, db_index=True, help_text="Id in the source corpus."
+    )
+    import_batch = models.ForeignKey(
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published", "-id"]
+        indexes = [
+            models.Index(fields=["outlet", "-published"], name="article_outlet_published"),
+            models.Index(fields=["-published", "-id"], name="article_newest"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("web:article", kwargs={"pk": self.pk, "slug": unique_slug(self.title, 80)})
+
+    @property
+    def author_names(self) -> list[str]:
+        return [link.author.name for link in self.author_links.all()]
+
+
+class ArticleAuthor(models.Model):
+    """Byline order: the first author is credited first."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="author_links")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="article_links")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="article_author_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"

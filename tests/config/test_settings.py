@@ -1,0 +1,73 @@
+import os
+import subprocess
+import sys
+
+import pytest
+
+from config.env import env_bool
+from tests.conftest import ROOT
+
+
+def _settings_value(expression: str, **env) -> str:
+    """Evaluate ``expression`` against freshly loaded settings in a new process."""
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; "
+        f"from django.conf import settings as s; print({expression})"
+    )
+    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_default_database_is_sqlite_under_var():
+    assert _settings_value("s.DATABASES['default']['ENGINE']") == "django.db.backends.sqlite3"
+    assert _settings_value("s.DATABASES['default']['NAME']").endswith("var/archive.sqlite3")
+
+
+def test_database_url_switches_to_postgresql():
+    url = "postgres://someone@db.example:5433/news"
+    engine = _settings_value("s.DATABASES['default']['ENGINE']", DATABASE_URL=url)
+    assert engine == "django.db.backends.postgresql"
+    assert _settings_value("s.DATABASES['default']['NAME']", DATABASE_URL=url) == "news"
+    assert _settings_value("s.DATABASES['default']['PORT']", DATABASE_URL=url) == "5433"
+
+
+def test_search_index_dir_comes_from_the_environment(tmp_path):
+    value = _settings_value("s.SEARCH_INDEX_DIR", SEARCH_INDEX_DIR=str(tmp_path / "idx"))
+    assert value == str(tmp_path / "idx")
+
+
+def test_production_refuses_to_start_without_secret_key():
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()"
+    )
+    environ = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"} | {"DEBUG": "0"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True
+    )
+    assert done.returncode != 0
+    assert "SECRET_KEY must be set" in done.stderr
+
+
+def test_secret_key_may_come_from_a_file(tmp_path):
+    key_file = tmp_path / "key"
+    key_file.write_text("from-a-file-secret\n")
+    value = _settings_value("s.SECRET_KEY", SECRET_KEY_FILE=str(key_file), DEBUG="0")
+    assert value == "from-a-file-secret"
+
+
+@pytest.mark.parametrize(
+    "raw,expected", [("1", True), ("true", True), ("off", False), ("0", False)]
+)
+def test_env_bool_reads_the_usual_spellings(monkeypatch, raw, expected):
+    monkeypatch.setenv("SOME_FLAG", raw)
+    assert env_bool("SOME_FLAG", not expected) is expected
+
+
+def test_env_bool_rejects_a_typo(monkeypatch):
+    monkeypatch.setenv("SOME_FLAG", "ture")
+    with pytest.raises(ValueError, match="SOME_FLAG"):
+        env_bool("SOME_FLAG", False)
