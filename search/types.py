@@ -1,0 +1,124 @@
+"""The typed request and result of the query service.
+
+Every caller (browser pages, REST API, admin) builds a ``SearchRequest`` and reads a
+``SearchResult``; the keys are the same on every path, whatever the backend.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+SORTS = ("relevance", "newest", "oldest")
+TAG_KINDS = ("topic", "person", "place", "organization")
+FACETS = (
+    "outlet",
+    "year",
+    "month",
+    "topic",
+    "person",
+    "place",
+    "organization",
+    "author",
+    "language",
+)
+MAX_PAGE_SIZE = 100
+
+
+class SearchError(Exception):
+    """Base of the search domain errors."""
+
+
+class InvalidQuery(SearchError):
+    """A request that cannot be answered as asked (bad sort, page out of range, bad date).
+
+    Query *syntax* errors do not raise: the words are searched literally and the
+    result's ``query_error`` says what was wrong.
+    """
+
+
+class SearchUnavailable(SearchError):
+    """The index cannot be read (missing, corrupt, locked for too long): answer 503."""
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What to search for.
+
+    Several values of one filter combine with OR, different filters with AND.
+    ``tags`` holds ``kind:slug`` (``person:kim-jong-un``) or a bare slug (any kind).
+    ``months`` holds ``YYYY-MM``.
+    """
+
+    q: str = ""
+    outlets: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    months: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 20
+    facets: tuple[str, ...] = FACETS
+    highlight: bool = True
+
+
+@dataclass(frozen=True)
+class Highlights:
+    """HTML-safe fragments: the text is escaped, matches are wrapped in <mark>."""
+
+    title: str = ""
+    body: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    score: float | None
+    highlights: Highlights
+    # The Article, loaded for the page in one query by the service (None if it vanished).
+    article: object | None = None
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str  # what to send back as a filter value (a slug, a year, "person:kim-jong-un")
+    label: str  # what to show a person
+    count: int
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class HistogramBucket:
+    period: str  # "2018" or "2018-05"
+    count: int
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    total: int
+    page: int
+    page_size: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    histogram: list[HistogramBucket] = field(default_factory=list)
+    suggestion: str | None = None  # "did you mean", only when it has hits
+    parsed: str = ""  # how the query was understood
+    query_error: str | None = None  # why the syntax was not understood (searched literally)
+    took_ms: float = 0.0
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """An autocomplete entry: a title, a tag or an outlet."""
+
+    text: str
+    kind: str  # "title", "outlet", "topic", "person", "place", "organization", "author"
+    url: str = ""
