@@ -1,0 +1,1 @@
+"""Search backends: one module each, chosen by ``settings.SEARCH_BACKEND``."""
