@@ -38,6 +38,10 @@ test: install browser
 test-fast: install
 	$(PY) -m pytest -q -m "not browser and not slow"
 
+## PNGs of the search and article pages at 1280 and 390 px into screenshots/
+screenshots: install browser
+	$(PY) tests/browser/screenshots.py screenshots
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

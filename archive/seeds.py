@@ -7,34 +7,24 @@ from django.conf import settings
 
 from archive.ingest.pipeline import prepare
 from archive.ingest.readers.text import read_text_file
+from archive.ingest.resolve import Resolver
+from archive.ingest.run import ensure_outlets
 from archive.ingest.store import StoreResult, article_store
-from archive.models import Outlet, unique_slug
 
 
 def read_manifest(directory: Path) -> dict:
     return json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
 
 
-def _ensure_outlets(outlets: list[dict]) -> None:
-    fields = ("homepage", "domain", "country", "language")
-    for entry in outlets:
-        outlet, _ = Outlet.objects.get_or_create(
-            name=entry["name"], defaults={"slug": unique_slug(entry["name"])}
-        )
-        changed = [f for f in fields if entry.get(f) and getattr(outlet, f) != entry[f]]
-        for name in changed:
-            setattr(outlet, name, entry[name])
-        if changed:
-            outlet.save(update_fields=changed)
-
-
 def seeds_load(*, directory: Path | None = None) -> list[StoreResult]:
-    """Load every article of the manifest; loading twice changes nothing."""
+    """Load every article of the manifest through the pipeline; loading twice changes nothing."""
     directory = Path(directory or settings.SEEDS_DIR)
     manifest = read_manifest(directory)
-    _ensure_outlets(manifest.get("outlets", []))
+    ensure_outlets(manifest.get("outlets", []))
+    resolver = Resolver()
     results = []
     for entry in manifest["articles"]:
-        draft = prepare(read_text_file(directory / entry["file"], entry))
-        results.append(article_store(draft=draft))
+        meta = {k: v for k, v in entry.items() if v not in (None, "", [])}
+        draft = prepare(read_text_file(directory / entry["file"], meta))
+        results.append(article_store(draft=draft, resolver=resolver))
     return results

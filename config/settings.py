@@ -4,6 +4,7 @@ The defaults run embedded (SQLite + a Whoosh index under ``var/``); see the
 configuration table in README.md for every variable.
 """
 
+import re
 import secrets
 from pathlib import Path
 
@@ -50,6 +51,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "archive",
     "search",
 ]
@@ -127,17 +131,82 @@ STORAGES = {
 # Search
 SEARCH_BACKEND = env_str("SEARCH_BACKEND", "whoosh")
 SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(DATA_DIR / "index")))
+# Seconds between a web process's background retries of queued index changes (0: off).
+SEARCH_OUTBOX_INTERVAL = env_int("SEARCH_OUTBOX_INTERVAL", 5)
 
 # Ingest
 INGEST_MAX_FILE_BYTES = env_int("INGEST_MAX_FILE_BYTES", 50 * 1024 * 1024)
+
+# REST API (archive/api/)
+API_PUBLIC_READS = env_bool("API_PUBLIC_READS", True)
+API_ANON_RATE = env_str("API_ANON_RATE", "120/min")  # empty: anonymous clients unthrottled
+if API_ANON_RATE and not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", API_ANON_RATE):
+    raise ImproperlyConfigured(f"API_ANON_RATE={API_ANON_RATE!r}: use N/sec, N/min, N/hour, N/day")
+API_MAX_UPLOAD_BYTES = env_int("API_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+REST_FRAMEWORK = {
+    # Token first: an anonymous request gets 401 with a WWW-Authenticate header,
+    # a signed-in user without the permission gets 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["archive.api.permissions.ArchivePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["archive.api.throttling.AnonThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "archive.api.pagination.PagePagination",
+    "DEFAULT_SCHEMA_CLASS": "archive.api.schema.ArchiveAutoSchema",
+    "EXCEPTION_HANDLER": "archive.api.exceptions.api_exception_handler",
+    "PAGE_SIZE": 20,
+    # JSON only: no HTML error pages under /api/ (the interactive docs are at /api/docs/).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # ?format= is the ingest reader's name, not a renderer switch.
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "News archive API",
+    "DESCRIPTION": "Search, read and curate the news archive. Reads are public unless "
+    "API_PUBLIC_READS=0; writes need a token or a session with the right permission.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs page loads Swagger UI from the installed sidecar package, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Production (DEBUG off): secure by default for a site behind a TLS-terminating proxy;
+# each value can be turned off for a plain-HTTP trial run (docker-compose.yml does).
+# The proxy must set X-Forwarded-Proto itself (overwriting what the client sent).
+_proxy_ssl_header = env_str("PROXY_SSL_HEADER", "" if DEBUG else "X-Forwarded-Proto")
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # container health checks speak plain HTTP
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not 'plain' or 'json'.")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "config.logging.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            # JSON lines go to stdout for the container's log collector; plain text
+            # stays on stderr so a command's own output (an export) is not mixed in.
+            "stream": "ext://sys.stdout" if LOG_FORMAT == "json" else "ext://sys.stderr",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -19,3 +19,35 @@ def reuters_dir() -> Path:
     if not path.is_dir():
         pytest.skip("Reuters-21578 is not beside the project (../shared/datasets/reuters21578)")
     return path
+
+
+# Search: every test gets its own empty index; none ever touches var/index.
+@pytest.fixture(autouse=True)
+def _search_index_dir(tmp_path_factory, settings):
+    from search.backends.whoosh_store import IndexStore
+    from search.service import reset_backends
+
+    settings.SEARCH_INDEX_DIR = tmp_path_factory.mktemp("index")
+    reset_backends()
+    IndexStore(settings.SEARCH_INDEX_DIR).ensure()  # an empty index, as after a fresh rebuild
+    yield settings.SEARCH_INDEX_DIR
+    reset_backends()
+
+
+SEARCH_BACKEND_NAMES = ["whoosh"]
+if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    SEARCH_BACKEND_NAMES.append("postgres")  # needs PostgreSQL as the database
+
+
+@pytest.fixture(params=SEARCH_BACKEND_NAMES)
+def search_backend(request, settings):
+    """The backend under test, for contract tests run against every backend."""
+    from search.service import get_backend, reset_backends
+
+    settings.SEARCH_BACKEND = request.param
+    reset_backends()
+    backend = get_backend()
+    ensure = getattr(backend, "ensure_index", None)
+    if ensure:
+        ensure()
+    return backend

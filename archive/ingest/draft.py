@@ -14,6 +14,17 @@ class TagRef:
     name: str
     kind: str = "topic"
     aliases: tuple[str, ...] = ()
+    match_mode: str = ""
+    match_pattern: str = ""
+
+
+@dataclass(frozen=True)
+class ItemFailure:
+    """A reader's report that one item of a file could not be read."""
+
+    item: str
+    reason: str
+    skipped: bool = False  # nothing wrong, just nothing to import (e.g. no text)
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,11 @@ class ArticleDraft:
     external_id: str = ""
     # Where the item came from inside its file (a line number, an id), for error messages.
     item: str = ""
+    # "full": scraped text, site chrome to strip; "light": a body that is already the
+    # article (our own JSON Lines, a corpus), only normalised.
+    clean: str = "full"
+    # Guesses found by extraction (copyright, "Source:", e-mail domains); explicit outlet wins.
+    outlet_hints: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def replace(self, **changes) -> "ArticleDraft":

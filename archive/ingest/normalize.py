@@ -8,10 +8,17 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 
+# Control characters (but tab and newline), and invisible format characters: soft
+# hyphens, zero-width spaces and joiners, direction marks, byte-order marks.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffe\uffff]"
+)
+
+
 def normalize_unicode(text: str) -> str:
     """NFC, unified line ends, no control characters; curly quotes stay as they are."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return _CONTROL.sub("", text)
 
 
 def normalize_whitespace(text: str) -> str:

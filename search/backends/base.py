@@ -11,7 +11,7 @@ from search.types import FacetValue, Highlights, HistogramBucket, SearchRequest,
 class BackendHit:
     id: int
     score: float | None
-    highlights: Highlights = Highlights()
+    highlights: Highlights = field(default_factory=Highlights)
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,11 @@ class SearchBackend(ABC):
         """Answer a request; a syntax error is reported in the result, never raised."""
 
     @abstractmethod
-    def more_like_this(self, article_id: int, *, limit: int = 5) -> list[BackendHit]:
-        """The most similar articles, excluding the article itself."""
+    def more_like_this(
+        self, article_id: int, *, limit: int = 5, exclude: Iterable[int] = ()
+    ) -> list[BackendHit]:
+        """The most similar articles, excluding the article itself and ``exclude``
+        (the query service passes its duplicates)."""
 
     @abstractmethod
     def suggest(self, prefix: str, *, limit: int = 10) -> list[Suggestion]:

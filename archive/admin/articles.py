@@ -1,0 +1,249 @@
+"""Articles in the admin: list, filters, ranked search through the index, bulk actions."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.http import StreamingHttpResponse
+from django.urls import path
+from django.utils.html import format_html
+
+from archive import curation
+from archive.admin import index_page, ranking
+from archive.admin.filters import (
+    AuthorFilter,
+    DuplicatesFilter,
+    TagFilter,
+    TagKindFilter,
+    UntaggedFilter,
+)
+from archive.admin.forms import URL_OVERRIDES, ArticleAdminForm, OutletForm, TagsForm
+from archive.admin.intermediate import action_page
+from archive.ingest.export import export_jsonl
+from archive.models import Article, ArticleAuthor
+
+RANK = "search_rank"
+TAGS_SHOWN = 6
+
+
+class RankedChangeList(ChangeList):
+    """Best search matches first (unless a column is clicked); long texts stay unloaded
+    (actions that read them call ``defer(None)``)."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        duplicates = (
+            Article.objects.filter(duplicate_of=OuterRef("pk"))
+            .order_by()
+            .values("duplicate_of")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return queryset.defer("body", "raw_text", "summary").annotate(
+            near_duplicate_count=Coalesce(Subquery(duplicates), Value(0))
+        )
+
+    def get_ordering_field_columns(self):
+        # Ranked results are sorted by no column: mark none as sorted.
+        if self.query and not self.params.get(ORDER_VAR):
+            return {}
+        return super().get_ordering_field_columns()
+
+    def get_ordering(self, request, queryset):
+        if RANK in queryset.query.annotations and not self.params.get(ORDER_VAR):
+            return self._get_deterministic_ordering([RANK])
+        return super().get_ordering(request, queryset)
+
+
+class ArticleAuthorInline(admin.TabularInline):
+    model = ArticleAuthor
+    autocomplete_fields = ["author"]
+    fields = ["author", "position"]
+    extra = 1
+    verbose_name = "author"
+    verbose_name_plural = "authors (in byline order)"
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    formfield_overrides = URL_OVERRIDES
+    list_display = [
+        "title",
+        "outlet",
+        "published",
+        "author_list",
+        "tag_list",
+        "word_count",
+        "duplicate_marker",
+    ]
+    list_select_related = ["outlet"]
+    list_filter = [
+        "outlet",
+        TagKindFilter,
+        TagFilter,
+        AuthorFilter,
+        "language",
+        DuplicatesFilter,
+        UntaggedFilter,
+    ]
+    list_per_page = 50
+    date_hierarchy = "published"
+    # Only turns the search box on: get_search_results asks the search index instead.
+    search_fields = ["title"]
+    search_help_text = "Searches titles and bodies through the search index, best matches first."
+    autocomplete_fields = ["outlet", "tags"]
+    raw_id_fields = ["duplicate_of"]
+    readonly_fields = [
+        "raw_text_panel",
+        "word_count",
+        "content_hash",
+        "import_batch",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [ArticleAuthorInline]
+    fieldsets = [
+        (None, {"fields": ["title", "summary", "tags", ("outlet", "language")]}),
+        (None, {"fields": [("published", "published_time"), "url"]}),
+        (
+            "Text",
+            {
+                "fields": [("body", "raw_text_panel")],
+                "description": "Edit the clean text on the left; the text as received is "
+                "on the right (use “Re-run the cleaner” to start again from it).",
+            },
+        ),
+        (
+            "Provenance",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "duplicate_of",
+                    ("source", "external_id"),
+                    "import_batch",
+                    ("word_count", "content_hash"),
+                    ("created_at", "updated_at"),
+                ],
+            },
+        ),
+    ]
+    actions = [
+        "add_tags",
+        "remove_tags",
+        "set_outlet",
+        "reclean",
+        "reindex",
+        "export_jsonl",
+        "delete_selected",
+    ]
+
+    def get_changelist(self, request, **kwargs):
+        return RankedChangeList
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags", "author_links__author")
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        try:
+            ids, total = ranking.ranked_ids(search_term)
+        except ranking.SEARCH_ERRORS as exc:
+            self.message_user(
+                request,
+                f"The search index could not answer ({exc}); titles were searched instead.",
+                messages.WARNING,
+            )
+            return queryset.filter(title__icontains=search_term), False
+        if total > len(ids):
+            self.message_user(
+                request, f"{total} articles match; the best {len(ids)} are listed.", messages.INFO
+            )
+        if not ids:
+            return queryset.none(), False
+        rank = Case(
+            *(When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)), output_field=IntegerField()
+        )
+        return queryset.filter(pk__in=ids).annotate(**{RANK: rank}), False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(index_page.search_index_view)
+        return [path("search-index/", view, name="archive_search_index"), *super().get_urls()]
+
+    # Columns
+
+    @admin.display(description="authors")
+    def author_list(self, obj):
+        return ", ".join(obj.author_names)
+
+    @admin.display(description="tags")
+    def tag_list(self, obj):
+        names = [tag.name for tag in obj.tags.all()]
+        more = f" +{len(names) - TAGS_SHOWN}" if len(names) > TAGS_SHOWN else ""
+        return ", ".join(names[:TAGS_SHOWN]) + more
+
+    @admin.display(description="duplicate")
+    def duplicate_marker(self, obj):
+        if obj.duplicate_of_id:
+            return format_html('<span title="near-duplicate">⧉ of #{}</span>', obj.duplicate_of_id)
+        count = getattr(obj, "near_duplicate_count", 0)
+        if count:
+            return format_html('<span title="has near-duplicates">⧉ {} copies</span>', count)
+        return ""
+
+    @admin.display(description="raw text (as received)")
+    def raw_text_panel(self, obj):
+        return format_html('<pre class="raw-text">{}</pre>', obj.raw_text or "(no raw text)")
+
+    # Bulk actions
+
+    @admin.action(description="Add tags to the selected articles", permissions=["change"])
+    def add_tags(self, request, queryset):
+        def apply(form):
+            count = curation.articles_add_tags(articles=queryset, tags=form.cleaned_data["tags"])
+            return f"Added tags to {count} articles."
+
+        return action_page(
+            self, request, queryset, form_class=TagsForm, title="Add tags", apply=apply
+        )
+
+    @admin.action(description="Remove tags from the selected articles", permissions=["change"])
+    def remove_tags(self, request, queryset):
+        def apply(form):
+            count = curation.articles_remove_tags(articles=queryset, tags=form.cleaned_data["tags"])
+            return f"Removed tags from {count} articles."
+
+        return action_page(
+            self, request, queryset, form_class=TagsForm, title="Remove tags", apply=apply
+        )
+
+    @admin.action(description="Set the outlet of the selected articles", permissions=["change"])
+    def set_outlet(self, request, queryset):
+        def apply(form):
+            outlet = form.cleaned_data["outlet"]
+            count = curation.articles_set_outlet(articles=queryset, outlet=outlet)
+            return f"Set the outlet of {count} articles to {outlet or 'none'}."
+
+        return action_page(
+            self, request, queryset, form_class=OutletForm, title="Set outlet", apply=apply
+        )
+
+    @admin.action(description="Re-run the cleaner from the raw text", permissions=["change"])
+    def reclean(self, request, queryset):
+        report = curation.articles_reclean(articles=queryset.defer(None))
+        self.message_user(request, f"Cleaned {report.done} articles again.", messages.SUCCESS)
+        for error in report.errors[:10]:
+            self.message_user(request, error, messages.ERROR)
+
+    @admin.action(description="Reindex the selected articles", permissions=["change"])
+    def reindex(self, request, queryset):
+        count = curation.articles_reindex(articles=queryset)
+        self.message_user(request, f"Sent {count} articles to the search index.", messages.SUCCESS)
+
+    @admin.action(description="Export the selected articles as JSON Lines", permissions=["view"])
+    def export_jsonl(self, request, queryset):
+        lines = export_jsonl(queryset.defer(None).order_by("pk"))
+        response = StreamingHttpResponse(lines, content_type="application/jsonl; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="articles.jsonl"'
+        return response

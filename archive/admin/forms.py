@@ -1,0 +1,143 @@
+"""Forms of the admin: tag editing, the intermediate pages of actions, file upload."""
+
+import re
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.db import models
+
+from archive.ingest.normalize import content_hash, word_count
+from archive.models import Article, Outlet, Tag
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """Keeps the text's fingerprint and word count in step with an edited body."""
+
+    class Meta:
+        model = Article
+        fields = ["body"]  # the admin adds the fields of its fieldsets
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        twin = Article.objects.filter(content_hash=content_hash(body)).exclude(pk=self.instance.pk)
+        twin = twin.only("pk", "title").first()
+        if twin:
+            raise forms.ValidationError(f"Article #{twin.pk} “{twin.title}” has the same text.")
+        return body
+
+    def save(self, commit=True):
+        article = super().save(commit=False)
+        if "body" in self.changed_data or not article.content_hash:
+            article.content_hash = content_hash(article.body)
+            article.word_count = word_count(article.body)
+        if commit:
+            article.save()
+            self.save_m2m()
+        return article
+
+
+# Links typed without a scheme are read as https (Django 6's default, chosen now).
+URL_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+
+
+class LinesField(forms.CharField):
+    """A list of strings edited as one per line (for JSON list fields such as aliases)."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "cols": 60})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, list | tuple):
+            return list(value)
+        lines = (line.strip() for line in (value or "").splitlines())
+        return list(dict.fromkeys(line for line in lines if line))
+
+
+class TagAdminForm(forms.ModelForm):
+    aliases = LinesField(required=False, help_text="Other spellings of the name, one per line.")
+
+    class Meta:
+        model = Tag
+        fields = ["name", "slug", "kind", "aliases", "match_mode", "match_pattern"]
+
+    def clean(self):
+        data = super().clean()
+        mode, pattern = data.get("match_mode"), (data.get("match_pattern") or "").strip()
+        if mode == Tag.MatchMode.REGEX:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                self.add_error("match_pattern", f"Not a valid regular expression: {exc}.")
+        if mode in (Tag.MatchMode.ANY, Tag.MatchMode.ALL, Tag.MatchMode.REGEX) and not pattern:
+            self.add_error("match_pattern", "This rule needs words or a pattern to match.")
+        return data
+
+
+class TagsForm(forms.Form):
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.all(),
+        widget=AutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
+    )
+
+
+class OutletForm(forms.Form):
+    outlet = forms.ModelChoiceField(
+        queryset=Outlet.objects.all(),
+        required=False,
+        help_text="Leave empty to remove the outlet.",
+        widget=AutocompleteSelect(Article._meta.get_field("outlet"), admin.site),
+    )
+
+
+class MergeForm(forms.Form):
+    """Pick which of the selected objects the others are merged into."""
+
+    target = forms.ModelChoiceField(queryset=None, widget=forms.RadioSelect, empty_label=None)
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = choices
+        self.fields["target"].label = "Merge into"
+
+
+class ConfirmForm(forms.Form):
+    """An intermediate page with nothing to choose, only a confirmation."""
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField()
+    format = forms.ChoiceField(required=False, help_text="Automatic: from each file's extension.")
+    outlet = forms.CharField(
+        required=False, max_length=200, help_text="Credit every article to this outlet."
+    )
+    dry_run = forms.BooleanField(
+        required=False, label="Dry run", help_text="Read and check everything, store nothing."
+    )
+
+    def __init__(self, *args, formats: list[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["format"].choices = [("", "Automatic"), *((f, f) for f in formats)]
+        self.fields["files"].help_text = (
+            f"One or more files the ingest pipeline reads ({', '.join(formats)}); "
+            "each becomes one import batch."
+        )

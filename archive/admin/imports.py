@@ -1,0 +1,132 @@
+"""Import batches in the admin: upload files to the ingest pipeline, read the reports."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
+
+from archive.admin.counts import articles_link
+from archive.admin.forms import UploadForm
+from archive.ingest.draft import IngestError
+from archive.ingest.readers import FORMATS
+from archive.ingest.run import ingest_upload
+from archive.models import ImportBatch
+
+ERRORS_SHOWN = 200
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = [
+        "started_at",
+        "source",
+        "format",
+        "status",
+        "dry_run",
+        "created",
+        "updated",
+        "duplicates",
+        "skipped",
+        "failed",
+        "article_count",
+        "first_error",
+    ]
+    list_filter = ["status", "format", "dry_run"]
+    search_fields = ["source"]
+    date_hierarchy = "started_at"
+    ordering = ["-started_at"]
+    fields = [
+        ("source", "format"),
+        ("status", "dry_run"),
+        ("started_at", "finished_at"),
+        ("created", "updated", "duplicates", "skipped", "failed"),
+        "article_count",
+        "error_table",
+    ]
+    readonly_fields = [
+        name for line in fields for name in ([line] if isinstance(line, str) else line)
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a batch is a record of what happened
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, obj):
+        return articles_link(getattr(obj, "article_count", 0), import_batch__id__exact=obj.pk)
+
+    @admin.display(description="errors")
+    def first_error(self, obj):
+        if not obj.errors:
+            return ""
+        first = obj.errors[0]
+        more = f" (+{len(obj.errors) - 1} more)" if len(obj.errors) > 1 else ""
+        return f"{first.get('item') or first.get('file', '')}: {first.get('reason', '')}{more}"
+
+    @admin.display(description="errors")
+    def error_table(self, obj):
+        return error_table(obj.errors)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """The upload page: each file becomes one import batch, reported on the page."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        batches, failures = [], []
+        if request.method == "POST":
+            form = UploadForm(request.POST, request.FILES, formats=FORMATS)
+            if form.is_valid():
+                batches, failures = _ingest(form.cleaned_data)
+        else:
+            form = UploadForm(formats=FORMATS)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import files",
+            "opts": self.model._meta,
+            "form": form,
+            "reports": [(batch, error_table(batch.errors)) for batch in batches],
+            "failures": failures,
+        }
+        return TemplateResponse(request, "admin/archive/importbatch/upload.html", context)
+
+
+def _ingest(data: dict) -> tuple[list[ImportBatch], list[tuple[str, str]]]:
+    batches, failures = [], []
+    for upload in data["files"]:
+        try:
+            batch = ingest_upload(
+                upload.name,
+                upload.read(),
+                fmt=data["format"] or None,
+                outlet=data["outlet"] or None,
+                dry_run=data["dry_run"],
+            )
+        except IngestError as exc:
+            failures.append((upload.name, str(exc)))
+        else:
+            batches.append(batch)
+    return batches, failures
+
+
+def error_table(errors: list[dict]) -> str:
+    if not errors:
+        return "none"
+    rows = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (e.get("file", ""), e.get("item", ""), e.get("reason", ""))
+            for e in errors[:ERRORS_SHOWN]
+        ),
+    )
+    more = (
+        format_html("<p>… {} errors in all.</p>", len(errors)) if len(errors) > ERRORS_SHOWN else ""
+    )
+    return format_html(
+        '<table class="import-errors"><thead><tr><th>file</th><th>item</th><th>reason</th></tr>'
+        "</thead><tbody>{}</tbody></table>{}",
+        rows,
+        more,
+    )

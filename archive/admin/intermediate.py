@@ -1,0 +1,56 @@
+"""The intermediate page of an admin action: choose or confirm, then apply.
+
+The page posts back to the change list with the same action, the selected ids (or
+``select_across``) and ``apply``; the action then runs for real.
+"""
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import QuerySet
+from django.template.response import TemplateResponse
+
+SHOWN = 50  # selected objects listed on the page; the rest are counted
+
+
+def action_page(
+    modeladmin: admin.ModelAdmin,
+    request,
+    queryset: QuerySet,
+    *,
+    form_class: type[forms.Form],
+    title: str,
+    apply: Callable[[forms.Form], str],
+    form_kwargs: dict | None = None,
+    intro: str = "",
+    table: dict | None = None,
+):
+    """Show ``form_class`` for the selection; on a valid ``apply`` post, run ``apply(form)``
+    and message the sentence it returns; then the change list shows again."""
+    form_kwargs = form_kwargs or {}
+    if "apply" in request.POST:
+        form = form_class(request.POST, **form_kwargs)
+        if form.is_valid():
+            modeladmin.message_user(request, apply(form), messages.SUCCESS)
+            return None
+    else:
+        form = form_class(**form_kwargs)
+    select_across = request.POST.get("select_across") == "1"
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "intro": intro,
+        "opts": modeladmin.model._meta,
+        "form": form,
+        "media": modeladmin.media + form.media,
+        "action": request.POST.get("action", ""),
+        "select_across": select_across,
+        "selected_ids": [] if select_across else list(queryset.values_list("pk", flat=True)),
+        "count": queryset.count(),
+        "shown": queryset[:SHOWN],
+        "table": table,  # {"headings": [...], "rows": [[...], ...]}
+        "checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/archive/action_page.html", context)

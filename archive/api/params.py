@@ -1,0 +1,160 @@
+"""Query-string parameters, validated by small serializers (and documented by them in the schema).
+
+Repeated parameters (``outlet=a&outlet=b``) select several values.
+"""
+
+from rest_framework import serializers
+
+from archive.ingest.readers import FORMATS
+from search.types import MAX_PAGE_SIZE, SORTS
+
+# The facets the API answers, in the order of the response.
+API_FACETS = ("outlet", "year", "month", "topic", "person", "place", "organization", "author")
+
+
+class CommaListField(serializers.ListField):
+    """A repeated parameter whose values may also be comma-separated; empty values dropped."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = [data]
+        parts = [part.strip() for item in data for part in str(item).split(",")]
+        return super().to_internal_value([part for part in parts if part])
+
+
+class ChoiceWithMessage(serializers.ChoiceField):
+    """A choice whose error lists the allowed values."""
+
+    def __init__(self, choices, **kwargs):
+        allowed = ", ".join(str(c) for c in choices)
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid_choice": f"unknown value {{input!r}}; use one of {allowed}."},
+        )
+        super().__init__(choices, **kwargs)
+
+
+class ArticleFilterParams(serializers.Serializer):
+    """Filters shared by /api/articles/ and /api/export/."""
+
+    outlet = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Outlet slug; repeat for several."
+    )
+    tag = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="`kind:slug` (`person:kim-jong-un`) or a bare slug of any kind; repeatable.",
+    )
+    author = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Author slug; repeatable."
+    )
+    language = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Language code; repeatable."
+    )
+    date_from = serializers.DateField(
+        required=False, help_text="Published on or after (YYYY-MM-DD)."
+    )
+    date_to = serializers.DateField(
+        required=False, help_text="Published on or before (YYYY-MM-DD)."
+    )
+
+    def validate(self, attrs):
+        start, end = attrs.get("date_from"), attrs.get("date_to")
+        if start and end and start > end:
+            raise serializers.ValidationError({"date_to": "is before date_from."})
+        return attrs
+
+
+ARTICLE_ORDERINGS = (
+    "published",
+    "-published",
+    "title",
+    "-title",
+    "id",
+    "-id",
+    "updated_at",
+    "-updated_at",
+)
+
+
+class ArticleListParams(ArticleFilterParams):
+    ordering = ChoiceWithMessage(ARTICLE_ORDERINGS, required=False, help_text="Sort order.")
+    include = CommaListField(
+        child=ChoiceWithMessage(["raw"]),
+        required=False,
+        help_text="`raw` adds each article's raw text as received.",
+    )
+
+
+class IncludeParams(serializers.Serializer):
+    include = CommaListField(
+        child=ChoiceWithMessage(["raw"]),
+        required=False,
+        help_text="`raw` adds the article's raw text as received.",
+    )
+
+
+class SearchParams(serializers.Serializer):
+    q = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Query (see the README's syntax)."
+    )
+    outlet = serializers.ListField(child=serializers.CharField(), required=False)
+    tag = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="`kind:slug` or a bare slug; repeatable.",
+    )
+    author = serializers.ListField(child=serializers.CharField(), required=False)
+    language = serializers.ListField(child=serializers.CharField(), required=False)
+    year = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=9999), required=False
+    )
+    month = serializers.ListField(
+        child=serializers.RegexField(r"^\d{4}-\d{2}$"), required=False, help_text="YYYY-MM."
+    )
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    sort = ChoiceWithMessage(SORTS, required=False, default="relevance")
+    page = serializers.IntegerField(min_value=1, required=False, default=1)
+    page_size = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        default=20,
+        help_text=f"Results per page; larger values are capped at {MAX_PAGE_SIZE}.",
+    )
+    facets = CommaListField(
+        child=ChoiceWithMessage(API_FACETS),
+        required=False,
+        help_text="Facets to count (comma-separated or repeated); absent: all, empty: none.",
+    )
+    highlight = serializers.BooleanField(required=False, default=True)
+
+    def validate_page_size(self, value: int) -> int:
+        return min(value, MAX_PAGE_SIZE)
+
+
+class SimilarParams(serializers.Serializer):
+    limit = serializers.IntegerField(min_value=1, max_value=50, required=False, default=5)
+
+
+class SuggestParams(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, default="", help_text="A prefix.")
+    limit = serializers.IntegerField(min_value=1, max_value=50, required=False, default=10)
+
+
+class IngestParams(serializers.Serializer):
+    format = ChoiceWithMessage(
+        FORMATS,
+        required=False,
+        help_text="Reader to use (default: from the content type or the file's extension).",
+    )
+    outlet = serializers.CharField(required=False, help_text="Outlet for items that name none.")
+    dry_run = serializers.BooleanField(required=False, default=False)
+
+
+class TagListParams(serializers.Serializer):
+    kind = serializers.ListField(
+        child=ChoiceWithMessage(["topic", "person", "place", "organization", "other"]),
+        required=False,
+        help_text="Tag kind; repeatable.",
+    )

@@ -1,0 +1,137 @@
+"""Serializers of the search service's typed results (search.types) for /api/search/ and friends."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from archive.api.params import API_FACETS
+from archive.api.serializers import (
+    AuthorRefSerializer,
+    OutletRefSerializer,
+    TagRefSerializer,
+    author_refs,
+    links_for,
+)
+
+
+class HighlightsSerializer(serializers.Serializer):
+    """HTML-safe fragments: text escaped, matches wrapped in <mark>."""
+
+    title = serializers.CharField()
+    body = serializers.ListField(child=serializers.CharField())
+
+
+class HitSerializer(serializers.Serializer):
+    """One search hit (a ``search.types.Hit`` whose article is loaded).
+
+    The fields document the shape; ``to_representation`` builds it directly, since a
+    page of hits is on the hot path of every search (the schema test checks they agree).
+    """
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField(allow_null=True)
+    outlet = OutletRefSerializer(allow_null=True)
+    published = serializers.DateField(allow_null=True)
+    authors = AuthorRefSerializer(many=True)
+    tags = TagRefSerializer(many=True)
+    score = serializers.FloatField(allow_null=True)
+    highlights = HighlightsSerializer()
+    api_url = serializers.CharField()
+    web_url = serializers.CharField()
+
+    def to_representation(self, hit) -> dict:
+        article, links = hit.article, links_for(self.context)
+        outlet = article.outlet
+        return {
+            "id": hit.id,
+            "title": article.title,
+            "url": article.url,
+            "outlet": {"name": outlet.name, "slug": outlet.slug} if outlet else None,
+            "published": article.published.isoformat() if article.published else None,
+            "authors": author_refs(article),
+            "tags": [{"name": t.name, "slug": t.slug, "kind": t.kind} for t in article.tags.all()],
+            "score": hit.score,
+            "highlights": {"title": hit.highlights.title, "body": list(hit.highlights.body)},
+            "api_url": links.api_url(article),
+            "web_url": links.web_url(article),
+        }
+
+
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="Send back as the filter's value.")
+    label = serializers.CharField(help_text="For a person to read.")
+    count = serializers.IntegerField()
+
+
+class HistogramBucketSerializer(serializers.Serializer):
+    period = serializers.CharField(help_text='"2018" or "2018-05".')
+    count = serializers.IntegerField()
+
+
+class FacetsSerializer(serializers.Serializer):
+    """Counts by value for each facet; a facet not asked for is an empty list."""
+
+    def get_fields(self):
+        return {name: FacetValueSerializer(many=True) for name in API_FACETS}
+
+    def to_representation(self, facets) -> dict:
+        return {
+            name: [
+                {"value": f.value, "label": f.label, "count": f.count} for f in facets.get(name, [])
+            ]
+            for name in API_FACETS
+        }
+
+
+class SearchResponseSerializer(serializers.Serializer):
+    """A ``search.types.SearchResult`` as the API shows it."""
+
+    count = serializers.IntegerField(source="total")
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    next = serializers.SerializerMethodField()
+    previous = serializers.SerializerMethodField()
+    took_ms = serializers.FloatField()
+    suggestion = serializers.CharField(allow_null=True, help_text="Did you mean (has hits).")
+    results = serializers.SerializerMethodField()
+    facets = FacetsSerializer()
+    histogram = HistogramBucketSerializer(many=True)
+
+    def _page_url(self, page: int) -> str:
+        url = self.context["request"].build_absolute_uri()
+        return (
+            replace_query_param(url, "page", page) if page > 1 else remove_query_param(url, "page")
+        )
+
+    def get_next(self, result) -> str | None:
+        return self._page_url(result.page + 1) if result.page < result.pages else None
+
+    def get_previous(self, result) -> str | None:
+        return self._page_url(result.page - 1) if result.page > 1 else None
+
+    @extend_schema_field(HitSerializer(many=True))
+    def get_results(self, result) -> list[dict]:
+        hits = [hit for hit in result.hits if hit.article is not None]
+        return HitSerializer(hits, many=True, context=self.context).data
+
+
+class SimilarResponseSerializer(serializers.Serializer):
+    results = serializers.SerializerMethodField()
+
+    @extend_schema_field(HitSerializer(many=True))
+    def get_results(self, hits) -> list[dict]:
+        hits = [hit for hit in hits if hit.article is not None]
+        return HitSerializer(hits, many=True, context=self.context).data
+
+
+class SuggestionSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    kind = serializers.CharField(
+        help_text="title, outlet, topic, person, place, organization, author"
+    )
+    url = serializers.CharField()
+
+
+class SuggestResponseSerializer(serializers.Serializer):
+    results = SuggestionSerializer(many=True)

@@ -1,0 +1,45 @@
+"""Read-side queries of the API: the articles matching the list and export filters."""
+
+from django.db.models import Q, QuerySet
+
+from archive.models import Article
+
+
+def _tag_q(values: list[str]) -> Q:
+    """``kind:slug`` matches one tag, a bare slug matches that slug in any kind."""
+    q = Q()
+    for value in values:
+        kind, sep, slug = value.partition(":")
+        q |= Q(tags__kind=kind, tags__slug=slug) if sep else Q(tags__slug=value)
+    return q
+
+
+def article_list(*, filters: dict, ordering: str | None = None) -> QuerySet[Article]:
+    """Articles matching ``filters`` (validated ArticleFilterParams); unknown slugs match nothing.
+
+    Several values of one filter combine with OR, different filters with AND.
+    """
+    articles = Article.objects.all()
+    if filters.get("outlet"):
+        articles = articles.filter(outlet__slug__in=filters["outlet"])
+    if filters.get("author"):
+        by_author = Article.objects.filter(authors__slug__in=filters["author"])
+        articles = articles.filter(pk__in=by_author.values("pk"))
+    if filters.get("language"):
+        articles = articles.filter(language__in=filters["language"])
+    if filters.get("tag"):
+        articles = articles.filter(
+            pk__in=Article.objects.filter(_tag_q(filters["tag"])).values("pk")
+        )
+    if filters.get("date_from"):
+        articles = articles.filter(published__gte=filters["date_from"])
+    if filters.get("date_to"):
+        articles = articles.filter(published__lte=filters["date_to"])
+    if ordering:
+        articles = articles.order_by(ordering, "-id" if ordering.startswith("-") else "id")
+    return articles
+
+
+def with_relations(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """Load outlets, authors and tags for a page in a fixed number of queries."""
+    return articles.select_related("outlet").prefetch_related("author_links__author", "tags")

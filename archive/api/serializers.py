@@ -1,0 +1,283 @@
+"""Output and input serializers of the archive's resources: articles, outlets, tags, authors."""
+
+import re
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from archive.models import Article, Author, ImportBatch, Outlet, Tag, unique_slug
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$", "example": "14:30:00"}
+)
+class LocalTimeField(serializers.TimeField):
+    """A time of day without a zone (OpenAPI's ``format: time`` demands an offset)."""
+
+
+class OutletRefSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class AuthorRefSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class TagRefSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    kind = serializers.CharField()
+
+
+def author_refs(article: Article) -> list[dict]:
+    """Authors in byline order (uses the prefetched ``author_links__author``)."""
+    return [{"name": a.author.name, "slug": a.author.slug} for a in article.author_links.all()]
+
+
+class ArticleLinks:
+    """Absolute ``api_url`` and ``web_url`` of articles; the host is worked out once a request."""
+
+    def __init__(self, request):
+        self.base = request.build_absolute_uri("/").rstrip("/") if request is not None else ""
+        self.api_articles = reverse("api:article-list")  # the detail URL is this plus "<id>/"
+
+    def api_url(self, article: Article) -> str:
+        return f"{self.base}{self.api_articles}{article.pk}/"
+
+    def web_url(self, article: Article) -> str:
+        return f"{self.base}{article.get_absolute_url()}"
+
+
+def links_for(context: dict) -> ArticleLinks:
+    if "links" not in context:
+        context["links"] = ArticleLinks(context.get("request"))
+    return context["links"]
+
+
+class ArticleLinksMixin(serializers.Serializer):
+    """``api_url`` and ``web_url`` of an article, absolute when there is a request."""
+
+    api_url = serializers.SerializerMethodField()
+    web_url = serializers.SerializerMethodField()
+
+    def get_api_url(self, obj) -> str:
+        return links_for(self.context).api_url(obj)
+
+    def get_web_url(self, obj) -> str:
+        return links_for(self.context).web_url(obj)
+
+
+class ArticleSerializer(ArticleLinksMixin, serializers.ModelSerializer):
+    """An article as read; ``raw_text`` only with ``?include=raw``."""
+
+    outlet = OutletRefSerializer(allow_null=True)
+    authors = serializers.SerializerMethodField()
+    tags = TagRefSerializer(many=True)
+    raw_text = serializers.CharField(required=False, help_text="Only with ?include=raw.")
+    published_time = LocalTimeField(allow_null=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "title",
+            "summary",
+            "body",
+            "raw_text",
+            "url",
+            "outlet",
+            "published",
+            "published_time",
+            "authors",
+            "tags",
+            "language",
+            "word_count",
+            "duplicate_of",
+            "source",
+            "external_id",
+            "created_at",
+            "updated_at",
+            "api_url",
+            "web_url",
+        ]
+
+    @extend_schema_field(AuthorRefSerializer(many=True))
+    def get_authors(self, obj) -> list[dict]:
+        return author_refs(obj)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("include_raw"):
+            data.pop("raw_text", None)
+        return data
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string"},
+            {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string", "minLength": 1},
+                    "kind": {"type": "string", "enum": list(Tag.Kind.values)},
+                },
+                "required": ["name"],
+            },
+        ]
+    }
+)
+class TagInputField(serializers.Field):
+    """A tag as in the ingest format: a name, or ``{"name", "kind"}`` (extra keys ignored)."""
+
+    def to_internal_value(self, data) -> dict:
+        if isinstance(data, str):
+            data = {"name": data}
+        if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+            raise serializers.ValidationError('a tag is a name or {"name": ..., "kind": ...}.')
+        kind = data.get("kind", Tag.Kind.TOPIC)
+        if kind not in Tag.Kind.values:
+            raise serializers.ValidationError(
+                f"unknown tag kind {kind!r}; use one of {', '.join(Tag.Kind.values)}."
+            )
+        if not data["name"].strip():
+            raise serializers.ValidationError("a tag name may not be blank.")
+        return {"name": data["name"].strip(), "kind": kind}
+
+    def to_representation(self, value):
+        return value
+
+
+class ArticleInputSerializer(serializers.Serializer):
+    """What a client sends to create or change an article (the ingest format's fields)."""
+
+    title = serializers.CharField(max_length=500)
+    body = serializers.CharField()
+    summary = serializers.CharField(required=False, allow_blank=True)
+    raw_text = serializers.CharField(required=False, allow_blank=True)
+    url = serializers.URLField(max_length=1000, required=False, allow_null=True, allow_blank=True)
+    outlet = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Outlet.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Slug of an existing outlet.",
+    )
+    published = serializers.DateField(required=False, allow_null=True)
+    published_time = LocalTimeField(required=False, allow_null=True)
+    language = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    authors = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        help_text="Names, in byline order.",
+    )
+    tags = serializers.ListField(
+        child=TagInputField(),
+        required=False,
+        help_text='Names (topics) or {"name", "kind"}; unknown tags are created.',
+    )
+
+
+class OutletSerializer(serializers.ModelSerializer):
+    slug = serializers.SlugField(max_length=200, required=False, allow_unicode=True)
+
+    class Meta:
+        model = Outlet
+        fields = ["id", "name", "slug", "homepage", "domain", "country", "language"]
+
+    def validate(self, attrs):
+        return _with_slug(self, attrs, Outlet.objects.all())
+
+
+class AuthorSerializer(serializers.ModelSerializer):
+    slug = serializers.SlugField(max_length=200, required=False, allow_unicode=True)
+
+    class Meta:
+        model = Author
+        fields = ["id", "name", "slug"]
+
+    def validate(self, attrs):
+        return _with_slug(self, attrs, Author.objects.all())
+
+
+class TagSerializer(serializers.ModelSerializer):
+    slug = serializers.SlugField(max_length=200, required=False, allow_unicode=True)
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, help_text="Other spellings."
+    )
+
+    class Meta:
+        model = Tag
+        fields = ["id", "name", "slug", "kind", "aliases", "match_mode", "match_pattern"]
+        validators = []  # (kind, slug) uniqueness is checked in validate(), after the slug is known
+
+    def validate(self, attrs):
+        mode = attrs.get("match_mode", getattr(self.instance, "match_mode", Tag.MatchMode.NONE))
+        pattern = attrs.get("match_pattern", getattr(self.instance, "match_pattern", ""))
+        if mode == Tag.MatchMode.REGEX:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise serializers.ValidationError(
+                    {"match_pattern": f"not a regular expression: {exc}"}
+                ) from None
+        if mode != Tag.MatchMode.NONE and not pattern.strip() and mode != Tag.MatchMode.PHRASE:
+            raise serializers.ValidationError({"match_pattern": f"required for match_mode {mode}."})
+        kind = attrs.get("kind", getattr(self.instance, "kind", Tag.Kind.TOPIC))
+        return _with_slug(self, attrs, Tag.objects.filter(kind=kind), what=f"{kind} tag")
+
+
+def _with_slug(serializer, attrs: dict, scope, *, what: str | None = None) -> dict:
+    """Fill a missing slug from the name and refuse one already taken in ``scope``."""
+    instance = serializer.instance
+    if "slug" not in attrs and ("name" in attrs and instance is None):
+        attrs["slug"] = unique_slug(attrs["name"])
+    slug = attrs.get("slug")
+    if slug is not None:
+        taken = scope.filter(slug=slug)
+        if instance is not None:
+            taken = taken.exclude(pk=instance.pk)
+        if taken.exists():
+            what = what or scope.model._meta.verbose_name
+            raise serializers.ValidationError(
+                {"slug": f"another {what} already has slug {slug!r}."}
+            )
+    return attrs
+
+
+class ImportReportSerializer(serializers.ModelSerializer):
+    """The report of one ingest run: counts and, for each failed item, why."""
+
+    errors = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+    linked = serializers.SerializerMethodField(help_text="New articles linked as near-duplicates.")
+
+    def get_linked(self, batch) -> int:
+        return getattr(batch, "linked", 0)
+
+    class Meta:
+        model = ImportBatch
+        fields = [
+            "id",
+            "status",
+            "source",
+            "format",
+            "dry_run",
+            "created",
+            "updated",
+            "duplicates",
+            "skipped",
+            "failed",
+            "linked",
+            "errors",
+            "started_at",
+            "finished_at",
+        ]
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong, for a person.")
+    code = serializers.CharField()
+    errors = serializers.DictField(required=False, help_text="Per-parameter messages.")

@@ -1,0 +1,28 @@
+"""/api/ routes; any other path under /api/ answers a JSON 404."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from archive.api import views
+from archive.api.exceptions import api_not_found
+
+app_name = "api"
+
+urlpatterns = [
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("suggest/", views.SuggestView.as_view(), name="suggest"),
+    path("articles/", views.ArticleListView.as_view(), name="article-list"),
+    path("articles/<int:pk>/", views.ArticleDetailView.as_view(), name="article-detail"),
+    path("articles/<int:pk>/similar/", views.SimilarView.as_view(), name="article-similar"),
+    path("outlets/", views.OutletListView.as_view(), name="outlet-list"),
+    path("outlets/<int:pk>/", views.OutletDetailView.as_view(), name="outlet-detail"),
+    path("authors/", views.AuthorListView.as_view(), name="author-list"),
+    path("authors/<int:pk>/", views.AuthorDetailView.as_view(), name="author-detail"),
+    path("tags/", views.TagListView.as_view(), name="tag-list"),
+    path("tags/<int:pk>/", views.TagDetailView.as_view(), name="tag-detail"),
+    path("ingest/", views.IngestView.as_view(), name="ingest"),
+    path("export/", views.ExportView.as_view(), name="export"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    re_path(r"^.*$", api_not_found),
+]

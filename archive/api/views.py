@@ -1,0 +1,318 @@
+"""Thin views: validate parameters, call the search service or a selector, serialize."""
+
+from pathlib import PurePath
+
+from django.conf import settings
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from archive.api import params as p
+from archive.api.exceptions import PayloadTooLarge
+from archive.api.parsers import (
+    JSONLinesRenderer,
+    RawJSONLinesParser,
+    RawJSONParser,
+    RawNDJSONParser,
+    RawUpload,
+    too_large_message,
+)
+from archive.api.search_serializers import (
+    SearchResponseSerializer,
+    SimilarResponseSerializer,
+    SuggestResponseSerializer,
+)
+from archive.api.selectors import article_list, with_relations
+from archive.api.serializers import (
+    ArticleInputSerializer,
+    ArticleSerializer,
+    AuthorSerializer,
+    ImportReportSerializer,
+    OutletSerializer,
+    TagSerializer,
+)
+from archive.api.services import article_create, article_update
+from archive.ingest.export import export_jsonl
+from archive.ingest.run import ingest_upload
+from archive.models import Article, Author, Outlet, Tag
+from search import service as search_service
+from search.types import SearchRequest
+
+
+def validated(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def include_raw(request) -> bool:
+    return "raw" in validated(p.IncludeParams, request.GET).get("include", ())
+
+
+def search_request(params: dict) -> SearchRequest:
+    """The service's typed request from validated SearchParams."""
+    return SearchRequest(
+        q=params["q"],
+        outlets=tuple(params.get("outlet", ())),
+        tags=tuple(params.get("tag", ())),
+        authors=tuple(params.get("author", ())),
+        languages=tuple(params.get("language", ())),
+        years=tuple(params.get("year", ())),
+        months=tuple(params.get("month", ())),
+        date_from=params.get("date_from"),
+        date_to=params.get("date_to"),
+        sort=params["sort"],
+        page=params["page"],
+        page_size=params["page_size"],
+        facets=tuple(params.get("facets", p.API_FACETS)),
+        highlight=params["highlight"],
+    )
+
+
+class SearchView(APIView):
+    """Full-text search with filters, facets, a histogram and highlights."""
+
+    permission_model = Article
+    may_be_unavailable = True
+
+    @extend_schema(parameters=[p.SearchParams], responses=SearchResponseSerializer)
+    def get(self, request):
+        params = validated(p.SearchParams, request.GET)
+        result = search_service.search(search_request(params))
+        if result.query_error:
+            raise ValidationError({"q": f"the query could not be understood: {result.query_error}"})
+        if result.page > result.pages:
+            raise NotFound(f"Page {result.page} is past the end: there are {result.pages} pages.")
+        return Response(SearchResponseSerializer(result, context={"request": request}).data)
+
+
+class SimilarView(APIView):
+    """Articles most like this one (more like this), excluding itself and its duplicates."""
+
+    permission_model = Article
+    may_be_unavailable = True
+
+    @extend_schema(parameters=[p.SimilarParams], responses=SimilarResponseSerializer)
+    def get(self, request, pk: int):
+        limit = validated(p.SimilarParams, request.GET)["limit"]
+        article = get_object_or_404(Article.objects.only("pk"), pk=pk)
+        hits = search_service.more_like_this(article.pk, limit=limit)
+        return Response(SimilarResponseSerializer(hits, context={"request": request}).data)
+
+
+class SuggestView(APIView):
+    """Autocomplete: titles, tags, outlets and authors starting with ``q``."""
+
+    permission_model = Article
+    may_be_unavailable = True
+
+    @extend_schema(parameters=[p.SuggestParams], responses=SuggestResponseSerializer)
+    def get(self, request):
+        params = validated(p.SuggestParams, request.GET)
+        found = search_service.suggest(params["q"], limit=params["limit"]) if params["q"] else []
+        return Response(SuggestResponseSerializer({"results": found}).data)
+
+
+class ArticleListView(generics.ListCreateAPIView):
+    """Articles, newest first, filtered; POST ingests one article (editors)."""
+
+    queryset = Article.objects.all()
+    serializer_class = ArticleSerializer
+
+    def get_queryset(self):
+        filters = validated(p.ArticleListParams, self.request.GET)
+        return with_relations(article_list(filters=filters, ordering=filters.get("ordering")))
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["include_raw"] = include_raw(self.request)
+        return context
+
+    @extend_schema(parameters=[p.ArticleListParams])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=ArticleInputSerializer,
+        responses={
+            201: ArticleSerializer,
+            200: OpenApiResponse(
+                ArticleSerializer,
+                description="Same text as a stored article: that article, updated.",
+            ),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        data = validated(ArticleInputSerializer, request.data)
+        stored = article_create(data=data, source=f"api:{request.user.get_username()}")
+        created = stored.outcome == "created"
+        body = ArticleSerializer(stored.article, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class ArticleDetailView(generics.RetrieveUpdateDestroyAPIView):
+    """One article; PUT/PATCH change it and DELETE removes it (editors)."""
+
+    queryset = with_relations(Article.objects.all())
+    serializer_class = ArticleSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["include_raw"] = include_raw(self.request)
+        return context
+
+    @extend_schema(parameters=[p.IncludeParams])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=ArticleInputSerializer, responses=ArticleSerializer)
+    def put(self, request, *args, **kwargs):
+        return self._change(request, partial=False)
+
+    @extend_schema(request=ArticleInputSerializer, responses=ArticleSerializer)
+    def patch(self, request, *args, **kwargs):
+        return self._change(request, partial=True)
+
+    def _change(self, request, *, partial: bool):
+        article = self.get_object()
+        serializer = ArticleInputSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        article = article_update(article=article, data=serializer.validated_data)
+        fresh = self.get_queryset().get(pk=article.pk)
+        return Response(ArticleSerializer(fresh, context=self.get_serializer_context()).data)
+
+
+class OutletListView(generics.ListCreateAPIView):
+    """Outlets by name; POST adds one (editors)."""
+
+    queryset = Outlet.objects.all()
+    serializer_class = OutletSerializer
+
+
+class OutletDetailView(generics.RetrieveUpdateDestroyAPIView):
+    """One outlet; an outlet that still has articles cannot be deleted (409)."""
+
+    queryset = Outlet.objects.all()
+    serializer_class = OutletSerializer
+
+
+class AuthorListView(generics.ListCreateAPIView):
+    """Authors by name; POST adds one (editors)."""
+
+    queryset = Author.objects.all()
+    serializer_class = AuthorSerializer
+
+
+class AuthorDetailView(generics.RetrieveUpdateDestroyAPIView):
+    """One author."""
+
+    queryset = Author.objects.all()
+    serializer_class = AuthorSerializer
+
+
+class TagListView(generics.ListCreateAPIView):
+    """Tags by kind and name, with aliases and matching rule; ``?kind=`` filters."""
+
+    serializer_class = TagSerializer
+    queryset = Tag.objects.all()
+
+    def get_queryset(self):
+        kinds = validated(p.TagListParams, self.request.GET).get("kind")
+        return Tag.objects.filter(kind__in=kinds) if kinds else Tag.objects.all()
+
+    @extend_schema(parameters=[p.TagListParams])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class TagDetailView(generics.RetrieveUpdateDestroyAPIView):
+    """One tag with its kind, aliases and matching rule."""
+
+    queryset = Tag.objects.all()
+    serializer_class = TagSerializer
+
+
+class IngestView(APIView):
+    """Bulk ingest (editors): a JSON array or JSON Lines body, or a file in the ``file`` field.
+
+    Answers the import report: counts and, for each failed item, the reason.
+    """
+
+    permission_model = Article
+    parser_classes = [RawJSONParser, RawNDJSONParser, RawJSONLinesParser, MultiPartParser]
+
+    @extend_schema(
+        parameters=[p.IngestParams],
+        request={
+            "application/json": OpenApiTypes.BINARY,
+            "application/x-ndjson": OpenApiTypes.BINARY,
+            "application/jsonl": OpenApiTypes.BINARY,
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+            },
+        },
+        responses=ImportReportSerializer,
+    )
+    def post(self, request):
+        options = validated(p.IngestParams, request.GET)
+        # Refuse a declared large body before reading any of it.
+        if int(request.META.get("CONTENT_LENGTH") or 0) > settings.API_MAX_UPLOAD_BYTES:
+            raise PayloadTooLarge(too_large_message())
+        name, data, fmt = self._upload(request)
+        batch = ingest_upload(
+            name,
+            data,
+            fmt=options.get("format") or fmt,
+            outlet=options.get("outlet"),
+            dry_run=options["dry_run"],
+        )
+        return Response(ImportReportSerializer(batch).data)
+
+    def _upload(self, request) -> tuple[str, bytes, str | None]:
+        body = request.data
+        if isinstance(body, RawUpload):
+            if not body.content.strip():
+                raise ValidationError({"detail": "The request body is empty."})
+            return f"request.{body.fmt}", body.content, body.fmt
+        if not request.content_type.startswith("multipart/"):
+            raise ValidationError({"detail": "The request body is empty."})
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationError({"file": "Send the articles as a file in the 'file' field."})
+        if upload.size > settings.API_MAX_UPLOAD_BYTES:
+            raise PayloadTooLarge(too_large_message())
+        # Only the base name: a client's path ("../../etc/x.jsonl") means nothing here.
+        return PurePath(upload.name or "upload").name, upload.read(), None
+
+
+class ExportView(APIView):
+    """The matching articles as JSON Lines (the ingest format), streamed."""
+
+    permission_model = Article
+    renderer_classes = [JSONRenderer, JSONLinesRenderer]
+
+    @extend_schema(
+        parameters=[p.ArticleFilterParams],
+        responses={
+            (200, "application/x-ndjson"): OpenApiResponse(
+                OpenApiTypes.STR, description="One JSON object per line."
+            )
+        },
+    )
+    def get(self, request):
+        filters = validated(p.ArticleFilterParams, request.GET)
+        articles = article_list(filters=filters, ordering="id")
+        response = StreamingHttpResponse(
+            export_jsonl(articles), content_type="application/x-ndjson"
+        )
+        response["Content-Disposition"] = 'attachment; filename="articles.jsonl"'
+        return response

@@ -1,0 +1,160 @@
+"""Curation writes made from the admin: merges and bulk edits of articles.
+
+Each service runs in one transaction. Relation changes go through the model
+managers, whose signals queue the articles for the search index; bulk updates, which
+send no signals, queue them with ``outbox_record`` themselves. The index follows
+after the commit.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from archive.ingest.draft import IngestError
+from archive.ingest.pipeline import article_reclean
+from archive.models import Article, ArticleAuthor, Author, Outlet, Tag
+from search.outbox import outbox_record
+
+OUTLET_DETAILS = ("homepage", "domain", "country", "language")
+
+
+@dataclass(frozen=True)
+class RecleanReport:
+    done: int
+    errors: list[str]
+
+
+def _others(target, others: Iterable) -> list:
+    return [other for other in others if other.pk != target.pk]
+
+
+def _ids(articles: QuerySet) -> set[int]:
+    return set(articles.order_by().values_list("pk", flat=True))
+
+
+def _merged_aliases(target: Tag, others: list[Tag]) -> list[str]:
+    """The target's aliases plus every name and alias of the others, without repeats."""
+    taken = {target.name.casefold()}
+    aliases = []
+    for spelling in [*(target.aliases or []), *(s for o in others for s in o.spellings)]:
+        if spelling and spelling.casefold() not in taken:
+            taken.add(spelling.casefold())
+            aliases.append(spelling)
+    return aliases
+
+
+def tags_merge(*, target: Tag, others: Iterable[Tag]) -> int:
+    """Fold ``others`` into ``target``: their articles get the target, their names and
+    aliases become its aliases, and they are deleted. Returns how many articles carried
+    a merged tag."""
+    others = _others(target, others)
+    if not others:
+        return 0
+    with transaction.atomic():
+        ids = _ids(Article.objects.filter(tags__in=others))
+        target.articles.add(*ids)
+        for other in others:
+            other.articles.clear()
+            other.delete()
+        target.aliases = _merged_aliases(target, others)
+        target.save(update_fields=["aliases"])
+    return len(ids)
+
+
+def outlets_merge(*, target: Outlet, others: Iterable[Outlet]) -> int:
+    """Move the articles of ``others`` to ``target`` and delete the others; the target's
+    blank details (homepage, domain, ...) are filled from them. Returns articles moved."""
+    others = _others(target, others)
+    if not others:
+        return 0
+    with transaction.atomic():
+        moved = articles_set_outlet(
+            articles=Article.objects.filter(outlet__in=others), outlet=target
+        )
+        for name in OUTLET_DETAILS:
+            if not getattr(target, name):
+                setattr(
+                    target, name, next((getattr(o, name) for o in others if getattr(o, name)), "")
+                )
+        target.save()
+        for other in others:
+            other.delete()
+    return moved
+
+
+def authors_merge(*, target: Author, others: Iterable[Author]) -> int:
+    """Credit ``target`` wherever one of ``others`` was credited, in the same byline
+    place, then delete the others. Returns how many articles changed."""
+    others = _others(target, others)
+    if not others:
+        return 0
+    with transaction.atomic():
+        credited = set(target.article_links.values_list("article_id", flat=True))
+        changed = set()
+        for link in ArticleAuthor.objects.filter(author__in=others).order_by("position"):
+            if link.article_id in credited:
+                link.delete()
+            else:
+                link.author = target
+                link.save(update_fields=["author"])
+                credited.add(link.article_id)
+            changed.add(link.article_id)
+        for other in others:
+            other.delete()
+    return len(changed)
+
+
+def articles_add_tags(*, articles: QuerySet, tags: Iterable[Tag]) -> int:
+    """Give every article these tags; returns how many articles gained at least one."""
+    ids, changed = _ids(articles), set()
+    with transaction.atomic():
+        for tag in tags:
+            new = ids - _ids(tag.articles.filter(pk__in=ids))
+            tag.articles.add(*new)
+            changed |= new
+    return len(changed)
+
+
+def articles_remove_tags(*, articles: QuerySet, tags: Iterable[Tag]) -> int:
+    """Take these tags off every article; returns how many articles lost at least one."""
+    ids, changed = _ids(articles), set()
+    with transaction.atomic():
+        for tag in tags:
+            present = _ids(tag.articles.filter(pk__in=ids))
+            tag.articles.remove(*present)
+            changed |= present
+    return len(changed)
+
+
+def articles_set_outlet(*, articles: QuerySet, outlet: Outlet | None) -> int:
+    """Credit every article to ``outlet`` (``None``: no outlet); returns how many changed."""
+    todo = articles.exclude(outlet=outlet) if outlet else articles.filter(outlet__isnull=False)
+    with transaction.atomic():
+        ids = _ids(todo)
+        Article.objects.filter(pk__in=ids).update(outlet=outlet)
+        outbox_record(ids)
+    return len(ids)
+
+
+def articles_reclean(*, articles: QuerySet) -> RecleanReport:
+    """Clean each article's body again from its raw text; an article that fails is
+    reported and left as it was."""
+    done, errors = 0, []
+    for article in articles:
+        try:
+            article_reclean(article)
+        except IngestError as exc:
+            errors.append(f"#{article.pk} “{article.title}”: {exc}")
+        else:
+            done += 1
+    return RecleanReport(done=done, errors=errors)
+
+
+def articles_reindex(*, articles: QuerySet) -> int:
+    """Queue these articles for the search index again; returns how many."""
+    ids = _ids(articles)
+    with transaction.atomic():
+        outbox_record(ids)
+    return len(ids)

@@ -1,0 +1,77 @@
+"""Atom feed of a search's newest matches: follow a story, an outlet or a person."""
+
+import datetime as dt
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+from django.utils.text import Truncator
+
+from archive.forms import UrlState, feed_request, search_request_from_params
+from archive.views import search_error_page
+from search import service as search_service
+from search.types import InvalidQuery, SearchUnavailable
+
+FEED_ITEMS = 20
+
+
+class SearchFeed(Feed):
+    """The same parameters as the search page, newest matches first."""
+
+    feed_type = Atom1Feed
+
+    def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except (InvalidQuery, SearchUnavailable) as exc:
+            return search_error_page(request, exc)
+
+    def get_object(self, request: HttpRequest, *args, **kwargs) -> dict:
+        parsed = search_request_from_params(request.GET)
+        result = search_service.search(feed_request(parsed, limit=FEED_ITEMS))
+        state = UrlState.from_query(request.GET).without("page").without("sort")
+        return {
+            "q": parsed.request.q,
+            "state": state,
+            "articles": [hit.article for hit in result.hits if hit.article is not None],
+        }
+
+    def title(self, obj: dict) -> str:
+        described = ", ".join(f"{k}: {v}" for k, v in obj["state"].without("q").pairs)
+        parts = [f"“{obj['q']}”" if obj["q"] else "", described]
+        return "News archive: " + (" · ".join(p for p in parts if p) or "newest articles")
+
+    def link(self, obj: dict) -> str:
+        return obj["state"].with_value("sort", "newest").url(reverse("web:search"))
+
+    def subtitle(self, obj: dict) -> str:
+        return "The newest articles matching this search."
+
+    def items(self, obj: dict) -> list:
+        return obj["articles"]
+
+    def item_title(self, item) -> str:
+        return item.title
+
+    def item_description(self, item) -> str:
+        # The feed carries HTML; the article's text is text, so escape it.
+        return escape(Truncator(item.summary or item.body).words(60))
+
+    def item_link(self, item) -> str:
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item) -> dt.datetime | None:
+        if not item.published:
+            return None
+        return dt.datetime.combine(item.published, item.published_time or dt.time(), dt.UTC)
+
+    def item_updateddate(self, item) -> dt.datetime:
+        return item.updated_at
+
+    def item_author_name(self, item) -> str | None:
+        return ", ".join(item.author_names) or (item.outlet.name if item.outlet else None)
+
+    def item_categories(self, item) -> list[str]:
+        return [tag.name for tag in item.tags.all()]

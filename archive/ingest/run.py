@@ -1,0 +1,379 @@
+"""Running the pipeline over files, folders, globs or an upload, with an ImportBatch.
+
+Drafts are written in chunks: each chunk is one transaction and each article a
+savepoint inside it, so a bad article rolls back alone and a crash loses at most the
+chunk in flight, never half an article.
+"""
+
+import contextlib
+import functools
+import glob
+import json
+import multiprocessing
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from archive.ingest import readers
+from archive.ingest.bulk import ChunkWriter
+from archive.ingest.dedupe import sketch
+from archive.ingest.draft import ArticleDraft, IngestError, ItemFailure
+from archive.ingest.normalize import content_hash, word_count
+from archive.ingest.pipeline import prepare
+from archive.ingest.resolve import Resolver
+from archive.models import ImportBatch
+
+CHUNK = 250
+# From this many files on, a second process reads and cleans while this one writes.
+_PARALLEL_FROM = 4
+_GLOB_CHARS = set("*?[")
+
+
+@dataclass
+class Source:
+    """One file (or upload) to read: its name for messages, how to get its bytes."""
+
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+    meta: dict = field(default_factory=dict)
+
+    def size(self) -> int:
+        return len(self.data) if self.data is not None else self.path.stat().st_size
+
+    def read(self) -> bytes:
+        return self.data if self.data is not None else self.path.read_bytes()
+
+
+@dataclass
+class Tally:
+    """What a run did, kept beside the ImportBatch (which stores the same counts)."""
+
+    batch: ImportBatch
+    linked: int = 0
+    files: int = 0
+
+    def count(self, outcome: str) -> None:
+        name = {"duplicate": "duplicates"}.get(outcome, outcome)
+        setattr(self.batch, name, getattr(self.batch, name) + 1)
+
+    def fail(self, file: str, item: str, reason: str) -> None:
+        self.batch.failed += 1
+        self.batch.errors.append({"file": file, "item": item, "reason": reason})
+
+
+# -- finding the files -------------------------------------------------------------------
+
+
+def expand(paths: Iterable[Path | str], fmt: str | None) -> tuple[list[Path], list[dict]]:
+    """Files named by paths, folders (recursively) and globs; errors for what matches nothing."""
+    files: list[Path] = []
+    errors = []
+    for entry in paths:
+        text = str(entry)
+        if _GLOB_CHARS & set(text) and not Path(text).exists():
+            matched = sorted(Path(p) for p in glob.glob(text, recursive=True))
+            if not matched:
+                errors.append({"file": text, "item": "", "reason": "no file matches this pattern"})
+            files.extend(p for p in matched if p.is_file())
+            files.extend(f for p in matched if p.is_dir() for f in _folder(p, fmt))
+        elif Path(text).is_dir():
+            files.extend(_folder(Path(text), fmt))
+        elif Path(text).is_file():
+            files.append(Path(text))
+        else:
+            errors.append({"file": text, "item": "", "reason": "no such file or folder"})
+    return list(dict.fromkeys(files)), errors
+
+
+def _folder(folder: Path, fmt: str | None) -> list[Path]:
+    """The readable files of a folder: known extensions (any file with --format).
+
+    ``manifest.json`` describes the text files beside it and is not itself read.
+    """
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.name.startswith(".") or path.name == "manifest.json":
+            continue
+        if fmt or path.suffix.lower() in readers.EXTENSIONS:
+            found.append(path)
+    return found
+
+
+def _manifest_entries(folder: Path, cache: dict) -> dict:
+    if folder not in cache:
+        entries = {}
+        manifest = folder / "manifest.json"
+        if manifest.is_file():
+            try:
+                data = json.loads(manifest.read_text(encoding="utf-8"))
+                entries = {e["file"]: e for e in data.get("articles", []) if "file" in e}
+                ensure_outlets(data.get("outlets", []))
+            except (ValueError, KeyError, TypeError, AttributeError):
+                entries = {}
+        cache[folder] = entries
+    return cache[folder]
+
+
+def ensure_outlets(entries: list[dict]) -> None:
+    """Create or complete the outlets a manifest describes (homepage, domain, …)."""
+    from archive.models import Outlet, unique_slug
+
+    fields = ("homepage", "domain", "country", "language")
+    for entry in entries:
+        outlet, _ = Outlet.objects.get_or_create(
+            name=entry["name"], defaults={"slug": unique_slug(entry["name"])}
+        )
+        changed = [f for f in fields if entry.get(f) and getattr(outlet, f) != entry[f]]
+        for name in changed:
+            setattr(outlet, name, entry[name])
+        if changed:
+            outlet.save(update_fields=changed)
+
+
+def sources_for(files: list[Path], *, outlet: str | None) -> Iterator[Source]:
+    manifests: dict = {}
+    base = {"outlet": outlet} if outlet else {}
+    for path in files:
+        entry = _manifest_entries(path.parent, manifests).get(path.name, {})
+        # Metadata a manifest gives explicitly wins over the run's --outlet.
+        meta = {**base, **{k: v for k, v in entry.items() if v not in (None, "", [])}}
+        yield Source(name=str(path), path=path, meta=meta)
+
+
+# -- reading and storing -----------------------------------------------------------------
+
+
+def read_source(source: Source, *, fmt: str | None, limit: int) -> list[tuple]:
+    """Read and prepare one source, touching no database (it may run in a worker).
+
+    Returns events: ("draft", draft), ("fail", item, reason) or ("skip",).
+    """
+    events: list[tuple] = []
+    try:
+        kind = readers.format_for(source.name, fmt)
+        size = source.size()
+        if size > limit:
+            raise IngestError(
+                f"file is {size:,} bytes, over the limit of {limit:,} (INGEST_MAX_FILE_BYTES)"
+            )
+        name = Path(source.name).name
+        for item in readers.read(source.read(), fmt=kind, source=name, meta=source.meta):
+            if isinstance(item, ItemFailure):
+                events.append(("skip",) if item.skipped else ("fail", item.item, item.reason))
+                continue
+            try:
+                draft = prepare(item)
+            except IngestError as exc:
+                events.append(("fail", item.item, str(exc)))
+                continue
+            draft.extra["sketch"] = sketch(draft.body)
+            draft.extra["hash"] = content_hash(draft.body)
+            draft.extra["word_count"] = word_count(draft.body)
+            events.append(("draft", draft))
+    except IngestError as exc:
+        events.append(("fail", "", str(exc)))
+    except OSError as exc:
+        events.append(("fail", "", f"cannot read the file ({exc.strerror or exc})"))
+    except Exception as exc:  # a reader's bug must cost this file only, and say so
+        events.append(("fail", "", f"could not read the file ({type(exc).__name__}: {exc})"))
+    return events
+
+
+def _read_all(sources: Iterable[Source], fmt: str | None) -> Iterator[tuple[Source, list]]:
+    """Each source with its events. With several files a second process reads ahead,
+    so reading and cleaning use one core while the database writes use the other."""
+    reader = functools.partial(read_source, fmt=fmt, limit=settings.INGEST_MAX_FILE_BYTES)
+    sources = list(sources)
+    if len(sources) < _PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        for source in sources:
+            yield source, reader(source)
+        return
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        yield from zip(sources, pool.imap(reader, sources), strict=True)
+
+
+def _drafts(sources, fmt: str | None, tally: Tally, bar) -> Iterator[tuple[str, ArticleDraft]]:
+    for source, events in _read_all(sources, fmt):
+        tally.files += 1
+        for event in events:
+            if event[0] == "draft":
+                if bar is not None:
+                    bar.update(1)
+                yield source.name, event[1]
+            elif event[0] == "skip":
+                tally.batch.skipped += 1
+            else:
+                tally.fail(source.name, event[1], event[2])
+
+
+def _chunks(drafts: Iterable[tuple[str, ArticleDraft]]) -> Iterator[list[tuple[str, ArticleDraft]]]:
+    chunk = []
+    for pair in drafts:
+        chunk.append(pair)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _store_chunk(chunk, tally: Tally, resolver: Resolver) -> None:
+    def report(file: str, draft: ArticleDraft, result, error: str) -> None:
+        if result is None:
+            tally.fail(file, draft.item, error)
+        else:
+            tally.count(result.outcome)
+            tally.linked += result.linked
+
+    counts = _counts(tally.batch)
+    try:
+        with transaction.atomic():
+            writer = ChunkWriter(resolver=resolver, batch=tally.batch, report=report)
+            for file, draft in chunk:
+                writer.add(file, draft)
+            writer.finish()
+            _save_counts(tally.batch)
+    except DatabaseError:
+        # The chunk could not commit: forget it and write its articles one by one.
+        resolver.reset()
+        _restore_counts(tally.batch, counts)
+        for file, draft in chunk:
+            with transaction.atomic():
+                writer = ChunkWriter(resolver=resolver, batch=tally.batch, report=report)
+                writer._slow(file, draft)
+        _save_counts(tally.batch)
+
+
+_COUNT_FIELDS = ("created", "updated", "duplicates", "skipped", "failed")
+
+
+def _counts(batch: ImportBatch) -> tuple:
+    return tuple(getattr(batch, f) for f in _COUNT_FIELDS), len(batch.errors)
+
+
+def _restore_counts(batch: ImportBatch, counts: tuple) -> None:
+    values, errors = counts
+    for name, value in zip(_COUNT_FIELDS, values, strict=True):
+        setattr(batch, name, value)
+    del batch.errors[errors:]
+
+
+def _save_counts(batch: ImportBatch) -> None:
+    if batch.pk:
+        batch.save(update_fields=[*_COUNT_FIELDS, "errors"])
+
+
+def run_sources(
+    sources: Iterable[Source],
+    *,
+    batch: ImportBatch,
+    fmt: str | None = None,
+    dry_run: bool = False,
+    progress: bool = False,
+    tally: Tally | None = None,
+) -> Tally:
+    """Read, prepare and store every item of every source, recording the run in ``batch``."""
+    tally = tally or Tally(batch)
+    resolver = Resolver()
+    bar = _progress_bar(progress)
+    drafts = _drafts(sources, fmt, tally, bar)
+    # A dry run is one transaction rolled back at the end; a real run commits chunk by chunk.
+    outer = transaction.atomic() if dry_run else contextlib.nullcontext()
+    try:
+        with outer:
+            for chunk in _chunks(drafts):
+                _store_chunk(chunk, tally, resolver)
+            if dry_run:
+                transaction.set_rollback(True)
+    except BaseException:
+        batch.status = ImportBatch.Status.FAILED
+        _finish(batch)
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    batch.status = ImportBatch.Status.DONE
+    _finish(batch)
+    return tally
+
+
+def _finish(batch: ImportBatch) -> None:
+    batch.finished_at = timezone.now()
+    batch.save()
+
+
+def _progress_bar(progress: bool):
+    if not progress or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(unit=" articles", file=sys.stderr, dynamic_ncols=True)
+
+
+def _new_batch(source: str, fmt: str | None, dry_run: bool) -> ImportBatch:
+    return ImportBatch.objects.create(source=source[:500], format=fmt or "", dry_run=dry_run)
+
+
+def ingest_paths(
+    paths: list[Path | str],
+    *,
+    fmt: str | None = None,
+    outlet: str | None = None,
+    dry_run: bool = False,
+    progress: bool = False,
+) -> ImportBatch:
+    """Ingest files, folders and globs; returns the run's ImportBatch (also saved).
+
+    ``fmt`` forces a reader (else the extension decides); ``outlet`` names the outlet of
+    items that do not say; ``dry_run`` does everything but keep the articles.
+    """
+    if fmt:
+        readers.format_for("", fmt)  # an unknown format is an error before anything runs
+    batch = _new_batch(", ".join(str(p) for p in paths), fmt, dry_run)
+    files, errors = expand(paths, fmt)
+    tally = Tally(batch)
+    for error in errors:
+        tally.fail(error["file"], error["item"], error["reason"])
+    run_sources(
+        sources_for(files, outlet=outlet),
+        batch=batch,
+        fmt=fmt,
+        dry_run=dry_run,
+        progress=progress,
+        tally=tally,
+    )
+    batch.linked = tally.linked
+    return batch
+
+
+def ingest_upload(
+    name: str,
+    data: bytes,
+    *,
+    fmt: str | None = None,
+    outlet: str | None = None,
+    dry_run: bool = False,
+) -> ImportBatch:
+    """Ingest one uploaded file or request body named ``name``."""
+    if fmt:
+        readers.format_for("", fmt)
+    batch = _new_batch(f"upload:{name}", fmt, dry_run)
+    source = Source(name=name, data=data, meta={"outlet": outlet} if outlet else {})
+    tally = run_sources([source], batch=batch, fmt=fmt, dry_run=dry_run)
+    batch.linked = tally.linked
+    return batch
+
+
+def make_searchable() -> int | None:
+    """Apply the search index's pending changes now, when the search app provides it."""
+    try:
+        from search.outbox import outbox_drain
+    except ImportError:
+        return None
+    return outbox_drain()

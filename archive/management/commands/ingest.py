@@ -1,0 +1,62 @@
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from archive.ingest.draft import IngestError
+from archive.ingest.readers import FORMATS
+from archive.ingest.run import ingest_paths, make_searchable
+
+_SHOWN_ERRORS = 50
+
+
+class Command(BaseCommand):
+    help = "Ingest articles from files, folders and globs (txt, html, jsonl, json, Reuters-21578)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", help="Files, folders or glob patterns.")
+        parser.add_argument("--format", choices=FORMATS, help="Read every file in this format.")
+        parser.add_argument("--outlet", help="Outlet of the items that do not name one.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Read, clean and check everything; keep nothing."
+        )
+
+    def handle(self, *args, paths, format=None, outlet=None, dry_run=False, **options):
+        started = time.monotonic()
+        try:
+            batch = ingest_paths(
+                paths, fmt=format, outlet=outlet, dry_run=dry_run, progress=sys.stderr.isatty()
+            )
+        except IngestError as exc:
+            raise CommandError(str(exc)) from exc
+        stored = time.monotonic() - started
+        self._report(batch, stored)
+        if not dry_run and batch.created + batch.updated:
+            drained = make_searchable()
+            if drained is not None:
+                self.stdout.write(
+                    f"Search index brought up to date ({drained} changes) "
+                    f"{time.monotonic() - started:.1f} s after the start."
+                )
+
+    def _report(self, batch, seconds: float) -> None:
+        write = self.stdout.write
+        for error in batch.errors[:_SHOWN_ERRORS]:
+            item = f" [{error['item']}]" if error["item"] else ""
+            self.stderr.write(f"failed: {error['file']}{item}: {error['reason']}")
+        if len(batch.errors) > _SHOWN_ERRORS:
+            more = len(batch.errors) - _SHOWN_ERRORS
+            self.stderr.write(f"… and {more} more (see the import batch).")
+        prefix = "Dry run: would have " if batch.dry_run else ""
+        total = batch.created + batch.updated + batch.duplicates
+        rate = f", {total / seconds:,.0f} articles/s" if seconds > 0 and total else ""
+        write(
+            f"{prefix}created {batch.created}, updated {batch.updated}, "
+            f"duplicates {batch.duplicates}, skipped {batch.skipped}, failed {batch.failed} "
+            f"in {seconds:.1f} s{rate}."
+        )
+        linked = getattr(batch, "linked", 0)
+        if linked:
+            write(f"{linked} new articles linked to their near-duplicate twins.")
+        style = self.style.SUCCESS if not batch.failed else self.style.WARNING
+        write(style(f"Import batch #{batch.pk} ({batch.status})."))

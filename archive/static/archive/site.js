@@ -1,0 +1,114 @@
+// Progressive enhancement only: every feature below also works as a plain GET form.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function ready(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  // Filters and sort apply as soon as they change; empty fields stay out of the URL.
+  function enhanceForm(form) {
+    form.addEventListener("change", function (event) {
+      if (event.target.matches("[data-autosubmit]")) form.requestSubmit();
+    });
+    form.addEventListener("formdata", function (event) {
+      var empty = [];
+      event.formData.forEach(function (value, key) { if (value === "") empty.push(key); });
+      empty.forEach(function (key) {
+        var kept = event.formData.getAll(key).filter(function (v) { return v !== ""; });
+        event.formData.delete(key);
+        kept.forEach(function (v) { event.formData.append(key, v); });
+      });
+    });
+  }
+
+  // Autocomplete: an ARIA combobox over a listbox filled from the suggest endpoint.
+  var counter = 0;
+  function enhanceSuggest(input) {
+    var id = "suggestions-" + (++counter);
+    var list = document.createElement("ul");
+    list.id = id;
+    list.className = "suggestions";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Suggestions");
+    list.hidden = true;
+    input.parentNode.appendChild(list);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", id);
+    input.setAttribute("aria-expanded", "false");
+    var items = [], active = -1, timer = null, latest = "";
+
+    function close() {
+      list.hidden = true; active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+    function highlight(index) {
+      active = index;
+      Array.prototype.forEach.call(list.children, function (li, i) {
+        li.setAttribute("aria-selected", i === index ? "true" : "false");
+      });
+      if (index >= 0) input.setAttribute("aria-activedescendant", id + "-" + index);
+      else input.removeAttribute("aria-activedescendant");
+    }
+    function choose(index) {
+      var item = items[index];
+      if (!item) return;
+      close();
+      if (item.url) { window.location.assign(item.url); return; }
+      input.value = item.text;
+      if (input.form) input.form.requestSubmit();
+    }
+    function render(suggestions) {
+      items = suggestions;
+      list.textContent = "";
+      suggestions.forEach(function (s, i) {
+        var li = document.createElement("li");
+        li.id = id + "-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        var text = document.createElement("span");
+        text.textContent = s.text;
+        var kind = document.createElement("span");
+        kind.className = "kind";
+        kind.textContent = s.kind;
+        li.append(text, kind);
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(i); });
+        list.appendChild(li);
+      });
+      var open = suggestions.length > 0;
+      list.hidden = !open;
+      input.setAttribute("aria-expanded", open ? "true" : "false");
+      active = -1;
+    }
+    function fetchSuggestions() {
+      var q = input.value.trim();
+      latest = q;
+      if (q.length < 2) { render([]); return; }
+      fetch(input.dataset.suggest + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
+        .then(function (data) { if (q === latest && document.activeElement === input) render(data.suggestions || []); })
+        .catch(function () { render([]); });
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(fetchSuggestions, 150);
+    });
+    input.addEventListener("keydown", function (e) {
+      if (list.hidden) return;
+      if (e.key === "ArrowDown") { e.preventDefault(); highlight((active + 1) % items.length); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); highlight(active <= 0 ? items.length - 1 : active - 1); }
+      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); choose(active); }
+      else if (e.key === "Escape") { e.preventDefault(); close(); }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 100); });
+  }
+
+  ready(function () {
+    document.querySelectorAll("[data-search-form]").forEach(enhanceForm);
+    document.querySelectorAll("input[data-suggest]").forEach(enhanceSuggest);
+  });
+})();

@@ -1,0 +1,228 @@
+"""Pieces of the search page built from a ``SearchResult`` and the page's ``UrlState``:
+facet groups, active-filter chips, the histogram and the pagination, each with its URLs."""
+
+import calendar
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from django import template
+
+from archive.forms import FACET_PARAM, Preset, UrlState
+from search.types import HistogramBucket, SearchRequest, SearchResult
+
+register = template.Library()
+
+FACET_GROUPS = (
+    ("outlet", "Outlets"),
+    ("year", "Years"),
+    ("month", "Months"),
+    ("person", "People"),
+    ("place", "Places"),
+    ("organization", "Organisations"),
+    ("topic", "Topics"),
+    ("author", "Authors"),
+    ("language", "Languages"),
+)
+PARAM_TITLES = {"outlet": "Outlet", "author": "Author", "language": "Language", "year": "Year"}
+PARAM_TITLES |= {"month": "Month"}
+VISIBLE_VALUES = 6
+CHART_WIDTH, CHART_HEIGHT, LABEL_HEIGHT, TOP_MARGIN = 600, 110, 48, 24
+LABEL_WIDTH = 34  # room one label needs, in chart units
+MAX_BAR_WIDTH = 64
+
+
+@dataclass
+class Choice:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    locked: bool = False  # fixed by the page (an outlet page's own outlet)
+
+
+@dataclass
+class Group:
+    key: str
+    title: str
+    param: str
+    shown: list[Choice] = field(default_factory=list)
+    more: list[Choice] = field(default_factory=list)
+
+    @property
+    def selected_count(self) -> int:
+        return sum(c.selected for c in self.shown + self.more)
+
+
+def _choices(result: SearchResult, key: str, state: UrlState, preset: Preset | None):
+    param = FACET_PARAM[key]
+    chosen = set(state.getlist(param))
+    values = result.facets.get(key, [])
+    if key in ("year", "month"):
+        values = sorted(values, key=lambda v: v.value, reverse=True)
+    if key == "month":
+        years = set(state.getlist("year")) | {m[:4] for m in state.getlist("month")}
+        values = [v for v in values if v.value[:4] in years]
+    out = []
+    for v in values:
+        locked = bool(preset and preset.param == param and preset.value == v.value)
+        out.append(
+            Choice(v.value, v.label, v.count, v.selected or v.value in chosen or locked, locked)
+        )
+    return out
+
+
+@register.simple_tag
+def facet_groups(result: SearchResult, state: UrlState, preset: Preset | None = None) -> list:
+    """The sidebar's groups; selected values always show, the rest after the first few."""
+    groups = []
+    for key, title in FACET_GROUPS:
+        choices = _choices(result, key, state, preset)
+        if not choices or (key == "language" and len(choices) < 2 and not choices[0].selected):
+            continue
+        selected = [c for c in choices if c.selected]
+        others = [c for c in choices if not c.selected]
+        room = max(0, VISIBLE_VALUES - len(selected))
+        group = Group(key, title, FACET_PARAM[key], selected + others[:room], others[room:])
+        groups.append(group)
+    return groups
+
+
+def _labels(result: SearchResult) -> dict[tuple[str, str], str]:
+    return {
+        (FACET_PARAM[key], v.value): v.label
+        for key, values in result.facets.items()
+        if key in FACET_PARAM
+        for v in values
+    }
+
+
+def _kind_title(param: str, value: str) -> str:
+    if param == "tag":
+        kind = value.split(":", 1)[0] if ":" in value else "tag"
+        return {"organization": "Organisation"}.get(kind, kind.capitalize())
+    return PARAM_TITLES.get(param, param.capitalize())
+
+
+def _applied(search: SearchRequest) -> set[tuple[str, str]]:
+    """The (parameter, value) pairs the search really used; ignored values get no chip."""
+    applied = {("outlet", v) for v in search.outlets} | {("tag", v) for v in search.tags}
+    applied |= {("author", v) for v in search.authors} | {("language", v) for v in search.languages}
+    applied |= {("year", str(v)) for v in search.years} | {("month", v) for v in search.months}
+    for name, date in (("from", search.date_from), ("to", search.date_to)):
+        if date:
+            applied.add((name, date.isoformat()))
+    return applied
+
+
+@register.simple_tag
+def active_filters(result: SearchResult, search: SearchRequest, state: UrlState, path: str):
+    """Removable chips, one per filter value in the URL that the search applied."""
+    labels = _labels(result)
+    applied = _applied(search)
+    chips = []
+    for name, value in state.pairs:
+        if (name, value) not in applied:
+            continue
+        if name in ("from", "to"):
+            label, kind = value, "From" if name == "from" else "Until"
+        else:
+            label = labels.get((name, value), value.split(":", 1)[-1])
+            kind = _kind_title(name, value)
+        chips.append({"kind": kind, "label": label, "url": state.without(name, value).url(path)})
+    return chips
+
+
+def _bucket_range(bucket: HistogramBucket) -> tuple[dt.date, dt.date]:
+    if bucket.date_from and bucket.date_to:
+        return bucket.date_from, bucket.date_to
+    year, _, month = bucket.period.partition("-")
+    if month:
+        last = calendar.monthrange(int(year), int(month))[1]
+        return dt.date(int(year), int(month), 1), dt.date(int(year), int(month), last)
+    return dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
+
+
+def _period_labels(period: str) -> tuple[str, str]:
+    """(short label, full label) of "2018" or "2018-05"."""
+    year, _, month = period.partition("-")
+    if not month:
+        return year, year
+    name = calendar.month_abbr[int(month)]
+    return name, f"{calendar.month_name[int(month)]} {year}"
+
+
+@register.simple_tag
+def histogram(result: SearchResult, state: UrlState, path: str) -> dict | None:
+    """Bars for an inline SVG chart; each bar links to the search narrowed to its period."""
+    buckets = [b for b in result.histogram if b.period]
+    if not buckets or result.total == 0:
+        return None
+    top = max(b.count for b in buckets) or 1
+    slot = CHART_WIDTH / len(buckets)
+    width = min(slot * 0.8, MAX_BAR_WIDTH)
+    every = max(1, math.ceil(len(buckets) * LABEL_WIDTH / CHART_WIDTH))
+    bars = []
+    for i, bucket in enumerate(buckets):
+        height = max(round((CHART_HEIGHT - TOP_MARGIN) * bucket.count / top, 1), 1)
+        start, end = _bucket_range(bucket)
+        short, full = _period_labels(bucket.period)
+        monthly = "-" in bucket.period
+        bars.append(
+            {
+                "x": round(i * slot + (slot - width) / 2, 1),
+                "mid": round(i * slot + slot / 2, 1),
+                "year_x": max(round(i * slot + slot / 2, 1), 24),  # keep "2018" inside
+                "y": round(CHART_HEIGHT - height, 1),
+                "width": round(width, 1),
+                "height": height,
+                "count": bucket.count,
+                "count_y": round(CHART_HEIGHT - height - 4, 1),
+                "show_count": len(buckets) <= 24 and bucket.count,
+                "period": full,
+                "label": short if i % every == 0 else "",
+                "odd": (i // every) % 2 == 1,  # hidden on phones, where labels are larger
+                "year": start.year if monthly and (i == 0 or start.month == 1) else "",
+                "url": state.with_values(from_=start.isoformat(), to=end.isoformat()).url(path),
+            }
+        )
+    return {
+        "bars": bars,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT + LABEL_HEIGHT,
+        "baseline": CHART_HEIGHT,
+        "label_y": CHART_HEIGHT + 20,
+        "year_y": CHART_HEIGHT + 42,
+    }
+
+
+@register.simple_tag
+def pagination(result: SearchResult, state: UrlState, path: str) -> dict | None:
+    """Previous/next and a window of page numbers with gaps (None) between."""
+    pages, current = result.pages, result.page
+    if pages <= 1:
+        return None
+    wanted = {1, pages, *range(current - 2, current + 3)}
+    numbers, previous = [], 0
+    for number in sorted(n for n in wanted if 1 <= n <= pages):
+        if number - previous > 1:
+            numbers.append(None)
+        numbers.append(number)
+        previous = number
+
+    def url(number: int) -> str:
+        return state.with_value("page", str(number) if number > 1 else None).url(path)
+
+    return {
+        "items": [
+            {"number": n, "url": url(n), "current": n == current} if n else None for n in numbers
+        ],
+        "previous": url(current - 1) if current > 1 else "",
+        "next": url(current + 1) if current < pages else "",
+    }
+
+
+@register.simple_tag
+def state_url(state: UrlState, path: str, **values) -> str:
+    """This page's URL with some parameters replaced (``None`` or "" removes them)."""
+    return state.with_values(**values).url(path)

@@ -1,0 +1,50 @@
+"""``/healthz``: is the database reachable and the search index readable?
+
+Answers 200 when both are "ok", else 503, always with a small JSON body and never a
+traceback: it is read by container health checks and load balancers, not people.
+"""
+
+import logging
+
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+
+def database_status() -> str:
+    """Return "ok", or the kind of error the cheapest possible query ran into."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any failure means "down"; the reason goes to the log
+        logger.warning("health: database check failed", exc_info=True)
+        return f"error: {type(exc).__name__}"
+    return "ok"
+
+
+def index_status() -> str:
+    """Return "ok" when the search backend can describe its index, else the kind of error."""
+    try:
+        from search.service import get_backend
+    except ImportError:
+        return "error: search service unavailable"
+    try:
+        stats = get_backend().stats()
+    except Exception as exc:
+        logger.warning("health: index check failed", exc_info=True)
+        return f"error: {type(exc).__name__}"
+    if stats.get("exists") is False:
+        return "error: no index (python manage.py search_index rebuild)"
+    return "ok"
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    checks = {"database": database_status(), "index": index_status()}
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(checks, status=200 if healthy else 503)

@@ -1,0 +1,206 @@
+"""Text analysis for news: what a reader expects to match.
+
+One tokenizer turns text into words; each word is normalised once (and cached):
+
+- accents fold (``Nguyễn`` -> ``nguyen``) and case folds;
+- possessives strip (``Pyongyang's`` -> ``pyongyang``), other apostrophes vanish;
+- dotted acronyms lose their dots (``U.S.`` -> ``us``, equal to ``US`` and ``us``);
+- hyphens split words (``Jong-un`` -> ``jong un``), so the three spellings of a
+  hyphenated name are one phrase;
+- British spellings meet American ones by general suffix rules (-ise/-ize,
+  -isation/-ization, -yse/-yze, -our/-or, -ence/-ense after f, c or t, -tre/-ter);
+- the *stemmed* analyzer adds Snowball stemming (PyStemmer); the *exact* analyzer
+  does not, so names keep their shape ("Jinping" stays "jinping").
+
+Stop words are not removed at index time (phrases keep their positions and "us"
+is a word in news); the query translator drops common words outside phrases.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+from whoosh.analysis import Token, Tokenizer
+
+# A gap between values of a multi-valued field: phrases never span it.
+VALUE_SEPARATOR = "\u2029"
+_GAP = 100
+
+TOKEN_RE = re.compile(
+    r"(?P<gap>\u2029)"
+    r"|(?P<acronym>(?:[^\W\d_]\.){2,})"
+    r"|(?P<word>[^\W_]+(?:['’][^\W_]+)*)"
+)
+
+# Dropped from queries outside phrases (never from the index). Not "us": news has the US.
+_STOP_TEXT = (
+    "a an and are as at be but by for from had has have he her his i if in into is it its "
+    "of on or she such that the their then there these they this to was were which will with "
+    "what when where who whom why how did does do been being than so"
+)
+STOP_WORDS = frozenset(_STOP_TEXT.split())
+
+_SPELLING_RULES = [
+    # -isation(s) -> -ization(s): organisation, denuclearisation
+    (re.compile(r"^(\w{3,})isation(s?)$"), r"\1ization\2"),
+    # -ise, -ised, -ises, -ising, -iser(s) -> -iz...: normalise, recognised
+    (re.compile(r"^(\w{4,})is(e|ed|es|ing|er|ers)$"), r"\1iz\2"),
+    # -yse -> -yze: analyse, paralysed
+    (re.compile(r"^(\w{2,})ys(e|ed|es|ing)$"), r"\1yz\2"),
+    # -our -> -or: colour, honourable, labourers, favourite (not four, hour, your)
+    (re.compile(r"^(\w{3,})our(s|ed|ing|ite|ites|able|ably|ful|less|er|ers)?$"), r"\1or\2"),
+    # -ence -> -ense after f, c, t: defence, offences, licence, pretence
+    (re.compile(r"^(\w{2,}[fct])ence(s?)$"), r"\1ense\2"),
+    # -tre -> -ter: centre, theatres, metre
+    (re.compile(r"^(\w{3,})tre(s?)$"), r"\1ter\2"),
+]
+
+_stemmer = Stemmer.Stemmer("english")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-folded text: 'Nguyễn Phú Trọng' -> 'nguyen phu trong'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def american_spelling(word: str) -> str:
+    """One spelling for British and American variants of a folded word."""
+    if len(word) < 6 or not word.isalpha():
+        return word
+    for pattern, replacement in _SPELLING_RULES:
+        new, count = pattern.subn(replacement, word)
+        if count:
+            return new
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def normalize_word(raw: str) -> tuple[str, str]:
+    """(exact form, stemmed form) of one token as the tokenizer found it."""
+    word = fold(raw)
+    if "." in word:  # a dotted acronym
+        word = word.replace(".", "")
+    if "'" in word or "’" in word:
+        word = re.sub(r"['’]s$", "", word).replace("'", "").replace("’", "")
+    if not word:
+        return "", ""
+    if not word.isalpha():
+        return word, word
+    word = american_spelling(word)
+    return word, _stemmer.stemWord(word)
+
+
+def stem_map(terms) -> dict[str, list[str]]:
+    """{stem: [indexed words with that stem]} for query-time stemming."""
+    alphabetic = [t for t in terms if t.isalpha()]
+    grouped: dict[str, list[str]] = {}
+    for term, stem in zip(alphabetic, _stemmer.stemWords(alphabetic), strict=True):
+        grouped.setdefault(stem, []).append(term)
+    return grouped
+
+
+def words(text: str) -> list[str]:
+    """The raw words of a text, as the tokenizer cuts them."""
+    return [m.group(0) for m in TOKEN_RE.finditer(text) if not m.group("gap")]
+
+
+def iter_spans(text: str):
+    """(start, end, exact, stemmed) for every word of ``text``; used for highlighting."""
+    for match in TOKEN_RE.finditer(text):
+        if match.group("gap"):
+            continue
+        exact, stemmed = normalize_word(match.group(0))
+        if exact:
+            yield match.start(), match.end(), exact, stemmed
+
+
+def analyze(text: str, *, stem: bool) -> list[str]:
+    """The index terms of ``text``."""
+    index = 1 if stem else 0
+    return [forms[index] for forms in map(normalize_word, words(text)) if forms[0]]
+
+
+def term_positions(value: str, *, stem: bool) -> dict[str, list[int]]:
+    """{term: [positions]} of ``value``: the indexing fast path (no Token objects)."""
+    index = 1 if stem else 0
+    positions: dict[str, list[int]] = {}
+    pos = 0
+    for raw in TOKEN_RE.findall(value):
+        if raw[0]:  # a gap between values
+            pos += _GAP
+            continue
+        term = normalize_word(raw[1] or raw[2])[index]
+        if term:
+            found = positions.get(term)
+            if found is None:
+                positions[term] = [pos]
+            else:
+                found.append(pos)
+            pos += 1
+    return positions
+
+
+class NewsAnalyzer(Tokenizer):
+    """A Whoosh analyzer in one pass (fast to index): tokenize, fold, spell, stem."""
+
+    def __init__(self, stem: bool = True):
+        self.stem = stem
+
+    def __eq__(self, other):
+        return isinstance(other, NewsAnalyzer) and other.stem == self.stem
+
+    def __hash__(self):
+        return hash((NewsAnalyzer, self.stem))
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        index = 1 if self.stem else 0
+        if not tokenize:
+            forms = normalize_word(value)
+            token.text, token.original, token.boost, token.stopped = forms[index], value, 1.0, False
+            token.pos, token.startchar, token.endchar = (
+                start_pos,
+                start_char,
+                start_char + len(value),
+            )
+            if token.text:
+                yield token
+            return
+        pos = start_pos
+        for match in TOKEN_RE.finditer(value):
+            if match.group("gap"):
+                pos += _GAP
+                continue
+            text = normalize_word(match.group(0))[index]
+            if not text:
+                continue
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = match.group(0)
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            pos += 1
+            yield token
+
+
+STEMMED = NewsAnalyzer(stem=True)
+EXACT = NewsAnalyzer(stem=False)

@@ -1,0 +1,1 @@
+"""The PostgreSQL backend's parts: parse, compile, filters, facets, highlight, similar."""

@@ -1,0 +1,86 @@
+"""The request's filters as SQL on ``d`` (the article's facet row), grouped by facet.
+
+Several values of one filter combine with OR, different filters with AND. A facet's
+counts leave out that facet's own filter (multi-select faceting), so each filter is
+kept under the name of the facet it belongs to.
+"""
+
+import datetime as dt
+from collections import defaultdict
+
+from search.types import TAG_KINDS, InvalidQuery, SearchRequest
+
+ANY_TAG = "tag"  # a bare slug: any kind; not a facet of its own
+
+
+def request_filters(request: SearchRequest) -> dict[str, tuple[str, list]]:
+    """Facet name -> (SQL condition, params) for every filter the request sets."""
+    filters: dict[str, tuple[str, list]] = {}
+    # ARRAY(SELECT ...) runs once per statement: the filters compare ids.
+    if request.outlets:
+        filters["outlet"] = (
+            "d.outlet_id = ANY(ARRAY(SELECT id FROM archive_outlet WHERE slug = ANY(%s)))",
+            [list(request.outlets)],
+        )
+    for kind, slugs in _tags_by_kind(request.tags).items():
+        kind_sql = "" if kind == ANY_TAG else "kind = %s AND "
+        filters[kind] = (
+            f"d.tag_ids && ARRAY(SELECT id FROM archive_tag WHERE {kind_sql}slug = ANY(%s))",
+            ([] if kind == ANY_TAG else [kind]) + [slugs],
+        )
+    if request.authors:
+        filters["author"] = (
+            "d.author_ids && ARRAY(SELECT id FROM archive_author WHERE slug = ANY(%s))",
+            [list(request.authors)],
+        )
+    if request.languages:
+        filters["language"] = ("d.language = ANY(%s)", [list(request.languages)])
+    if request.years:
+        filters["year"] = _periods([(dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in request.years])
+    if request.months:
+        filters["month"] = _periods([_month(m) for m in request.months])
+    return filters
+
+
+def fixed_filters(request: SearchRequest) -> tuple[str, list]:
+    """Filters that are no facet: the date range."""
+    conditions, params = [], []
+    if request.date_from:
+        conditions.append("d.published >= %s")
+        params.append(request.date_from)
+    if request.date_to:
+        conditions.append("d.published <= %s")
+        params.append(request.date_to)
+    return " AND ".join(conditions) or "TRUE", params
+
+
+def combine(filters: dict[str, tuple[str, list]], *, without: tuple[str, ...] = ()):
+    """All filters but those named in ``without``, ANDed: (SQL, params)."""
+    parts = [(sql, params) for name, (sql, params) in filters.items() if name not in without]
+    if not parts:
+        return "TRUE", []
+    return " AND ".join(f"({sql})" for sql, _ in parts), [p for _, ps in parts for p in ps]
+
+
+def _tags_by_kind(tags) -> dict[str, list[str]]:
+    grouped = defaultdict(list)
+    for value in tags:
+        kind, _, slug = value.rpartition(":")
+        if kind and kind not in TAG_KINDS and kind != "other":
+            raise InvalidQuery(f"Unknown tag kind {kind!r} in {value!r}.")
+        grouped[kind or ANY_TAG].append(slug)
+    return dict(grouped)
+
+
+def _periods(ranges: list[tuple[dt.date, dt.date]]) -> tuple[str, list]:
+    sql = " OR ".join("d.published BETWEEN %s AND %s" for _ in ranges)
+    return sql, [d for pair in ranges for d in pair]
+
+
+def _month(value: str) -> tuple[dt.date, dt.date]:
+    try:
+        start = dt.datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        raise InvalidQuery(f"{value!r} is not a month (YYYY-MM).") from None
+    following = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return start, following - dt.timedelta(days=1)

@@ -1,0 +1,106 @@
+"""More-like-this (an article's most telling stems as an OR query) and autocomplete."""
+
+import re
+
+from django.urls import NoReverseMatch
+
+from archive.models import Article
+from search import selectors
+from search.analysis import analyze, fold
+from search.backends.base import BackendHit
+from search.types import Suggestion
+
+MLT_TERMS = 25
+
+_TOP_TERMS = """
+WITH t AS (
+    SELECT u.lexeme, coalesce(array_length(u.positions, 1), 1)
+        + CASE WHEN 'A' = ANY(u.weights) THEN 2 ELSE 0 END AS tf
+    FROM search_pgdocument d, unnest(d.doc) AS u
+    WHERE d.article_id = %s AND length(u.lexeme) > 2 AND u.lexeme !~ '^[0-9.,]+$'
+), n AS (SELECT greatest(reltuples, 1) AS docs FROM pg_class
+          WHERE oid = 'search_pgdocument'::regclass)
+SELECT t.lexeme FROM t CROSS JOIN n LEFT JOIN search_pgterm g ON g.lexeme = t.lexeme
+-- Words in many articles ("said", "new") match half the archive and say little.
+WHERE n.docs < 20 OR coalesce(g.ndoc, 1) <= n.docs * (CASE WHEN n.docs < 500 THEN 0.8 ELSE 0.05 END)
+ORDER BY t.tf * ln(1 + n.docs::float / coalesce(g.ndoc, 1)) DESC, t.lexeme
+LIMIT %s
+"""
+
+_SIMILAR = """
+SELECT d.article_id, ts_rank(d.doc, q) AS score
+FROM search_pgdocument d, CAST(%s AS tsquery) AS q
+WHERE d.doc @@ q AND d.article_id <> %s AND d.article_id <> ALL(%s) AND d.article_id NOT IN (
+    SELECT id FROM archive_article WHERE duplicate_of_id = %s OR id = (
+        SELECT duplicate_of_id FROM archive_article WHERE id = %s)
+    UNION SELECT id FROM archive_article WHERE duplicate_of_id = (
+        SELECT duplicate_of_id FROM archive_article WHERE id = %s))
+ORDER BY score DESC, d.article_id DESC
+LIMIT %s
+"""
+
+
+def more_like_this(cursor, article_id: int, limit: int, *, exclude=()) -> list[BackendHit]:
+    cursor.execute(_TOP_TERMS, [article_id, MLT_TERMS])
+    lexemes = [row[0] for row in cursor.fetchall()]
+    if not lexemes:
+        return []
+    query = " | ".join("'" + lx.replace("'", "''").replace("\\", "\\\\") + "'" for lx in lexemes)
+    params = [query, article_id, list(exclude), article_id, article_id, article_id, limit]
+    cursor.execute(_SIMILAR, params)
+    return [BackendHit(id=row[0], score=row[1]) for row in cursor.fetchall()]
+
+
+# Titles are the weight-A words of the document vector: the GIN index answers a prefix.
+_TITLES = """
+SELECT a.id, a.title FROM search_pgdocument x
+JOIN search_pgfacet d ON d.article_id = x.article_id
+JOIN archive_article a ON a.id = x.article_id
+WHERE x.doc @@ CAST(%s AS tsquery)
+ORDER BY d.published DESC NULLS LAST, d.article_id DESC
+LIMIT %s
+"""
+
+
+def suggest(cursor, prefix: str, limit: int) -> list[Suggestion]:
+    """Outlets, tags and authors (as the Whoosh backend finds them), then titles with
+    every typed word, the last one as a prefix (a trigram index answers the regex)."""
+    found = [
+        Suggestion(text, kind, _url(obj))
+        for text, kind, obj in selectors.name_suggestions(prefix, limit=limit)
+    ]
+    words = [fold(w) for w in analyze(prefix, stem=False)]
+    if words:
+        cursor.execute(
+            "SELECT array(SELECT phraseto_tsquery('archive_en', w)::text"
+            " FROM unnest(%s::text[]) AS w)",
+            [words],
+        )
+        stems = cursor.fetchone()[0]
+        last = _LEXEME.findall(stems[-1]) or [_quote(words[-1])]
+        parts = [_LEXEME.sub(r"\1:A", q) for q in stems[:-1] if q]
+        parts.append(f"({last[0]}:*A | {_quote(words[-1])}:*A)")
+        cursor.execute(_TITLES, [" & ".join(parts), limit])
+        for article_id, title in cursor.fetchall():
+            found.append(Suggestion(title, "title", _url(Article(pk=article_id, title=title))))
+    seen, unique = set(), []
+    for suggestion in found:
+        key = (suggestion.kind, suggestion.text.casefold())
+        if key not in seen:
+            seen.add(key)
+            unique.append(suggestion)
+    return unique[:limit]
+
+
+_LEXEME = re.compile(r"('(?:[^']|'')*')")
+
+
+def _quote(word: str) -> str:
+    return "'" + word.replace("'", "''").replace("\\", "\\\\") + "'"
+
+
+def _url(obj) -> str:
+    try:
+        return obj.get_absolute_url()
+    except (NoReverseMatch, AttributeError):
+        return ""

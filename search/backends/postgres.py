@@ -1,0 +1,102 @@
+"""PostgreSQL full-text search behind the same interface as Whoosh.
+
+The index is two tables (migration ``search/0100_postgres_fts``): ``search_pgdocument``
+(weighted tsvectors) and ``search_pgfacet`` (what filters and facets read), kept current
+by triggers in the same transaction as the article, so ``index()`` only recomputes and
+tops up the word counts, and the outbox has nothing to repair. The work is done by the
+modules of ``search/backends/pg/``.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, connection, transaction
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+from search.backends.base import BackendHit, BackendResult, SearchBackend
+from search.backends.pg import maintenance, searching, similar
+from search.types import SearchRequest, SearchUnavailable, Suggestion
+
+STALE = "stale"
+
+
+def require_postgres() -> None:
+    if connection.vendor != "postgresql":
+        raise ImproperlyConfigured(
+            "SEARCH_BACKEND=postgres needs PostgreSQL as the database "
+            f"(DATABASE_URL points to {connection.vendor}); use SEARCH_BACKEND=whoosh."
+        )
+
+
+class PostgresBackend(SearchBackend):
+    """Full-text search in the database the web servers already share."""
+
+    name = "postgres"
+
+    def __init__(self, **_options):
+        require_postgres()
+
+    def _cursor(self):
+        return connection.cursor()
+
+    def index(self, articles: Iterable) -> int:
+        ids = [getattr(a, "pk", a) for a in articles]
+        if not ids:
+            return 0
+        with transaction.atomic(), self._cursor() as cursor:
+            count = maintenance.refresh(cursor, ids)
+            maintenance.add_terms(cursor, ids)
+        return count
+
+    def delete(self, ids: Iterable[int]) -> int:
+        ids = [int(i) for i in ids]
+        with self._cursor() as cursor:
+            cursor.execute("DELETE FROM search_pgfacet WHERE article_id = ANY(%s)", [ids])
+            cursor.execute("DELETE FROM search_pgdocument WHERE article_id = ANY(%s)", [ids])
+            return cursor.rowcount
+
+    def search(self, request: SearchRequest) -> BackendResult:
+        try:
+            with self._cursor() as cursor:
+                return searching.run_search(cursor, request)
+        except DatabaseError as error:
+            raise SearchUnavailable(f"The search tables cannot be read: {error}") from error
+
+    def more_like_this(
+        self, article_id: int, *, limit: int = 5, exclude: Iterable[int] = ()
+    ) -> list[BackendHit]:
+        with self._cursor() as cursor:
+            return similar.more_like_this(cursor, article_id, limit, exclude=list(exclude))
+
+    def suggest(self, prefix: str, *, limit: int = 10) -> list[Suggestion]:
+        with self._cursor() as cursor:
+            return similar.suggest(cursor, prefix, limit)
+
+    def rebuild(self, articles: Iterable, *, total: int | None = None) -> int:
+        """Recompute the vectors of ``articles`` from the database and drop every other
+        document, in one transaction: readers see the old vectors until the commit."""
+        if isinstance(articles, QuerySet):
+            ids = list(articles.values_list("pk", flat=True))
+        else:
+            ids = [getattr(a, "pk", a) for a in articles]
+        with transaction.atomic(), self._cursor() as cursor:
+            return maintenance.rebuild(cursor, ids)
+
+    def versions(self) -> dict[int, str]:
+        from archive.models import Article
+        from search.documents import article_version, articles_for_index
+
+        with self._cursor() as cursor:
+            cursor.execute("SELECT article_id FROM search_pgdocument")
+            versions = {row[0]: STALE for row in cursor.fetchall()}
+        queryset = Article.objects.filter(pk__in=RawSQL(maintenance.CURRENT_IDS, []))
+        versions.update((a.pk, article_version(a)) for a in articles_for_index(queryset))
+        return versions
+
+    def stats(self) -> dict:
+        with self._cursor() as cursor:
+            return maintenance.stats(cursor)
+
+    def close(self) -> None:
+        """Nothing to release: Django owns the connection."""

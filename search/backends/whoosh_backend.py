@@ -1,0 +1,252 @@
+"""The embedded search backend: a Whoosh index under ``SEARCH_INDEX_DIR``."""
+
+import datetime as dt
+import logging
+import os
+import shutil
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+
+from search.analysis import stem_map
+from search.backends.base import BackendHit, BackendResult, SearchBackend
+from search.backends.whoosh_store import READ_ERRORS, IndexStore
+from search.documents import article_document
+from search.facets import Columns, FacetData
+from search.types import SearchRequest, SearchUnavailable, Suggestion
+
+log = logging.getLogger(__name__)
+
+
+class WhooshBackend(SearchBackend):
+    """Whoosh with numpy-backed facets; safe for several processes and threads."""
+
+    name = "whoosh"
+
+    def __init__(self, path: Path | str | None = None, *, lock_timeout: float = 30.0, procs=None):
+        self.store = IndexStore(Path(path or settings.SEARCH_INDEX_DIR), lock_timeout=lock_timeout)
+        self.procs = procs or min(2, os.cpu_count() or 1)
+        self._lock = threading.RLock()
+        self._searcher = None
+        self._directory: Path | None = None
+        self._data: tuple | None = None  # (key, FacetData)
+        self._segments: dict[str, Columns] = {}
+        self._stems: dict[str, dict[str, list[str]]] = {}
+
+    # Writing -----------------------------------------------------------------
+    def index(self, articles: Iterable) -> int:
+        documents = [article_document(a) for a in articles]
+        if not documents:
+            return 0
+
+        def write(writer):
+            for document in documents:
+                writer.update_document(**document)
+
+        self._write(write)
+        return len(documents)
+
+    def delete(self, ids: Iterable[int]) -> int:
+        ids = [int(i) for i in ids]
+        if not ids:
+            return 0
+
+        def write(writer):
+            for article_id in ids:
+                writer.delete_by_term("id", str(article_id))
+
+        self._write(write)
+        return len(ids)
+
+    def _write(self, apply) -> None:
+        # A rebuild may swap generations while we write: apply again to the new one.
+        for _attempt in range(3):
+            directory = self.store.ensure()
+            with self.store.writer(directory) as writer:
+                apply(writer)
+            if self.store.current() == directory:
+                return
+        log.warning("The search index kept changing generation during a write")
+
+    def ensure_index(self) -> None:
+        """Create an empty index when none exists (a fresh install, a test)."""
+        self.store.ensure()
+
+    def rebuild(self, articles: Iterable, *, total: int | None = None) -> int:
+        ix, directory = self.store.new_generation()
+        if self.procs > 1:
+            writer = ix.writer(procs=self.procs, limitmb=128, multisegment=True, batchsize=250)
+        else:
+            writer = ix.writer(limitmb=256)
+        count = 0
+        try:
+            for article in articles:
+                writer.add_document(**article_document(article))
+                count += 1
+            writer.commit()
+        except BaseException:
+            try:
+                writer.cancel()
+            finally:
+                # Our own new, never-live directory: safe to remove.
+                shutil.rmtree(directory, ignore_errors=True)
+            raise
+        self.store.swap(directory)
+        log.info("Rebuilt the search index: %d articles in %s", count, directory.name)
+        return count
+
+    # Reading ------------------------------------------------------------------
+    def searcher(self):
+        """The current searcher (refreshed when the index changed). Hold ``self._lock``."""
+        directory = self.store.current()
+        if directory is None:
+            raise SearchUnavailable(
+                "The search index has not been built yet: run `manage.py search_index rebuild`."
+            )
+        try:
+            if self._searcher is None or directory != self._directory:
+                old = self._searcher
+                self._searcher = self.store.open(directory).searcher()
+                self._directory = directory
+                self._segments.clear()
+                self._stems.clear()
+                if old is not None:
+                    old.close()
+            elif not self._searcher.up_to_date():
+                # Not Searcher.refresh(): it reuses the old reader of a segment whose
+                # deletions changed, so deleted or re-indexed articles would linger.
+                old = self._searcher
+                self._searcher = self.store.open(directory).searcher()
+                old.close()
+        except READ_ERRORS as error:
+            self._searcher = None
+            raise SearchUnavailable(f"The search index cannot be read: {error}") from error
+        return self._searcher
+
+    def facet_data(self, searcher) -> FacetData:
+        """Per-document arrays of this generation, built from cached segment columns."""
+        reader = searcher.reader()
+        key = (self._directory, reader.generation())
+        if self._data and self._data[0] == key:
+            return self._data[1]
+        parts, lives, seen = [], [], set()
+        try:
+            for leaf, offset in reader.leaf_readers():
+                segment = leaf.segment()
+                seg_key = segment.segment_id() if segment is not None else f"leaf{offset}"
+                seen.add(seg_key)
+                if seg_key not in self._segments:
+                    self._segments[seg_key] = self._load_segment(leaf)
+                columns = self._segments[seg_key]
+                parts.append((columns, offset))
+                live = np.ones(leaf.doc_count_all(), dtype=bool)
+                if leaf.has_deletions():
+                    deleted = getattr(leaf, "deleted_docs_set", None)
+                    if deleted is None:
+                        deleted = [d for d in range(len(live)) if leaf.is_deleted(d)]
+                    live[np.fromiter(deleted, dtype=np.int64)] = False
+                lives.append(live)
+        except READ_ERRORS as error:
+            raise SearchUnavailable(f"The search index cannot be read: {error}") from error
+        for stale in set(self._segments) - seen:
+            del self._segments[stale]
+            self._stems.pop(stale, None)
+        live = np.concatenate(lives) if lives else np.zeros(0, dtype=bool)
+        data = FacetData(Columns.concat(parts), live)
+        self._data = (key, data)
+        return data
+
+    def stem_terms(self, searcher):
+        """A function: stem -> the indexed words with that stem (maps cached per segment)."""
+        maps = []
+        for leaf, _offset in searcher.reader().leaf_readers():
+            segment = leaf.segment()
+            key = segment.segment_id() if segment is not None else None
+            if key is None or key not in self._stems:
+                words = {
+                    t.decode() if isinstance(t, bytes) else t
+                    for name in ("title", "body")
+                    for t in leaf.lexicon(name)
+                }
+                built = stem_map(words)
+                if key is None:
+                    maps.append(built)
+                    continue
+                self._stems[key] = built
+            maps.append(self._stems[key])
+        if len(maps) == 1:
+            only = maps[0]
+            return lambda stem: only.get(stem, [])
+        return lambda stem: [t for m in maps for t in m.get(stem, ())]
+
+    @staticmethod
+    def _load_segment(leaf) -> Columns:
+        ids, metas = [], []
+        count = leaf.doc_count_all()
+        for docnum in range(count):
+            stored = leaf.stored_fields(docnum)
+            ids.append(int(stored.get("id", 0)))
+            metas.append(stored.get("meta") or (0, 0, "", (), (), (), 0))
+        columns = Columns.from_metas(ids, metas)
+        length = leaf.doc_field_length
+        columns.title_length = np.array([length(d, "title", 0) for d in range(count)], np.float32)
+        columns.body_length = np.array([length(d, "body", 0) for d in range(count)], np.float32)
+        return columns
+
+    def search(self, request: SearchRequest) -> BackendResult:
+        from search.backends.whoosh_search import run_search
+
+        with self._lock:
+            return run_search(self, request)
+
+    def more_like_this(
+        self, article_id: int, *, limit: int = 5, exclude: Iterable[int] = ()
+    ) -> list[BackendHit]:
+        from search.backends.whoosh_search import run_more_like_this
+
+        with self._lock:
+            return run_more_like_this(self, article_id, limit=limit, exclude=exclude)
+
+    def suggest(self, prefix: str, *, limit: int = 10) -> list[Suggestion]:
+        from search.backends.whoosh_search import run_suggest
+
+        with self._lock:
+            return run_suggest(self, prefix, limit=limit)
+
+    def versions(self) -> dict[int, str]:
+        with self._lock:
+            reader = self.searcher().reader()
+            try:
+                return {int(f["id"]): f.get("version", "") for f in reader.all_stored_fields()}
+            except READ_ERRORS as error:
+                raise SearchUnavailable(f"The search index cannot be read: {error}") from error
+
+    def stats(self) -> dict:
+        directory = self.store.current()
+        if directory is None or not directory.exists():
+            return {"backend": self.name, "exists": False, "documents": 0, "path": str(directory)}
+        with self._lock:
+            reader = self.searcher().reader()
+            files = [f for f in directory.iterdir() if f.is_file()]
+            changed = max((f.stat().st_mtime for f in files), default=0)
+            return {
+                "backend": self.name,
+                "exists": True,
+                "documents": reader.doc_count(),
+                "deleted": reader.doc_count_all() - reader.doc_count(),
+                "segments": len(reader.leaf_readers()),
+                "generation": reader.generation(),
+                "size_bytes": sum(f.stat().st_size for f in files),
+                "last_change": dt.datetime.fromtimestamp(changed, tz=dt.UTC) if changed else None,
+                "path": str(directory),
+            }
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher, self._data = None, None
+            self._segments.clear()

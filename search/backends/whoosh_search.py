@@ -1,0 +1,360 @@
+"""Answering requests on a Whoosh index: match with Whoosh, filter and count with
+numpy arrays (``search.facets``), score only the page, highlight only the page."""
+
+import calendar
+import datetime as dt
+
+import numpy as np
+from whoosh import query as wq
+
+from search import selectors
+from search.analysis import analyze, fold
+from search.backends.base import BackendHit, BackendResult
+from search.backends.whoosh_match import match_mask, score_array, top_scored
+from search.backends.whoosh_translate import Translation
+from search.documents import TAG_KIND_CODES
+from search.facets import FacetData
+from search.highlight import highlight_body, highlight_title
+from search.query import And, expand_synonyms, parse_query, split_dates, synonym_table
+from search.types import TAG_KINDS, FacetValue, Highlights, HistogramBucket, SearchRequest
+
+FACET_SIZE = 20
+MLT_TERMS = 12  # an article's most distinctive words used to find similar ones
+_YEARLY_AFTER_MONTHS = 36
+
+
+def _matching(searcher, query, data: FacetData, cache=None) -> np.ndarray:
+    return match_mask(searcher, query, data, cache)
+
+
+def _understand(searcher, data: FacetData, text: str, backend_stems, cache=None):
+    """(whoosh query or None, matched mask, parsed text, errors, translation, dates)."""
+    parsed = parse_query(text)
+    node, dates = split_dates(parsed.node)
+    if node is not None:
+        node = expand_synonyms(node, synonym_table(selectors.tag_spellings()))
+    translation = Translation(searcher.reader(), backend_stems(searcher))
+    query, shown = (None, "") if node is None else translation.translate(node)
+    matched = data.live.copy() if query is None else _matching(searcher, query, data, cache)
+    if query is not None and isinstance(node, And) and node.implicit and not matched.any():
+        relaxed = translation.relaxed(node)
+        if relaxed is not None:
+            query, shown = relaxed
+            matched = _matching(searcher, query, data, cache)
+    shown = " AND ".join([s for s in [shown, *(str(d) for d in dates)] if s])
+    return query, matched, shown, parsed.errors + translation.notes, translation, dates
+
+
+def _month_number(value: str) -> int:
+    year, month = str(value).split("-")
+    return int(year) * 12 + int(month) - 1
+
+
+def _filter_masks(request: SearchRequest, data: FacetData, dates) -> dict[str, np.ndarray]:
+    """One mask per active filter group; values within a group are ORed."""
+    groups = {}
+    if request.outlets:
+        groups["outlet"] = data.outlet_mask(selectors.outlet_ids(request.outlets))
+    if request.authors:
+        groups["author"] = data.author_mask(selectors.author_ids(request.authors))
+    if request.languages:
+        groups["language"] = data.language_mask(request.languages)
+    if request.years:
+        groups["year"] = data.year_mask([int(y) for y in request.years])
+    if request.months:
+        groups["month"] = data.month_mask([_month_number(m) for m in request.months])
+    for kind, ids in selectors.tag_ids(request.tags).items():
+        groups[f"tag:{kind}"] = data.tag_mask(ids)
+    if request.date_from or request.date_to:
+        start = request.date_from.toordinal() if request.date_from else None
+        end = request.date_to.toordinal() if request.date_to else None
+        groups["date"] = data.date_mask(start, end)
+    for number, date_range in enumerate(dates):
+        start = date_range.start.toordinal() if date_range.start else None
+        end = date_range.end.toordinal() if date_range.end else None
+        groups[f"date{number}"] = data.date_mask(start, end)
+    return groups
+
+
+def _without(matched, groups, *names) -> np.ndarray:
+    mask = matched.copy()
+    for name, group in groups.items():
+        if name not in names:
+            mask &= group
+    return mask
+
+
+def _top(counts: dict, selected: set, labels: dict, *, size=FACET_SIZE) -> list[FacetValue]:
+    """The biggest values (and every selected one), biggest first."""
+    keys = sorted(counts, key=lambda k: (-counts[k], labels.get(k, ("", str(k)))[1]))[:size]
+    chosen_values = {labels.get(k, (str(k),))[0] for k in keys}
+    extra = [
+        k for k, label in labels.items() if label[0] in selected and label[0] not in chosen_values
+    ]
+    return [
+        FacetValue(labels[k][0], labels[k][1], counts.get(k, 0), labels[k][0] in selected)
+        for k in [*keys, *extra]
+        if k in labels
+    ]
+
+
+def _labels(ids: dict[str, set[int]], request: SearchRequest) -> dict[str, dict]:
+    """{kind: {id: (filter value, label)}} of the shown and the selected values."""
+    if request.outlets:
+        ids["outlet"] |= selectors.outlet_ids(request.outlets)
+    if request.authors:
+        ids["author"] |= selectors.author_ids(request.authors)
+    typed_tags = [v for v in request.tags if ":" in v]
+    if typed_tags:
+        ids["tag"] |= {i for group in selectors.tag_ids(typed_tags).values() for i in group}
+    return {
+        "outlet": selectors.outlet_labels(ids["outlet"]),
+        "author": selectors.author_labels(ids["author"]),
+        "tag": selectors.tag_labels(ids["tag"]),
+    }
+
+
+def _facets(request: SearchRequest, data: FacetData, matched, groups) -> dict[str, list]:
+    wanted = set(request.facets)
+    facets: dict[str, list[FacetValue]] = {}
+    pending: dict[str, tuple[dict, set, str]] = {}  # facet -> (counts, selected, label kind)
+    if "outlet" in wanted:
+        pending["outlet"] = (
+            data.outlet_counts(_without(matched, groups, "outlet")),
+            set(request.outlets),
+            "outlet",
+        )
+    if "author" in wanted:
+        pending["author"] = (
+            data.author_counts(_without(matched, groups, "author")),
+            set(request.authors),
+            "author",
+        )
+    selected_tags = set(request.tags)
+    for kind in TAG_KINDS:
+        if kind in wanted:
+            counts = data.tag_counts(_without(matched, groups, f"tag:{kind}"), TAG_KIND_CODES[kind])
+            pending[kind] = (counts, selected_tags, "tag")
+    ids = {"outlet": set(), "author": set(), "tag": set()}
+    for counts, _selected, kind in pending.values():
+        ids[kind].update(sorted(counts, key=counts.get, reverse=True)[:FACET_SIZE])
+    labels = _labels(ids, request)
+    for name, (counts, selected, kind) in pending.items():
+        facet_labels = labels[kind]
+        if kind == "tag":
+            facet_labels = {k: v for k, v in facet_labels.items() if v[0].startswith(f"{name}:")}
+        facets[name] = _top(counts, selected, facet_labels)
+    if "year" in wanted:
+        counts = data.year_counts(_without(matched, groups, "year", "month"))
+        chosen = {int(y) for y in request.years}
+        years = sorted(set(counts) | chosen, reverse=True)
+        facets["year"] = [FacetValue(str(y), str(y), counts.get(y, 0), y in chosen) for y in years]
+    if "month" in wanted:
+        facets["month"] = _month_facet(request, data, matched, groups)
+    if "language" in wanted:
+        counts = data.language_counts(_without(matched, groups, "language"))
+        chosen = set(request.languages)
+        facets["language"] = [
+            FacetValue(code, code, counts.get(code, 0), code in chosen)
+            for code in sorted(set(counts) | chosen, key=lambda c: -counts.get(c, 0))
+        ]
+    return facets
+
+
+def _month_facet(request, data, matched, groups) -> list[FacetValue]:
+    """Months within the selected year(s), or within the only year of the hits."""
+    base = _without(matched, groups, "month")
+    years = {int(y) for y in request.years}
+    if not years:
+        found = data.year_counts(base)
+        if len(found) != 1:
+            return []
+        years = set(found)
+    counts = data.month_counts(base & data.year_mask(years))
+    chosen = {_month_number(m) for m in request.months}
+    values = []
+    for number in sorted(set(counts) | chosen):
+        year, month = divmod(number, 12)
+        value = f"{year:04d}-{month + 1:02d}"
+        label = f"{calendar.month_name[month + 1]} {year}"
+        values.append(FacetValue(value, label, counts.get(number, 0), number in chosen))
+    return values
+
+
+def _histogram(data: FacetData, mask) -> list[HistogramBucket]:
+    bounds = data.date_bounds(mask)
+    if bounds is None:
+        return []
+    first, last = bounds
+    counts = data.month_counts(mask)
+    if last - first > _YEARLY_AFTER_MONTHS:
+        per_year: dict[int, int] = {}
+        for number, count in counts.items():
+            per_year[number // 12] = per_year.get(number // 12, 0) + count
+        return [
+            HistogramBucket(str(y), per_year.get(y, 0), dt.date(y, 1, 1), dt.date(y, 12, 31))
+            for y in range(first // 12, last // 12 + 1)
+        ]
+    buckets = []
+    for number in range(first, last + 1):
+        year, month = divmod(number, 12)
+        end = dt.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+        buckets.append(
+            HistogramBucket(
+                f"{year:04d}-{month + 1:02d}",
+                counts.get(number, 0),
+                dt.date(year, month + 1, 1),
+                end,
+            )
+        )
+    return buckets
+
+
+def _scored(searcher, query, full, matched, limit: int) -> list[tuple[int, float]]:
+    kwargs = {}
+    if not np.array_equal(full, matched):
+        allowed = np.flatnonzero(full)
+        refused = np.flatnonzero(matched & ~full)
+        if len(allowed) <= len(refused):
+            kwargs["filter"] = set(allowed.tolist())
+        else:
+            kwargs["mask"] = set(refused.tolist())
+    results = searcher.search(query, limit=limit, **kwargs)
+    return [(hit.docnum, hit.score) for hit in results]
+
+
+def _did_you_mean(searcher, data, request, translation, groups, stems) -> str | None:
+    """A spelling correction from the index's own words, only when it finds hits."""
+    reader = searcher.reader()
+    corrected, changed = request.q, False
+    for word in translation.words:
+        terms = analyze(word, stem=False)
+        if len(terms) != 1 or len(terms[0]) < 4 or not terms[0].isalpha():
+            continue
+        if reader.doc_frequency("body", terms[0]) or reader.doc_frequency("title", terms[0]):
+            continue
+        best = None
+        # The first letters are rarely mistyped; fixing them keeps the automaton small.
+        for distance, prefix in ((1, 2), (2, 3)):
+            if distance == 2 and len(terms[0]) < 6:
+                break
+            candidates = list(reader.terms_within("body", terms[0], distance, prefix=prefix))
+            if candidates:
+                best = max(candidates, key=lambda t: reader.doc_frequency("body", t))
+                break
+        if best:
+            corrected = corrected.replace(
+                word, best.decode() if isinstance(best, bytes) else best, 1
+            )
+            changed = True
+    if not changed:
+        return None
+    query, matched, *_ = _understand(searcher, data, corrected, stems)
+    if query is None:
+        return None
+    return corrected if _without(matched, groups).any() else None
+
+
+def run_search(backend, request: SearchRequest) -> BackendResult:
+    searcher = backend.searcher()
+    data = backend.facet_data(searcher)
+    stems, postings = backend.stem_terms, {}
+    query, matched, shown, errors, translation, dates = _understand(
+        searcher, data, request.q, stems, postings
+    )
+    groups = _filter_masks(request, data, dates)
+    full = _without(matched, groups)
+    total = int(full.sum())
+    start, size = (request.page - 1) * request.page_size, request.page_size
+    if query is not None and request.sort == "relevance":
+        scores = score_array(searcher, query, data, postings)
+        page = top_scored(scores, full, start + size)[start:]
+    else:
+        order = data.oldest if request.sort == "oldest" else data.newest
+        page = [(int(d), None) for d in order[full[order]][start : start + size]]
+    ids = [int(data.columns.ids[docnum]) for docnum, _ in page]
+    highlights = {}
+    if request.highlight and query is not None and ids:
+        texts = selectors.article_texts(ids)
+        terms = translation.terms
+        for article_id, (title, body) in texts.items():
+            highlights[article_id] = Highlights(
+                highlight_title(title, terms), highlight_body(body, terms)
+            )
+    suggestion = None
+    if translation.words and total < 5:
+        suggestion = _did_you_mean(searcher, data, request, translation, groups, stems)
+    return BackendResult(
+        total=total,
+        hits=[
+            BackendHit(i, None if s is None else float(s), highlights.get(i, Highlights()))
+            for i, (_, s) in zip(ids, page, strict=True)
+        ],
+        facets=_facets(request, data, matched, groups),
+        histogram=_histogram(data, full),
+        suggestion=suggestion,
+        parsed=shown,
+        query_error=" ".join(errors) or None,
+    )
+
+
+def run_more_like_this(backend, article_id: int, *, limit: int, exclude) -> list[BackendHit]:
+    texts = selectors.article_texts([article_id])
+    if article_id not in texts:
+        return []
+    searcher = backend.searcher()
+    data = backend.facet_data(searcher)
+    title, body = texts[article_id]
+    keys = searcher.key_terms_from_text("body", f"{title}\n{body}", numterms=MLT_TERMS)
+    if not keys:
+        return []
+    query = wq.Or([wq.Term("body", term, boost=weight) for term, weight in keys])
+    allowed = data.live.copy()
+    allowed[data.docnums_for_ids({article_id, *exclude})] = False
+    scores = score_array(searcher, query, data)
+    best = top_scored(scores, allowed & (scores > 0), limit)
+    return [BackendHit(int(data.columns.ids[docnum]), score) for docnum, score in best]
+
+
+def run_suggest(backend, prefix: str, *, limit: int):
+    from django.urls import NoReverseMatch
+
+    from search.types import Suggestion
+
+    def url_of(obj) -> str:
+        try:
+            return obj.get_absolute_url()
+        except (NoReverseMatch, AttributeError):
+            return ""
+
+    found = [
+        Suggestion(text, kind, url_of(obj))
+        for text, kind, obj in selectors.name_suggestions(prefix, limit=limit)
+    ]
+    searcher = backend.searcher()
+    data = backend.facet_data(searcher)
+    words = analyze(prefix, stem=False)
+    if words:
+        last = fold(words[-1])
+        reader = searcher.reader()
+        expansions = [
+            t for t, _ in zip(reader.expand_prefix("title", last), range(50), strict=False)
+        ]
+        title_words = [wq.Or([wq.Term("title", t) for t in expansions] or [wq.NullQuery])]
+        title_words += [wq.Term("title", w) for w in words[:-1]]
+        query = wq.And(title_words)
+        scores = score_array(searcher, query, data)
+        best = top_scored(scores, match_mask(searcher, query, data), limit)
+        ids = [int(data.columns.ids[docnum]) for docnum, _ in best]
+        articles = selectors.article_titles(ids)
+        for article_id in ids:
+            if article_id in articles:
+                article = articles[article_id]
+                found.append(Suggestion(article.title, "title", url_of(article)))
+    seen, unique = set(), []
+    for suggestion in found:
+        key = (suggestion.kind, suggestion.text.casefold())
+        if key not in seen:
+            seen.add(key)
+            unique.append(suggestion)
+    return unique[:limit]

@@ -1,0 +1,175 @@
+"""The query tree (``search.query``) as Whoosh queries, with a readable echo.
+
+The index holds unstemmed words. A lower-case word matches every indexed word with
+its Snowball stem ("summits" -> summit, summits, summitry...), in the title or the
+body; a capitalised word is taken as a name and matches exactly (accent- and
+case-folded), so "Jinping" or "Gates" never turn into other words. Phrases match
+their words exactly, in order.
+"""
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from search.analysis import STOP_WORDS, analyze, fold
+from search.query import MAX_EXPANSION, And, DateRange, Not, Or, Phrase, Synonyms, Word
+
+TEXT_FIELDS = ("title", "body")
+
+
+@dataclass
+class Translation:
+    """The Whoosh query, how it reads, and the indexed words to highlight."""
+
+    reader: object
+    stem_terms: Callable[[str], list[str]]  # a stem -> the indexed words with that stem
+    notes: list[str] = field(default_factory=list)
+    terms: set[str] = field(default_factory=set)  # for highlighting
+    words: list[str] = field(default_factory=list)  # plain words, for "did you mean"
+
+    def translate(self, node, *, keep_stops=False, positive=True):
+        """(whoosh query or None when nothing is left to search, readable text)."""
+        if isinstance(node, Word):
+            return self._word(node, keep_stops, positive)
+        if isinstance(node, Phrase):
+            return self._phrase(node.text, node.field, positive)
+        if isinstance(node, Synonyms):
+            return self._or([self._phrase(s, None, positive) for s in node.spellings])
+        if isinstance(node, DateRange):
+            start = node.start.toordinal() if node.start else 1
+            end = node.end.toordinal() if node.end else None
+            return wq.NumericRange("date", start, end), str(node)
+        if isinstance(node, Not):
+            inner, text = self.translate(node.node, keep_stops=True, positive=False)
+            return (wq.Not(inner), f"NOT {text}") if inner is not None else (None, "")
+        if isinstance(node, Or):
+            parts = [self.translate(c, keep_stops=True, positive=positive) for c in node.nodes]
+            return self._or(parts)
+        if isinstance(node, And):
+            parts = [self.translate(c, positive=positive) for c in node.nodes]
+            if all(p[0] is None for p in parts):  # only common words: search them after all
+                parts = [self.translate(c, keep_stops=True, positive=positive) for c in node.nodes]
+            parts = [p for p in parts if p[0] is not None]
+            if not parts:
+                return None, ""
+            if len(parts) == 1:
+                return parts[0]
+            return wq.And([p[0] for p in parts]), "(" + " AND ".join(p[1] for p in parts) + ")"
+        raise TypeError(f"cannot translate {node!r}")
+
+    def relaxed(self, node: And):
+        """Most of an implicit AND's words instead of all of them, or None."""
+        parts = [p for p in (self.translate(c) for c in node.nodes) if p[0] is not None]
+        must_not = [p for p in parts if isinstance(p[0], wq.Not)]
+        should = [p for p in parts if not isinstance(p[0], wq.Not)]
+        if len(should) < 3:  # two words that never meet: no results rather than either
+            return None
+        need = max(1, min(len(should) - 1, math.ceil(len(should) * 2 / 3)))
+        query = wq.Or([p[0] for p in should], minmatch=need)
+        text = f"AT LEAST {need} OF (" + ", ".join(p[1] for p in should) + ")"
+        if must_not:
+            query = wq.And([query, *(p[0] for p in must_not)])
+            text += " AND " + " AND ".join(p[1] for p in must_not)
+        return query, text
+
+    @staticmethod
+    def _or(parts):
+        unique = {}
+        for part in parts:
+            if part[0] is not None:
+                unique.setdefault(part[1], part)
+        parts = list(unique.values())
+        if not parts:
+            return None, ""
+        if len(parts) == 1:
+            return parts[0]
+        return wq.Or([p[0] for p in parts]), "(" + " OR ".join(p[1] for p in parts) + ")"
+
+    def _word(self, node: Word, keep_stops: bool, positive: bool):
+        text = node.text
+        fields = (node.field,) if node.field else TEXT_FIELDS
+        if node.prefix or node.fuzzy:
+            return self._expand(node, fields, positive)
+        terms = analyze(text, stem=False)
+        if node.field in ("outlet", "author", "tag"):
+            return self._exact(fields, terms, positive, label=node.field)
+        common = fold(text) in STOP_WORDS and not (text.isupper() and len(text) > 1)
+        if not keep_stops and common and node.field is None:
+            return None, ""
+        if positive and node.field is None:
+            self.words.append(text)
+        if text[:1].isupper() or len(terms) != 1:
+            return self._exact(fields, terms, positive, label=node.field or "name")
+        return self._stemmed(fields, terms[0], positive, label=node.field)
+
+    def _phrase(self, text: str, field_name: str | None, positive: bool):
+        fields = (field_name,) if field_name else TEXT_FIELDS
+        return self._exact(fields, analyze(text, stem=False), positive, label=field_name or "")
+
+    def _stemmed(self, fields, term: str, positive: bool, label: str | None):
+        stem = analyze(term, stem=True)[0]
+        forms = sorted(set(self.stem_terms(stem)) | {term})
+        if positive:
+            self.terms.update(forms)
+        query = wq.Or([wq.Term(f, t) for f in fields for t in forms])
+        shown = f"{stem}*" if len(forms) > 1 else term
+        return query, (f"{label}:{shown}" if label else shown)
+
+    def _exact(self, fields, terms: list[str], positive: bool, *, label: str):
+        if not terms:
+            return None, ""
+        if positive:
+            self.terms.update(terms)
+        prefix = f"{label}:" if label else ""
+        if len(terms) == 1:
+            query = wq.Or([wq.Term(f, terms[0]) for f in fields])
+            return query, f"{prefix}{terms[0]}"
+        query = wq.Or([wq.Phrase(f, terms) for f in fields])
+        return query, f'{prefix}"{" ".join(terms)}"'
+
+    def _expand(self, node: Word, fields, positive: bool):
+        word = fold(node.text).replace("'", "")
+        if node.prefix:
+            candidates = self._prefix_terms(fields, word)
+            shown = f"{word}*"
+        else:
+            candidates = self._fuzzy_terms(fields, word, node.fuzzy)
+            shown = f"{word}~{node.fuzzy}"
+        if node.field:
+            shown = f"{node.field}:{shown}"
+        if positive:
+            self.terms.update(candidates)
+        if not candidates:
+            return wq.NullQuery, f"{shown} (no words)"
+        query = wq.Or([wq.Term(f, t) for f in fields for t in candidates])
+        count = len(candidates)
+        return query, f"{shown} ({count} word{'s' if count > 1 else ''})"
+
+    def _prefix_terms(self, fields, prefix: str) -> list[str]:
+        found: dict[str, int] = {}
+        for index_field in fields:
+            for count, (term, info) in enumerate(self.reader.iter_prefix(index_field, prefix)):
+                if count >= 20 * MAX_EXPANSION:
+                    break
+                word = term.decode() if isinstance(term, bytes) else term
+                found[word] = found.get(word, 0) + info.doc_frequency()
+        if len(found) > MAX_EXPANSION:
+            self.notes.append(
+                f"{prefix}* matches more than {MAX_EXPANSION} words: the {MAX_EXPANSION} most "
+                "common were searched; type more letters to narrow it."
+            )
+            found = dict(sorted(found.items(), key=lambda kv: -kv[1])[:MAX_EXPANSION])
+        return sorted(found)
+
+    def _fuzzy_terms(self, fields, word: str, distance: int) -> list[str]:
+        terms: set[str] = set()
+        for index_field in fields:
+            for term in self.reader.terms_within(index_field, word, distance, prefix=1):
+                terms.add(term.decode() if isinstance(term, bytes) else term)
+        if len(terms) > MAX_EXPANSION:
+            self.notes.append(
+                f"{word}~ matches more than {MAX_EXPANSION} words; some were left out."
+            )
+        return sorted(terms)[:MAX_EXPANSION]

@@ -1,0 +1,190 @@
+"""The search benchmark: load Reuters-21578 fast, rebuild, time the query service.
+
+Used by ``manage.py benchmark_search``; figures are p50/p95 in milliseconds.
+"""
+
+import random
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import transaction
+
+from archive.ingest.normalize import content_hash
+from archive.models import Article, Outlet, Tag, unique_slug
+
+SOURCE = "benchmark:reuters"
+
+_ONE_TERM = "oil trade bank dollar profit wheat coffee gold shares japan loss dividend tax sugar"
+ONE_TERM = _ONE_TERM.split()
+TWO_TERMS = [
+    "oil prices",
+    "bank rate",
+    "trade deficit",
+    "coffee quota",
+    "gold mine",
+    "wheat export",
+    "profit rose",
+    "dollar yen",
+    "crude output",
+    "share offer",
+    "tax cut",
+    "sugar crop",
+]
+PHRASES = [
+    '"interest rates"',
+    '"trade deficit"',
+    '"net profit"',
+    '"stock exchange"',
+    '"crude oil"',
+    '"central bank"',
+    '"money supply"',
+    '"record date"',
+]
+MISSPELT = [
+    "petrolium",
+    "goverment",
+    "expots",
+    "bankng",
+    "currancy",
+    "dividnd",
+    "cofee",
+    "inflaton",
+]
+PREFIXES = ["oi", "ba", "tra", "ja", "wh", "co", "go", "pe"]
+
+
+def _drafts(corpus: Path):
+    from archive.ingest.draft import ArticleDraft
+    from archive.ingest.readers import reuters
+
+    for path in sorted(corpus.glob("reut2-*")):
+        for item in reuters.read(path.read_bytes(), source=path.name):
+            if isinstance(item, ArticleDraft) and (item.body or item.title):
+                yield item
+
+
+def corpus_load(corpus: Path, *, copies: range, log: Callable = print) -> int:
+    """Bulk-load ``copies`` of Reuters (copy n: other ids, dates n years later).
+    Skips copies already loaded; bypasses signals, so rebuild the index after."""
+    drafts = list(_drafts(corpus))
+    outlet, _ = Outlet.objects.get_or_create(name="Reuters", defaults={"slug": "reuters"})
+    refs = {(t.kind, unique_slug(t.name)): t for d in drafts for t in d.tags}
+    existing = set(Tag.objects.values_list("kind", "slug"))
+    Tag.objects.bulk_create(
+        [Tag(name=r.name, kind=k, slug=s) for (k, s), r in refs.items() if (k, s) not in existing],
+        ignore_conflicts=True,
+    )
+    tag_ids = {(k, s): pk for pk, k, s in Tag.objects.values_list("pk", "kind", "slug")}
+    loaded = 0
+    for copy in copies:
+        source = f"{SOURCE}:{copy}"
+        if Article.objects.filter(source=source).exists():
+            continue
+        with transaction.atomic():
+            articles, tag_sets = [], []
+            for draft in drafts:
+                published = (
+                    draft.published.replace(year=draft.published.year + copy)
+                    if draft.published
+                    else None
+                )
+                body = draft.body or draft.title
+                articles.append(
+                    Article(
+                        title=draft.title or body[:80],
+                        body=body,
+                        outlet=outlet,
+                        published=published,
+                        language="en",
+                        source=source,
+                        external_id=f"{draft.external_id}-{copy}",
+                        word_count=len(body.split()),
+                        content_hash=content_hash(f"{body} {copy} {draft.external_id}"),
+                    )
+                )
+                tag_sets.append({tag_ids[(t.kind, unique_slug(t.name))] for t in draft.tags})
+            Article.objects.bulk_create(articles, batch_size=2000)
+            links = [
+                Article.tags.through(article_id=a.pk, tag_id=t)
+                for a, tags in zip(articles, tag_sets, strict=True)
+                for t in tags
+            ]
+            Article.tags.through.objects.bulk_create(links, batch_size=5000)
+        loaded += len(articles)
+        log(f"loaded copy {copy}: {len(articles)} articles")
+    return loaded
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def timed(function: Callable, arguments: list, *, repeat: int) -> tuple[float, float, float]:
+    """(p50, p95) of wall-clock milliseconds and the p50 of CPU milliseconds: on a
+    machine shared with other work the CPU time is what the search itself costs."""
+    samples, cpu = [], []
+    for i in range(repeat):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        function(arguments[i % len(arguments)])
+        samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return (*percentiles(samples), statistics.median(cpu))
+
+
+def _cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def rebuild_rate() -> tuple[int, float, float]:
+    """(articles, articles per wall second, articles per CPU second of all processes)."""
+    from search.documents import articles_for_index
+    from search.service import get_backend
+
+    started, started_cpu = time.perf_counter(), _cpu_seconds()
+    count = get_backend().rebuild(articles_for_index(), total=Article.objects.count())
+    wall, cpu = time.perf_counter() - started, _cpu_seconds() - started_cpu
+    return count, count / wall, count / max(cpu, 1e-9)
+
+
+def query_figures(*, repeat: int = 60) -> dict[str, tuple[float, float, float]]:
+    from search import service
+    from search.types import SearchRequest
+
+    facets = ("outlet", "year", "topic", "place")
+    randomly = random.Random(4)
+    years = sorted({d.year for d in Article.objects.dates("published", "year")})
+
+    def search(q="", **fields):
+        return service.search(SearchRequest(q=q, facets=facets, page_size=20, **fields))
+
+    def filtered(q):
+        year = randomly.choice(years) if years else None
+        return search(q, years=(year,) if year else (), tags=("topic:earn", "topic:acq"))
+
+    def dated(q):
+        year = randomly.choice(years) if years else 1987
+        return search(f"{q} published:[{year}-03-01 TO {year}-03-31]")
+
+    ids = list(Article.objects.values_list("pk", flat=True)[:500])
+    figures = {}
+    search("warm up")
+    figures["one term"] = timed(search, ONE_TERM, repeat=repeat)
+    figures["two terms"] = timed(search, TWO_TERMS, repeat=repeat)
+    figures["phrase"] = timed(search, PHRASES, repeat=repeat)
+    figures["filters (year, topics)"] = timed(filtered, ONE_TERM, repeat=repeat)
+    figures["date range in query"] = timed(dated, ONE_TERM, repeat=repeat)
+    figures["browse all (empty query)"] = timed(lambda _: search(), [None], repeat=repeat)
+    figures["browse newest, page 50"] = timed(
+        lambda _: search(sort="newest", page=50), [None], repeat=repeat
+    )
+    figures["did you mean (misspelt)"] = timed(search, MISSPELT, repeat=repeat)
+    figures["more like this"] = timed(lambda i: service.more_like_this(i), ids, repeat=repeat)
+    figures["autocomplete"] = timed(lambda p: service.suggest(p), PREFIXES, repeat=repeat)
+    return figures

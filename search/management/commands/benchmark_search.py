@@ -1,0 +1,57 @@
+"""python manage.py benchmark_search [--corpus PATH] [--scale 10] [--repeat 60]"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from archive.models import Article
+
+
+class Command(BaseCommand):
+    help = (
+        "Load Reuters-21578 (bulk, into this DATA_DIR's database), rebuild the index and "
+        "report p50/p95 of the query service; with --scale N also at N times the corpus."
+    )
+
+    def add_arguments(self, parser):
+        default = Path(settings.SHARED_DIR) / "datasets" / "reuters21578"
+        parser.add_argument("--corpus", type=Path, default=default)
+        parser.add_argument("--scale", type=int, default=1)
+        parser.add_argument("--repeat", type=int, default=60)
+        parser.add_argument(
+            "--skip-rebuild",
+            action="store_true",
+            help="Reuse the index when it already holds every article.",
+        )
+
+    def handle(self, *args, corpus: Path, scale: int, repeat: int, skip_rebuild: bool, **kw):
+        from search import bench
+
+        if not corpus.is_dir():
+            raise CommandError(f"No corpus at {corpus}")
+        steps = [1] + ([scale] if scale > 1 else [])
+        for copies in steps:
+            bench.corpus_load(corpus, copies=range(copies), log=self.stdout.write)
+            total = Article.objects.count()
+            self.stdout.write(f"\n== {total:,} articles ({copies}x corpus)")
+            if not skip_rebuild or _indexed() != total:
+                count, rate, cpu_rate = bench.rebuild_rate()
+                self.stdout.write(
+                    f"rebuild: {count:,} articles at {rate:,.0f} articles/s "
+                    f"({cpu_rate:,.0f} per CPU-second of all its processes)"
+                )
+            self.stdout.write(
+                f"{'query (page of 20, facets, histogram, highlights)':42} p50 ms  p95 ms  CPU p50"
+            )
+            for name, (p50, p95, cpu) in bench.query_figures(repeat=repeat).items():
+                self.stdout.write(f"{name:42} {p50:6.1f}  {p95:6.1f}  {cpu:6.1f}")
+
+
+def _indexed() -> int:
+    from search.service import get_backend
+
+    try:
+        return get_backend().stats().get("documents", 0)
+    except Exception:  # no readable index: rebuild it
+        return -1

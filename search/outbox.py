@@ -1,0 +1,354 @@
+"""The outbox: index changes recorded with the data change, applied after the commit.
+
+A change to an article writes an ``IndexChange`` row in the same transaction (see
+``search.signals``). After the commit the process applies it at once (``outbox_drain``
+with a short wait); if the index is busy or fails, the row stays and a later drain
+applies it: the web service's background retry, ``manage.py search_index sync``, or a
+bulk importer's drain at its end. Drains are serialised by a file lock in the index
+directory, and each reads the articles while holding it, so the last drain to commit
+always wrote the newest state.
+"""
+
+import contextlib
+import fcntl
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils import timezone
+
+from search.models import IndexChange
+from search.types import SearchUnavailable
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+# How long an after-commit drain waits for another writer before leaving its rows.
+AFTER_COMMIT_WAIT = 2.0
+# How long ``search_index sync`` and bulk importers wait for the lock.
+DRAIN_WAIT = 60.0
+# A commit that queued more articles than this (a bulk import chunk, a bulk action) is
+# not applied inline: the importer's final drain, the background retry or sync do it.
+PROMPT_LIMIT = 100
+# A full drain of at least this many changes, half the archive or more, rebuilds instead.
+REBUILD_ABOVE = 2000
+
+_local = threading.local()
+
+
+class IndexBusy(SearchUnavailable):
+    """Another process holds the index writer lock; the changes stay queued."""
+
+
+# --- recording ------------------------------------------------------------------------
+
+
+class _AfterCommit:
+    """Applies what a transaction queued, once it commits.
+
+    It also marks what its transaction (or savepoint) already queued, so the several
+    signals of one import (article, byline, tags) write one row. Django drops it from
+    the on-commit list when its savepoint or transaction rolls back, together with the
+    rows it stands for: a marker no longer in that list vouches for nothing.
+    """
+
+    def __init__(self, using: str, sids: tuple):
+        self.using = using
+        self.sids = sids
+        self.recorded: dict[str, set[int]] = {}
+
+    def __call__(self) -> None:
+        self.recorded = {}
+        # The first marker of a commit applies what every marker of it queued.
+        ids = connections[self.using].__dict__.pop("_search_outbox_ids", set())
+        if not ids or getattr(_local, "deferred", 0):
+            return
+        if len(ids) > PROMPT_LIMIT:
+            log.info("%d changes queued for the index by one commit: left to a drain", len(ids))
+            return
+        if lock_held(rebuild_lock_path()):
+            return  # applied right after the rebuild's swap; do not make the user wait
+        try:
+            outbox_drain(article_ids=ids, wait=AFTER_COMMIT_WAIT)
+        except IndexBusy as exc:
+            log.info("Index update of %d article(s) left queued: %s", len(ids), exc)
+        except Exception as exc:  # never fail the request: the rows stay queued
+            log.warning("Index update of %d article(s) left queued: %s", len(ids), exc)
+
+
+def _live_marker(conn) -> _AfterCommit | None:
+    marker = getattr(conn, "_search_outbox_marker", None)
+    if marker is None or not conn.in_atomic_block or marker.sids != _savepoints(conn):
+        return None
+    for _, func, _ in reversed(conn.run_on_commit):
+        if func is marker:
+            return marker
+    return None
+
+
+def _savepoints(conn) -> tuple:
+    # Blocks without a savepoint (None) cannot roll back alone: they doom the whole
+    # transaction, so they do not separate what was recorded.
+    return tuple(sid for sid in conn.savepoint_ids if sid)
+
+
+def outbox_record(
+    article_ids: Iterable[int],
+    *,
+    action: str = IndexChange.Action.UPSERT,
+    using: str = DEFAULT_DB_ALIAS,
+) -> None:
+    """Queue these articles for the index in the current transaction.
+
+    Signals call this for every ORM change; call it yourself after changes that send
+    no signals (``QuerySet.update()``, ``bulk_create()``, raw SQL).
+    """
+    conn = connections[using]
+    marker = _live_marker(conn)
+    fresh = marker is None
+    if fresh:
+        marker = _AfterCommit(using, _savepoints(conn))
+    done = marker.recorded.setdefault(action, set())
+    new = sorted({int(i) for i in article_ids if i is not None} - done)
+    if not new:
+        return
+    _insert(conn, new, action)
+    done.update(new)
+    conn.__dict__.setdefault("_search_outbox_ids", set()).update(new)
+    if fresh:
+        conn._search_outbox_marker = marker
+        # Outside a transaction this runs at once: the row is already committed.
+        transaction.on_commit(marker, using=using)
+
+
+def _insert(conn, article_ids: list[int], action: str) -> None:
+    # Plain SQL: a quarter of the ORM's cost, and this runs once per stored article.
+    table = conn.ops.quote_name(IndexChange._meta.db_table)
+    now = conn.ops.adapt_datetimefield_value(timezone.now())
+    with conn.cursor() as cursor:
+        for start in range(0, len(article_ids), 300):
+            chunk = article_ids[start : start + 300]
+            cursor.execute(
+                f"INSERT INTO {table} (article_id, action, created_at) VALUES "
+                + ", ".join(["(%s, %s, %s)"] * len(chunk)),
+                [value for article_id in chunk for value in (article_id, action, now)],
+            )
+
+
+def _forget_recorded(using: str = DEFAULT_DB_ALIAS) -> None:
+    # A drain inside a transaction removed rows this transaction wrote: record anew.
+    connections[using]._search_outbox_marker = None
+
+
+@contextlib.contextmanager
+def outbox_deferred(*, drain: bool = True) -> Iterator[None]:
+    """Leave index changes queued while the block runs, then apply them in batches.
+
+    For bulk importers: one index commit per batch of 500 instead of one per article.
+    A failed final drain is logged and the rows stay queued for ``search_index sync``.
+    """
+    _local.deferred = getattr(_local, "deferred", 0) + 1
+    try:
+        yield
+    finally:
+        _local.deferred -= 1
+        if drain and not _local.deferred:
+            try:
+                outbox_drain(wait=DRAIN_WAIT)
+            except Exception as exc:
+                log.warning("Index update left queued (run `search_index sync`): %s", exc)
+
+
+# --- applying -------------------------------------------------------------------------
+
+
+def rebuild_lock_path() -> Path:
+    return Path(settings.SEARCH_INDEX_DIR) / "rebuild.lock"
+
+
+def lock_path() -> Path:
+    # Inside the index directory, so every process sharing the index shares the lock.
+    return Path(settings.SEARCH_INDEX_DIR) / "write.lock"
+
+
+@contextlib.contextmanager
+def file_lock(path: Path, *, wait: float) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (across processes and threads).
+
+    Raises ``IndexBusy`` after ``wait`` seconds. Re-entrant within a thread. The
+    operating system releases it when a process dies, so a crash never wedges it.
+    """
+    held = _local.__dict__.setdefault("held", set())
+    if str(path) in held:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "ab") as handle:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(
+                        f"The search index is being written by another process ({path.name})."
+                    ) from None
+                time.sleep(0.02)
+        held.add(str(path))
+        try:
+            yield
+        finally:
+            held.discard(str(path))
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def lock_held(path: Path) -> bool:
+    """Whether another thread or process holds ``file_lock(path)`` right now."""
+    if not path.exists():
+        return False
+    with open(path, "ab") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
+def index_write_lock(*, wait: float):
+    """The lock every index writer of the write path holds: one drain or rebuild at a time."""
+    return file_lock(lock_path(), wait=wait)
+
+
+def outbox_drain(
+    *,
+    limit: int | None = None,
+    article_ids: Iterable[int] | None = None,
+    wait: float = DRAIN_WAIT,
+) -> int:
+    """Apply pending changes to the index now, oldest first, in batches.
+
+    Returns how many changes were applied. Rows are deleted only after the index
+    committed. Raises ``IndexBusy`` when the lock stays taken for ``wait`` seconds and
+    ``SearchUnavailable`` (or the backend's error) when the index cannot be written;
+    what was not applied stays queued.
+    """
+    from search.service import get_backend
+
+    backend = get_backend()
+    only = None if article_ids is None else sorted(set(article_ids))
+    if only == []:
+        return 0
+    if limit is None and only is None and _rebuild_is_quicker():
+        from search.maintenance import index_rebuild
+
+        queued = outbox_backlog()
+        index_rebuild(wait=wait)
+        return queued
+    applied = 0
+    try:
+        while limit is None or applied < limit:
+            size = BATCH_SIZE if limit is None else min(BATCH_SIZE, limit - applied)
+            with index_write_lock(wait=wait):
+                done = _drain_batch(backend, size, only)
+            if not done:
+                break
+            applied += done
+    finally:
+        _forget_recorded()
+    return applied
+
+
+def _rebuild_is_quicker() -> bool:
+    # After a bulk import most of the archive is queued: a rebuild (several processes,
+    # one pass) beats updating documents one by one. Not from inside a rebuild.
+    from archive.models import Article
+
+    if str(lock_path()) in _local.__dict__.get("held", ()):
+        return False
+    queued = IndexChange.objects.count()
+    return queued >= REBUILD_ABOVE and queued * 2 >= Article.objects.count()
+
+
+def _drain_batch(backend, size: int, only: list[int] | None) -> int:
+    """Apply the oldest ``size`` rows; the caller holds the write lock."""
+    from archive.models import Article
+    from search.documents import articles_for_index
+
+    rows = IndexChange.objects.order_by("id")
+    if only is not None:
+        rows = rows.filter(article_id__in=only)
+    rows = list(rows.values_list("id", "article_id")[:size])
+    if not rows:
+        return 0
+    ids = {article_id for _, article_id in rows}
+    # Read after the rows, under the lock: at least as new as the changes they record.
+    articles = list(articles_for_index(Article.objects.filter(pk__in=ids)))
+    gone = ids - {article.pk for article in articles}
+    if articles:
+        backend.index(articles)
+    if gone:
+        backend.delete(sorted(gone))
+    IndexChange.objects.filter(pk__in=[row_id for row_id, _ in rows]).delete()
+    return len(rows)
+
+
+def outbox_backlog() -> int:
+    """How many changes wait in the outbox."""
+    return IndexChange.objects.count()
+
+
+# --- background retry in web processes --------------------------------------------------
+
+_ticker_lock = threading.Lock()
+_ticker_pid: int | None = None
+
+
+def outbox_ticker_start(*, interval: float | None = None) -> bool:
+    """Start the background retry of this process, once (web entry points call it).
+
+    Every ``interval`` seconds (``SEARCH_OUTBOX_INTERVAL``; 0 turns it off) a daemon
+    thread applies what after-commit drains left queued: changes of processes that
+    died, index failures, rows of a busy moment. Not restarted in forked children
+    (Whoosh's indexing processes must not drain); gunicorn workers import the entry
+    point themselves, or with ``--preload`` the master's thread serves them all.
+    Returns whether a thread was started.
+    """
+    global _ticker_pid
+    interval = settings.SEARCH_OUTBOX_INTERVAL if interval is None else interval
+    if interval <= 0:
+        return False
+    with _ticker_lock:
+        if _ticker_pid == os.getpid():
+            return False
+        _ticker_pid = os.getpid()
+    thread = threading.Thread(
+        target=_tick_forever, args=(interval,), name="search-outbox", daemon=True
+    )
+    thread.start()
+    return True
+
+
+def _tick_forever(interval: float) -> None:
+    while True:
+        time.sleep(interval)
+        try:
+            outbox_tick()
+        finally:
+            connections.close_all()  # this thread's connections only
+
+
+def outbox_tick() -> int:
+    """One round of the background retry: drain what is queued, never raise."""
+    try:
+        if IndexChange.objects.exists():
+            return outbox_drain(wait=AFTER_COMMIT_WAIT)
+    except Exception as exc:
+        log.warning("Background index update failed, will retry: %s", exc)
+    return 0

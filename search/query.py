@@ -1,0 +1,423 @@
+"""The query language, parsed into a small engine-neutral tree.
+
+    words            all must match (a long question falls back to "most of them")
+    "a phrase"       the words in this order
+    a OR b, (a b)    either; parentheses group
+    NOT a, -a        without
+    title: outlet: author: tag:   search one field (a word or a "phrase")
+    summ*            words starting with "summ" (at most MAX_EXPANSION of them)
+    Pyongyng~        words within one edit (~2: two)
+    published:[2018-05-01 TO 2018-06-30], published:2018, published:2018-05
+
+A syntax error never raises: ``parse_query`` returns the words to search literally
+and says which part was wrong and why.
+"""
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from search.analysis import analyze, fold
+
+MAX_QUERY_CHARS = 500
+MAX_CLAUSES = 32
+MAX_EXPANSION = 100
+MIN_PREFIX = 2
+FIELDS = ("title", "outlet", "author", "tag", "published")
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    field: str | None = None
+    prefix: bool = False
+    fuzzy: int = 0
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: dt.date | None
+    end: dt.date | None
+
+    def __str__(self):
+        return f"published:[{self.start or '*'} TO {self.end or '*'}]"
+
+
+@dataclass(frozen=True)
+class Synonyms:
+    """Other spellings of one name (a tag's aliases), any of which may match."""
+
+    spellings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    node: object
+
+
+@dataclass(frozen=True)
+class And:
+    nodes: tuple
+    implicit: bool = False  # plain words side by side: may fall back to "most of"
+
+
+@dataclass(frozen=True)
+class Or:
+    nodes: tuple
+
+
+@dataclass
+class ParsedQuery:
+    node: object | None
+    errors: list[str] = field(default_factory=list)
+
+
+class QuerySyntaxError(Exception):
+    pass
+
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+
+
+def parse_date(text: str, *, end: bool = False) -> dt.date | None:
+    """'2018' / '2018-05' / '2018-05-09' as the first (or last) day they cover."""
+    if text in ("*", ""):
+        return None
+    match = _DATE_RE.match(text)
+    if not match:
+        raise QuerySyntaxError(f"{text!r} is not a date (write YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        if month is None:
+            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+        if day is None:
+            last = calendar.monthrange(year, month)[1]
+            return dt.date(year, month, last if end else 1)
+        return dt.date(year, month, day)
+    except ValueError as error:
+        raise QuerySyntaxError(f"{text!r} is not a date ({error})") from error
+
+
+# Lexer ---------------------------------------------------------------------------
+_SPECIAL = set('()"')
+
+
+def _lex(text: str) -> list[tuple[str, str, int]]:
+    """(kind, value, position) tokens: LP RP OR AND NOT MINUS PHRASE RANGE FIELD WORD."""
+    tokens, i, n = [], 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+        elif ch in "()":
+            tokens.append(("LP" if ch == "(" else "RP", ch, i))
+            i += 1
+        elif ch == '"':
+            close = text.find('"', i + 1)
+            if close < 0:
+                raise QuerySyntaxError(f"the quote at character {i + 1} is never closed")
+            tokens.append(("PHRASE", text[i + 1 : close], i))
+            i = close + 1
+        elif ch == "-" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] != "-":
+            tokens.append(("MINUS", ch, i))
+            i += 1
+        elif ch in "[{":
+            close = text.find("]" if ch == "[" else "}", i)
+            if close < 0:
+                raise QuerySyntaxError(f"the {ch!r} at character {i + 1} is never closed")
+            tokens.append(("RANGE", text[i + 1 : close], i))
+            i = close + 1
+        else:
+            start = i
+            while i < n and not text[i].isspace() and text[i] not in _SPECIAL:
+                i += 1
+                if text[i - 1] == ":" and i < n and text[i] in '"[{':
+                    break
+            chunk = text[start:i]
+            if chunk in ("AND", "OR", "NOT") or chunk in ("&&", "||"):
+                kind = {"&&": "AND", "||": "OR"}.get(chunk, chunk)
+                tokens.append((kind, chunk, start))
+            elif re.match(r"^[A-Za-z]+:", chunk) and not chunk.endswith("://"):
+                name, _, rest = chunk.partition(":")
+                if name.lower() not in FIELDS:
+                    if rest:
+                        raise QuerySyntaxError(
+                            f"{name}: at character {start + 1} is not a field "
+                            f"(fields: {', '.join(FIELDS)})"
+                        )
+                    tokens.append(("WORD", name, start))
+                    continue
+                tokens.append(("FIELD", name.lower(), start))
+                if rest:
+                    tokens.append(("WORD", rest, start + len(name) + 1))
+            else:
+                tokens.append(("WORD", chunk, start))
+    return tokens
+
+
+# Parser --------------------------------------------------------------------------
+class _Parser:
+    def __init__(self, tokens):
+        self.tokens, self.i = tokens, 0
+
+    def peek(self):
+        return self.tokens[self.i] if self.i < len(self.tokens) else (None, None, None)
+
+    def take(self):
+        token = self.peek()
+        self.i += 1
+        return token
+
+    def parse(self):
+        if not self.tokens:
+            return None
+        node = self.or_expr()
+        kind, _value, pos = self.peek()
+        if kind == "RP":
+            raise QuerySyntaxError(f"the ')' at character {pos + 1} has no '('")
+        return node
+
+    def or_expr(self):
+        nodes = [self.and_expr()]
+        while self.peek()[0] == "OR":
+            _, _, pos = self.take()
+            if self.peek()[0] in (None, "RP", "OR", "AND"):
+                raise QuerySyntaxError(f"OR at character {pos + 1} has nothing after it")
+            nodes.append(self.and_expr())
+        return nodes[0] if len(nodes) == 1 else Or(tuple(nodes))
+
+    def and_expr(self):
+        kind, _, pos = self.peek()
+        if kind in ("OR", "AND"):
+            raise QuerySyntaxError(f"{kind} at character {pos + 1} has nothing before it")
+        if kind in (None, "RP"):
+            raise QuerySyntaxError(f"nothing to search at character {(pos or 0) + 1}")
+        nodes, implicit = [self.unary()], True
+        while self.peek()[0] not in (None, "RP", "OR"):
+            if self.peek()[0] == "AND":
+                _, _, pos = self.take()
+                implicit = False
+                if self.peek()[0] in (None, "RP", "OR", "AND"):
+                    raise QuerySyntaxError(f"AND at character {pos + 1} has nothing after it")
+            nodes.append(self.unary())
+        return nodes[0] if len(nodes) == 1 else And(tuple(nodes), implicit=implicit)
+
+    def unary(self):
+        kind, _, pos = self.peek()
+        if kind in ("NOT", "MINUS"):
+            self.take()
+            if self.peek()[0] in (None, "RP", "OR", "AND"):
+                raise QuerySyntaxError(f"NOT at character {pos + 1} has nothing after it")
+            return Not(self.unary())
+        return self.primary()
+
+    def primary(self):
+        kind, value, pos = self.take()
+        if kind == "LP":
+            if self.peek()[0] == "RP":
+                raise QuerySyntaxError(f"the parentheses at character {pos + 1} are empty")
+            node = self.or_expr()
+            if self.take()[0] != "RP":
+                raise QuerySyntaxError(f"the '(' at character {pos + 1} is never closed")
+            return node
+        if kind == "PHRASE":
+            return Phrase(value) if value.strip() else self._empty(pos)
+        if kind == "FIELD":
+            return self.field_value(value, pos)
+        if kind == "WORD":
+            return _word(value, None, pos)
+        if kind == "RANGE":
+            raise QuerySyntaxError(
+                f"a date range at character {pos + 1} needs published: before it"
+            )
+        raise QuerySyntaxError(f"unexpected {value!r} at character {(pos or 0) + 1}")
+
+    def _empty(self, pos):
+        raise QuerySyntaxError(f"the quotes at character {pos + 1} are empty")
+
+    def field_value(self, name, pos):
+        kind, value, vpos = self.take()
+        if name == "published":
+            if kind == "RANGE":
+                start, sep, end = value.partition(" TO ")
+                if not sep:
+                    raise QuerySyntaxError(
+                        f"the range at character {vpos + 1} needs the form [FROM TO UNTIL]"
+                    )
+                return DateRange(parse_date(start.strip()), parse_date(end.strip(), end=True))
+            if kind == "WORD":
+                return DateRange(parse_date(value), parse_date(value, end=True))
+            raise QuerySyntaxError(f"published: at character {pos + 1} needs a date or a range")
+        if kind == "PHRASE" and value.strip():
+            return Phrase(value, name)
+        if kind == "WORD":
+            return _word(value, name, vpos)
+        raise QuerySyntaxError(f'{name}: at character {pos + 1} needs a word or a "phrase"')
+
+
+def _word(value: str, field_name: str | None, pos: int) -> Word:
+    fuzzy = 0
+    match = re.match(r"^(.*?)~(\d?)$", value)
+    if match and match.group(1):
+        value, fuzzy = match.group(1), min(int(match.group(2) or 1), 2) or 1
+    prefix = value.endswith("*") and len(value) > 1
+    if prefix:
+        value = value.rstrip("*")
+        if len(fold(value)) < MIN_PREFIX:
+            raise QuerySyntaxError(
+                f"{value}* at character {pos + 1} is too short a prefix "
+                f"(type at least {MIN_PREFIX} letters)"
+            )
+    if "*" in value or "?" in value:
+        raise QuerySyntaxError(f"{value!r} at character {pos + 1}: '*' works only at a word's end")
+    if not analyze(value, stem=False):
+        raise QuerySyntaxError(f"{value!r} at character {pos + 1} has no letters or digits")
+    return Word(value, field_name, prefix, fuzzy)
+
+
+def _literal(text: str) -> object | None:
+    words = [w for w in re.findall(r"[^\s\"()\[\]{}*~:]+", text) if analyze(w, stem=False)]
+    words = [w.lstrip("-+") for w in words if w not in ("AND", "OR", "NOT")]
+    nodes = tuple(Word(w) for w in words if w)
+    if not nodes:
+        return None
+    return nodes[0] if len(nodes) == 1 else And(nodes, implicit=True)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """The tree of ``text``; on a syntax error, its words searched literally."""
+    text = (text or "").strip()
+    errors = []
+    if len(text) > MAX_QUERY_CHARS:
+        errors.append(
+            f"The query is longer than {MAX_QUERY_CHARS} characters: "
+            f"only the first {MAX_QUERY_CHARS} were searched."
+        )
+        text = text[:MAX_QUERY_CHARS]
+    if not text:
+        return ParsedQuery(None, errors)
+    try:
+        node = _Parser(_lex(text)).parse()
+    except QuerySyntaxError as error:
+        errors.append(f"Not understood: {error}. The words were searched literally.")
+        node = _literal(text)
+    node, dropped = _cap_clauses(node)
+    if dropped:
+        errors.append(f"The query has more than {MAX_CLAUSES} terms: {dropped} were left out.")
+    return ParsedQuery(node, errors)
+
+
+def _cap_clauses(node, budget=None):
+    """Keep at most MAX_CLAUSES leaves; returns (node, how many were dropped)."""
+    budget = [MAX_CLAUSES] if budget is None else budget
+    if isinstance(node, And | Or):
+        kept, dropped = [], 0
+        for child in node.nodes:
+            if budget[0] <= 0:
+                dropped += _leaves(child)
+                continue
+            child, d = _cap_clauses(child, budget)
+            dropped += d
+            if child is not None:
+                kept.append(child)
+        if not kept:
+            return None, dropped
+        rebuilt = (
+            type(node)(tuple(kept), node.implicit) if isinstance(node, And) else Or(tuple(kept))
+        )
+        return (kept[0] if len(kept) == 1 else rebuilt), dropped
+    if isinstance(node, Not):
+        child, dropped = _cap_clauses(node.node, budget)
+        return (Not(child) if child is not None else None), dropped
+    if node is not None:
+        budget[0] -= 1
+    return node, 0
+
+
+def _leaves(node) -> int:
+    if isinstance(node, And | Or):
+        return sum(_leaves(c) for c in node.nodes)
+    if isinstance(node, Not):
+        return _leaves(node.node)
+    return 1
+
+
+def split_dates(node):
+    """Date ranges that must hold for every hit, taken out of the tree (they become
+    fast array filters); returns (rest of the tree, [DateRange])."""
+    if isinstance(node, DateRange):
+        return None, [node]
+    if isinstance(node, And):
+        rest, dates = [], []
+        for child in node.nodes:
+            if isinstance(child, DateRange):
+                dates.append(child)
+            else:
+                rest.append(child)
+        if not rest:
+            return None, dates
+        return (rest[0] if len(rest) == 1 else And(tuple(rest), node.implicit)), dates
+    return node, []
+
+
+def expand_synonyms(node, table: dict[tuple[str, ...], tuple[str, ...]]):
+    """Replace a run of plain words (or a phrase) spelling a tag's name or alias by
+    all its spellings, so any of them matches."""
+    if not table or node is None:
+        return node
+    if isinstance(node, Phrase) and node.field is None:
+        key = tuple(analyze(node.text, stem=False))
+        return Synonyms(table[key]) if key in table else node
+    if isinstance(node, Word):
+        return _synonym_run([node], table)[0]
+    if isinstance(node, Or):
+        return Or(tuple(expand_synonyms(c, table) for c in node.nodes))
+    if isinstance(node, Not):
+        return Not(expand_synonyms(node.node, table))
+    if isinstance(node, And):
+        children = _synonym_run(list(node.nodes), table)
+        children = [expand_synonyms(c, table) if not isinstance(c, Word) else c for c in children]
+        return children[0] if len(children) == 1 else And(tuple(children), node.implicit)
+    return node
+
+
+def _plain(node) -> bool:
+    return isinstance(node, Word) and node.field is None and not node.prefix and not node.fuzzy
+
+
+def _synonym_run(nodes: list, table) -> list:
+    longest = max((len(k) for k in table), default=0)
+    out, i = [], 0
+    while i < len(nodes):
+        replaced = False
+        for j in range(min(len(nodes), i + longest), i, -1):
+            run = nodes[i:j]
+            if not all(_plain(n) for n in run):
+                continue
+            key = tuple(t for n in run for t in analyze(n.text, stem=False))
+            if key in table:
+                out.append(Synonyms(table[key]))
+                i, replaced = j, True
+                break
+        if not replaced:
+            out.append(nodes[i])
+            i += 1
+    return out
+
+
+def synonym_table(groups: list[list[str]]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """{analyzed spelling: every spelling of its tag(s)} from lists of spellings."""
+    table: dict[tuple[str, ...], set[str]] = {}
+    for spellings in groups:
+        keys = [tuple(analyze(s, stem=False)) for s in spellings]
+        for key in keys:
+            if key:
+                table.setdefault(key, set()).update(spellings)
+    return {key: tuple(sorted(values)) for key, values in table.items() if len(values) > 1}

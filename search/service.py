@@ -1,0 +1,114 @@
+"""The query service: the one entry point for everything that searches.
+
+Views, the REST API and the admin build a ``SearchRequest`` and read a
+``SearchResult``; they never touch an engine.
+"""
+
+import threading
+import time
+from dataclasses import replace
+
+from django.conf import settings
+
+from search.backends import backend_class
+from search.backends.base import BackendHit, SearchBackend
+from search.selectors import article_duplicate_ids, articles_by_id
+from search.types import (
+    FACETS,
+    MAX_PAGE_SIZE,
+    SORTS,
+    Hit,
+    InvalidQuery,
+    SearchRequest,
+    SearchResult,
+    Suggestion,
+)
+
+_backends: dict[tuple[str, str], SearchBackend] = {}
+_backends_lock = threading.Lock()
+
+
+def get_backend() -> SearchBackend:
+    """The configured backend, one instance per process (and per index directory)."""
+    key = (settings.SEARCH_BACKEND, str(settings.SEARCH_INDEX_DIR))
+    with _backends_lock:
+        if key not in _backends:
+            _backends[key] = backend_class(settings.SEARCH_BACKEND)()
+        return _backends[key]
+
+
+def reset_backends() -> None:
+    """Forget every backend instance (tests, after a settings change)."""
+    with _backends_lock:
+        for backend in _backends.values():
+            close = getattr(backend, "close", None)
+            if close:
+                close()
+        _backends.clear()
+
+
+def validate_request(request: SearchRequest) -> None:
+    """Raise InvalidQuery for a request that cannot be answered as asked."""
+    if request.sort not in SORTS:
+        raise InvalidQuery(f"Unknown sort {request.sort!r}: use one of {', '.join(SORTS)}.")
+    if request.page < 1:
+        raise InvalidQuery(f"Page {request.page} does not exist: pages start at 1.")
+    if request.page_size < 1:
+        raise InvalidQuery("The page size must be at least 1.")
+    unknown = [f for f in request.facets if f not in FACETS]
+    if unknown:
+        raise InvalidQuery(f"Unknown facet {unknown[0]!r}: use {', '.join(FACETS)}.")
+    if request.date_from and request.date_to and request.date_from > request.date_to:
+        raise InvalidQuery(
+            f"The start date {request.date_from} is after the end date {request.date_to}."
+        )
+    for month in request.months:
+        year, _, number = str(month).partition("-")
+        if not (year.isdigit() and number.isdigit() and 1 <= int(number) <= 12):
+            raise InvalidQuery(f"Month {month!r} is not of the form YYYY-MM.")
+
+
+def search(request: SearchRequest) -> SearchResult:
+    """Answer a search; the page's hits carry their ``Article`` loaded in one query.
+
+    The page size is capped at ``MAX_PAGE_SIZE``; a page past the end has no hits
+    (``total`` still says how many there are). Raises InvalidQuery (bad sort, page,
+    facet or dates) and SearchUnavailable (the index cannot be read).
+    """
+    started = time.perf_counter()
+    validate_request(request)
+    if request.page_size > MAX_PAGE_SIZE:
+        request = replace(request, page_size=MAX_PAGE_SIZE)
+    found = get_backend().search(request)
+    return SearchResult(
+        total=found.total,
+        page=request.page,
+        page_size=request.page_size,
+        hits=_with_articles(found.hits),
+        facets=found.facets,
+        histogram=found.histogram,
+        suggestion=found.suggestion,
+        parsed=found.parsed,
+        query_error=found.query_error,
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+    )
+
+
+def _with_articles(hits: list[BackendHit]) -> list[Hit]:
+    articles = articles_by_id([h.id for h in hits])
+    return [Hit(h.id, h.score, h.highlights, articles.get(h.id)) for h in hits]
+
+
+def more_like_this(article_id: int, *, limit: int = 5) -> list[Hit]:
+    """The articles most like this one, without itself and its duplicates."""
+    exclude = article_duplicate_ids(article_id)
+    found = get_backend().more_like_this(article_id, limit=limit, exclude=exclude)
+    return _with_articles([h for h in found if h.id not in exclude][:limit])
+
+
+def suggest(prefix: str, *, limit: int = 10) -> list[Suggestion]:
+    """Autocomplete: outlets, tags, authors and titles that start with ``prefix``."""
+    prefix = (prefix or "").strip()[:100]
+    if not prefix:
+        return []
+    return get_backend().suggest(prefix, limit=max(1, min(limit, 50)))

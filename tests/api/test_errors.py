@@ -1,0 +1,49 @@
+"""Every error under /api/ is JSON with a message; never an HTML page."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_unknown_api_path_is_a_json_404(anon):
+    response = anon.get("/api/nothing-here/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "No API endpoint at /api/nothing-here/" in response.json()["detail"]
+
+
+def test_a_missing_trailing_slash_is_pointed_out(anon):
+    response = anon.post("/api/ingest", "{}", content_type="application/json")
+
+    assert response.status_code == 404
+    assert "did you mean /api/ingest/ ?" in response.json()["detail"]
+
+
+def test_a_non_numeric_id_is_a_json_404(anon):
+    assert anon.get("/api/articles/abc/").json()["code"] == "not_found"
+
+
+def test_a_wrong_method_is_a_405_in_json(as_editor):
+    response = as_editor.put("/api/search/", {}, format="json")
+
+    assert response.status_code == 405
+    assert response.json()["detail"] == 'Method "PUT" not allowed.'
+
+
+def test_an_unexpected_failure_is_a_json_500_and_logged(anon, monkeypatch, caplog):
+    from archive.api import views
+
+    def boom(**kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(views, "article_list", boom)
+
+    response = anon.get("/api/articles/")
+
+    assert response.status_code == 500
+    assert response.json() == {
+        "detail": "Internal error; it has been logged.",
+        "code": "server_error",
+    }
+    assert "unhandled error" in caplog.text

@@ -1,0 +1,109 @@
+"""/api/outlets/, /api/tags/, /api/authors/: list, retrieve, and editors' writes."""
+
+import pytest
+
+from archive.models import Outlet, Tag
+from tests.factories import make_outlet, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+def test_outlets_list_and_retrieve(anon, archive):
+    listed = anon.get("/api/outlets/").json()
+    one = anon.get(f"/api/outlets/{archive['reuters'].pk}/").json()
+
+    assert [o["slug"] for o in listed["results"]] == ["korea-herald", "reuters"]
+    assert one["name"] == "Reuters"
+
+
+def test_editor_creates_an_outlet_and_its_slug_follows_the_name(as_editor, db):
+    response = as_editor.post("/api/outlets/", {"name": "Le Monde"}, format="json")
+
+    assert response.status_code == 201
+    assert response.json()["slug"] == "le-monde"
+
+
+def test_a_taken_outlet_name_is_a_400(as_editor, db):
+    make_outlet("Reuters")
+
+    response = as_editor.post("/api/outlets/", {"name": "Reuters"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("name:")
+
+
+def test_deleting_an_outlet_with_articles_is_a_409(as_editor, archive):
+    response = as_editor.delete(f"/api/outlets/{archive['reuters'].pk}/")
+
+    assert response.status_code == 409
+    assert "Still used by 2 article(s)" in response.json()["detail"]
+    assert Outlet.objects.filter(pk=archive["reuters"].pk).exists()
+
+
+def test_tags_show_kind_aliases_and_rule(anon, db):
+    make_tag("Kim Jong-un", kind="person", aliases=["Kim Jong Un"], match_mode="phrase")
+
+    tag = anon.get("/api/tags/").json()["results"][0]
+
+    assert tag["kind"] == "person"
+    assert tag["aliases"] == ["Kim Jong Un"]
+    assert tag["match_mode"] == "phrase"
+
+
+def test_tags_filter_by_kind(anon, db):
+    make_tag("Oil", kind="topic")
+    make_tag("Seoul", kind="place")
+
+    data = anon.get("/api/tags/", {"kind": "place"}).json()
+
+    assert [t["name"] for t in data["results"]] == ["Seoul"]
+
+
+def test_editor_creates_a_tag_with_a_rule(as_editor, db):
+    response = as_editor.post(
+        "/api/tags/",
+        {"name": "OPEC", "kind": "organization", "match_mode": "any", "match_pattern": "OPEC"},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    assert Tag.objects.get(slug="opec").kind == "organization"
+
+
+def test_the_same_slug_in_another_kind_is_allowed_but_not_in_the_same(as_editor, db):
+    make_tag("Georgia", kind="place")
+
+    person = as_editor.post("/api/tags/", {"name": "Georgia", "kind": "person"}, format="json")
+    again = as_editor.post("/api/tags/", {"name": "Georgia", "kind": "place"}, format="json")
+
+    assert person.status_code == 201
+    assert again.status_code == 400
+    assert "another place tag already has slug 'georgia'" in again.json()["detail"]
+
+
+def test_a_broken_regular_expression_is_a_400(as_editor, db):
+    response = as_editor.post(
+        "/api/tags/", {"name": "X", "match_mode": "regex", "match_pattern": "(oil"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "match_pattern: not a regular expression" in response.json()["detail"]
+
+
+def test_editor_renames_and_deletes_a_tag(as_editor, db):
+    tag = make_tag("Oil")
+
+    renamed = as_editor.patch(f"/api/tags/{tag.pk}/", {"aliases": ["Crude"]}, format="json")
+    deleted = as_editor.delete(f"/api/tags/{tag.pk}/")
+
+    assert renamed.json()["aliases"] == ["Crude"]
+    assert deleted.status_code == 204
+
+
+def test_authors_list_create_and_retrieve(as_editor, archive):
+    created = as_editor.post("/api/authors/", {"name": "Ock Hyun-ju"}, format="json").json()
+    listed = as_editor.get("/api/authors/").json()
+
+    assert created["slug"] == "ock-hyun-ju"
+    assert {"Jane Doe", "Ock Hyun-ju"} <= {a["name"] for a in listed["results"]}
+    assert as_editor.get(f"/api/authors/{created['id']}/").json()["name"] == "Ock Hyun-ju"

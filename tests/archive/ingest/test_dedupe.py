@@ -1,0 +1,101 @@
+"""The same text again is one article; a near-duplicate is linked to its twin."""
+
+import pytest
+
+from archive.ingest.dedupe import NearDuplicateIndex, resemblance, sketch
+from archive.ingest.run import ingest_paths
+from archive.models import Article
+from tests.archive.ingest.conftest import ARTICLE, jsonl
+
+pytestmark = pytest.mark.django_db
+
+STORY = (
+    "The central bank raised its main interest rate by half a point on Thursday, the third "
+    "rise this year, saying that prices were still climbing faster than it had expected. "
+    "The governor told reporters that further increases could not be ruled out if wages kept "
+    "rising at the current pace, and that the bank would watch the housing market closely. "
+    "Economists had expected a smaller move. Shares in banks rose after the announcement "
+    "while the currency strengthened against the dollar and the euro."
+)
+
+
+def test_same_text_with_other_spacing_and_case_is_a_duplicate(write):
+    ingest_paths([write("a.jsonl", jsonl(ARTICLE))])
+    again = {**ARTICLE, "body": ARTICLE["body"].upper().replace(" ", "  ")}
+    batch = ingest_paths([write("b.jsonl", jsonl(again))])
+    assert (batch.created, batch.duplicates + batch.updated) == (0, 1)
+    assert Article.objects.count() == 1
+
+
+def test_same_article_again_with_new_metadata_is_updated(write):
+    ingest_paths([write("a.jsonl", jsonl(ARTICLE))])
+    batch = ingest_paths([write("b.jsonl", jsonl({**ARTICLE, "summary": "New dek."}))])
+    assert (batch.created, batch.updated) == (0, 1)
+    assert Article.objects.get().summary == "New dek."
+
+
+def test_importing_the_same_file_twice_changes_nothing(write):
+    path = write("a.jsonl", jsonl(ARTICLE))
+    ingest_paths([path])
+    batch = ingest_paths([path])
+    assert (batch.created, batch.updated, batch.duplicates) == (0, 0, 1)
+
+
+def test_near_duplicate_is_kept_and_linked_to_its_twin(write):
+    first = {"title": "Bank raises rates", "body": STORY, "outlet": "Wire A"}
+    edited = STORY.replace("Thursday", "Thursday afternoon").replace("smaller", "much smaller")
+    second = {"title": "Central bank lifts rates again", "body": edited, "outlet": "Paper B"}
+    batch = ingest_paths([write("a.jsonl", jsonl(first, second))])
+    assert batch.created == 2
+    original = Article.objects.get(title="Bank raises rates")
+    twin = Article.objects.get(title="Central bank lifts rates again")
+    assert twin.duplicate_of == original
+    assert original.duplicate_of is None
+
+
+def test_different_stories_are_not_linked(write):
+    other = {**ARTICLE, "url": None}
+    first = {"title": "Bank raises rates", "body": STORY}
+    ingest_paths([write("a.jsonl", jsonl(first, other))])
+    assert not Article.objects.filter(duplicate_of__isnull=False).exists()
+
+
+def test_same_text_under_two_corpus_ids_is_two_linked_articles(write):
+    one = {"title": "Wire story", "body": STORY, "outlet": "Wire", "external_id": "1"}
+    two = {**one, "external_id": "2"}
+    batch = ingest_paths([write("a.jsonl", jsonl(one, two))])
+    assert batch.created == 2
+    first, second = Article.objects.order_by("external_id")
+    assert second.duplicate_of == first
+    again = ingest_paths([write("b.jsonl", jsonl(one, two))])
+    assert (again.created, again.duplicates) == (0, 2)
+
+
+def test_sketch_resemblance_tracks_shared_text():
+    base = sketch(STORY)
+    assert resemblance(base, base) == 1.0
+    assert resemblance(base, sketch(STORY.replace("Thursday", "Friday"))) > 0.6
+    assert resemblance(base, sketch(ARTICLE["body"] * 3)) < 0.1
+    assert sketch("too short to judge") == ()
+
+
+def test_index_only_compares_candidates_sharing_sketch_values():
+    index = NearDuplicateIndex()
+    index.add(1, sketch(STORY))
+    assert index.twin_of(sketch(STORY + " One more sentence.")) == 1
+    assert index.twin_of(sketch(ARTICLE["body"] * 3)) is None
+
+
+def test_twins_are_found_when_files_are_read_in_a_second_process(write):
+    first = {"title": "Bank raises rates", "body": STORY}
+    edited = {"title": "Rates up again", "body": STORY.replace("Thursday", "Friday")}
+    fillers = [
+        {"title": f"Filler {n}", "body": f"Short filler story number {n} about nothing."}
+        for n in range(3)
+    ]
+    paths = [write("0.jsonl", jsonl(first))]
+    paths += [write(f"{n + 1}.jsonl", jsonl(f)) for n, f in enumerate(fillers)]
+    paths.append(write("9.jsonl", jsonl(edited)))
+    batch = ingest_paths(paths)  # five files: read ahead by a worker process
+    assert (batch.created, batch.failed) == (5, 0)
+    assert Article.objects.get(title="Rates up again").duplicate_of.title == "Bank raises rates"

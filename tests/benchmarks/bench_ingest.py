@@ -1,0 +1,77 @@
+"""Benchmark: the whole of Reuters-21578 into an empty database, then searchable.
+
+Run it against a throw-away data directory (it migrates a fresh database there):
+
+    DATA_DIR=/tmp/bench-ingest .venv/bin/python tests/benchmarks/bench_ingest.py
+
+or on PostgreSQL with ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_ingest``
+(the database is emptied first). It prints the articles stored per second and the
+seconds from the start until the search index has every article.
+"""
+
+import glob
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from archive.ingest.run import ingest_paths, make_searchable
+    from archive.models import Article
+
+    if "DATA_DIR" not in os.environ and "DATABASE_URL" not in os.environ:
+        sys.exit("Set DATA_DIR (or DATABASE_URL) to a throw-away place: this empties the database.")
+    corpus = Path(settings.SHARED_DIR) / "datasets" / "reuters21578"
+    files = sorted(glob.glob(str(corpus / "reut2-*.xml")) + glob.glob(str(corpus / "reut2-*.sgm")))
+    if not files:
+        sys.exit(f"Reuters-21578 not found in {corpus}")
+    Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    index_dir = Path(settings.SEARCH_INDEX_DIR)
+    if index_dir.is_dir() and str(index_dir).startswith(("/tmp", str(ROOT / "var"))):
+        import shutil
+
+        shutil.rmtree(index_dir)
+
+    started, cpu = time.monotonic(), time.process_time()
+    batch = ingest_paths(files)
+    stored = time.monotonic() - started
+    stored_cpu = time.process_time() - cpu
+    reader = resource.getrusage(resource.RUSAGE_CHILDREN)
+    reader_cpu = reader.ru_utime + reader.ru_stime
+    drained = make_searchable()
+    searchable = time.monotonic() - started
+    total = Article.objects.count()
+    print(f"files: {len(files)}, database: {settings.DATABASES['default']['ENGINE']}")
+    print(
+        f"created {batch.created}, updated {batch.updated}, duplicates {batch.duplicates}, "
+        f"skipped {batch.skipped}, failed {batch.failed}; linked near-duplicates {batch.linked}"
+    )
+    print(f"articles in the database: {total}")
+    print(
+        f"stored in {stored:.1f} s: {batch.created / stored:,.0f} articles/s "
+        f"(CPU: {stored_cpu:.1f} s writing, {reader_cpu:.1f} s reading in the worker; "
+        f"{batch.created / stored_cpu:,.0f} articles per CPU-second of the writer)"
+    )
+    if drained is None:
+        print("search.outbox is not installed: no search index to bring up to date")
+    else:
+        print(f"searchable {searchable:.1f} s after the start ({drained} index changes)")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""Screenshots of the search page and an article page at desktop and phone widths.
+
+    python tests/browser/screenshots.py [OUTPUT_DIR]      (``make screenshots``)
+
+Builds a throwaway archive (a temporary DATA_DIR with the seeds, indexed), serves it with
+``runserver`` on a free port, and saves full-page PNGs into OUTPUT_DIR (``screenshots/``).
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WIDTHS = {"desktop": 1280, "phone": 390}
+SETUP = """
+import django; django.setup()
+from django.core.management import call_command
+from archive.models import Article
+from archive.seeds import seeds_load
+from search.service import get_backend
+call_command("migrate", verbosity=0)
+seeds_load()
+get_backend().rebuild(Article.objects.all())
+article = Article.objects.filter(outlet__slug="the-korea-herald").first() or Article.objects.first()
+print(article.get_absolute_url())
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def shoot(base: str, pages: dict[str, str], out: Path) -> list[Path]:
+    saved = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for device, width in WIDTHS.items():
+            context = browser.new_context(
+                viewport={"width": width, "height": 900},
+                device_scale_factor=1,
+                is_mobile=device == "phone",
+                has_touch=device == "phone",
+            )
+            page = context.new_page()
+            for name, path in pages.items():
+                page.goto(base + path)
+                page.wait_for_load_state("networkidle")
+                target = out / f"{name}-{device}-{width}.png"
+                page.screenshot(path=str(target), full_page=True)
+                saved.append(target)
+            context.close()
+        browser.close()
+    return saved
+
+
+def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    python = sys.executable
+    with tempfile.TemporaryDirectory(prefix="archive-screens-") as data_dir:
+        env = {**os.environ, "DATA_DIR": data_dir, "DJANGO_SETTINGS_MODULE": "config.settings"}
+        env.pop("DATABASE_URL", None)  # always the throwaway SQLite, never a real database
+        env.pop("SEARCH_INDEX_DIR", None)
+        article = (
+            subprocess.run(
+                [python, "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        port = free_port()
+        server = subprocess.Popen(
+            [python, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_for(base + "/")
+            pages = {
+                "search": "/?q=kim+jong+un&sort=",
+                "search-filtered": "/?q=summit&outlet=the-korea-herald&outlet=al-jazeera&year=2018",
+                "article": article + "?q=denuclearization",
+            }
+            for path in shoot(base, pages, out):
+                print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "screenshots")

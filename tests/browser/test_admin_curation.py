@@ -1,0 +1,48 @@
+"""An editor curates in the admin (real Chromium) and the public search follows."""
+
+import importlib
+import re
+
+import pytest
+from django.apps import apps
+
+from archive.models import Article, Tag
+
+pytestmark = pytest.mark.browser
+
+groups_migration = importlib.import_module("archive.migrations.0050_editor_reader_groups")
+
+
+@pytest.fixture
+def editor(site, django_user_model):
+    groups_migration.create_groups(apps, None)  # a flushed database lost the migration's rows
+    user = django_user_model.objects.create_user(
+        "editor", password="a-long-passphrase", is_staff=True
+    )
+    user.groups.add(apps.get_model("auth", "Group").objects.get(name="Editors"))
+    return user
+
+
+def test_editor_tags_an_article_and_finds_it_under_the_tag_on_the_search_page(page, site, editor):
+    from playwright.sync_api import expect
+
+    article = Article.objects.order_by("pk").first()
+    Tag.objects.create(name="Editors' choice", kind="topic")
+
+    page.goto(f"{site}/admin/login/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("a-long-passphrase")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#site-name")).to_be_visible()
+
+    page.goto(f"{site}/admin/archive/article/{article.pk}/change/")
+    page.locator(".field-tags .select2-selection").click()
+    page.locator(".select2-search__field").last.fill("editors")
+    page.locator(".select2-results__option", has_text="Editors' choice").click()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.goto(f"{site}/?tag=topic:editors-choice")
+    hits = page.locator(".hit-title")
+    expect(hits).to_have_count(1)
+    expect(hits.first).to_have_text(re.compile(re.escape(article.title[:40])))

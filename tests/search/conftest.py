@@ -1,0 +1,50 @@
+"""Search fixtures: the five seeds loaded and indexed in the test's own index."""
+
+import pytest
+
+from search.types import SearchRequest
+
+SEEDS = {
+    "bloomberg": "000_79764a032d665d76.txt",
+    "scmp": "001_6df1004a2fa38faa.txt",
+    "aljazeera": "002_a6b59db096a0dfb3.txt",
+    "herald": "003_79228504ccb7102d.txt",
+    "joongang": "004_341a0cc8771a145c.txt",
+}
+
+
+@pytest.fixture
+def seeded(db):
+    """{short name: Article} of the seeds, indexed."""
+    from archive.models import Article
+    from archive.seeds import seeds_load
+    from search.documents import articles_for_index
+    from search.service import get_backend
+
+    seeds_load()
+    get_backend().index(articles_for_index())
+    return {name: Article.objects.get(source=source) for name, source in SEEDS.items()}
+
+
+@pytest.fixture
+def find():
+    """find(q, **filters) -> SearchResult through the query service."""
+    from search.service import search
+
+    def run(q="", **fields):
+        return search(SearchRequest(q=q, **fields))
+
+    return run
+
+
+def reindex(*articles):
+    from search.documents import articles_for_index
+    from search.service import get_backend
+
+    get_backend().index(
+        articles_for_index(type(articles[0]).objects.filter(pk__in=[a.pk for a in articles]))
+    )
+
+
+def ids_of(result) -> set[int]:
+    return {hit.id for hit in result.hits}

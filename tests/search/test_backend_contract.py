@@ -1,0 +1,88 @@
+"""The contract every search backend keeps (run against each backend name)."""
+
+import datetime as dt
+
+import pytest
+
+from search.types import SearchRequest
+from tests.factories import make_article, make_outlet, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+def test_indexed_articles_are_found_and_deleted_ones_are_not(search_backend):
+    kept = make_article("Summit in Pyongyang", body="Leaders met at the summit.")
+    gone = make_article("Another summit", body="A second summit story.")
+    assert search_backend.index([kept, gone]) == 2
+    search_backend.delete([gone.pk, 999_999])
+    result = search_backend.search(SearchRequest(q="summit"))
+    assert [h.id for h in result.hits] == [kept.pk]
+
+
+def test_versions_list_every_indexed_article_with_its_stamp(search_backend):
+    from search.documents import article_version
+
+    article = make_article()
+    search_backend.index([article])
+    assert search_backend.versions() == {article.pk: article_version(article)}
+
+
+def test_reindexing_an_article_replaces_it(search_backend):
+    article = make_article("Old title")
+    search_backend.index([article])
+    article.title = "Fresh headline"
+    article.save()
+    search_backend.index([article])
+    assert search_backend.search(SearchRequest(q="fresh")).total == 1
+    assert search_backend.search(SearchRequest(q="old")).total == 0
+    assert search_backend.stats()["documents"] == 1
+
+
+def test_rebuild_replaces_the_whole_index(search_backend):
+    first, second = make_article("First"), make_article("Second")
+    search_backend.index([first])
+    assert search_backend.rebuild([second], total=1) == 1
+    assert set(search_backend.versions()) == {second.pk}
+
+
+def test_empty_query_lists_newest_first_with_facets(search_backend):
+    outlet = make_outlet("Bloomberg")
+    older = make_article(outlet=outlet, published=dt.date(2018, 5, 9))
+    newer = make_article(outlet=outlet, published=dt.date(2019, 6, 21))
+    tag = make_tag("Sanctions", kind="topic")
+    newer.tags.add(tag)
+    search_backend.index([older, newer])
+    result = search_backend.search(SearchRequest())
+    assert [h.id for h in result.hits] == [newer.pk, older.pk]
+    assert [(f.value, f.count) for f in result.facets["outlet"]] == [("bloomberg", 2)]
+    assert [(f.value, f.count) for f in result.facets["topic"]] == [("topic:sanctions", 1)]
+
+
+def test_stats_describe_the_index(search_backend):
+    search_backend.index([make_article()])
+    stats = search_backend.stats()
+    assert stats["documents"] == 1
+    assert stats["backend"] == search_backend.name
+
+
+def test_every_test_gets_its_own_empty_index(search_backend, settings):
+    from pathlib import Path
+
+    assert Path(settings.BASE_DIR) not in Path(settings.SEARCH_INDEX_DIR).parents
+    assert search_backend.search(SearchRequest()).total == 0
+
+
+def test_a_searcher_that_has_searched_sees_later_deletes_and_updates(search_backend):
+    kept = make_article("Summit in Pyongyang", body="Leaders met at the summit.")
+    gone = make_article("Another summit", body="A second summit story.")
+    search_backend.index([kept, gone])
+    assert search_backend.search(SearchRequest(q="summit")).total == 2
+
+    search_backend.delete([gone.pk])
+    kept.title = "Talks in Pyongyang"
+    kept.body = "Leaders met for talks."
+    kept.save()
+    search_backend.index([kept])
+
+    assert search_backend.search(SearchRequest(q="summit")).total == 0
+    assert [h.id for h in search_backend.search(SearchRequest(q="talks")).hits] == [kept.pk]

@@ -1,0 +1,230 @@
+"""What the PostgreSQL backend promises beyond the shared contract (PostgreSQL only)."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+
+from archive.models import ArticleAuthor
+from search.types import SearchRequest
+from tests.factories import make_article, make_author, make_outlet, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pg():
+    if connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL backend needs a PostgreSQL database")
+    from search.backends.postgres import PostgresBackend
+
+    return PostgresBackend()
+
+
+def ids(result):
+    return [h.id for h in result.hits]
+
+
+def find(pg, q, **filters):
+    return pg.search(SearchRequest(q=q, **filters))
+
+
+def test_choosing_postgres_without_postgresql_is_a_clear_error():
+    if connection.vendor == "postgresql":
+        pytest.skip("runs where the database is not PostgreSQL")
+    from search.backends.postgres import PostgresBackend
+
+    with pytest.raises(ImproperlyConfigured, match="needs PostgreSQL"):
+        PostgresBackend()
+
+
+def test_a_saved_article_is_searchable_in_the_same_transaction_without_indexing(pg):
+    article = make_article("Summit in Singapore", body="Leaders met for a summit.")
+    assert ids(find(pg, "summit")) == [article.pk]
+    article.title = "Talks in Hanoi"
+    article.body = "The talks collapsed."
+    article.save()
+    assert ids(find(pg, "summit")) == []
+    assert ids(find(pg, "hanoi")) == [article.pk]
+
+
+def test_tagging_renaming_and_deleting_reach_the_index_at_once(pg):
+    article = make_article("Trade talks", body="Tariffs were discussed.")
+    tag = make_tag("Sanctions")
+    article.tags.add(tag)
+    assert ids(find(pg, "tag:sanctions")) == [article.pk]
+    tag.name = "Embargo"
+    tag.save()
+    assert ids(find(pg, "tag:embargo")) == [article.pk]
+    article.tags.remove(tag)
+    assert ids(find(pg, "tag:embargo")) == []
+    author = make_author("Jane Doe")
+    ArticleAuthor.objects.create(article=article, author=author)
+    assert ids(find(pg, 'author:"jane doe"')) == [article.pk]
+    article.delete()
+    assert find(pg, "trade").total == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("denuclearization", "The denuclearisation of the peninsula."),
+        ("denuclearisation", "The denuclearization of the peninsula."),
+        ("normalise", "Both sides want to normalize relations."),
+        ("defense", "The defence ministry said nothing."),
+        ("colour", "The color of the flags."),
+    ],
+)
+def test_british_and_american_spellings_meet(pg, query, text):
+    article = make_article("Report", body=text)
+    assert ids(find(pg, query)) == [article.pk]
+
+
+@pytest.mark.parametrize("query", ['"Kim Jong Un"', '"Kim Jong-un"', "Jong-un", "kim jong un"])
+def test_hyphenated_names_meet_as_words_and_phrases(pg, query):
+    hyphen = make_article("Summit", body="Kim Jong-un arrived in Singapore.")
+    spaced = make_article("Summit two", body="Kim Jong Un arrived in Hanoi.")
+    assert set(ids(find(pg, query))) == {hyphen.pk, spaced.pk}
+
+
+def test_dotted_acronyms_equal_plain_ones_and_us_is_no_stop_word(pg):
+    dotted = make_article("Talks", body="The U.S. delegation left early.")
+    plain = make_article("Talks two", body="The US delegation stayed.")
+    for query in ("US", "U.S.", "us"):
+        assert set(ids(find(pg, query))) == {dotted.pk, plain.pk}, query
+
+
+def test_accents_possessives_and_stems_fold(pg):
+    article = make_article("Visit", body="Nguyễn Phú Trọng met Pyongyang's envoy at two summits.")
+    assert ids(find(pg, '"Nguyen Phu Trong"')) == [article.pk]
+    assert ids(find(pg, "pyongyang")) == [article.pk]
+    assert ids(find(pg, "Pyongyang's")) == [article.pk]
+    assert ids(find(pg, "summit")) == [article.pk]
+
+
+def test_capitalised_names_match_unstemmed(pg):
+    name = make_article("Profile", body="Gates spoke at the forum.")
+    make_article("Border", body="The gate was closed.")
+    assert ids(find(pg, "Gates")) == [name.pk]
+    assert len(find(pg, "gates").hits) == 2
+
+
+def test_field_queries_prefixes_and_date_ranges(pg):
+    outlet = make_outlet("Al Jazeera")
+    early = make_article(
+        "Summer summit", body="Talks.", outlet=outlet, published=dt.date(2018, 6, 12)
+    )
+    late = make_article("Winter", body="A summary.", published=dt.date(2019, 2, 27))
+    assert ids(find(pg, "title:summit")) == [early.pk]
+    assert ids(find(pg, 'outlet:"al jazeera"')) == [early.pk]
+    assert set(ids(find(pg, "summ*"))) == {early.pk, late.pk}
+    assert ids(find(pg, "published:[2019-01-01 TO 2019-12-31]")) == [late.pk]
+    assert ids(find(pg, "summ* -title:winter")) == [early.pk]
+
+
+def test_a_syntax_error_searches_the_words_literally_and_says_why(pg):
+    article = make_article("Summit", body="The summit opened.")
+    result = find(pg, '"summit')
+    assert ids(result) == [article.pk]
+    assert "quote" in result.query_error
+
+
+def test_highlights_escape_the_text_and_mark_only_matches(pg):
+    make_article(
+        "Summit <b>live</b>",
+        body="Before <script>alert('x')</script> the summit & the talks began.",
+    )
+    hit = find(pg, "summit").hits[0]
+    assert hit.highlights.title == "<mark>Summit</mark> &lt;b&gt;live&lt;/b&gt;"
+    fragment = hit.highlights.body[0]
+    assert "&lt;script&gt;" in fragment and "<script>" not in fragment
+    assert "<mark>summit</mark>" in fragment
+    assert fragment.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+
+
+def test_facets_count_the_other_outlets_when_one_is_ticked(pg):
+    bloomberg, reuters = make_outlet("Bloomberg"), make_outlet("Reuters")
+    make_article("Summit one", body="summit 1", outlet=bloomberg, published=dt.date(2018, 5, 1))
+    make_article("Summit two", body="summit 2", outlet=reuters, published=dt.date(2018, 6, 1))
+    make_article("Summit three", body="summit 3", outlet=reuters, published=dt.date(2018, 6, 2))
+    result = find(pg, "summit", outlets=("bloomberg",))
+    assert result.total == 1
+    counts = {f.value: (f.count, f.selected) for f in result.facets["outlet"]}
+    assert counts == {"reuters": (2, False), "bloomberg": (1, True)}
+    assert [(f.value, f.count) for f in result.facets["month"]] == [("2018-05", 1)]
+    assert [(b.period, b.count) for b in result.histogram] == [("2018-05", 1)]
+
+
+def test_a_long_question_with_one_absent_word_still_finds_the_article(pg):
+    article = make_article("Summit", body="Leaders met in Singapore for a nuclear summit.")
+    result = find(pg, "why did leaders meet in singapore for the nuclear summit zebra")
+    assert ids(result) == [article.pk]
+    assert result.parsed.startswith("AT LEAST")
+
+
+def test_more_like_this_excludes_itself_and_its_duplicates(pg):
+    text = "North Korea nuclear summit Singapore denuclearisation sanctions Pyongyang."
+    source = make_article("Nuclear summit", body=text)
+    twin = make_article("Nuclear summit copy", body=text + " Copy.", duplicate_of=source)
+    similar = make_article("Sanctions on Pyongyang", body="Pyongyang nuclear sanctions again.")
+    make_article("Football", body="A match report.")
+    found = [h.id for h in pg.more_like_this(source.pk, limit=5)]
+    assert found == [similar.pk]
+    assert twin.pk not in found
+
+
+def test_did_you_mean_offers_an_indexed_word_with_hits(pg):
+    article = make_article("Summit", body="Pyongyang hosted the talks.")
+    pg.rebuild([article])
+    result = find(pg, "pyongyng")
+    assert result.total == 0
+    assert result.suggestion == "pyongyang"
+
+
+def test_autocomplete_finds_outlets_tags_and_titles(pg):
+    make_outlet("Bloomberg")
+    make_tag("Blockade", kind="topic")
+    make_article("Blocked roads in the north")
+    found = {(s.kind, s.text) for s in pg.suggest("blo")}
+    assert {
+        ("outlet", "Bloomberg"),
+        ("topic", "Blockade"),
+        ("title", "Blocked roads in the north"),
+    } <= found
+
+
+def test_versions_report_a_document_whose_trigger_was_bypassed_as_stale(pg):
+    from search.documents import article_version
+
+    article = make_article()
+    assert pg.versions() == {article.pk: article_version(article)}
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE search_pgdocument SET article_updated_at = NULL")
+    assert pg.versions() == {article.pk: "stale"}
+    pg.rebuild([article])
+    assert pg.versions() == {article.pk: article_version(article)}
+
+
+def test_a_prefix_has_no_expansion_cap_unlike_whoosh(pg):
+    """A documented difference: PostgreSQL matches a prefix inside the GIN index, so
+    there is no list of words to cut and no message (Whoosh searches the 100 most common)."""
+    import itertools
+
+    words = [
+        "zq" + "".join(p) for p in itertools.islice(itertools.product("abcdefgh", repeat=3), 150)
+    ]
+    article = make_article("Many words", body=" ".join(words))
+    result = find(pg, "zq*")
+    assert ids(result) == [article.pk]
+    assert result.query_error is None
+
+
+def test_an_article_is_in_the_index_before_any_outbox_drain_unlike_whoosh(pg):
+    """A documented difference: the trigger writes the document in the article's own
+    transaction, so queued outbox rows only top up the did-you-mean word counts."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        article = make_article("Outbox", body="Written by a trigger inside the transaction.")
+        assert ids(find(pg, "trigger")) == [article.pk]
