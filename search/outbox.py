@@ -113,6 +113,9 @@ def outbox_record(
     fresh = marker is None
     if fresh:
         marker = _AfterCommit(using, _savepoints(conn))
+        if not any(isinstance(func, _AfterCommit) for _, func, _ in conn.run_on_commit):
+            # No commit of ours is pending: ids left by a rolled-back transaction are stale.
+            conn.__dict__.pop("_search_outbox_ids", None)
     done = marker.recorded.setdefault(action, set())
     new = sorted({int(i) for i in article_ids if i is not None} - done)
     if not new:

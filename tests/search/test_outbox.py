@@ -297,3 +297,15 @@ def test_a_drain_of_most_of_the_archive_rebuilds_instead(monkeypatch):
     assert outbox_drain() == 4
     assert len(rebuilt) == 1
     assert indexed() == {a.pk for a in articles} and outbox_backlog() == 0
+
+
+def test_changes_of_a_rolled_back_transaction_do_not_delay_the_next_commit(
+    django_capture_on_commit_callbacks,
+):
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        outbox.outbox_record(range(1, outbox.PROMPT_LIMIT + 50))
+        raise RuntimeError("rolled back")
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article("Talks resume after the rollback")
+    assert found("rollback") == [article.pk]
+    assert outbox_backlog() == 0
