@@ -69,7 +69,7 @@ class _AfterCommit:
         if not ids or getattr(_local, "deferred", 0):
             return
         if len(ids) > PROMPT_LIMIT:
-            log.info("%d changes queued for the index by one commit: left to a drain", len(ids))
+            log.debug("%d changes queued for the index by one commit: left to a drain", len(ids))
             return
         if lock_held(rebuild_lock_path()):
             return  # applied right after the rebuild's swap; do not make the user wait
