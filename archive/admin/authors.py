@@ -5,8 +5,7 @@ from django.db.models import Count
 
 from archive import curation
 from archive.admin.counts import articles_link
-from archive.admin.forms import MergeForm
-from archive.admin.intermediate import action_page
+from archive.admin.intermediate import merge_page
 from archive.models import Author
 
 
@@ -26,19 +25,15 @@ class AuthorAdmin(admin.ModelAdmin):
 
     @admin.action(description="Merge the selected authors into one", permissions=["change"])
     def merge_authors(self, request, queryset):
-        def apply(form):
-            target = form.cleaned_data["target"]
-            moved = curation.authors_merge(target=target, others=queryset.exclude(pk=target.pk))
-            return f"Merged into {target}: {moved} articles now credit them."
-
-        return action_page(
+        return merge_page(
             self,
             request,
             queryset,
-            form_class=MergeForm,
-            form_kwargs={"choices": queryset},
+            merge=curation.authors_merge,
             title="Merge authors",
             intro="The one you choose is credited wherever the others were; "
             "the others are deleted.",
-            apply=apply,
+            report=lambda target, others, moved: (
+                f"Merged into {target}: {moved} articles now credit them."
+            ),
         )

@@ -12,6 +12,8 @@ from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
 
+from archive.admin.forms import MergeForm
+
 SHOWN = 50  # selected objects listed on the page; the rest are counted
 
 
@@ -54,3 +56,32 @@ def action_page(
         "checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/archive/action_page.html", context)
+
+
+def merge_page(
+    modeladmin: admin.ModelAdmin,
+    request,
+    queryset: QuerySet,
+    *,
+    merge: Callable[..., int],
+    title: str,
+    intro: str,
+    report: Callable[[object, list, int], str],
+):
+    """The merge action: choose the one to keep, then ``merge(target=, others=)``."""
+
+    def apply(form):
+        target = form.cleaned_data["target"]
+        others = list(queryset.exclude(pk=target.pk))
+        return report(target, others, merge(target=target, others=others))
+
+    return action_page(
+        modeladmin,
+        request,
+        queryset,
+        form_class=MergeForm,
+        form_kwargs={"choices": queryset},
+        title=title,
+        intro=intro,
+        apply=apply,
+    )

@@ -5,8 +5,8 @@ from django.db.models import Count
 
 from archive import curation
 from archive.admin.counts import articles_link
-from archive.admin.forms import URL_OVERRIDES, MergeForm
-from archive.admin.intermediate import action_page
+from archive.admin.forms import URL_OVERRIDES
+from archive.admin.intermediate import merge_page
 from archive.models import Outlet
 
 
@@ -28,19 +28,13 @@ class OutletAdmin(admin.ModelAdmin):
 
     @admin.action(description="Merge the selected outlets into one", permissions=["change"])
     def merge_outlets(self, request, queryset):
-        def apply(form):
-            target = form.cleaned_data["target"]
-            moved = curation.outlets_merge(target=target, others=queryset.exclude(pk=target.pk))
-            return f"Merged into {target}: {moved} articles moved."
-
-        return action_page(
+        return merge_page(
             self,
             request,
             queryset,
-            form_class=MergeForm,
-            form_kwargs={"choices": queryset},
+            merge=curation.outlets_merge,
             title="Merge outlets",
             intro="The articles of the other outlets move to the one you choose; "
             "the others are deleted.",
-            apply=apply,
+            report=lambda target, others, moved: f"Merged into {target}: {moved} articles moved.",
         )

@@ -5,8 +5,8 @@ from django.db.models import Count
 
 from archive import curation
 from archive.admin.counts import articles_link
-from archive.admin.forms import ConfirmForm, MergeForm, TagAdminForm
-from archive.admin.intermediate import action_page
+from archive.admin.forms import ConfirmForm, TagAdminForm
+from archive.admin.intermediate import action_page, merge_page
 from archive.ingest.draft import IngestError
 from archive.ingest.tagrules import tag_rule_apply, tag_rule_matches
 from archive.models import Tag
@@ -42,23 +42,18 @@ class TagAdmin(admin.ModelAdmin):
 
     @admin.action(description="Merge the selected tags into one", permissions=["change"])
     def merge_tags(self, request, queryset):
-        def apply(form):
-            target = form.cleaned_data["target"]
-            others = list(queryset.exclude(pk=target.pk))
-            moved = curation.tags_merge(target=target, others=others)
-            names = ", ".join(tag.name for tag in others)
-            return f"Merged {names} into {target}: {moved} articles re-tagged."
-
-        return action_page(
+        return merge_page(
             self,
             request,
             queryset,
-            form_class=MergeForm,
-            form_kwargs={"choices": queryset},
+            merge=curation.tags_merge,
             title="Merge tags",
             intro="Every article of the other tags gets the one you choose; their names "
             "become its aliases and they are deleted.",
-            apply=apply,
+            report=lambda target, others, moved: (
+                f"Merged {', '.join(tag.name for tag in others)} into {target}: "
+                f"{moved} articles re-tagged."
+            ),
         )
 
     @admin.action(
