@@ -2,11 +2,13 @@
 
 The index is two tables (migration ``search/0100_postgres_fts``): ``search_pgdocument``
 (weighted tsvectors) and ``search_pgfacet`` (what filters and facets read), kept current
-by triggers in the same transaction as the article, so ``index()`` only recomputes and
+by triggers in the same transaction as the article (switched on by the first use of
+this backend, ``0101_pg_triggers_only_when_live``), so ``index()`` only recomputes and
 tops up the word counts, and the outbox has nothing to repair. The work is done by the
 modules of ``search/backends/pg/``.
 """
 
+import logging
 from collections.abc import Iterable
 
 from django.core.exceptions import ImproperlyConfigured
@@ -19,6 +21,7 @@ from search.backends.pg import maintenance, searching, similar
 from search.types import SearchRequest, SearchUnavailable, Suggestion
 
 STALE = "stale"
+log = logging.getLogger(__name__)
 
 
 def require_postgres() -> None:
@@ -36,6 +39,14 @@ class PostgresBackend(SearchBackend):
 
     def __init__(self, **_options):
         require_postgres()
+        # The triggers that keep the vectors current are off while another engine is
+        # used (they would slow every ingest for nothing): switch them on, catching up.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT search_pg_live()")
+            if not cursor.fetchone()[0]:
+                with transaction.atomic():
+                    if maintenance.go_live(cursor):
+                        log.info("PostgreSQL search backend switched on: vectors rebuilt.")
 
     def _cursor(self):
         return connection.cursor()

@@ -228,3 +228,26 @@ def test_an_article_is_in_the_index_before_any_outbox_drain_unlike_whoosh(pg):
     with transaction.atomic():
         article = make_article("Outbox", body="Written by a trigger inside the transaction.")
         assert ids(find(pg, "trigger")) == [article.pk]
+
+
+def _pg_documents() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM search_pgdocument")
+        return cursor.fetchone()[0]
+
+
+def test_while_another_engine_is_used_the_triggers_cost_nothing_and_first_use_catches_up():
+    if connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL backend needs a PostgreSQL database")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE search_pgstate SET live = false")
+    article = make_article("Summit in Singapore", body="Leaders met for a summit.")
+    article.tags.add(make_tag("Diplomacy"))
+    assert _pg_documents() == 0
+
+    from search.backends.postgres import PostgresBackend
+
+    pg = PostgresBackend()
+    assert ids(find(pg, "summit tag:diplomacy")) == [article.pk]
+    later = make_article("Talks in Hanoi", body="The talks collapsed.")
+    assert ids(find(pg, "hanoi")) == [later.pk]

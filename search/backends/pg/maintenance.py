@@ -46,6 +46,21 @@ def add_terms(cursor, ids: list[int]) -> None:
     )
 
 
+def go_live(cursor) -> bool:
+    """Turn the triggers on, first catching up with one rebuild; False if already on."""
+    cursor.execute("SELECT live FROM search_pgstate FOR UPDATE")
+    row = cursor.fetchone()
+    if row and row[0]:
+        return False
+    cursor.execute("SELECT id FROM archive_article")
+    rebuild(cursor, [article_id for (article_id,) in cursor.fetchall()])
+    cursor.execute(
+        "INSERT INTO search_pgstate (id, live) VALUES (true, true)"
+        " ON CONFLICT (id) DO UPDATE SET live = true"
+    )
+    return True
+
+
 def rebuild(cursor, ids: list[int]) -> int:
     """The documents of ``ids`` recomputed, every other one dropped."""
     cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS search_pg_rebuild (id bigint)")
