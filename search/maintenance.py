@@ -4,7 +4,7 @@ import datetime as dt
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.conf import settings
 from django.db import connections
@@ -170,18 +170,13 @@ def index_check(*, fix: bool = False) -> CheckReport:
     return report
 
 
+def _stored_fields() -> list[str]:
+    """The report's fields that an ``IndexCheck`` row keeps (``problems`` is derived)."""
+    return [f.name for f in fields(CheckReport) if f.init]
+
+
 def _keep(report: CheckReport) -> None:
-    IndexCheck.objects.create(
-        checked_at=report.checked_at,
-        articles=report.articles,
-        documents=report.documents,
-        missing=report.missing,
-        stale=report.stale,
-        orphans=report.orphans,
-        pending=report.pending,
-        fixed=report.fixed,
-        took_ms=report.took_ms,
-    )
+    IndexCheck.objects.create(**{name: getattr(report, name) for name in _stored_fields()})
     old = IndexCheck.objects.order_by("-checked_at", "-id").values_list("pk", flat=True)[
         KEEP_CHECKS:
     ]
@@ -193,17 +188,7 @@ def last_check() -> CheckReport | None:
     row = IndexCheck.objects.order_by("-checked_at", "-id").first()
     if row is None:
         return None
-    return CheckReport(
-        missing=row.missing,
-        stale=row.stale,
-        orphans=row.orphans,
-        checked_at=row.checked_at,
-        articles=row.articles,
-        documents=row.documents,
-        pending=row.pending,
-        fixed=row.fixed,
-        took_ms=row.took_ms,
-    )
+    return CheckReport(**{name: getattr(row, name) for name in _stored_fields()})
 
 
 def index_stats() -> dict:
