@@ -3,7 +3,7 @@
 The index is two tables (migration ``search/0100_postgres_fts``): ``search_pgdocument``
 (weighted tsvectors) and ``search_pgfacet`` (what filters and facets read), kept current
 by triggers in the same transaction as the article (switched on by the first use of
-this backend, ``0101_pg_triggers_only_when_live``), so ``index()`` only recomputes and
+this backend), so ``index()`` only recomputes and
 tops up the word counts, and the outbox has nothing to repair. The work is done by the
 modules of ``search/backends/pg/``.
 """
