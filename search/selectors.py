@@ -1,6 +1,7 @@
 """Database reads the search layer needs: pages of articles, filter ids, labels."""
 
 from django.db.models import Q
+from django.urls import NoReverseMatch
 
 from archive.models import Article, Author, Outlet, Tag
 
@@ -79,6 +80,18 @@ def tag_spellings() -> list[list[str]]:
     """The spellings (name and aliases) of every tag that has aliases."""
     rows = Tag.objects.exclude(aliases=[]).values_list("name", "aliases")
     return [[name, *(a for a in aliases or [] if isinstance(a, str))] for name, aliases in rows]
+
+
+def link_of(obj) -> str:
+    """The page of an outlet, tag, author or article, or "" when it has none."""
+    try:
+        return obj.get_absolute_url()
+    except (NoReverseMatch, AttributeError):
+        return ""
+
+
+def article_link(article_id: int, title: str) -> str:
+    return link_of(Article(pk=article_id, title=title))
 
 
 def name_suggestions(prefix: str, *, limit: int) -> list[tuple[str, str, object]]:

@@ -12,7 +12,13 @@ from django.conf import settings
 
 from search.backends import backend_class
 from search.backends.base import BackendHit, SearchBackend
-from search.selectors import article_duplicate_ids, articles_by_id
+from search.selectors import (
+    article_duplicate_ids,
+    article_link,
+    articles_by_id,
+    link_of,
+    name_suggestions,
+)
 from search.types import (
     FACETS,
     MAX_PAGE_SIZE,
@@ -111,4 +117,20 @@ def suggest(prefix: str, *, limit: int = 10) -> list[Suggestion]:
     prefix = (prefix or "").strip()[:100]
     if not prefix:
         return []
-    return get_backend().suggest(prefix, limit=max(1, min(limit, 50)))
+    limit = max(1, min(limit, 50))
+    found = [
+        Suggestion(text, kind, link_of(obj))
+        for text, kind, obj in name_suggestions(prefix, limit=limit)
+    ]
+    found += [
+        Suggestion(title, "title", article_link(article_id, title))
+        for article_id, title in get_backend().suggest_titles(prefix, limit=limit)
+    ]
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for suggestion in found:
+        key = (suggestion.kind, suggestion.text.casefold())
+        if key not in seen:
+            seen.add(key)
+            unique.append(suggestion)
+    return unique[:limit]

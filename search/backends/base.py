@@ -4,7 +4,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from search.types import FacetValue, Highlights, HistogramBucket, SearchRequest, Suggestion
+from search.types import FacetValue, Highlights, HistogramBucket, SearchRequest
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,9 @@ class SearchBackend(ABC):
         (the query service passes its duplicates)."""
 
     @abstractmethod
-    def suggest(self, prefix: str, *, limit: int = 10) -> list[Suggestion]:
-        """Autocomplete of titles, tags and outlets from a prefix."""
+    def suggest_titles(self, prefix: str, *, limit: int = 10) -> list[tuple[int, str]]:
+        """(id, title) of the articles whose title has every word of ``prefix``, the
+        last one as a word prefix, best first (the service adds names and links)."""
 
     @abstractmethod
     def rebuild(self, articles: Iterable, *, total: int | None = None) -> int:

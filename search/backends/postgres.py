@@ -18,7 +18,7 @@ from django.db.models.expressions import RawSQL
 
 from search.backends.base import BackendHit, BackendResult, SearchBackend
 from search.backends.pg import maintenance, searching, similar
-from search.types import SearchRequest, SearchUnavailable, Suggestion
+from search.types import SearchRequest, SearchUnavailable
 
 STALE = "stale"
 log = logging.getLogger(__name__)
@@ -80,9 +80,9 @@ class PostgresBackend(SearchBackend):
         with self._cursor() as cursor:
             return similar.more_like_this(cursor, article_id, limit, exclude=list(exclude))
 
-    def suggest(self, prefix: str, *, limit: int = 10) -> list[Suggestion]:
+    def suggest_titles(self, prefix: str, *, limit: int = 10) -> list[tuple[int, str]]:
         with self._cursor() as cursor:
-            return similar.suggest(cursor, prefix, limit)
+            return similar.title_suggestions(cursor, prefix, limit)
 
     def rebuild(self, articles: Iterable, *, total: int | None = None) -> int:
         """Recompute the vectors of ``articles`` from the database and drop every other

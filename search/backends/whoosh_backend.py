@@ -16,7 +16,7 @@ from search.backends.base import BackendHit, BackendResult, SearchBackend
 from search.backends.whoosh_store import READ_ERRORS, IndexStore
 from search.documents import article_document
 from search.facets import Columns, FacetData
-from search.types import SearchRequest, SearchUnavailable, Suggestion
+from search.types import SearchRequest, SearchUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -210,11 +210,11 @@ class WhooshBackend(SearchBackend):
         with self._lock:
             return run_more_like_this(self, article_id, limit=limit, exclude=exclude)
 
-    def suggest(self, prefix: str, *, limit: int = 10) -> list[Suggestion]:
-        from search.backends.whoosh_search import run_suggest
+    def suggest_titles(self, prefix: str, *, limit: int = 10) -> list[tuple[int, str]]:
+        from search.backends.whoosh_search import run_title_suggestions
 
         with self._lock:
-            return run_suggest(self, prefix, limit=limit)
+            return run_title_suggestions(self, prefix, limit=limit)
 
     def versions(self) -> dict[int, str]:
         with self._lock:

@@ -316,45 +316,22 @@ def run_more_like_this(backend, article_id: int, *, limit: int, exclude) -> list
     return [BackendHit(int(data.columns.ids[docnum]), score) for docnum, score in best]
 
 
-def run_suggest(backend, prefix: str, *, limit: int):
-    from django.urls import NoReverseMatch
-
-    from search.types import Suggestion
-
-    def url_of(obj) -> str:
-        try:
-            return obj.get_absolute_url()
-        except (NoReverseMatch, AttributeError):
-            return ""
-
-    found = [
-        Suggestion(text, kind, url_of(obj))
-        for text, kind, obj in selectors.name_suggestions(prefix, limit=limit)
-    ]
+def run_title_suggestions(backend, prefix: str, *, limit: int) -> list[tuple[int, str]]:
+    """(id, title) of the best articles whose title has every typed word, the last
+    one as a prefix."""
+    words = analyze(prefix, stem=False)
+    if not words:
+        return []
     searcher = backend.searcher()
     data = backend.facet_data(searcher)
-    words = analyze(prefix, stem=False)
-    if words:
-        last = fold(words[-1])
-        reader = searcher.reader()
-        expansions = [
-            t for t, _ in zip(reader.expand_prefix("title", last), range(50), strict=False)
-        ]
-        title_words = [wq.Or([wq.Term("title", t) for t in expansions] or [wq.NullQuery])]
-        title_words += [wq.Term("title", w) for w in words[:-1]]
-        query = wq.And(title_words)
-        scores = score_array(searcher, query, data)
-        best = top_scored(scores, match_mask(searcher, query, data), limit)
-        ids = [int(data.columns.ids[docnum]) for docnum, _ in best]
-        articles = selectors.article_titles(ids)
-        for article_id in ids:
-            if article_id in articles:
-                article = articles[article_id]
-                found.append(Suggestion(article.title, "title", url_of(article)))
-    seen, unique = set(), []
-    for suggestion in found:
-        key = (suggestion.kind, suggestion.text.casefold())
-        if key not in seen:
-            seen.add(key)
-            unique.append(suggestion)
-    return unique[:limit]
+    last = fold(words[-1])
+    reader = searcher.reader()
+    expansions = [t for t, _ in zip(reader.expand_prefix("title", last), range(50), strict=False)]
+    title_words = [wq.Or([wq.Term("title", t) for t in expansions] or [wq.NullQuery])]
+    title_words += [wq.Term("title", w) for w in words[:-1]]
+    query = wq.And(title_words)
+    scores = score_array(searcher, query, data)
+    best = top_scored(scores, match_mask(searcher, query, data), limit)
+    ids = [int(data.columns.ids[docnum]) for docnum, _ in best]
+    titles = selectors.article_titles(ids)
+    return [(article_id, titles[article_id].title) for article_id in ids if article_id in titles]

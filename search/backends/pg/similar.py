@@ -2,13 +2,8 @@
 
 import re
 
-from django.urls import NoReverseMatch
-
-from archive.models import Article
-from search import selectors
 from search.analysis import analyze, fold
 from search.backends.base import BackendHit
-from search.types import Suggestion
 
 MLT_TERMS = 25
 
@@ -62,34 +57,22 @@ LIMIT %s
 """
 
 
-def suggest(cursor, prefix: str, limit: int) -> list[Suggestion]:
-    """Outlets, tags and authors (as the Whoosh backend finds them), then titles with
-    every typed word, the last one as a prefix (a trigram index answers the regex)."""
-    found = [
-        Suggestion(text, kind, _url(obj))
-        for text, kind, obj in selectors.name_suggestions(prefix, limit=limit)
-    ]
+def title_suggestions(cursor, prefix: str, limit: int) -> list[tuple[int, str]]:
+    """(id, title) of titles with every typed word, the last one as a prefix (a
+    trigram index answers the regex)."""
     words = [fold(w) for w in analyze(prefix, stem=False)]
-    if words:
-        cursor.execute(
-            "SELECT array(SELECT phraseto_tsquery('archive_en', w)::text"
-            " FROM unnest(%s::text[]) AS w)",
-            [words],
-        )
-        stems = cursor.fetchone()[0]
-        last = _LEXEME.findall(stems[-1]) or [_quote(words[-1])]
-        parts = [_LEXEME.sub(r"\1:A", q) for q in stems[:-1] if q]
-        parts.append(f"({last[0]}:*A | {_quote(words[-1])}:*A)")
-        cursor.execute(_TITLES, [" & ".join(parts), limit])
-        for article_id, title in cursor.fetchall():
-            found.append(Suggestion(title, "title", _url(Article(pk=article_id, title=title))))
-    seen, unique = set(), []
-    for suggestion in found:
-        key = (suggestion.kind, suggestion.text.casefold())
-        if key not in seen:
-            seen.add(key)
-            unique.append(suggestion)
-    return unique[:limit]
+    if not words:
+        return []
+    cursor.execute(
+        "SELECT array(SELECT phraseto_tsquery('archive_en', w)::text FROM unnest(%s::text[]) AS w)",
+        [words],
+    )
+    stems = cursor.fetchone()[0]
+    last = _LEXEME.findall(stems[-1]) or [_quote(words[-1])]
+    parts = [_LEXEME.sub(r"\1:A", q) for q in stems[:-1] if q]
+    parts.append(f"({last[0]}:*A | {_quote(words[-1])}:*A)")
+    cursor.execute(_TITLES, [" & ".join(parts), limit])
+    return [(article_id, title) for article_id, title in cursor.fetchall()]
 
 
 _LEXEME = re.compile(r"('(?:[^']|'')*')")
@@ -97,10 +80,3 @@ _LEXEME = re.compile(r"('(?:[^']|'')*')")
 
 def _quote(word: str) -> str:
     return "'" + word.replace("'", "''").replace("\\", "\\\\") + "'"
-
-
-def _url(obj) -> str:
-    try:
-        return obj.get_absolute_url()
-    except (NoReverseMatch, AttributeError):
-        return ""
