@@ -150,3 +150,20 @@ def test_hits_carry_their_articles(seeded, find):
     hit = find("newsmaker").hits[0]
     assert hit.article.pk == seeded["herald"].pk
     assert hit.article.outlet.name == "The Korea Herald"
+
+
+def test_a_long_facet_shows_the_twenty_biggest_and_cuts_ties_by_name(search_backend, find):
+    from tests.factories import make_tag
+
+    names = [f"Topic {chr(ord('a') + i)}{chr(ord('a') + i)}" for i in range(25)]
+    # Created in reverse order, so that the order of ids says nothing about the names.
+    tags = {name: make_tag(name) for name in reversed(names)}
+    articles = []
+    for number, name in enumerate(names):
+        article = make_article(f"Harvest report {number}", published=dt.date(2020, 1, 1))
+        article.tags.add(tags[name], *([tags["Topic yy"]] if number % 2 else []))
+        articles.append(article)
+    reindex(*articles)
+    shown = find("harvest", facets=("topic",)).facets["topic"]
+    assert [(v.label, v.count) for v in shown[:1]] == [("Topic yy", 13)]
+    assert [v.label for v in shown[1:]] == names[:19]
