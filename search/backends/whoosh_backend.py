@@ -6,6 +6,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterable
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -99,58 +100,65 @@ class WhooshBackend(SearchBackend):
         return count
 
     # Reading ------------------------------------------------------------------
+    @contextmanager
+    def _reading(self):
+        """Hold the lock while reading. An index file that cannot be read (cut short,
+        overwritten, removed under us) is SearchUnavailable, a 503, and the searcher is
+        dropped so that the next request opens the index afresh (after a rebuild)."""
+        with self._lock:
+            try:
+                yield
+            except READ_ERRORS as error:
+                log.error("The search index cannot be read", exc_info=True)
+                self.close()
+                raise SearchUnavailable(f"The search index cannot be read: {error}") from error
+
     def searcher(self):
-        """The current searcher (refreshed when the index changed). Hold ``self._lock``."""
+        """The current searcher (refreshed when the index changed). Call inside ``_reading``."""
         directory = self.store.current()
         if directory is None:
             raise SearchUnavailable(
                 "The search index has not been built yet: run `manage.py search_index rebuild`."
             )
-        try:
-            if self._searcher is None or directory != self._directory:
-                old = self._searcher
-                self._searcher = self.store.open(directory).searcher()
-                self._directory = directory
-                self._segments.clear()
-                self._stems.clear()
-                if old is not None:
-                    old.close()
-            elif not self._searcher.up_to_date():
-                # Not Searcher.refresh(): it reuses the old reader of a segment whose
-                # deletions changed, so deleted or re-indexed articles would linger.
-                old = self._searcher
-                self._searcher = self.store.open(directory).searcher()
+        if self._searcher is None or directory != self._directory:
+            old = self._searcher
+            self._searcher = self.store.open(directory).searcher()
+            self._directory = directory
+            self._segments.clear()
+            self._stems.clear()
+            if old is not None:
                 old.close()
-        except READ_ERRORS as error:
-            self._searcher = None
-            raise SearchUnavailable(f"The search index cannot be read: {error}") from error
+        elif not self._searcher.up_to_date():
+            # Not Searcher.refresh(): it reuses the old reader of a segment whose
+            # deletions changed, so deleted or re-indexed articles would linger.
+            old = self._searcher
+            self._searcher = self.store.open(directory).searcher()
+            old.close()
         return self._searcher
 
     def facet_data(self, searcher) -> FacetData:
-        """Per-document arrays of this generation, built from cached segment columns."""
+        """Per-document arrays of this generation, built from cached segment columns.
+        Call inside ``_reading``."""
         reader = searcher.reader()
         key = (self._directory, reader.generation())
         if self._data and self._data[0] == key:
             return self._data[1]
         parts, lives, seen = [], [], set()
-        try:
-            for leaf, offset in reader.leaf_readers():
-                segment = leaf.segment()
-                seg_key = segment.segment_id() if segment is not None else f"leaf{offset}"
-                seen.add(seg_key)
-                if seg_key not in self._segments:
-                    self._segments[seg_key] = self._load_segment(leaf)
-                columns = self._segments[seg_key]
-                parts.append((columns, offset))
-                live = np.ones(leaf.doc_count_all(), dtype=bool)
-                if leaf.has_deletions():
-                    deleted = getattr(leaf, "deleted_docs_set", None)
-                    if deleted is None:
-                        deleted = [d for d in range(len(live)) if leaf.is_deleted(d)]
-                    live[np.fromiter(deleted, dtype=np.int64)] = False
-                lives.append(live)
-        except READ_ERRORS as error:
-            raise SearchUnavailable(f"The search index cannot be read: {error}") from error
+        for leaf, offset in reader.leaf_readers():
+            segment = leaf.segment()
+            seg_key = segment.segment_id() if segment is not None else f"leaf{offset}"
+            seen.add(seg_key)
+            if seg_key not in self._segments:
+                self._segments[seg_key] = self._load_segment(leaf)
+            columns = self._segments[seg_key]
+            parts.append((columns, offset))
+            live = np.ones(leaf.doc_count_all(), dtype=bool)
+            if leaf.has_deletions():
+                deleted = getattr(leaf, "deleted_docs_set", None)
+                if deleted is None:
+                    deleted = [d for d in range(len(live)) if leaf.is_deleted(d)]
+                live[np.fromiter(deleted, dtype=np.int64)] = False
+            lives.append(live)
         for stale in set(self._segments) - seen:
             del self._segments[stale]
             self._stems.pop(stale, None)
@@ -199,7 +207,7 @@ class WhooshBackend(SearchBackend):
     def search(self, request: SearchRequest) -> BackendResult:
         from search.backends.whoosh_search import run_search
 
-        with self._lock:
+        with self._reading():
             return run_search(self, request)
 
     def more_like_this(
@@ -207,28 +215,25 @@ class WhooshBackend(SearchBackend):
     ) -> list[BackendHit]:
         from search.backends.whoosh_search import run_more_like_this
 
-        with self._lock:
+        with self._reading():
             return run_more_like_this(self, article_id, limit=limit, exclude=exclude)
 
     def suggest_titles(self, prefix: str, *, limit: int = 10) -> list[tuple[int, str]]:
         from search.backends.whoosh_search import run_title_suggestions
 
-        with self._lock:
+        with self._reading():
             return run_title_suggestions(self, prefix, limit=limit)
 
     def versions(self) -> dict[int, str]:
-        with self._lock:
+        with self._reading():
             reader = self.searcher().reader()
-            try:
-                return {int(f["id"]): f.get("version", "") for f in reader.all_stored_fields()}
-            except READ_ERRORS as error:
-                raise SearchUnavailable(f"The search index cannot be read: {error}") from error
+            return {int(f["id"]): f.get("version", "") for f in reader.all_stored_fields()}
 
     def stats(self) -> dict:
         directory = self.store.current()
         if directory is None or not directory.exists():
             return {"backend": self.name, "exists": False, "documents": 0, "path": str(directory)}
-        with self._lock:
+        with self._reading():
             reader = self.searcher().reader()
             files = [f for f in directory.iterdir() if f.is_file()]
             changed = max((f.stat().st_mtime for f in files), default=0)
