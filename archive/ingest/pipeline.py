@@ -1,5 +1,9 @@
 """The pure steps between a reader and the store, and re-cleaning a stored article."""
 
+import dataclasses
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
 from archive.ingest.clean import clean_light, layout, paragraphs
 from archive.ingest.draft import ArticleDraft, IngestError
 from archive.ingest.extract import (
@@ -10,10 +14,14 @@ from archive.ingest.extract import (
     title_from,
 )
 from archive.ingest.normalize import words
+from archive.models import Article
+
+URL_MAX = Article._meta.get_field("url").max_length
 
 
 def prepare(draft: ArticleDraft) -> ArticleDraft:
     """Clean the body and fill in what the source did not say; explicit metadata wins."""
+    _refuse_unsafe(draft)
     text = clean_light(draft.body)
     draft = _from_scraped(draft, text) if draft.clean == "full" else draft.replace(body=text)
     if not draft.title.strip() and draft.body:
@@ -25,6 +33,30 @@ def prepare(draft: ArticleDraft) -> ArticleDraft:
     if not draft.language:
         draft = draft.replace(language=language_of(draft.body))
     return draft.replace(title=" ".join(draft.title.split()))
+
+
+def _strings(value) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, tuple):
+        for part in value:
+            yield from _strings(part)
+    elif dataclasses.is_dataclass(value):
+        for part in dataclasses.fields(value):
+            yield from _strings(getattr(value, part.name))
+
+
+def _refuse_unsafe(draft: ArticleDraft) -> None:
+    """An item the database could not store, or whose link would be unsafe to show."""
+    for part in dataclasses.fields(draft):
+        if part.name != "extra" and any("\x00" in s for s in _strings(getattr(draft, part.name))):
+            raise IngestError(f"the {part.name.replace('_', ' ')} field contains NUL characters")
+    if draft.url:
+        address = urlsplit(draft.url)
+        if address.scheme.lower() not in ("http", "https") or not address.netloc:
+            raise IngestError(f"the url {draft.url[:100]!r} is not an http(s) address")
+        if len(draft.url) > URL_MAX:
+            raise IngestError(f"the url is longer than {URL_MAX:,} characters")
 
 
 def _from_scraped(draft: ArticleDraft, text: str) -> ArticleDraft:
