@@ -22,7 +22,7 @@ def _reasons(batch) -> list[tuple[str, str]]:
         ({"title": "Port\x00strike"}, "the title field contains NUL characters"),
         ({"body": ARTICLE["body"] + "\x00"}, "the body field contains NUL characters"),
         ({"authors": ["Ana\x00Silva"]}, "the authors field contains NUL characters"),
-        ({"tags": [{"name": "La\x00bour", "kind": "topic"}]}, "the tags field contains NUL characters"),
+        ({"tags": [{"name": "La\x00bour"}]}, "the tags field contains NUL characters"),
         ({"outlet": "Harbour\x00Times"}, "the outlet field contains NUL characters"),
     ],
 )
