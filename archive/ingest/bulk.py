@@ -15,10 +15,19 @@ from dataclasses import dataclass
 from django.db import DatabaseError, connection, transaction
 
 from archive.ingest.dedupe import sketch
-from archive.ingest.draft import ArticleDraft, IngestError
+from archive.ingest.draft import ArticleDraft, IngestError, Vocabulary
 from archive.ingest.normalize import content_hash
 from archive.ingest.resolve import Resolver
-from archive.ingest.store import Outcome, StoreResult, article_store, fill, index_later, validate
+from archive.ingest.store import (
+    Outcome,
+    StoreResult,
+    _identity,
+    article_store,
+    fill,
+    index_later,
+    salted_hash,
+    validate,
+)
 from archive.models import Article, ArticleAuthor, ImportBatch
 
 # (file, draft, result or error message)
@@ -48,22 +57,38 @@ class ChunkWriter:
         self.report = report
         self.planned: list[_Planned] = []
 
-    def add(self, file: str, draft: ArticleDraft) -> None:
+    def add(self, file: str, draft: ArticleDraft | Vocabulary) -> None:
+        if isinstance(draft, Vocabulary):
+            self.resolver.vocabulary(draft)
+            return
         try:
             validate(draft)
-            digest = draft.extra.get("hash") or content_hash(draft.body)
+            self.describe_outlet(draft)
+            digest = _digest(draft)
             match = self.resolver.match_id(draft, digest)
             if match is not None:
                 self._slow(file, draft)  # an update, a duplicate or a twin with its own id
                 return
             signature = draft.extra.get("sketch") or sketch(draft.body)
-            twin = self.resolver.near_duplicates.twin_of(signature)
-            if twin is not None and twin < 0:
-                self.flush()  # the twin is in this chunk: insert it first to link to it
+            if draft.duplicate_stated:
+                # The source says what it is: no detection. A stated duplicate is linked
+                # at the end of the run (its original may come later) and is never
+                # anyone's original meanwhile.
+                twin = None
+                signature = () if draft.duplicate_of else signature
+            else:
                 twin = self.resolver.near_duplicates.twin_of(signature)
+                if twin is not None and twin < 0:
+                    self.flush()  # the twin is in this chunk: insert it first to link to it
+                    twin = self.resolver.near_duplicates.twin_of(signature)
             self._plan(file, draft, digest, signature, twin)
         except IngestError as exc:
             self.report(file, draft, None, str(exc))
+
+    def describe_outlet(self, draft: ArticleDraft) -> None:
+        """Give the draft's outlet the metadata the source states (homepage, domain, …)."""
+        if draft.outlet_details and draft.outlet.strip():
+            self.resolver.describe_outlet(draft.outlet, dict(draft.outlet_details))
 
     def _plan(self, file, draft, digest, signature, twin) -> None:
         resolver = self.resolver
@@ -76,8 +101,12 @@ class ChunkWriter:
         resolver.plan(article, key, signature)
         self.planned.append(_Planned(file, draft, article, key, signature, authors, tags))
 
-    def _slow(self, file: str, draft: ArticleDraft) -> None:
+    def _slow(self, file: str, draft: ArticleDraft | Vocabulary) -> None:
+        if isinstance(draft, Vocabulary):
+            self.resolver.vocabulary(draft)
+            return
         self.flush()
+        self.describe_outlet(draft)
         try:
             result = article_store(draft=draft, batch=self.batch, resolver=self.resolver)
         except IngestError as exc:
@@ -120,6 +149,22 @@ class ChunkWriter:
         index_later([item.article.pk for item in planned])
 
     finish = flush
+
+
+def _digest(draft: ArticleDraft) -> str:
+    """The draft's content hash; the salted one its source declares, when it is that.
+
+    An archive salts the hash of the second document with the same text (see
+    ``store.salted_hash``). Which one is second depends on the order they came in, so
+    an export (in date order) may list them the other way round: keeping the declared
+    salted hash, after checking it is the salt of this very text and identity, keeps
+    the hashes as they were instead of swapping them.
+    """
+    digest = draft.extra.get("hash") or content_hash(draft.body)
+    declared = draft.declared_hash
+    if declared and declared != digest and declared == salted_hash(digest, _identity(draft)):
+        return declared
+    return digest
 
 
 def _insert_tag_links(rows: list[tuple[int, int]]) -> None:

@@ -28,6 +28,18 @@ class ItemFailure:
 
 
 @dataclass(frozen=True)
+class Vocabulary:
+    """A record of its own for an outlet, author or tag, not an article: how an export
+    carries those that no exported article uses. Created, or completed, by the import."""
+
+    item: str
+    outlet: str = ""
+    outlet_details: tuple[tuple[str, str], ...] = ()
+    author: str = ""
+    tag: TagRef | None = None
+
+
+@dataclass(frozen=True)
 class ArticleDraft:
     """One article on its way in. Steps return new drafts with ``replace``."""
 
@@ -36,6 +48,9 @@ class ArticleDraft:
     raw_text: str = ""
     summary: str = ""
     outlet: str = ""
+    # What the source says about the outlet besides its name: (field, value) pairs of
+    # homepage, domain, country, language. Completes the outlet's row.
+    outlet_details: tuple[tuple[str, str], ...] = ()
     published: dt.date | None = None
     published_time: dt.time | None = None
     authors: tuple[str, ...] = ()
@@ -44,6 +59,14 @@ class ArticleDraft:
     language: str = ""
     source: str = ""
     external_id: str = ""
+    # True when the source states whether this is a near-duplicate (our own export
+    # does): then ``duplicate_of`` (the original's content hash, "" for none) is the
+    # link, and near-duplicate detection is not applied to this item.
+    duplicate_stated: bool = False
+    duplicate_of: str = ""
+    # The content hash the source archive had for this item: only a key by which
+    # other items of the same run name it in ``duplicate_of``.
+    declared_hash: str = ""
     # Where the item came from inside its file (a line number, an id), for error messages.
     item: str = ""
     # "full": scraped text, site chrome to strip; "light": a body that is already the

@@ -1,12 +1,20 @@
-"""Export: articles as JSON Lines, the same format the ingest pipeline reads."""
+"""Export: articles as JSON Lines, the same format the ingest pipeline reads.
+
+An export imported into an empty archive gives the same archive back: texts, dates,
+outlets with their metadata, bylines in order, tags with kinds, aliases and rules, and
+duplicate links (named by the original's content hash, stated on every record).
+"""
 
 import datetime as dt
 import json
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
-from archive.models import Article
+from archive.models import Article, Author, Outlet, Tag
+
+# Outlet metadata carried when there is any; see outlet_value.
+_OUTLET_DETAILS = ("homepage", "domain", "country", "language")
 
 
 def _published(article: Article) -> str | None:
@@ -27,12 +35,24 @@ def _tag(tag) -> dict:
     return entry
 
 
+def outlet_value(outlet: Outlet | None) -> str | dict | None:
+    """The outlet's name, or an object with its metadata when it has any.
+
+    A bare name keeps the common case (no metadata) short and readable by older
+    importers; the object form appears exactly when there is more to carry.
+    """
+    if outlet is None:
+        return None
+    details = {f: getattr(outlet, f) for f in _OUTLET_DETAILS if getattr(outlet, f)}
+    return {"name": outlet.name, **details} if details else outlet.name
+
+
 def article_record(article: Article) -> dict:
     """One article as a JSON-ready dict (see "JSON Lines format" in the README)."""
     record = {
         "title": article.title,
         "body": article.body,
-        "outlet": article.outlet.name if article.outlet_id else None,
+        "outlet": outlet_value(article.outlet if article.outlet_id else None),
         "published": _published(article),
         "authors": [link.author.name for link in article.author_links.all()],
         "tags": [_tag(t) for t in sorted(article.tags.all(), key=lambda t: (t.kind, t.name))],
@@ -41,18 +61,50 @@ def article_record(article: Article) -> dict:
         "language": article.language,
         "source": article.source,
         "external_id": article.external_id,
+        "content_hash": article.content_hash,
+        # Always stated, null included: an import then restores the link as it is here
+        # (a curator's link or unlink too) instead of detecting near-duplicates again.
+        "duplicate_of": _original_hash(article),
     }
-    if article.raw_text and article.raw_text != article.body:
-        record["raw_text"] = article.raw_text
+    if article.raw_text != article.body:
+        record["raw_text"] = article.raw_text  # "" too: an article stored without one
     return record
 
 
-def export_jsonl(articles: QuerySet) -> Iterator[str]:
-    """One JSON line (ending in a newline) per article, oldest first."""
+def _original_hash(article: Article) -> str | None:
+    if article.duplicate_of_id is None:
+        return None
+    if hasattr(article, "original_hash"):
+        return article.original_hash
+    return (
+        Article.objects.filter(pk=article.duplicate_of_id)
+        .values_list("content_hash", flat=True)
+        .first()
+    )
+
+
+def unused_records() -> Iterator[dict]:
+    """Outlets, authors and tags that no article uses, one record each: without them
+    an import would lose, say, a tag whose rule has not matched anything yet."""
+    for outlet in Outlet.objects.filter(articles__isnull=True).order_by("name"):
+        yield {"outlet": outlet_value(outlet)}
+    for author in Author.objects.filter(article_links__isnull=True).order_by("name"):
+        yield {"author": author.name}
+    for tag in Tag.objects.filter(articles__isnull=True).order_by("kind", "name"):
+        yield {"tag": _tag(tag)}
+
+
+def export_jsonl(articles: QuerySet, *, unused: bool = False) -> Iterator[str]:
+    """One JSON line (ending in a newline) per article, oldest first; then, with
+    ``unused`` (an export of the whole archive), a line per unused outlet, author, tag."""
     rows = (
         articles.select_related("outlet")
         .prefetch_related("author_links__author", "tags")
+        .annotate(original_hash=F("duplicate_of__content_hash"))
         .order_by("published", "id")
     )
     for article in rows.iterator(chunk_size=500):
         yield json.dumps(article_record(article), ensure_ascii=False) + "\n"
+    if unused:
+        for record in unused_records():
+            yield json.dumps(record, ensure_ascii=False) + "\n"

@@ -6,7 +6,7 @@ rolled-back article takes its new outlets, authors and tags out of the cache too
 """
 
 from archive.ingest.dedupe import NearDuplicateIndex, index_from_database
-from archive.ingest.draft import ArticleDraft, TagRef
+from archive.ingest.draft import ArticleDraft, TagRef, Vocabulary
 from archive.ingest.tagrules import RuleSet
 from archive.models import Article, Author, Outlet, Tag, unique_slug
 
@@ -25,6 +25,7 @@ class Resolver:
 
     def __init__(self) -> None:
         self._outlets: dict[str, Outlet] | None = None
+        self._described: dict[tuple, bool] = {}
         self._authors: dict[str, Author] = {}
         self._tags: dict[tuple[str, str], Tag] | None = None
         self._known: dict[str, dict] | None = None
@@ -47,8 +48,10 @@ class Resolver:
                 getattr(self, table).pop(key, None)
 
     def reset(self) -> None:
-        """Forget everything (after a whole chunk was rolled back)."""
+        """Forget everything (after a whole chunk was rolled back) but the rules."""
+        rules = self._rules
         self.__init__()
+        self._rules = rules
 
     def _add(self, table: str, key, value) -> None:
         getattr(self, table)[key] = value
@@ -82,6 +85,24 @@ class Resolver:
             if found is not None:
                 return found
         return None
+
+    def describe_outlet(self, name: str, details: dict[str, str]) -> Outlet | None:
+        """The outlet ``name`` (created when unknown), completed with ``details``
+        (homepage, domain, country, language): a value given replaces the stored one,
+        an empty one leaves it. Each description is applied once a run."""
+        key = (name.strip().casefold(), tuple(sorted(details.items())))
+        outlet = self.outlet(name)
+        if outlet is None or key in self._described:
+            return outlet
+        changed = [f for f, value in details.items() if value and getattr(outlet, f) != value]
+        for field in changed:
+            setattr(outlet, field, details[field])
+        if changed:
+            outlet.save(update_fields=changed)
+            if outlet.domain:
+                self.outlets.setdefault(f"label:{_domain_label(outlet.domain)}", outlet)
+        self._add("_described", key, True)
+        return outlet
 
     def _known_outlet(self, name: str) -> Outlet | None:
         if "@" not in name and "." in name and " " not in name:
@@ -134,6 +155,10 @@ class Resolver:
             slug = unique_slug(name)
             tag = self.tags.get((kind, f"slug:{slug}"))
         if tag is None:
+            # The rules are those the archive had before this run created any tag: a
+            # rule that comes with an imported tag applies from the next run on, never
+            # to some of this run's articles and not others.
+            self.rules  # noqa: B018
             tag = Tag.objects.create(
                 name=name,
                 slug=slug,
@@ -155,6 +180,15 @@ class Resolver:
             tag.save(update_fields=["aliases"])
             self._index_tag(tag, journal=True)
         return tag
+
+    def vocabulary(self, entry: Vocabulary) -> None:
+        """Create (or complete) the outlet, author or tag a record of its own describes."""
+        if entry.outlet:
+            self.describe_outlet(entry.outlet, dict(entry.outlet_details))
+        if entry.author:
+            self.author(entry.author)
+        if entry.tag is not None:
+            self.tag(entry.tag)
 
     @property
     def rules(self) -> RuleSet:

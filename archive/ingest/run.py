@@ -22,7 +22,8 @@ from django.utils import timezone
 from archive.ingest import readers
 from archive.ingest.bulk import ChunkWriter
 from archive.ingest.dedupe import sketch
-from archive.ingest.draft import ArticleDraft, IngestError, ItemFailure
+from archive.ingest.draft import ArticleDraft, IngestError, ItemFailure, Vocabulary
+from archive.ingest.links import StatedLink, stated_links_apply
 from archive.ingest.normalize import content_hash, word_count
 from archive.ingest.pipeline import prepare
 from archive.ingest.resolve import Resolver
@@ -57,6 +58,9 @@ class Tally:
     batch: ImportBatch
     linked: int = 0
     files: int = 0
+    links: list[StatedLink] = field(default_factory=list)
+    # Content hashes the source declared for its items -> the articles they became.
+    declared: dict[str, int] = field(default_factory=dict)
 
     def count(self, outcome: str) -> None:
         name = {"duplicate": "duplicates"}.get(outcome, outcome)
@@ -65,6 +69,10 @@ class Tally:
     def fail(self, file: str, item: str, reason: str) -> None:
         self.batch.failed += 1
         self.batch.errors.append({"file": file, "item": item, "reason": reason})
+
+    def warn(self, file: str, item: str, reason: str) -> None:
+        """The item was stored, but not all of it could be applied: reported, not failed."""
+        self.batch.errors.append({"file": file, "item": item, "reason": reason, "level": "warning"})
 
 
 # -- finding the files -------------------------------------------------------------------
@@ -120,20 +128,15 @@ def _manifest_entries(folder: Path, cache: dict) -> dict:
     return cache[folder]
 
 
-def ensure_outlets(entries: list[dict]) -> None:
-    """Create or complete the outlets a manifest describes (homepage, domain, …)."""
-    from archive.models import Outlet, unique_slug
+def ensure_outlets(entries: list[dict], resolver: Resolver | None = None) -> None:
+    """Create or complete the outlets described (by a manifest, or an export's outlet
+    objects): name, and homepage, domain, country, language where given."""
+    from archive.ingest.readers.jsonl import OUTLET_FIELDS
 
-    fields = ("homepage", "domain", "country", "language")
+    resolver = resolver or Resolver()
     for entry in entries:
-        outlet, _ = Outlet.objects.get_or_create(
-            name=entry["name"], defaults={"slug": unique_slug(entry["name"])}
-        )
-        changed = [f for f in fields if entry.get(f) and getattr(outlet, f) != entry[f]]
-        for name in changed:
-            setattr(outlet, name, entry[name])
-        if changed:
-            outlet.save(update_fields=changed)
+        details = {f: entry[f] for f in OUTLET_FIELDS if isinstance(entry.get(f), str)}
+        resolver.describe_outlet(entry["name"], details)
 
 
 def sources_for(files: list[Path], *, outlet: str | None) -> Iterator[Source]:
@@ -166,6 +169,9 @@ def read_source(source: Source, *, fmt: str | None, limit: int) -> list[tuple]:
         for item in readers.read(source.read(), fmt=kind, source=name, meta=source.meta):
             if isinstance(item, ItemFailure):
                 events.append(("skip",) if item.skipped else ("fail", item.item, item.reason))
+                continue
+            if isinstance(item, Vocabulary):
+                events.append(("draft", item))  # stored in file order, counted in no total
                 continue
             try:
                 draft = prepare(item)
@@ -224,14 +230,24 @@ def _chunks(drafts: Iterable[tuple[str, ArticleDraft]]) -> Iterator[list[tuple[s
 
 
 def _store_chunk(chunk, tally: Tally, resolver: Resolver) -> None:
+    # Stated links and declared hashes of this chunk: kept only once it has committed.
+    links: list[StatedLink] = []
+    declared: list[tuple[str, int]] = []
+
     def report(file: str, draft: ArticleDraft, result, error: str) -> None:
         if result is None:
             tally.fail(file, draft.item, error)
+            return
+        tally.count(result.outcome)
+        pk = result.article.pk
+        if draft.declared_hash:
+            declared.append((draft.declared_hash, pk))
+        if draft.duplicate_stated:
+            links.append(StatedLink(file, draft.item, pk, draft.duplicate_of, result.outcome))
         else:
-            tally.count(result.outcome)
             tally.linked += result.linked
 
-    counts = _counts(tally.batch)
+    counts = _counts(tally.batch), tally.linked
     try:
         with transaction.atomic():
             writer = ChunkWriter(resolver=resolver, batch=tally.batch, report=report)
@@ -242,12 +258,30 @@ def _store_chunk(chunk, tally: Tally, resolver: Resolver) -> None:
     except DatabaseError:
         # The chunk could not commit: forget it and write its articles one by one.
         resolver.reset()
-        _restore_counts(tally.batch, counts)
+        _restore_counts(tally.batch, counts[0])
+        tally.linked = counts[1]
+        links.clear()
+        declared.clear()
         for file, draft in chunk:
             with transaction.atomic():
                 writer = ChunkWriter(resolver=resolver, batch=tally.batch, report=report)
                 writer._slow(file, draft)
         _save_counts(tally.batch)
+    tally.links.extend(links)
+    tally.declared.update(declared)
+
+
+def _apply_stated_links(tally: Tally) -> None:
+    """Make the duplicate links the source stated, now that every item is stored."""
+    if not tally.links:
+        return
+    report = stated_links_apply(links=tally.links, declared=tally.declared)
+    for file, item, reason in report.warnings:
+        tally.warn(file, item, reason)
+    tally.linked += report.linked
+    tally.batch.duplicates -= report.relinked
+    tally.batch.updated += report.relinked
+    _save_counts(tally.batch)
 
 
 _COUNT_FIELDS = ("created", "updated", "duplicates", "skipped", "failed")
@@ -289,6 +323,7 @@ def run_sources(
         with outer:
             for chunk in _chunks(drafts):
                 _store_chunk(chunk, tally, resolver)
+            _apply_stated_links(tally)
             if dry_run:
                 transaction.set_rollback(True)
     except BaseException:

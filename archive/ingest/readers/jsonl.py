@@ -8,11 +8,70 @@ site chrome (send scraped pages as text or HTML for that).
 import json
 from collections.abc import Iterator
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
 from archive.ingest.decode import decode_bytes
-from archive.ingest.draft import ArticleDraft, IngestError, ItemFailure
+from archive.ingest.draft import ArticleDraft, IngestError, ItemFailure, Vocabulary
 from archive.ingest.readers.text import names, parse_published, tag_refs
 
-_STRING_FIELDS = ("title", "body", "outlet", "url", "summary", "language", "raw_text", "source")
+_STRING_FIELDS = (
+    "title",
+    "body",
+    "url",
+    "summary",
+    "language",
+    "raw_text",
+    "source",
+    "content_hash",
+)
+_VOCABULARY = ("outlet", "author", "tag")
+# An outlet object's fields besides its name, with the longest value each column takes.
+OUTLET_FIELDS = {"homepage": 200, "domain": 200, "country": 100, "language": 16}
+
+
+def outlet_from(value) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """An outlet given as a name, or as an object with a name and its metadata."""
+    if value is None or isinstance(value, str):
+        return value or "", ()
+    if not isinstance(value, dict):
+        raise IngestError("'outlet' must be a name or an object with a 'name'")
+    name = value.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise IngestError("an outlet object needs a 'name'")
+    details = []
+    for field, longest in OUTLET_FIELDS.items():
+        given = value.get(field)
+        if given in (None, ""):
+            continue
+        if not isinstance(given, str):
+            raise IngestError(f"outlet {field!r} must be a string")
+        if len(given) > longest:
+            raise IngestError(f"outlet {field!r} is longer than {longest} characters")
+        if field == "homepage" and not _is_web_address(given.strip()):
+            raise IngestError(f"outlet 'homepage' {given[:100]!r} is not a web address")
+        details.append((field, given.strip()))
+    return name, tuple(details)
+
+
+def _is_web_address(value: str) -> bool:
+    """What the admin accepts for a homepage (Django's URLField): never javascript: etc."""
+    try:
+        URLValidator()(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _duplicate_link(obj: dict) -> dict:
+    """The draft fields for "duplicate_of": absent says nothing (detection decides);
+    null or "" says "not a duplicate"; a string is the original's content hash."""
+    if "duplicate_of" not in obj:
+        return {}
+    value = obj["duplicate_of"]
+    if value is not None and not isinstance(value, str):
+        raise IngestError("'duplicate_of' must be the original's content hash, or null")
+    return {"duplicate_stated": True, "duplicate_of": (value or "").strip()}
 
 
 def draft_from_object(obj, *, source: str, item: str) -> ArticleDraft:
@@ -32,12 +91,16 @@ def draft_from_object(obj, *, source: str, item: str) -> ArticleDraft:
     if not isinstance(tags, list | tuple):
         raise IngestError("'tags' must be a list of names or {name, kind} objects")
     published, published_time = parse_published(obj.get("published"))
+    outlet, outlet_details = outlet_from(obj.get("outlet"))
+    # An explicit "raw_text": "" (an article stored without one) stays empty.
+    raw_text = obj["raw_text"] if obj.get("raw_text") is not None else obj["body"]
     return ArticleDraft(
         body=obj["body"],
-        raw_text=obj.get("raw_text") or obj["body"],
+        raw_text=raw_text,
         title=obj["title"],
         summary=obj.get("summary") or "",
-        outlet=obj.get("outlet") or "",
+        outlet=outlet,
+        outlet_details=outlet_details,
         published=published,
         published_time=published_time,
         authors=names(authors),
@@ -46,15 +109,53 @@ def draft_from_object(obj, *, source: str, item: str) -> ArticleDraft:
         language=obj.get("language") or "",
         source=obj.get("source") or source,
         external_id=str(obj.get("external_id") or ""),
+        declared_hash=obj.get("content_hash") or "",
         item=item,
         clean="light",
+        **_duplicate_link(obj),
     )
 
 
-def _one(obj, *, source: str, item: str, meta: dict | None) -> ArticleDraft | ItemFailure:
+def vocabulary_from(obj: dict, *, item: str) -> Vocabulary:
+    """A record with the single key "outlet", "author" or "tag" (see ``Vocabulary``)."""
+    [(key, value)] = obj.items()
+    if any("\x00" in text for text in _texts(value)):
+        raise IngestError(f"the {key} contains NUL characters")
+    if key == "outlet":
+        name, details = outlet_from(value)
+        if not name.strip():
+            raise IngestError("an outlet record needs a name")
+        return Vocabulary(item, outlet=name, outlet_details=details)
+    if key == "author":
+        if not isinstance(value, str) or not value.strip():
+            raise IngestError("an author record needs a name")
+        return Vocabulary(item, author=value)
+    [tag] = tag_refs([value]) or [None]
+    if tag is None:
+        raise IngestError("a tag record needs a name")
+    return Vocabulary(item, tag=tag)
+
+
+def _texts(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict | list):
+        for part in value.values() if isinstance(value, dict) else value:
+            yield from _texts(part)
+
+
+def _one(
+    obj, *, source: str, item: str, meta: dict | None
+) -> ArticleDraft | Vocabulary | ItemFailure:
+    try:
+        if isinstance(obj, dict) and len(obj) == 1 and next(iter(obj)) in _VOCABULARY:
+            return vocabulary_from(obj, item=item)
+    except IngestError as exc:
+        return ItemFailure(item, str(exc))
     if meta and isinstance(obj, dict):
         # Run-wide metadata (--outlet) fills in what the object leaves empty.
-        obj = {**meta, **{k: v for k, v in obj.items() if v not in (None, "")}}
+        # Only those keys: a stated null elsewhere ("duplicate_of": null) keeps its meaning.
+        obj = {**meta, **{k: v for k, v in obj.items() if k not in meta or v not in (None, "")}}
     try:
         return draft_from_object(obj, source=source, item=item)
     except IngestError as exc:

@@ -37,13 +37,13 @@ class Command(BaseCommand):
             articles = articles.filter(published__gte=_date(since))
         if until:
             articles = articles.filter(published__lte=_date(until))
-        count = 0
+        # A whole-archive export also carries the outlets, authors and tags no article
+        # uses, so that export -> wipe -> ingest gives back the same archive.
+        lines = export_jsonl(articles, unused=not (outlet or tag or since or until))
         if output:
             with open(output, "w", encoding="utf-8") as stream:
-                for line in export_jsonl(articles):
-                    stream.write(line)
-                    count += 1
-            self.stderr.write(f"Exported {count} articles to {output}.")
+                stream.writelines(lines)
+            self.stderr.write(f"Exported {articles.count()} articles to {output}.")
         else:
-            for line in export_jsonl(articles):
+            for line in lines:
                 self.stdout.write(line, ending="")

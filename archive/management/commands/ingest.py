@@ -43,7 +43,8 @@ class Command(BaseCommand):
         write = self.stdout.write
         for error in batch.errors[:_SHOWN_ERRORS]:
             item = f" [{error['item']}]" if error["item"] else ""
-            self.stderr.write(f"failed: {error['file']}{item}: {error['reason']}")
+            level = error.get("level", "failed")
+            self.stderr.write(f"{level}: {error['file']}{item}: {error['reason']}")
         if len(batch.errors) > _SHOWN_ERRORS:
             more = len(batch.errors) - _SHOWN_ERRORS
             self.stderr.write(f"… and {more} more (see the import batch).")

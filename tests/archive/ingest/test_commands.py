@@ -1,4 +1,4 @@
-"""The ingest and export commands, and the export -> import round trip."""
+"""The ingest and export commands (the export -> import round trip: test_roundtrip.py)."""
 
 import io
 import json
@@ -6,10 +6,9 @@ import json
 import pytest
 from django.core.management import call_command
 
-from archive.ingest.export import export_jsonl
 from archive.ingest.pipeline import article_reclean
 from archive.ingest.run import ingest_paths
-from archive.models import Article, ArticleAuthor, Author, ImportBatch, Outlet, Tag
+from archive.models import Article, ImportBatch
 from archive.seeds import seeds_load
 from tests.archive.ingest.conftest import ARTICLE, jsonl
 
@@ -70,53 +69,6 @@ def test_export_writes_json_lines_with_filters(write, tmp_path):
     assert {"name": "Rotterdam", "kind": "place", "aliases": ["Rotterdam port"]} in record["tags"]
     out, _ = _run("export", "--since", "2000-01-01", "--tag", "Labour")
     assert [json.loads(x)["title"] for x in out.splitlines()] == [ARTICLE["title"]]
-
-
-def _state() -> list[tuple]:
-    rows = []
-    for article in Article.objects.order_by("title"):
-        rows.append(
-            (
-                article.title,
-                article.body,
-                article.raw_text,
-                article.summary,
-                article.url,
-                article.outlet.name if article.outlet else None,
-                article.published,
-                article.published_time,
-                article.language,
-                article.word_count,
-                article.content_hash,
-                article.source,
-                article.external_id,
-                tuple(article.author_names),
-                tuple(
-                    sorted(
-                        (t.kind, t.name, tuple(t.aliases), t.match_mode, t.match_pattern)
-                        for t in article.tags.all()
-                    )
-                ),
-            )
-        )
-    return rows
-
-
-def test_export_then_import_into_an_empty_archive_gives_the_same_archive(seeds_dir, write):
-    seeds_load(directory=seeds_dir)
-    extra = {**ARTICLE, "published": "2020-03-04T10:15:00"}
-    ingest_paths([write("a.jsonl", jsonl(extra))])
-    Tag.objects.filter(name="Labour").update(match_mode="any", match_pattern="strike, union")
-    before = _state()
-    exported = "".join(export_jsonl(Article.objects.all()))
-
-    Article.objects.all().delete()
-    for model in (ArticleAuthor, Author, Tag, Outlet, ImportBatch):
-        model.objects.all().delete()
-
-    batch = ingest_paths([write("export.jsonl", exported)])
-    assert (batch.created, batch.failed) == (6, 0)
-    assert _state() == before
 
 
 def test_reclean_rebuilds_the_body_from_the_raw_text(seeds_dir):
