@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 from archive.forms import UrlState, feed_request, search_request_from_params
 from archive.views import search_error_page
 from search import service as search_service
+from search.query import printable
 from search.types import InvalidQuery, SearchUnavailable
 
 FEED_ITEMS = 20
@@ -41,7 +42,8 @@ class SearchFeed(Feed):
     def title(self, obj: dict) -> str:
         described = ", ".join(f"{k}: {v}" for k, v in obj["state"].without("q").pairs)
         parts = [f"“{obj['q']}”" if obj["q"] else "", described]
-        return "News archive: " + (" · ".join(p for p in parts if p) or "newest articles")
+        title = "News archive: " + (" · ".join(p for p in parts if p) or "newest articles")
+        return printable(title)  # XML 1.0 has no control characters
 
     def link(self, obj: dict) -> str:
         return obj["state"].with_value("sort", "newest").url(reverse("web:search"))

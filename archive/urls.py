@@ -1,7 +1,23 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from archive import views
 from archive.feeds import SearchFeed
+
+
+class SlugConverter:
+    """Slugs as the models make them: words of any script joined by hyphens. Anything
+    else (a NUL, a dot) is a 404 before the database sees it."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(SlugConverter, "word_slug")
 
 app_name = "web"
 
@@ -10,8 +26,8 @@ urlpatterns = [
     path("suggest", views.suggest, name="suggest"),
     path("feed/", SearchFeed(), name="feed"),
     path("articles/<int:pk>/", views.article_detail, name="article-noslug"),
-    path("articles/<int:pk>/<str:slug>/", views.article_detail, name="article"),
-    path("outlets/<str:slug>/", views.outlet_detail, name="outlet"),
-    path("authors/<str:slug>/", views.author_detail, name="author"),
-    path("tags/<str:kind>/<str:slug>/", views.tag_detail, name="tag"),
+    path("articles/<int:pk>/<word_slug:slug>/", views.article_detail, name="article"),
+    path("outlets/<word_slug:slug>/", views.outlet_detail, name="outlet"),
+    path("authors/<word_slug:slug>/", views.author_detail, name="author"),
+    path("tags/<slug:kind>/<word_slug:slug>/", views.tag_detail, name="tag"),
 ]

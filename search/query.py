@@ -10,7 +10,10 @@
     published:[2018-05-01 TO 2018-06-30], published:2018, published:2018-05
 
 A syntax error never raises: ``parse_query`` returns the words to search literally
-and says which part was wrong and why.
+and says which part was wrong and why. Whatever is typed, the work is bounded: at most
+MAX_QUERY_CHARS characters, MAX_CLAUSES terms, MAX_DEPTH levels of brackets and NOTs and
+MAX_FUZZY fuzzy words are searched (backends expand a prefix to at most MAX_EXPANSION
+words), and each cut is said in ``errors``.
 """
 
 import calendar
@@ -23,6 +26,8 @@ from search.analysis import analyze, fold
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 32
 MAX_EXPANSION = 100
+MAX_FUZZY = 4  # words~ per query: each scans the vocabulary, the rest are searched as typed
+MAX_DEPTH = 16  # brackets and NOTs inside each other; deeper is searched literally
 MIN_PREFIX = 2
 FIELDS = ("title", "outlet", "author", "tag", "published")
 
@@ -76,11 +81,23 @@ class Or:
 @dataclass
 class ParsedQuery:
     node: object | None
+    # Why the syntax was not understood (the words were then searched literally).
     errors: list[str] = field(default_factory=list)
+    # What was cut to keep the query bounded (length, terms, fuzzy words); searched anyway.
+    notes: list[str] = field(default_factory=list)
 
 
 class QuerySyntaxError(Exception):
     pass
+
+
+# Control characters mean nothing in a query (and PostgreSQL refuses NUL in text).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (NUL, ESC, …) read as spaces."""
+    return _CONTROL.sub(" ", text)
 
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
@@ -165,7 +182,15 @@ def _lex(text: str) -> list[tuple[str, str, int]]:
 # Parser --------------------------------------------------------------------------
 class _Parser:
     def __init__(self, tokens):
-        self.tokens, self.i = tokens, 0
+        self.tokens, self.i, self.depth = tokens, 0, 0
+
+    def nested(self, pos):
+        """One level deeper; a parser that recursed without bound would crash."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QuerySyntaxError(
+                f"brackets or NOTs are nested more than {MAX_DEPTH} deep at character {pos + 1}"
+            )
 
     def peek(self):
         return self.tokens[self.i] if self.i < len(self.tokens) else (None, None, None)
@@ -215,7 +240,10 @@ class _Parser:
             self.take()
             if self.peek()[0] in (None, "RP", "OR", "AND"):
                 raise QuerySyntaxError(f"NOT at character {pos + 1} has nothing after it")
-            return Not(self.unary())
+            self.nested(pos)
+            node = Not(self.unary())
+            self.depth -= 1
+            return node
         return self.primary()
 
     def primary(self):
@@ -223,9 +251,11 @@ class _Parser:
         if kind == "LP":
             if self.peek()[0] == "RP":
                 raise QuerySyntaxError(f"the parentheses at character {pos + 1} are empty")
+            self.nested(pos)
             node = self.or_expr()
             if self.take()[0] != "RP":
                 raise QuerySyntaxError(f"the '(' at character {pos + 1} is never closed")
+            self.depth -= 1
             return node
         if kind == "PHRASE":
             return Phrase(value) if value.strip() else self._empty(pos)
@@ -293,16 +323,16 @@ def _literal(text: str) -> object | None:
 
 def parse_query(text: str) -> ParsedQuery:
     """The tree of ``text``; on a syntax error, its words searched literally."""
-    text = (text or "").strip()
-    errors = []
+    text = printable(text or "").strip()
+    errors, notes = [], []
     if len(text) > MAX_QUERY_CHARS:
-        errors.append(
+        notes.append(
             f"The query is longer than {MAX_QUERY_CHARS} characters: "
             f"only the first {MAX_QUERY_CHARS} were searched."
         )
         text = text[:MAX_QUERY_CHARS]
     if not text:
-        return ParsedQuery(None, errors)
+        return ParsedQuery(None, errors, notes)
     try:
         node = _Parser(_lex(text)).parse()
     except QuerySyntaxError as error:
@@ -310,8 +340,30 @@ def parse_query(text: str) -> ParsedQuery:
         node = _literal(text)
     node, dropped = _cap_clauses(node)
     if dropped:
-        errors.append(f"The query has more than {MAX_CLAUSES} terms: {dropped} were left out.")
-    return ParsedQuery(node, errors)
+        notes.append(f"The query has more than {MAX_CLAUSES} terms: {dropped} were left out.")
+    budget = [MAX_FUZZY]
+    node = _cap_fuzzy(node, budget)
+    if budget[0] < 0:
+        notes.append(
+            f"The query has more than {MAX_FUZZY} fuzzy words (~): "
+            f"{-budget[0]} were searched as typed."
+        )
+    return ParsedQuery(node, errors, notes)
+
+
+def _cap_fuzzy(node, budget: list[int]):
+    """The tree with words~ past the first MAX_FUZZY made exact (budget goes negative)."""
+    if isinstance(node, And):
+        return And(tuple(_cap_fuzzy(c, budget) for c in node.nodes), node.implicit)
+    if isinstance(node, Or):
+        return Or(tuple(_cap_fuzzy(c, budget) for c in node.nodes))
+    if isinstance(node, Not):
+        return Not(_cap_fuzzy(node.node, budget))
+    if isinstance(node, Word) and node.fuzzy:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return Word(node.text, node.field, node.prefix, 0)
+    return node
 
 
 def _cap_clauses(node, budget=None):

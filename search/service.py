@@ -12,6 +12,7 @@ from django.conf import settings
 
 from search.backends import backend_class
 from search.backends.base import BackendHit, SearchBackend
+from search.query import printable
 from search.selectors import (
     article_duplicate_ids,
     article_link,
@@ -31,6 +32,7 @@ from search.types import (
 )
 
 _backends: dict[tuple[str, str], SearchBackend] = {}
+_TEXT_FILTERS = ("outlets", "tags", "authors", "languages", "months")
 _backends_lock = threading.Lock()
 
 
@@ -74,6 +76,14 @@ def validate_request(request: SearchRequest) -> None:
             raise InvalidQuery(f"Month {month!r} is not of the form YYYY-MM.")
 
 
+def clean_request(request: SearchRequest) -> SearchRequest:
+    """The request without control characters in its query and filter values."""
+    changes = {
+        name: tuple(printable(str(v)) for v in getattr(request, name)) for name in _TEXT_FILTERS
+    }
+    return replace(request, q=printable(request.q or ""), **changes)
+
+
 def search(request: SearchRequest) -> SearchResult:
     """Answer a search; the page's hits carry their ``Article`` loaded in one query.
 
@@ -82,6 +92,7 @@ def search(request: SearchRequest) -> SearchResult:
     facet or dates) and SearchUnavailable (the index cannot be read).
     """
     started = time.perf_counter()
+    request = clean_request(request)
     validate_request(request)
     if request.page_size > MAX_PAGE_SIZE:
         request = replace(request, page_size=MAX_PAGE_SIZE)
@@ -96,6 +107,7 @@ def search(request: SearchRequest) -> SearchResult:
         suggestion=found.suggestion,
         parsed=found.parsed,
         query_error=found.query_error,
+        notices=found.notices,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
     )
 
@@ -114,7 +126,7 @@ def more_like_this(article_id: int, *, limit: int = 5) -> list[Hit]:
 
 def suggest(prefix: str, *, limit: int = 10) -> list[Suggestion]:
     """Autocomplete: outlets, tags, authors and titles that start with ``prefix``."""
-    prefix = (prefix or "").strip()[:100]
+    prefix = printable(prefix or "").strip()[:100]
     if not prefix:
         return []
     limit = max(1, min(limit, 50))

@@ -108,6 +108,7 @@ class SearchResult:
     suggestion: str | None = None  # "did you mean", only when it has hits
     parsed: str = ""  # how the query was understood
     query_error: str | None = None  # why the syntax was not understood (searched literally)
+    notices: tuple[str, ...] = ()  # what was cut to keep the query bounded (searched anyway)
     took_ms: float = 0.0
 
     @property

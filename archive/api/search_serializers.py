@@ -94,6 +94,11 @@ class SearchResponseSerializer(serializers.Serializer):
     previous = serializers.SerializerMethodField()
     took_ms = serializers.FloatField()
     suggestion = serializers.CharField(allow_null=True, help_text="Did you mean (has hits).")
+    notices = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What was cut to keep the query bounded (too long, too many terms, a "
+        "prefix or fuzzy word matching too many words); the rest was searched.",
+    )
     results = serializers.SerializerMethodField()
     facets = FacetsSerializer()
     histogram = HistogramBucketSerializer(many=True)

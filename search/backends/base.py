@@ -25,6 +25,7 @@ class BackendResult:
     suggestion: str | None = None
     parsed: str = ""
     query_error: str | None = None
+    notices: tuple[str, ...] = ()
 
 
 class SearchBackend(ABC):

@@ -28,7 +28,7 @@ def _matching(searcher, query, data: FacetData, cache=None) -> np.ndarray:
 
 
 def _understand(searcher, data: FacetData, text: str, backend_stems, cache=None):
-    """(whoosh query or None, matched mask, parsed text, errors, translation, dates)."""
+    """(whoosh query or None, matched mask, parsed text, ParsedQuery, translation, dates)."""
     parsed = parse_query(text)
     node, dates = split_dates(parsed.node)
     if node is not None:
@@ -42,7 +42,7 @@ def _understand(searcher, data: FacetData, text: str, backend_stems, cache=None)
             query, shown = relaxed
             matched = _matching(searcher, query, data, cache)
     shown = " AND ".join([s for s in [shown, *(str(d) for d in dates)] if s])
-    return query, matched, shown, parsed.errors + translation.notes, translation, dates
+    return query, matched, shown, parsed, translation, dates
 
 
 def _month_number(value: str) -> int:
@@ -271,7 +271,7 @@ def run_search(backend, request: SearchRequest) -> BackendResult:
     searcher = backend.searcher()
     data = backend.facet_data(searcher)
     stems, postings = backend.stem_terms, {}
-    query, matched, shown, errors, translation, dates = _understand(
+    query, matched, shown, parsed, translation, dates = _understand(
         searcher, data, request.q, stems, postings
     )
     groups = _filter_masks(request, data, dates)
@@ -306,7 +306,8 @@ def run_search(backend, request: SearchRequest) -> BackendResult:
         histogram=_histogram(data, full),
         suggestion=suggestion,
         parsed=shown,
-        query_error=" ".join(errors) or None,
+        query_error=" ".join(parsed.errors) or None,
+        notices=tuple(dict.fromkeys(parsed.notes + translation.notes)),
     )
 
 

@@ -7,6 +7,7 @@ case-folded), so "Jinping" or "Gates" never turn into other words. Phrases match
 their words exactly, in order.
 """
 
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -58,6 +59,10 @@ class Translation:
                 return parts[0]
             return wq.And([p[0] for p in parts]), "(" + " AND ".join(p[1] for p in parts) + ")"
         raise TypeError(f"cannot translate {node!r}")
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:  # a relaxed retry translates the words again
+            self.notes.append(text)
 
     def relaxed(self, node: And):
         """Most of an implicit AND's words instead of all of them, or None."""
@@ -156,7 +161,7 @@ class Translation:
                 word = term.decode() if isinstance(term, bytes) else term
                 found[word] = found.get(word, 0) + info.doc_frequency()
         if len(found) > MAX_EXPANSION:
-            self.notes.append(
+            self.note(
                 f"{prefix}* matches more than {MAX_EXPANSION} words: the {MAX_EXPANSION} most "
                 "common were searched; type more letters to narrow it."
             )
@@ -164,12 +169,15 @@ class Translation:
         return sorted(found)
 
     def _fuzzy_terms(self, fields, word: str, distance: int) -> list[str]:
-        terms: set[str] = set()
-        for index_field in fields:
-            for term in self.reader.terms_within(index_field, word, distance, prefix=1):
-                terms.add(term.decode() if isinstance(term, bytes) else term)
-        if len(terms) > MAX_EXPANSION:
-            self.notes.append(
-                f"{word}~ matches more than {MAX_EXPANSION} words; some were left out."
-            )
-        return sorted(terms)[:MAX_EXPANSION]
+        """At most MAX_EXPANSION indexed words within ``distance`` edits, the closest first."""
+        terms: dict[str, int] = {}
+        for edits in range(1, distance + 1):
+            for index_field in fields:
+                # Each match costs a seek in the term list: stop once the cap is passed.
+                found = self.reader.terms_within(index_field, word, edits, prefix=1)
+                for term in itertools.islice(found, MAX_EXPANSION + 1):
+                    terms.setdefault(term.decode() if isinstance(term, bytes) else term, edits)
+            if len(terms) > MAX_EXPANSION:
+                self.note(f"{word}~ matches more than {MAX_EXPANSION} words; some were left out.")
+                break
+        return sorted(sorted(terms, key=lambda t: (terms[t], t))[:MAX_EXPANSION])

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from search.analysis import STOP_WORDS, american_spelling, analyze, fold
-from search.query import And, DateRange, Not, Or, Phrase, Synonyms, Word
+from search.query import MAX_EXPANSION, And, DateRange, Not, Or, Phrase, Synonyms, Word
 
 TEXT_CONFIG = "archive_en"
 NAME_CONFIG = "archive_names"
@@ -89,6 +89,7 @@ class Part:
 class Compiler:
     def __init__(self, cursor):
         self.cursor = cursor
+        self.notes: list[str] = []  # what was cut, for the result's query_error
 
     # -- analysis through PostgreSQL -------------------------------------------------
     def analyse(self, pairs) -> None:
@@ -111,12 +112,29 @@ class Compiler:
         return _cache[(config, text)]
 
     def near_words(self, word: str, distance: int) -> list[str]:
+        """At most FUZZY_EXPANSION indexed words within ``distance`` edits, closest first."""
         self.cursor.execute(
             "SELECT word FROM search_pgword WHERE word %% %s AND levenshtein(word, %s) <= %s"
-            " ORDER BY levenshtein(word, %s), ndoc DESC LIMIT %s",
-            [word, word, distance, word, FUZZY_EXPANSION],
+            " ORDER BY levenshtein(word, %s), ndoc DESC, word LIMIT %s",
+            [word, word, distance, word, FUZZY_EXPANSION + 1],
         )
-        return [row[0] for row in self.cursor.fetchall()]
+        words = [row[0] for row in self.cursor.fetchall()]
+        if len(words) > FUZZY_EXPANSION:
+            self.notes.append(
+                f"{word}~ matches more than {FUZZY_EXPANSION} words; the closest were searched."
+            )
+        return words[:FUZZY_EXPANSION]
+
+    def prefix_words(self, lexeme: str) -> list[str] | None:
+        """The MAX_EXPANSION most common indexed words starting with ``lexeme`` when
+        there are more (a bare prefix query would then match without bound), else None."""
+        pattern = re.sub(r"([\\%_])", r"\\\1", lexeme) + "%"
+        self.cursor.execute(
+            "SELECT word FROM search_pgword WHERE word LIKE %s ORDER BY ndoc DESC, word LIMIT %s",
+            [pattern, MAX_EXPANSION + 1],
+        )
+        words = [row[0] for row in self.cursor.fetchall()]
+        return words[:MAX_EXPANSION] if len(words) > MAX_EXPANSION else None
 
     # -- the tree -----------------------------------------------------------------------
     def compile(self, node, *, keep_stops=False, positive=True) -> Part | None:
@@ -248,6 +266,21 @@ class Compiler:
         shown = shown if " " not in shown else f'"{shown}"'
         return Part(sql=NAME_FIELDS[field_name], params=[query], echo=f"{field_name}:{shown}")
 
+    def capped_prefix(self, node: Word, word: str, words: list[str], positive: bool) -> Part:
+        """A prefix searched as its most common words, saying so."""
+        self.notes.append(
+            f"{word}* matches more than {MAX_EXPANSION} words: the {MAX_EXPANSION} most "
+            "common were searched; type more letters to narrow it."
+        )
+        self.analyse((c, w) for w in words for c in (NAME_CONFIG, TEXT_CONFIG))
+        echo = f"{node.field or 'name'}:{word}* ({len(words)} words)"
+        rank = _any(self.tsq(TEXT_CONFIG, w) for w in words)
+        if node.field == "title":
+            query = _weighted(rank, "A")
+            return Part("x.doc", query, rank=[query] if positive else [], echo=echo)
+        query = _any(self.tsq(NAME_CONFIG, w) for w in words)
+        return Part("x.exact", query, rank=[rank] if positive and rank else [], echo=echo)
+
     def expand(self, node: Word, positive: bool) -> Part | None:
         column = "x.exact"
         word = fold(node.text).replace("'", "")
@@ -259,6 +292,9 @@ class Compiler:
             echo = f"{node.field or 'name'}:{word}*"
             if node.field in NAME_FIELDS:
                 return Part(sql=NAME_FIELDS[node.field], params=[query], echo=echo)
+            capped = self.prefix_words(stem.strip("'").replace("''", "'"))
+            if capped:
+                return self.capped_prefix(node, word, capped, positive)
             if node.field == "title":
                 column, query = "x.doc", _LEXEME.sub(lambda m: f"{m.group(1)}:*A", stem)
             return Part(column, query, rank=[query] if positive else [], echo=echo)

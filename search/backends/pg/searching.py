@@ -48,6 +48,7 @@ def run_search(cursor, request: SearchRequest) -> BackendResult:
         suggestion=suggestion,
         parsed=compiled.echo if compiled else "",
         query_error=" ".join(parsed.errors) or None,
+        notices=tuple(dict.fromkeys(parsed.notes + compiler.notes)),
     )
 
 
