@@ -1,13 +1,19 @@
 """Import batches in the admin: upload files to the ingest pipeline, read the reports."""
 
+import functools
+
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 
 from archive.admin.counts import articles_link
 from archive.admin.forms import UploadForm
+from archive.api.parsers import declared_length
+from archive.ingest.decode import ARCHIVE_REFUSAL, archive_kind
 from archive.ingest.draft import IngestError
 from archive.ingest.readers import FORMATS
 from archive.ingest.run import ingest_upload
@@ -70,6 +76,13 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def error_table(self, obj):
         return error_table(obj.errors)
 
+    def get_urls(self):
+        # The upload page refuses a body over the limit before anything reads it; Django's
+        # CSRF check would otherwise parse the whole multipart body to find its token.
+        name = f"{self.opts.app_label}_{self.opts.model_name}_add"
+        guarded = _refusing_large_bodies(self.admin_site.admin_view(self.add_view), self)
+        return [path("add/", guarded, name=name), *super().get_urls()]
+
     def add_view(self, request, form_url="", extra_context=None):
         """The upload page: each file becomes one import batch, reported on the page."""
         if not self.has_add_permission(request):
@@ -81,6 +94,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 batches, failures = _ingest(form.cleaned_data)
         else:
             form = UploadForm(formats=FORMATS)
+        return self.upload_page(request, form, batches, failures)
+
+    def upload_page(self, request, form, batches, failures, *, status=200):
         context = {
             **self.admin_site.each_context(request),
             "title": "Import files",
@@ -89,16 +105,46 @@ class ImportBatchAdmin(admin.ModelAdmin):
             "reports": [(batch, error_table(batch.errors)) for batch in batches],
             "failures": failures,
         }
-        return TemplateResponse(request, "admin/archive/importbatch/upload.html", context)
+        template = "admin/archive/importbatch/upload.html"
+        return TemplateResponse(request, template, context, status=status)
+
+
+def _refusing_large_bodies(view, model_admin):
+    """``view``, answering 413 (the upload page with the reason) to a POST whose declared
+    body is over INGEST_MAX_FILE_BYTES, unread; the CSRF check then runs in ``view``."""
+
+    @functools.wraps(view)
+    def guarded(request, *args, **kwargs):
+        limit, size = settings.INGEST_MAX_FILE_BYTES, declared_length(request)
+        if request.method == "POST" and size > limit:
+            site = model_admin.admin_site
+            if not (site.has_permission(request) and model_admin.has_add_permission(request)):
+                raise PermissionDenied
+            reason = (
+                f"it is {size:,} bytes, over the limit of {limit:,} for all its files "
+                "together (INGEST_MAX_FILE_BYTES); nothing of it was read"
+            )
+            form = UploadForm(formats=FORMATS)
+            return model_admin.upload_page(request, form, [], [("The upload", reason)], status=413)
+        return view(request, *args, **kwargs)
+
+    guarded.csrf_exempt = True  # checked by the admin view, after the size
+    guarded.model_admin = model_admin
+    return guarded
 
 
 def _ingest(data: dict) -> tuple[list[ImportBatch], list[tuple[str, str]]]:
     batches, failures = [], []
     for upload in data["files"]:
+        content = upload.read()
+        kind = archive_kind(content[:512], upload.name)
+        if kind:
+            failures.append((upload.name, f"it is a {kind} archive: {ARCHIVE_REFUSAL}"))
+            continue
         try:
             batch = ingest_upload(
                 upload.name,
-                upload.read(),
+                content,
                 fmt=data["format"] or None,
                 outlet=data["outlet"] or None,
                 dry_run=data["dry_run"],

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.core.files.uploadhandler import FileUploadHandler
 from rest_framework.parsers import BaseParser
 from rest_framework.renderers import JSONRenderer
 
@@ -12,6 +14,48 @@ from archive.api.exceptions import PayloadTooLarge
 def too_large_message() -> str:
     limit = settings.API_MAX_UPLOAD_BYTES
     return f"The upload is larger than the {limit:,} bytes allowed (API_MAX_UPLOAD_BYTES)."
+
+
+def accepted_uploads() -> str:
+    """What POST /api/ingest/ reads, for the messages that refuse something else."""
+    from archive.ingest.readers import EXTENSIONS
+
+    return (
+        "Send a JSON array (application/json), JSON Lines (application/x-ndjson or "
+        "application/jsonl), or one file in the 'file' field of multipart/form-data named "
+        + ", ".join(sorted(EXTENSIONS))
+        + "."
+    )
+
+
+def declared_length(request) -> int:
+    """The body size the client announces (0 when it says nothing or nonsense)."""
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
+
+
+def max_upload_body() -> int:
+    """The largest multipart body any page reads (the admin's or the API's limit)."""
+    return max(settings.API_MAX_UPLOAD_BYTES, settings.INGEST_MAX_FILE_BYTES)
+
+
+class BoundedUploadHandler(FileUploadHandler):
+    """First of FILE_UPLOAD_HANDLERS: refuses a multipart body declared larger than any
+    upload may be before a byte of it is read, even when a CSRF check is the first to
+    look at the form (the API answers 413; elsewhere Django answers 400)."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        limit = max_upload_body()
+        if content_length > limit:
+            raise RequestDataTooBig(f"The upload is larger than the {limit:,} bytes allowed.")
+
+    def receive_data_chunk(self, raw_data, start):
+        return raw_data  # the next handler keeps it
+
+    def file_complete(self, file_size):
+        return None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, UnsupportedMediaType, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -22,6 +22,8 @@ from archive.api.parsers import (
     RawJSONParser,
     RawNDJSONParser,
     RawUpload,
+    accepted_uploads,
+    declared_length,
     too_large_message,
 )
 from archive.api.search_serializers import (
@@ -39,6 +41,7 @@ from archive.api.serializers import (
     TagSerializer,
 )
 from archive.api.services import article_create, article_update
+from archive.ingest.decode import ARCHIVE_REFUSAL, archive_kind
 from archive.ingest.export import export_jsonl
 from archive.ingest.run import ingest_upload
 from archive.models import Article, Author, Outlet, Tag
@@ -264,10 +267,22 @@ class IngestView(APIView):
     )
     def post(self, request):
         options = validated(p.IngestParams, request.GET)
-        # Refuse a declared large body before reading any of it.
-        if int(request.META.get("CONTENT_LENGTH") or 0) > settings.API_MAX_UPLOAD_BYTES:
+        # Refuse a declared large body, or one we would have to decompress, unread.
+        if declared_length(request) > settings.API_MAX_UPLOAD_BYTES:
             raise PayloadTooLarge(too_large_message())
+        encoding = request.META.get("HTTP_CONTENT_ENCODING", "identity").strip().lower()
+        if encoding not in ("", "identity"):
+            raise UnsupportedMediaType(
+                request.content_type,
+                f"Content-Encoding {encoding!r} is not accepted: send the body uncompressed.",
+            )
         name, data, fmt = self._upload(request)
+        kind = archive_kind(data[:512], name)
+        if kind:
+            raise UnsupportedMediaType(
+                request.content_type,
+                f"{name} is a {kind} archive: {ARCHIVE_REFUSAL} themselves. {accepted_uploads()}",
+            )
         batch = ingest_upload(
             name,
             data,

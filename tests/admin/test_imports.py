@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -75,3 +76,112 @@ def test_batch_list_and_page_show_counts_and_errors(editor_client):
     assert "line 3: missing body" in listing
     page = editor_client.get(reverse("admin:archive_importbatch_change", args=[batch.pk])).text
     assert "<td>line 3</td><td>missing body</td>" in page
+
+
+# -- hostile uploads -----------------------------------------------------------------------
+
+SCRIPT = "<img src=x onerror=alert(1)>"
+
+
+def test_a_path_in_the_file_name_is_dropped_and_html_in_it_is_shown_escaped(editor_client):
+    hostile = SimpleUploadedFile(f"../../etc/{SCRIPT}.jsonl", b'{"title": "T"}\n{oops')
+
+    page = editor_client.post(reverse(UPLOAD), {"files": [hostile]})
+
+    batch = ImportBatch.objects.get()
+    assert batch.source == f"upload:{SCRIPT}.jsonl"
+    assert batch.errors and all(e["file"] == f"{SCRIPT}.jsonl" for e in batch.errors)
+    assert SCRIPT not in page.text
+    assert "&lt;img src=x onerror=alert(1)&gt;.jsonl" in page.text
+    listing = editor_client.get(reverse("admin:archive_importbatch_changelist")).text
+    detail = editor_client.get(reverse("admin:archive_importbatch_change", args=[batch.pk])).text
+    assert SCRIPT not in listing and SCRIPT not in detail
+    assert "&lt;img src=x" in listing and "&lt;img src=x" in detail
+
+
+def test_archives_are_refused_with_a_clear_reason_and_the_rest_is_imported(editor_client):
+    import gzip
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("zeros.jsonl", b"\0" * 5_000_000)  # a small zip bomb
+    bomb = SimpleUploadedFile("bomb.zip", buffer.getvalue())
+    gz = SimpleUploadedFile("wire.jsonl.gz", gzip.compress(_jsonl({"title": "A", "body": "B c"})))
+    disguised = SimpleUploadedFile("plain.txt", buffer.getvalue())
+    good = SimpleUploadedFile("note.txt", b"Harbour closes\n\nThe harbour closed for the storm.")
+
+    page = editor_client.post(reverse(UPLOAD), {"files": [bomb, gz, disguised, good]})
+
+    assert page.status_code == 200
+    assert page.text.count("archives and compressed files are not accepted") == 3
+    assert "bomb.zip was not imported: it is a zip archive" in page.text
+    assert "wire.jsonl.gz was not imported: it is a gzip archive" in page.text
+    assert [b.source for b in ImportBatch.objects.all()] == ["upload:note.txt"]
+    assert Article.objects.count() == 1
+
+
+def test_a_body_over_the_limit_is_a_413_before_it_is_read(editor, settings):
+    from django.test import Client
+
+    settings.INGEST_MAX_FILE_BYTES = 1000
+    client = Client(enforce_csrf_checks=True)  # the size is checked before the CSRF token
+    client.force_login(editor)
+    # A body that cannot be parsed: reading it would fail, so a 413 proves it was not read.
+    page = client.generic(
+        "POST",
+        reverse(UPLOAD),
+        b"--b\r\nnot a multipart body",
+        content_type="multipart/form-data; boundary=b",
+        CONTENT_LENGTH="5000000",
+    )
+
+    assert page.status_code == 413
+    assert "5,000,000 bytes, over the limit of 1,000" in page.text
+    assert "INGEST_MAX_FILE_BYTES" in page.text and 'type="file"' in page.text
+    assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["anonymous", "reader"])
+def test_a_large_upload_by_someone_who_may_not_import_is_a_403(reader, settings, who):
+    from django.test import Client
+
+    settings.INGEST_MAX_FILE_BYTES = 1000
+    client = Client()
+    if who == "reader":
+        client.force_login(reader)
+    page = client.generic(
+        "POST", reverse(UPLOAD), b"x", content_type="multipart/form-data; boundary=b",
+        CONTENT_LENGTH="5000000",
+    )  # fmt: skip
+
+    assert page.status_code == 403
+
+
+def test_the_upload_page_still_checks_the_csrf_token(editor):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    item = SimpleUploadedFile("a.jsonl", _jsonl({"title": "T", "body": "Some words here."}))
+
+    page = client.post(reverse(UPLOAD), {"files": [item]})
+
+    assert page.status_code == 403
+    assert not ImportBatch.objects.exists()
+
+
+def test_binary_junk_and_nul_bytes_are_per_file_errors(editor_client):
+    junk = SimpleUploadedFile("junk.txt", bytes(range(256)) * 16)
+    nul = SimpleUploadedFile("nul.jsonl", b'{"title": "T", "body": "a\x00b"}\n')
+    good = SimpleUploadedFile("good.txt", b"Harbour closes\n\nThe harbour closed for the storm.")
+
+    page = editor_client.post(reverse(UPLOAD), {"files": [junk, nul, good]})
+
+    assert page.status_code == 200
+    reasons = {b.source: [e["reason"] for e in b.errors] for b in ImportBatch.objects.all()}
+    assert "binary data, not text" in reasons["upload:junk.txt"][0]
+    assert "NUL" in reasons["upload:nul.jsonl"][0]
+    assert reasons["upload:good.txt"] == []
+    assert Article.objects.count() == 1
