@@ -105,6 +105,14 @@ def _same_story(article: Article) -> list[Article]:
     return list(dict.fromkeys(twins))
 
 
+def _link_to_original(url: str | None) -> str:
+    """The article's own address when it is a web link; anything else (``javascript:``,
+    ``data:``, a bare path) stays unlinked, since imports store urls as the source gave them."""
+    url = (url or "").strip()
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    return url if scheme in ("http", "https") else ""
+
+
 def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     article = get_object_or_404(
         Article.objects.select_related("outlet", "duplicate_of__outlet").prefetch_related(
@@ -122,6 +130,7 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
         "article": article,
         "q": q,
         "back_url": reverse("web:search") + "?" + urlencode({"q": q}) if q else "",
+        "original_url": _link_to_original(article.url),
         "more_like_this": _more_like_this(article),
         "duplicates": _same_story(article),
         "admin_url": _admin_url(request, article),

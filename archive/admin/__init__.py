@@ -2,11 +2,11 @@
 
 from django.contrib import admin
 
-from archive.admin import articles, authors, imports, outlets, tags
+from archive.admin import articles, authors, imports, outlets, tags, tokens
 
 # The home page adds links to the import and search-index pages.
 admin.site.index_template = "admin/archive/home.html"
 admin.site.site_header = "News archive administration"
 admin.site.site_title = "News archive admin"
 
-__all__ = ["articles", "authors", "imports", "outlets", "tags"]
+__all__ = ["articles", "authors", "imports", "outlets", "tags", "tokens"]

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from archive.api import views
 from archive.api.exceptions import api_not_found
+from archive.api.tokens import TokenRevokeView
 
 app_name = "api"
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("tags/<int:pk>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("ingest/", views.IngestView.as_view(), name="ingest"),
     path("export/", views.ExportView.as_view(), name="export"),
+    path("token/", TokenRevokeView.as_view(), name="token-revoke"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^.*$", api_not_found),

@@ -3,6 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
+from archive.models import Article
 from tests.api.conftest import token_client
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +122,146 @@ def test_signed_in_clients_are_not_throttled(as_reader, archive, settings):
     settings.API_ANON_RATE = "1/min"
 
     assert {as_reader.get("/api/outlets/").status_code for _ in range(3)} == {200}
+
+
+# The whole matrix: every write endpoint and method, for each role, by token and by session.
+
+ROLES = {"anonymous": None, "reader": "reader", "editor": "editor", "superuser": "admin"}
+EXPECTED = {"anonymous": 401, "reader": 403, "editor": "ok", "superuser": "ok"}
+
+
+def _spares():
+    """Objects no article uses, so that deleting them succeeds."""
+    from tests.factories import make_author, make_outlet, make_tag
+
+    return {"outlet": make_outlet("Spare outlet"), "author": make_author(), "tag": make_tag()}
+
+
+def every_write(archive, spares) -> list[tuple[str, str, dict]]:
+    article = archive["kim"]
+    full = {
+        "article": {"title": "Put", "body": "A whole new body for the article."},
+        "outlet": {"name": "Renamed outlet"},
+        "author": {"name": "Renamed author"},
+        "tag": {"name": "Renamed tag", "kind": "topic"},
+    }
+    new = {
+        "article": {"title": "New", "body": "A brand new article body."},
+        "outlet": {"name": "AP"},
+        "author": {"name": "Ann Lee"},
+        "tag": {"name": "Rice"},
+    }
+    calls = []
+    for name in ("article", "outlet", "author", "tag"):
+        target = article if name == "article" else spares[name]
+        one = f"/api/{name}s/{target.pk}/"
+        calls += [
+            ("post", f"/api/{name}s/", new[name]),
+            ("put", one, full[name]),
+            ("patch", one, {"title" if name == "article" else "name": "Patched"}),
+            ("delete", one, {}),
+        ]
+    return calls
+
+
+WRITE_IDS = [
+    f"{method}-{name}{'s' if method == 'post' else 's/<id>'}"
+    for name in ("article", "outlet", "author", "tag")
+    for method in ("post", "put", "patch", "delete")
+]
+
+
+def _client(request, role: str, auth: str) -> APIClient:
+    fixture = ROLES[role]
+    if fixture is None:
+        return APIClient(enforce_csrf_checks=True)
+    user = request.getfixturevalue(fixture)
+    if auth == "token":
+        return token_client(user)
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+def _with_csrf(client: APIClient) -> dict:
+    """The CSRF cookie a page would have set, and the header a browser script sends back."""
+    secret = "s3cr3t" * 5 + "ab"  # 32 characters, as Django's own secrets
+    client.cookies["csrftoken"] = secret
+    return {"HTTP_X_CSRFTOKEN": secret}
+
+
+# An anonymous client has no session: it is tried once, without credentials.
+WHO = [("anonymous", "none")] + [(r, a) for r in list(ROLES)[1:] for a in ("token", "session")]
+
+
+@pytest.mark.parametrize(("role", "auth"), WHO, ids=[f"{r}-{a}" for r, a in WHO])
+@pytest.mark.parametrize("index", range(len(WRITE_IDS)), ids=WRITE_IDS)
+def test_write_permission_matrix(request, archive, role, auth, index):
+    method, url, data = every_write(archive, _spares())[index]
+    client = _client(request, role, auth)
+    extra = _with_csrf(client) if auth == "session" else {}
+
+    response = getattr(client, method)(url, data, format="json", **extra)
+
+    expected = EXPECTED[role]
+    if expected == "ok":
+        assert response.status_code in (200, 201, 204), response.content
+    else:
+        assert response.status_code == expected, response.content
+
+
+@pytest.mark.parametrize(("role", "auth"), WHO, ids=[f"{r}-{a}" for r, a in WHO])
+def test_ingest_permission_matrix(request, archive, role, auth):
+    client = _client(request, role, auth)
+    extra = _with_csrf(client) if auth == "session" else {}
+
+    response = client.post(
+        "/api/ingest/",
+        '{"title": "Ingested", "body": "An ingested body."}\n',
+        content_type="application/jsonl",
+        **extra,
+    )
+
+    expected = EXPECTED[role]
+    assert response.status_code == (200 if expected == "ok" else expected)
+    assert Article.objects.filter(title="Ingested").exists() == (expected == "ok")
+
+
+@pytest.mark.parametrize("index", range(len(WRITE_IDS)), ids=WRITE_IDS)
+def test_session_writes_without_the_csrf_token_are_refused(request, archive, index):
+    method, url, data = every_write(archive, _spares())[index]
+    client = _client(request, "superuser", "session")
+    before = _state()
+
+    response = getattr(client, method)(url, data, format="json")
+
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+    assert _state() == before
+
+
+def test_session_ingest_without_the_csrf_token_is_refused(request, archive):
+    client = _client(request, "editor", "session")
+
+    response = client.post(
+        "/api/ingest/", '{"title": "t", "body": "b"}\n', content_type="application/jsonl"
+    )
+
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+
+
+def test_token_writes_need_no_csrf_token(as_editor, archive):
+    as_editor.handler.enforce_csrf_checks = True
+
+    response = as_editor.post("/api/outlets/", {"name": "AP"}, format="json")
+
+    assert response.status_code == 201
+
+
+def _state() -> list:
+    """Every id of every resource, and every article's title."""
+    from archive.models import Author, Outlet, Tag
+
+    ids = [sorted(m.objects.values_list("pk", flat=True)) for m in (Article, Outlet, Author, Tag)]
+    return [*ids, list(Article.objects.order_by("pk").values_list("title", flat=True))]

@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from rest_framework.authtoken.models import Token
 
+from archive.api.tokens import token_revoke
+
 
 class Command(BaseCommand):
     help = "Create (or with --reset replace), show or revoke a user's API token."
@@ -20,16 +22,15 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user named {username!r}.")
         if action == "revoke":
-            deleted, _ = Token.objects.filter(user=user).delete()
-            message = "Token revoked." if deleted else "The user had no token."
-            self.stderr.write(message)
+            revoked = token_revoke(user=user)
+            self.stderr.write("Token revoked." if revoked else "The user had no token.")
             return
         token = Token.objects.filter(user=user).first()
         if action == "show":
             if token is None:
                 raise CommandError(f"{username} has no token; use 'api_token create'.")
         elif token is None or reset:
-            Token.objects.filter(user=user).delete()
+            token_revoke(user=user)
             token = Token.objects.create(user=user)
         # Only the key on stdout, so scripts can capture it.
         self.stdout.write(token.key)
