@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -99,7 +100,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 else:
+    # A connection broken while idle (a database restart, a failover) is noticed and
+    # replaced before a request uses it, so the service recovers without a restart.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # An unreachable server is an error after 5 s rather than a request hanging until
+    # gunicorn kills its worker (GUNICORN_TIMEOUT); ?connect_timeout=N in the URL wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -136,6 +142,20 @@ SEARCH_OUTBOX_INTERVAL = env_int("SEARCH_OUTBOX_INTERVAL", 5)
 
 # Ingest
 INGEST_MAX_FILE_BYTES = env_int("INGEST_MAX_FILE_BYTES", 50 * 1024 * 1024)
+# Uploads (admin import page, POST /api/ingest/): a body declared larger than the larger of
+# INGEST_MAX_FILE_BYTES and API_MAX_UPLOAD_BYTES is refused unread; below that, files over
+# FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to a randomly named temporary file in
+# FILE_UPLOAD_TEMP_DIR (None: the system's), deleted when the request ends. Nothing else of
+# an upload is ever written to disk, and its file name is never used as a path.
+FILE_UPLOAD_HANDLERS = [
+    "archive.api.parsers.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, 2.5 MB
+FILE_UPLOAD_TEMP_DIR = None
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields other than files
+DATA_UPLOAD_MAX_NUMBER_FILES = 100  # files in one admin upload
 
 # REST API (archive/api/)
 API_PUBLIC_READS = env_bool("API_PUBLIC_READS", True)

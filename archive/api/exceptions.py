@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from archive.ingest.draft import IngestError
+from config.middleware import DATABASE_DOWN, DATABASE_ERRORS, RETRY_AFTER
 from search.types import InvalidQuery, SearchUnavailable
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,12 @@ class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "Search is unavailable right now; try again in a minute."
     default_code = "search_unavailable"
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = DATABASE_DOWN
+    default_code = "database_unavailable"
 
 
 class Conflict(exceptions.APIException):
@@ -56,6 +63,9 @@ def _domain_error(exc: Exception) -> exceptions.APIException | None:
     if isinstance(exc, SearchUnavailable):
         logger.warning("search unavailable: %s", exc)
         return ServiceUnavailable()
+    if isinstance(exc, DATABASE_ERRORS):
+        logger.warning("database unavailable: %s", exc)
+        return DatabaseUnavailable()
     if isinstance(exc, ProtectedError):
         count = len(exc.protected_objects)
         return Conflict(f"Still used by {count} article(s); move or delete them first.")
@@ -64,10 +74,19 @@ def _domain_error(exc: Exception) -> exceptions.APIException | None:
     if isinstance(exc, PermissionDenied):
         return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, RequestDataTooBig):
-        return PayloadTooLarge("The form fields of this request are larger than allowed.")
+        return PayloadTooLarge(str(exc) or "The request body is larger than allowed.")
     if isinstance(exc, SuspiciousOperation):
         return exceptions.ParseError(f"The request was refused: {exc}")
     return None
+
+
+def _with_accepted_types(detail: str, view) -> str:
+    """A 415's message, ending with the media types the endpoint reads."""
+    parsers = view.get_parsers() if view is not None and hasattr(view, "get_parsers") else []
+    types = list(dict.fromkeys(parser.media_type for parser in parsers))
+    if not types or "Send " in detail:
+        return detail
+    return f"{detail} Accepted: {', '.join(types)}."
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response:
@@ -80,7 +99,12 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
             {"detail": "Internal error; it has been logged.", "code": "server_error"},
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        text = _with_accepted_types(str(exc.detail), context.get("view"))
+        exc.detail = exceptions.ErrorDetail(text, code=exc.detail.code)
     response = exception_handler(exc, context)
+    if response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
+        response["Retry-After"] = RETRY_AFTER
     if isinstance(exc, exceptions.ValidationError):
         errors = exc.detail if isinstance(exc.detail, dict) else {"detail": exc.detail}
         only_detail = set(errors) == {"detail"}

@@ -20,6 +20,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import CorruptIndexError
 
 from search.schema import build_schema
@@ -66,7 +67,9 @@ class IndexStore:
                 "The search index has not been built yet: run `manage.py search_index rebuild`."
             )
         try:
-            return whoosh_index.open_dir(str(directory))
+            # Plain reads, not mmap: a segment cut short under a running process (a full
+            # disk, a bad restore) must be a read error (503), not a SIGBUS that kills it.
+            return FileStorage(str(directory), supports_mmap=False).open_index()
         except whoosh_index.EmptyIndexError as error:
             raise SearchUnavailable(f"The search index at {directory} is missing.") from error
         except READ_ERRORS as error:

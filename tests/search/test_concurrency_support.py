@@ -319,6 +319,36 @@ def _found(words: str) -> list[int]:
     return sorted(hit.id for hit in result.hits)
 
 
+def _articles() -> None:
+    """JSON: each article by external id with digests of its body and raw text, its tags
+    as [kind, name] and its authors' names: what must arrive together or not at all."""
+    import hashlib
+
+    from archive.models import Article
+
+    def digest(text: str) -> str:
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    found = {}
+    for article in Article.objects.prefetch_related("tags", "authors"):
+        found[article.external_id or str(article.pk)] = {
+            "body": digest(article.body),
+            "raw": digest(article.raw_text),
+            "tags": sorted([t.kind, t.name] for t in article.tags.all()),
+            "authors": sorted(a.name for a in article.authors.all()),
+        }
+    print(json.dumps(found), flush=True)
+
+
+def _token(username: str) -> None:
+    """A superuser with an API token; prints the token."""
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    user = get_user_model().objects.create_superuser(username, f"{username}@example.org", None)
+    print(Token.objects.create(user=user).key, flush=True)
+
+
 def _migrate() -> None:
     from django.core.management import call_command
 
@@ -334,6 +364,8 @@ COMMANDS = {
     "drain": _drain,
     "serve": _serve,
     "state": _state,
+    "articles": _articles,
+    "token": _token,
 }
 
 

@@ -1,0 +1,39 @@
+"""A database that cannot be reached is a 503 that says so, never a 500.
+
+The REST API maps the same errors in ``archive/api/exceptions.py``; this covers the pages.
+"""
+
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+DATABASE_DOWN = "The archive's database cannot be reached right now. Please try again in a minute."
+RETRY_AFTER = "30"
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DATABASE_ERRORS):
+            return None
+        logger.warning("database unavailable: %s", exception)
+        context = {"status": 503, "title": "The archive is resting for a moment"}
+        try:
+            # Without the request: its context processors would ask the database again
+            # (the signed-in user's session).
+            body = render_to_string("archive/error.html", {**context, "message": DATABASE_DOWN})
+            response = HttpResponse(body, status=503)
+        except Exception:  # the page itself needs something that is down: plain text
+            response = HttpResponse(DATABASE_DOWN, status=503, content_type="text/plain")
+        response["Retry-After"] = RETRY_AFTER
+        return response
