@@ -21,8 +21,8 @@ from archive.ingest.resolve import Resolver
 from archive.ingest.store import (
     Outcome,
     StoreResult,
-    _identity,
     article_store,
+    draft_identity,
     fill,
     index_later,
     salted_hash,
@@ -162,7 +162,7 @@ def _digest(draft: ArticleDraft) -> str:
     """
     digest = draft.extra.get("hash") or content_hash(draft.body)
     declared = draft.declared_hash
-    if declared and declared != digest and declared == salted_hash(digest, _identity(draft)):
+    if declared and declared != digest and declared == salted_hash(digest, draft_identity(draft)):
         return declared
     return digest
 

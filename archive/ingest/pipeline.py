@@ -14,9 +14,6 @@ from archive.ingest.extract import (
     title_from,
 )
 from archive.ingest.normalize import words
-from archive.models import Article
-
-URL_MAX = Article._meta.get_field("url").max_length
 
 
 def prepare(draft: ArticleDraft) -> ArticleDraft:
@@ -55,8 +52,6 @@ def _refuse_unsafe(draft: ArticleDraft) -> None:
         address = urlsplit(draft.url)
         if address.scheme.lower() not in ("http", "https") or not address.netloc:
             raise IngestError(f"the url {draft.url[:100]!r} is not an http(s) address")
-        if len(draft.url) > URL_MAX:
-            raise IngestError(f"the url is longer than {URL_MAX:,} characters")
 
 
 def _from_scraped(draft: ArticleDraft, text: str) -> ArticleDraft:

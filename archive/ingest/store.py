@@ -46,7 +46,7 @@ def salted_hash(digest: str, identity: str) -> str:
     return hashlib.sha256(f"{digest}\x00{identity}".encode()).hexdigest()
 
 
-def _identity(draft: ArticleDraft) -> str:
+def draft_identity(draft: ArticleDraft) -> str:
     return f"id:{draft.external_id}" if draft.external_id else f"url:{draft.url}"
 
 
@@ -149,7 +149,7 @@ def _store(draft: ArticleDraft, batch: ImportBatch | None, resolver: Resolver) -
     if article is None:
         return _create(draft, digest, resolver, batch, None)
     if article.content_hash == digest and _distinct_document(article, draft):
-        salted = salted_hash(digest, _identity(draft))
+        salted = salted_hash(digest, draft_identity(draft))
         twin = article.duplicate_of_id or article.pk
         again = resolver.by_hash(salted)
         if again is None:
@@ -157,9 +157,9 @@ def _store(draft: ArticleDraft, batch: ImportBatch | None, resolver: Resolver) -
         article = again
         digest = salted
     elif article.content_hash != digest and article.content_hash == salted_hash(
-        content_hash(article.body), _identity(draft)
+        content_hash(article.body), draft_identity(draft)
     ):
-        digest = salted_hash(digest, _identity(draft))
+        digest = salted_hash(digest, draft_identity(draft))
     before = _snapshot(article)
     fill(article, draft, digest, resolver)
     changed = before[:9] != _snapshot(article)[:9]

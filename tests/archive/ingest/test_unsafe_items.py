@@ -50,7 +50,7 @@ def test_a_url_that_is_not_http_fails_the_item(write, url):
 def test_an_overlong_url_fails_the_item(write):
     url = "https://example.org/" + "a" * 1000
     batch = ingest_paths([write("a.jsonl", jsonl({**ARTICLE, "url": url}, OTHER))])
-    assert _reasons(batch) == [("line 1", "the url is longer than 1,000 characters")]
+    assert _reasons(batch) == [("line 1", "url longer than 1000 characters")]
 
 
 def test_http_and_https_urls_are_kept(write):
