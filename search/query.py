@@ -13,7 +13,7 @@ A syntax error never raises: ``parse_query`` returns the words to search literal
 and says which part was wrong and why. Whatever is typed, the work is bounded: at most
 MAX_QUERY_CHARS characters, MAX_CLAUSES terms, MAX_DEPTH levels of brackets and NOTs and
 MAX_FUZZY fuzzy words are searched (backends expand a prefix to at most MAX_EXPANSION
-words), and each cut is said in ``errors``.
+words), and each cut is said in ``notes``.
 """
 
 import calendar
