@@ -246,3 +246,22 @@ def test_while_another_engine_is_used_the_triggers_cost_nothing_and_first_use_ca
     assert ids(find(pg, "summit tag:diplomacy")) == [article.pk]
     later = make_article("Talks in Hanoi", body="The talks collapsed.")
     assert ids(find(pg, "hanoi")) == [later.pk]
+
+
+def test_prefix_lookups_use_an_index_whatever_the_collation(pg):
+    """``text_pattern_ops`` serves LIKE 'ab%' also where the collation is not C (then
+    the primary key cannot, and each prefix* read the whole word table)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'search_pgword_prefix'")
+        assert "text_pattern_ops" in cursor.fetchone()[0]
+        cursor.execute(
+            "INSERT INTO search_pgword (word, ndoc)"
+            " SELECT 'w' || i, i FROM generate_series(1, 5000) i"
+        )
+        cursor.execute("ANALYZE search_pgword")
+        cursor.execute(
+            "EXPLAIN SELECT word FROM search_pgword WHERE word LIKE 'w12%'"
+            " ORDER BY ndoc DESC LIMIT 101"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index" in plan and "Seq Scan" not in plan
