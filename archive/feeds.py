@@ -55,11 +55,11 @@ class SearchFeed(Feed):
         return obj["articles"]
 
     def item_title(self, item) -> str:
-        return item.title
+        return printable(item.title)  # rows stored before ingest removed them
 
     def item_description(self, item) -> str:
         # The feed carries HTML; the article's text is text, so escape it.
-        return escape(Truncator(item.summary or item.body).words(60))
+        return printable(escape(Truncator(item.summary or item.body).words(60)))
 
     def item_link(self, item) -> str:
         return item.get_absolute_url()

@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
 from archive.forms import Preset, UrlState, search_request_from_params
+from archive.ingest.normalize import is_web_address
 from archive.models import Article, Author, Outlet, Tag, unique_slug
 from search import service as search_service
 from search.types import InvalidQuery, SearchUnavailable
@@ -109,8 +110,7 @@ def _link_to_original(url: str | None) -> str:
     """The article's own address when it is a web link; anything else (``javascript:``,
     ``data:``, a bare path) stays unlinked, since imports store urls as the source gave them."""
     url = (url or "").strip()
-    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-    return url if scheme in ("http", "https") else ""
+    return url if is_web_address(url) else ""
 
 
 def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:

@@ -37,8 +37,8 @@ def index_status() -> str:
         if backend.stats().get("exists") is False:
             return "error: no index (python manage.py search_index rebuild)"
         # A term lookup reads the index files themselves (the statistics come from the
-        # table of contents alone, "ok" over segments that cannot be read); a word that
-        # matches no title keeps it off the database, which has its own check.
+        # table of contents alone: "ok" over segments that cannot be read). On Whoosh a
+        # word that matches no title never reaches the database, which has its own check.
         backend.suggest_titles("healthz", limit=1)
     except Exception as exc:
         logger.warning("health: index check failed", exc_info=True)

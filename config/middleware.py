@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 DATABASE_DOWN = "The archive's database cannot be reached right now. Please try again in a minute."
-RETRY_AFTER = "30"
+RETRY_AFTER = "60"
 
 
 class DatabaseUnavailableMiddleware:
@@ -26,7 +26,7 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, DATABASE_ERRORS):
             return None
-        logger.warning("database unavailable: %s", exception)
+        logger.error("database unavailable", exc_info=exception)
         context = {"status": 503, "title": "The archive is resting for a moment"}
         try:
             # Without the request: its context processors would ask the database again

@@ -64,13 +64,14 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def article_count(self, obj):
         return articles_link(getattr(obj, "article_count", 0), import_batch__id__exact=obj.pk)
 
-    @admin.display(description="errors")
+    @admin.display(description="errors and warnings")
     def first_error(self, obj):
         if not obj.errors:
             return ""
         first = obj.errors[0]
         more = f" (+{len(obj.errors) - 1} more)" if len(obj.errors) > 1 else ""
-        return f"{first.get('item') or first.get('file', '')}: {first.get('reason', '')}{more}"
+        where = first.get("item") or first.get("file", "")
+        return f"{_level(first)}: {where}: {first.get('reason', '')}{more}"
 
     @admin.display(description="errors")
     def error_table(self, obj):
@@ -156,14 +157,19 @@ def _ingest(data: dict) -> tuple[list[ImportBatch], list[tuple[str, str]]]:
     return batches, failures
 
 
+def _level(error: dict) -> str:
+    """ "failed" (the item was not stored) or "warning" (stored, with a caveat)."""
+    return error.get("level", "failed")
+
+
 def error_table(errors: list[dict]) -> str:
     if not errors:
         return "none"
     rows = format_html_join(
         "",
-        "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
         (
-            (e.get("file", ""), e.get("item", ""), e.get("reason", ""))
+            (_level(e), e.get("file", ""), e.get("item", ""), e.get("reason", ""))
             for e in errors[:ERRORS_SHOWN]
         ),
     )
@@ -171,8 +177,8 @@ def error_table(errors: list[dict]) -> str:
         format_html("<p>… {} errors in all.</p>", len(errors)) if len(errors) > ERRORS_SHOWN else ""
     )
     return format_html(
-        '<table class="import-errors"><thead><tr><th>file</th><th>item</th><th>reason</th></tr>'
-        "</thead><tbody>{}</tbody></table>{}",
+        '<table class="import-errors"><thead><tr><th>level</th><th>file</th><th>item</th>'
+        "<th>reason</th></tr></thead><tbody>{}</tbody></table>{}",
         rows,
         more,
     )

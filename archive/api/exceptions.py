@@ -64,7 +64,7 @@ def _domain_error(exc: Exception) -> exceptions.APIException | None:
         logger.warning("search unavailable: %s", exc)
         return ServiceUnavailable()
     if isinstance(exc, DATABASE_ERRORS):
-        logger.warning("database unavailable: %s", exc)
+        logger.error("database unavailable", exc_info=exc)
         return DatabaseUnavailable()
     if isinstance(exc, ProtectedError):
         count = len(exc.protected_objects)

@@ -43,8 +43,10 @@ def max_upload_body() -> int:
 
 class BoundedUploadHandler(FileUploadHandler):
     """First of FILE_UPLOAD_HANDLERS: refuses a multipart body declared larger than any
-    upload may be before a byte of it is read, even when a CSRF check is the first to
-    look at the form (the API answers 413; elsewhere Django answers 400)."""
+    upload may be (the larger of the API's and the admin's limits) before a byte of it
+    is read, even when a CSRF check is the first to look at the form (the API answers
+    413; elsewhere Django answers 400). A session upload to the API between its own
+    limit and that one is read by the CSRF check, then refused by the view."""
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
         limit = max_upload_body()

@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 
@@ -78,3 +79,24 @@ class ArticleDraft:
 
     def replace(self, **changes) -> "ArticleDraft":
         return dataclasses.replace(self, **changes)
+
+
+def _strings(value) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, tuple):
+        for part in value:
+            yield from _strings(part)
+    elif dataclasses.is_dataclass(value):
+        for part in dataclasses.fields(value):
+            yield from _strings(getattr(value, part.name))
+
+
+def refuse_nul(record: "ArticleDraft | Vocabulary") -> None:
+    """IngestError naming the first field with a NUL character (PostgreSQL cannot
+    store one in any text)."""
+    for part in dataclasses.fields(record):
+        value = getattr(record, part.name)
+        if part.name not in ("extra", "item") and any("\x00" in s for s in _strings(value)):
+            name = part.name.replace("_", " ")
+            raise IngestError(f"the {name} field contains NUL characters")

@@ -48,7 +48,8 @@ def outlet_value(outlet: Outlet | None) -> str | dict | None:
 
 
 def article_record(article: Article) -> dict:
-    """One article as a JSON-ready dict (see "JSON Lines format" in the README)."""
+    """One article as a JSON-ready dict (see "JSON Lines format" in the README); the
+    article comes annotated with its original's ``original_hash`` (``export_jsonl``)."""
     record = {
         "title": article.title,
         "body": article.body,
@@ -64,23 +65,11 @@ def article_record(article: Article) -> dict:
         "content_hash": article.content_hash,
         # Always stated, null included: an import then restores the link as it is here
         # (a curator's link or unlink too) instead of detecting near-duplicates again.
-        "duplicate_of": _original_hash(article),
+        "duplicate_of": article.original_hash,
     }
     if article.raw_text != article.body:
         record["raw_text"] = article.raw_text  # "" too: an article stored without one
     return record
-
-
-def _original_hash(article: Article) -> str | None:
-    if article.duplicate_of_id is None:
-        return None
-    if hasattr(article, "original_hash"):
-        return article.original_hash
-    return (
-        Article.objects.filter(pk=article.duplicate_of_id)
-        .values_list("content_hash", flat=True)
-        .first()
-    )
 
 
 def unused_records() -> Iterator[dict]:

@@ -3,6 +3,7 @@
 import hashlib
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -19,6 +20,12 @@ def normalize_unicode(text: str) -> str:
     """NFC, unified line ends, no control characters; curly quotes stay as they are."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     return _CONTROL.sub("", text)
+
+
+def is_web_address(url: str) -> bool:
+    """An http(s) address with a host: the only kind of url the archive keeps or links."""
+    address = urlsplit(url.strip())
+    return address.scheme.lower() in ("http", "https") and bool(address.netloc)
 
 
 def normalize_whitespace(text: str) -> str:

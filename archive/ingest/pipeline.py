@@ -1,11 +1,7 @@
 """The pure steps between a reader and the store, and re-cleaning a stored article."""
 
-import dataclasses
-from collections.abc import Iterator
-from urllib.parse import urlsplit
-
 from archive.ingest.clean import clean_light, layout, paragraphs
-from archive.ingest.draft import ArticleDraft, IngestError
+from archive.ingest.draft import ArticleDraft, IngestError, refuse_nul
 from archive.ingest.extract import (
     authors_from,
     language_of,
@@ -13,7 +9,7 @@ from archive.ingest.extract import (
     title_fallback,
     title_from,
 )
-from archive.ingest.normalize import words
+from archive.ingest.normalize import is_web_address, normalize_unicode, words
 
 
 def prepare(draft: ArticleDraft) -> ArticleDraft:
@@ -29,29 +25,18 @@ def prepare(draft: ArticleDraft) -> ArticleDraft:
         draft = draft.replace(title=title)
     if not draft.language:
         draft = draft.replace(language=language_of(draft.body))
-    return draft.replace(title=" ".join(draft.title.split()))
-
-
-def _strings(value) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, tuple):
-        for part in value:
-            yield from _strings(part)
-    elif dataclasses.is_dataclass(value):
-        for part in dataclasses.fields(value):
-            yield from _strings(getattr(value, part.name))
+    # Titles and summaries lose control characters too (a feed cannot carry them).
+    return draft.replace(
+        title=" ".join(normalize_unicode(draft.title).split()),
+        summary=normalize_unicode(draft.summary),
+    )
 
 
 def _refuse_unsafe(draft: ArticleDraft) -> None:
     """An item the database could not store, or whose link would be unsafe to show."""
-    for part in dataclasses.fields(draft):
-        if part.name != "extra" and any("\x00" in s for s in _strings(getattr(draft, part.name))):
-            raise IngestError(f"the {part.name.replace('_', ' ')} field contains NUL characters")
-    if draft.url:
-        address = urlsplit(draft.url)
-        if address.scheme.lower() not in ("http", "https") or not address.netloc:
-            raise IngestError(f"the url {draft.url[:100]!r} is not an http(s) address")
+    refuse_nul(draft)
+    if draft.url and not is_web_address(draft.url):
+        raise IngestError(f"the url {draft.url[:100]!r} is not an http(s) address")
 
 
 def _from_scraped(draft: ArticleDraft, text: str) -> ArticleDraft:

@@ -128,12 +128,12 @@ def _manifest_entries(folder: Path, cache: dict) -> dict:
     return cache[folder]
 
 
-def ensure_outlets(entries: list[dict], resolver: Resolver | None = None) -> None:
+def ensure_outlets(entries: list[dict]) -> None:
     """Create or complete the outlets described (by a manifest, or an export's outlet
     objects): name, and homepage, domain, country, language where given."""
     from archive.ingest.readers.jsonl import OUTLET_FIELDS
 
-    resolver = resolver or Resolver()
+    resolver = Resolver()
     for entry in entries:
         details = {f: entry[f] for f in OUTLET_FIELDS if isinstance(entry.get(f), str)}
         resolver.describe_outlet(entry["name"], details)

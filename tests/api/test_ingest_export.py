@@ -109,6 +109,19 @@ def test_export_streams_json_lines_of_the_filtered_articles(anon, archive):
     assert titles == {"Denuclearization summit planned", "Crude oil prices rise"}
 
 
+def test_an_unfiltered_export_carries_outlets_no_article_uses(anon, archive):
+    from tests.factories import make_outlet
+
+    make_outlet("Quiet Gazette")
+    response = anon.get("/api/export/")
+    records = [json.loads(line) for line in b"".join(response.streaming_content).splitlines()]
+    assert {"outlet": "Quiet Gazette"} in records
+    filtered = anon.get("/api/export/", {"outlet": "reuters"})
+    assert all(
+        "title" in json.loads(line) for line in b"".join(filtered.streaming_content).splitlines()
+    )
+
+
 def test_export_accepts_a_json_lines_accept_header(anon, archive):
     response = anon.get("/api/export/", HTTP_ACCEPT="application/x-ndjson")
 

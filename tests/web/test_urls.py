@@ -29,3 +29,18 @@ def test_a_feed_for_a_query_with_control_characters_is_well_formed(client, q):
     response = client.get("/feed/", {"q": q, "outlet": f"x{q}"})
     assert response.status_code == 200
     ElementTree.fromstring(response.content)
+
+
+def test_a_feed_listing_an_article_with_control_characters_is_well_formed(client):
+    from xml.etree import ElementTree
+
+    from search.service import get_backend
+    from tests.factories import make_article
+
+    get_backend().index([make_article("Bad\x1btitle", summary="A \x07bell")])
+    response = client.get("/feed/")
+    assert response.status_code == 200
+    titles = [
+        e.text for e in ElementTree.fromstring(response.content).iter() if e.tag.endswith("title")
+    ]
+    assert "Bad title" in titles

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from archive.ingest.decode import decode_bytes
-from archive.ingest.draft import ArticleDraft, IngestError, ItemFailure, Vocabulary
+from archive.ingest.draft import ArticleDraft, IngestError, ItemFailure, Vocabulary, refuse_nul
 from archive.ingest.readers.text import names, parse_published, tag_refs
 
 _STRING_FIELDS = (
@@ -119,29 +119,22 @@ def draft_from_object(obj, *, source: str, item: str) -> ArticleDraft:
 def vocabulary_from(obj: dict, *, item: str) -> Vocabulary:
     """A record with the single key "outlet", "author" or "tag" (see ``Vocabulary``)."""
     [(key, value)] = obj.items()
-    if any("\x00" in text for text in _texts(value)):
-        raise IngestError(f"the {key} contains NUL characters")
     if key == "outlet":
         name, details = outlet_from(value)
         if not name.strip():
             raise IngestError("an outlet record needs a name")
-        return Vocabulary(item, outlet=name, outlet_details=details)
-    if key == "author":
+        record = Vocabulary(item, outlet=name, outlet_details=details)
+    elif key == "author":
         if not isinstance(value, str) or not value.strip():
             raise IngestError("an author record needs a name")
-        return Vocabulary(item, author=value)
-    [tag] = tag_refs([value]) or [None]
-    if tag is None:
-        raise IngestError("a tag record needs a name")
-    return Vocabulary(item, tag=tag)
-
-
-def _texts(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict | list):
-        for part in value.values() if isinstance(value, dict) else value:
-            yield from _texts(part)
+        record = Vocabulary(item, author=value)
+    else:
+        [tag] = tag_refs([value]) or [None]
+        if tag is None:
+            raise IngestError("a tag record needs a name")
+        record = Vocabulary(item, tag=tag)
+    refuse_nul(record)
+    return record
 
 
 def _one(

@@ -89,7 +89,7 @@ class Part:
 class Compiler:
     def __init__(self, cursor):
         self.cursor = cursor
-        self.notes: list[str] = []  # what was cut, for the result's query_error
+        self.notes: list[str] = []  # what was cut, for the result's notices
 
     # -- analysis through PostgreSQL -------------------------------------------------
     def analyse(self, pairs) -> None:

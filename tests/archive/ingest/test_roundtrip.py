@@ -421,7 +421,7 @@ def test_unused_outlets_authors_and_tags_travel_as_records_of_their_own(seeds_di
         ({"author": ""}, "an author record needs a name"),
         ({"outlet": {"country": "IS"}}, "an outlet object needs a 'name'"),
         ({"tag": {"kind": "place"}}, "a tag must be a name or an object with a name"),
-        ({"tag": "Lava\x00"}, "the tag contains NUL characters"),
+        ({"tag": "Lava\x00"}, "the tag field contains NUL characters"),
     ],
 )
 def test_a_bad_record_of_its_own_fails_alone(write, record, reason):

@@ -60,3 +60,10 @@ def test_http_and_https_urls_are_kept(write):
         "HTTP://Example.org/a",
         "https://example.org/ferry",
     }
+
+
+def test_control_characters_leave_titles_and_summaries(write):
+    item = {**ARTICLE, "title": "Port\x1b strike\x07 ends", "summary": "Over\x0b now."}
+    ingest_paths([write("a.jsonl", jsonl(item))])
+    article = Article.objects.get()
+    assert (article.title, article.summary) == ("Port strike ends", "Over now.")
