@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
 
 from archive.admin.counts import articles_link
@@ -126,7 +127,9 @@ def _refusing_large_bodies(view, model_admin):
                 "together (INGEST_MAX_FILE_BYTES); nothing of it was read"
             )
             form = UploadForm(formats=FORMATS)
-            return model_admin.upload_page(request, form, [], [("The upload", reason)], status=413)
+            page = model_admin.upload_page(request, form, [], [("The upload", reason)], status=413)
+            add_never_cache_headers(page)  # as admin_view does for every admin page
+            return page
         return view(request, *args, **kwargs)
 
     guarded.csrf_exempt = True  # checked by the admin view, after the size

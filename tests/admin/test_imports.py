@@ -140,6 +140,7 @@ def test_a_body_over_the_limit_is_a_413_before_it_is_read(editor, settings):
     assert page.status_code == 413
     assert "5,000,000 bytes, over the limit of 1,000" in page.text
     assert "INGEST_MAX_FILE_BYTES" in page.text and 'type="file"' in page.text
+    assert "no-store" in page["Cache-Control"]
     assert not ImportBatch.objects.exists()
 
 
