@@ -131,7 +131,11 @@ def _snapshot(article: Article) -> tuple:
 
 def _create(draft, digest, resolver, batch, twin_id) -> StoreResult:
     signature = sketch(draft.body)
-    if twin_id is None:
+    if draft.duplicate_stated:
+        # As in bulk.py: the source states the link (made at the end of the run), so no
+        # detection, and a stated duplicate is nobody's original meanwhile.
+        signature = () if draft.duplicate_of else signature
+    elif twin_id is None:
         twin_id = resolver.near_duplicates.twin_of(signature)
     article = Article(import_batch=batch, duplicate_of_id=twin_id)
     fill(article, draft, digest, resolver)

@@ -99,3 +99,19 @@ def test_twins_are_found_when_files_are_read_in_a_second_process(write):
     batch = ingest_paths(paths)  # five files: read ahead by a worker process
     assert (batch.created, batch.failed) == (5, 0)
     assert Article.objects.get(title="Rates up again").duplicate_of.title == "Bank raises rates"
+
+
+@pytest.mark.parametrize(("stated", "linked"), [(False, True), (True, False)])
+def test_one_by_one_a_stated_link_also_replaces_detection(stated, linked):
+    """The path a chunk falls back to (one savepoint per article) honours a source that
+    states "not a duplicate" just as the bulk path does."""
+    from archive.ingest.draft import ArticleDraft
+    from archive.ingest.resolve import Resolver
+    from archive.ingest.store import article_store
+
+    resolver = Resolver()
+    first = article_store(draft=ArticleDraft(body=STORY, title="Rates up"), resolver=resolver)
+    edited = STORY.replace("Thursday", "Friday")
+    draft = ArticleDraft(body=edited, title="Rates up again", duplicate_stated=stated)
+    second = article_store(draft=draft, resolver=resolver)
+    assert (second.article.duplicate_of_id == first.article.pk) is linked
