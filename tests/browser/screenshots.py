@@ -17,17 +17,12 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script from anywhere
+
+from tests.browser.chromium import launch
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+
 WIDTHS = {"desktop": 1280, "phone": 390}
 SETUP = """
 import django; django.setup()
@@ -64,7 +59,7 @@ def wait_for(url: str, timeout: float = 30.0) -> None:
 def shoot(base: str, pages: dict[str, str], out: Path) -> list[Path]:
     saved = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         for device, width in WIDTHS.items():
             context = browser.new_context(
                 viewport={"width": width, "height": 900},
