@@ -2,7 +2,6 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -33,12 +34,6 @@ ARTICLES = [
         "published": "2021-03-09",
     },
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Server:
@@ -104,7 +99,7 @@ def server(tmp_path_factory):
     _manage(env, "search_index", "rebuild")
     _manage(env, "createsuperuser", "--noinput", "--username", "e2e", "--email", "e2e@example.org")
     token = _manage(env, "api_token", "create", "e2e").strip()
-    port = _free_port()
+    port = free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
         [str(gunicorn), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1", "--timeout", "60"],

@@ -7,7 +7,6 @@ Builds a throwaway archive (a temporary DATA_DIR with the seeds, indexed), serve
 """
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,7 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script from anywhere
 
 from tests.browser.chromium import launch
+from tests.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,12 +36,6 @@ get_backend().rebuild(Article.objects.all())
 article = Article.objects.filter(outlet__slug="the-korea-herald").first() or Article.objects.first()
 print(article.get_absolute_url())
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(url: str, timeout: float = 30.0) -> None:

@@ -6,7 +6,6 @@ There is no Docker engine here, so this is as close to ``docker compose up`` as 
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from tests.deploy.files import (
     dockerfile_exec_form,
     native_command,
 )
+from tests.net import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -65,16 +65,10 @@ def database_url():
         admin.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def stack_env(database_url, tmp_path) -> dict[str, str]:
     """docker-compose.yml's web environment, as a fresh clone gets it, pointed at here."""
-    port = _free_port()
+    port = free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("SECRET_KEY", "DJANGO_"))}
     return (
         environ
