@@ -37,7 +37,12 @@ TOKEN_RE = re.compile(
 _STOP_TEXT = (
     "a an and are as at be but by for from had has have he her his i if in into is it its "
     "of on or she such that the their then there these they this to was were which will with "
-    "what when where who whom why how did does do been being than so"
+    "what when where who whom why how did does do been being than so "
+    # function words a question is made of: they say nothing about the answer
+    "about above after again all am any because before below between both can could doing "
+    "each few further here hers herself him himself itself just me more most my myself no "
+    "nor not now off once only other our ours ourselves out over own same should some too "
+    "under until up very we whose would you your yours yourself yourselves"
 )
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 

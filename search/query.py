@@ -1,6 +1,8 @@
 """The query language, parsed into a small engine-neutral tree.
 
-    words            all must match (a long question falls back to "most of them")
+    words            one or two: all must match; three or more plain words are a
+                     question: the articles with most of them, best first
+    +word            this word must match, even inside a question
     "a phrase"       the words in this order
     a OR b, (a b)    either; parentheses group
     NOT a, -a        without
@@ -19,12 +21,13 @@ words), and each cut is said in ``notes``.
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from search.analysis import analyze, fold
 
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 32
+MAX_QUESTION_WORDS = 100  # plain words kept from a pasted question before choosing
 MAX_EXPANSION = 100
 MAX_FUZZY = 4  # words~ per query: each scans the vocabulary, the rest are searched as typed
 MAX_DEPTH = 16  # brackets and NOTs inside each other; deeper is searched literally
@@ -38,6 +41,8 @@ class Word:
     field: str | None = None
     prefix: bool = False
     fuzzy: int = 0
+    name: bool = False  # matched exactly, never stemmed (see ``search.question.mark_names``)
+    must: bool = False  # typed as +word: required even inside a question
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,17 @@ class And:
 @dataclass(frozen=True)
 class Or:
     nodes: tuple
+
+
+@dataclass(frozen=True)
+class Best:
+    """A question's informative plain words: the articles with at least ``need`` of
+    ``should`` (and every ``must``, no ``must_not``), more and rarer words first."""
+
+    should: tuple
+    need: int
+    must: tuple = ()
+    must_not: tuple = ()
 
 
 @dataclass
@@ -127,7 +143,7 @@ _SPECIAL = set('()"')
 
 
 def _lex(text: str) -> list[tuple[str, str, int]]:
-    """(kind, value, position) tokens: LP RP OR AND NOT MINUS PHRASE RANGE FIELD WORD."""
+    """(kind, value, position) tokens: LP RP OR AND NOT MINUS PLUS PHRASE RANGE FIELD WORD."""
     tokens, i, n = [], 0, len(text)
     while i < n:
         ch = text[i]
@@ -142,8 +158,8 @@ def _lex(text: str) -> list[tuple[str, str, int]]:
                 raise QuerySyntaxError(f"the quote at character {i + 1} is never closed")
             tokens.append(("PHRASE", text[i + 1 : close], i))
             i = close + 1
-        elif ch == "-" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] != "-":
-            tokens.append(("MINUS", ch, i))
+        elif ch in "-+" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] not in "-+":
+            tokens.append(("MINUS" if ch == "-" else "PLUS", ch, i))
             i += 1
         elif ch in "[{":
             close = text.find("]" if ch == "[" else "}", i)
@@ -244,6 +260,12 @@ class _Parser:
             node = Not(self.unary())
             self.depth -= 1
             return node
+        if kind == "PLUS":
+            self.take()
+            if self.peek()[0] in (None, "RP", "OR", "AND"):
+                raise QuerySyntaxError(f"+ at character {pos + 1} has nothing after it")
+            node = self.unary()
+            return replace(node, must=True) if isinstance(node, Word) else node
         return self.primary()
 
     def primary(self):
@@ -323,6 +345,8 @@ def _literal(text: str) -> object | None:
 
 def parse_query(text: str) -> ParsedQuery:
     """The tree of ``text``; on a syntax error, its words searched literally."""
+    from search.question import is_question, mark_names
+
     text = printable(text or "").strip()
     errors, notes = [], []
     if len(text) > MAX_QUERY_CHARS:
@@ -338,7 +362,9 @@ def parse_query(text: str) -> ParsedQuery:
     except QuerySyntaxError as error:
         errors.append(f"Not understood: {error}. The words were searched literally.")
         node = _literal(text)
-    node, dropped = _cap_clauses(node)
+    # A pasted question keeps more words here: its most informative ones are chosen
+    # once the engine's word counts are known (``search.question.best_match``).
+    node, dropped = _cap_clauses(node, [MAX_QUESTION_WORDS if is_question(node) else MAX_CLAUSES])
     if dropped:
         notes.append(f"The query has more than {MAX_CLAUSES} terms: {dropped} were left out.")
     budget = [MAX_FUZZY]
@@ -348,7 +374,7 @@ def parse_query(text: str) -> ParsedQuery:
             f"The query has more than {MAX_FUZZY} fuzzy words (~): "
             f"{-budget[0]} were searched as typed."
         )
-    return ParsedQuery(node, errors, notes)
+    return ParsedQuery(mark_names(node), errors, notes)
 
 
 def _cap_fuzzy(node, budget: list[int]):
@@ -362,7 +388,7 @@ def _cap_fuzzy(node, budget: list[int]):
     if isinstance(node, Word) and node.fuzzy:
         budget[0] -= 1
         if budget[0] < 0:
-            return Word(node.text, node.field, node.prefix, 0)
+            return replace(node, fuzzy=0)
     return node
 
 

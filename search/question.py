@@ -1,0 +1,161 @@
+"""Plain words read as a person means them: names, common words and questions.
+
+Engine-neutral rules applied to the tree of ``search.query`` before a backend
+translates it:
+
+- A capitalised word is a name (matched exactly, never stemmed) when it stands among
+  lower-case words or alone; the first word of a sentence ("Oil prices") and every word
+  of a title-cased query ("Oil Prices") are ordinary words. Acronyms (``US``, ``OPEC``)
+  stay names.
+- Common words (``search.analysis.STOP_WORDS``) carry no meaning outside phrases.
+- Three or more informative plain words are a question (``Best``): an article needs
+  only some of them, and ranking puts those with more, and rarer, words first.
+"""
+
+import math
+from collections.abc import Callable
+from dataclasses import replace
+
+from search.analysis import STOP_WORDS, fold
+from search.query import MAX_CLAUSES, And, Best, Not, Or, Synonyms, Word
+
+# A question of n informative words needs at least this share of them in an article.
+BEST_SHARE = 0.25
+MIN_QUESTION = 3  # fewer plain words than this must all match
+
+
+def plain(node) -> bool:
+    """A word as typed, without field, prefix, fuzziness or a + in front."""
+    return (
+        isinstance(node, Word)
+        and node.field is None
+        and not node.prefix
+        and not node.fuzzy
+        and not node.must
+    )
+
+
+def acronym(text: str) -> bool:
+    return len(text) > 1 and text.isupper()
+
+
+def is_common(node: Word) -> bool:
+    """A common word that says nothing outside a phrase ("the", "about", "did")."""
+    return fold(node.text) in STOP_WORDS and not acronym(node.text) and not node.name
+
+
+def is_question(node) -> bool:
+    """Plain words side by side, enough of them to be read as a question."""
+    if not (isinstance(node, And) and node.implicit):
+        return False
+    words = [c for c in node.nodes if plain(c) and fold(c.text) not in STOP_WORDS]
+    return len(words) >= MIN_QUESTION
+
+
+def mark_names(node):
+    """The tree with capitalised words marked as names where they read as names."""
+    words = _plain_words(node)
+    names = _names(words)
+    if not names:
+        return node
+    return _rebuild(node, lambda w: replace(w, name=True) if id(w) in names else w)
+
+
+def _plain_words(node) -> list[Word]:
+    if isinstance(node, Word):
+        return [node] if plain(node) or (node.must and not node.field) else []
+    if isinstance(node, And | Or):
+        return [w for child in node.nodes for w in _plain_words(child)]
+    return []
+
+
+def _names(words: list[Word]) -> set[int]:
+    capitalised = [w for w in words if w.text[:1].isupper()]
+    if not capitalised:
+        return set()
+    title_case = len(words) > 1 and len(capitalised) == len(words)
+    names = set()
+    for position, word in enumerate(words):
+        if not word.text[:1].isupper():
+            continue
+        if fold(word.text) in STOP_WORDS and not acronym(word.text):
+            continue
+        sentence_start = (
+            position == 0 and len(words) > 1 and not words[1].text[:1].isupper()
+        )
+        if acronym(word.text) or not (title_case or sentence_start):
+            names.add(id(word))
+    if title_case and all(acronym(w.text) for w in words):
+        return set()  # caps lock: ordinary words
+    return names
+
+
+def _rebuild(node, change: Callable):
+    if isinstance(node, Word):
+        return change(node)
+    if isinstance(node, And):
+        return And(tuple(_rebuild(c, change) for c in node.nodes), node.implicit)
+    if isinstance(node, Or):
+        return Or(tuple(_rebuild(c, change) for c in node.nodes))
+    return node
+
+
+def need_for(count: int) -> int:
+    """How many of a question's ``count`` informative words an article must have
+    (backends ask for fewer when no article has that many)."""
+    return max(2, math.ceil(count * BEST_SHARE))
+
+
+def best_match(node, doc_frequency: Callable[[object], int] | None = None):
+    """The tree with each question (implicit AND of 3+ informative plain words, or
+    names) turned into a ``Best``; explicit syntax keeps its strict meaning.
+
+    ``doc_frequency`` (a node -> how many articles have it) chooses the rarest
+    MAX_CLAUSES words of a longer question. Returns (tree, words left out).
+    """
+    if isinstance(node, Or):
+        parts = [best_match(c, doc_frequency) for c in node.nodes]
+        return Or(tuple(p for p, _ in parts)), sum(d for _, d in parts)
+    if not (isinstance(node, And) and node.implicit):
+        return node, 0
+    should, must, must_not = [], [], []
+    for child in node.nodes:
+        if isinstance(child, Not):
+            must_not.append(child)
+        elif isinstance(child, Synonyms) or plain(child):
+            should.append(child)
+        else:
+            must.append(child)
+    informative = [c for c in should if not (isinstance(c, Word) and is_common(c))]
+    informative = list(dict.fromkeys(informative))
+    if len(informative) < MIN_QUESTION:
+        return node, 0
+    dropped = 0
+    if len(informative) > MAX_CLAUSES:
+        dropped = len(informative) - MAX_CLAUSES
+        if doc_frequency is not None:
+            ranked = sorted(informative, key=doc_frequency)[:MAX_CLAUSES]
+            informative = [c for c in informative if c in ranked]
+        else:
+            informative = informative[:MAX_CLAUSES]
+    need = need_for(len(informative))
+    return Best(tuple(informative), need, tuple(must), tuple(must_not)), dropped
+
+
+def dropped_note(dropped: int) -> str:
+    return (
+        f"The question has more than {MAX_CLAUSES} informative words: "
+        f"the {dropped} most common were left out."
+    )
+
+
+def best_notice(best: Best, most: int) -> str | None:
+    """What a person should know about a question's hits, where ``most`` is the most
+    of its words any hit has."""
+    count = len(best.should)
+    if most >= count or most == 0:
+        return None
+    return (
+        f"No article has all {count} words of the question; "
+        f"showing those with most of them (up to {most})."
+    )
