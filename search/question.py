@@ -12,7 +12,6 @@ translates it:
   only some of them, and ranking puts those with more, and rarer, words first.
 """
 
-import math
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -20,7 +19,7 @@ from search.analysis import STOP_WORDS, fold
 from search.query import MAX_CLAUSES, And, Best, Not, Or, Synonyms, Word
 
 # A question of n informative words needs at least this share of them in an article.
-BEST_SHARE = 0.25
+BEST_SHARE = 0.05
 MIN_QUESTION = 3  # fewer plain words than this must all match
 
 
@@ -80,9 +79,7 @@ def _names(words: list[Word]) -> set[int]:
             continue
         if fold(word.text) in STOP_WORDS and not acronym(word.text):
             continue
-        sentence_start = (
-            position == 0 and len(words) > 1 and not words[1].text[:1].isupper()
-        )
+        sentence_start = position == 0 and len(words) > 1 and not words[1].text[:1].isupper()
         if acronym(word.text) or not (title_case or sentence_start):
             names.add(id(word))
     if title_case and all(acronym(w.text) for w in words):
@@ -103,7 +100,7 @@ def _rebuild(node, change: Callable):
 def need_for(count: int) -> int:
     """How many of a question's ``count`` informative words an article must have
     (backends ask for fewer when no article has that many)."""
-    return max(2, math.ceil(count * BEST_SHARE))
+    return min(2, count)
 
 
 def best_match(node, doc_frequency: Callable[[object], int] | None = None):
@@ -119,7 +116,7 @@ def best_match(node, doc_frequency: Callable[[object], int] | None = None):
     if not (isinstance(node, And) and node.implicit):
         return node, 0
     should, must, must_not = [], [], []
-    for child in node.nodes:
+    for child in _flat(node):
         if isinstance(child, Not):
             must_not.append(child)
         elif isinstance(child, Synonyms) or plain(child):
@@ -127,7 +124,6 @@ def best_match(node, doc_frequency: Callable[[object], int] | None = None):
         else:
             must.append(child)
     informative = [c for c in should if not (isinstance(c, Word) and is_common(c))]
-    informative = list(dict.fromkeys(informative))
     if len(informative) < MIN_QUESTION:
         return node, 0
     dropped = 0
@@ -140,6 +136,18 @@ def best_match(node, doc_frequency: Callable[[object], int] | None = None):
             informative = informative[:MAX_CLAUSES]
     need = need_for(len(informative))
     return Best(tuple(informative), need, tuple(must), tuple(must_not)), dropped
+
+
+def _flat(node: And) -> list:
+    """The children of an implicit AND, with bracketed plain words ("(i.e. its ability)"
+    in a pasted text) taken as part of the question."""
+    out = []
+    for child in node.nodes:
+        if isinstance(child, And) and child.implicit:
+            out.extend(_flat(child))
+        else:
+            out.append(child)
+    return out
 
 
 def dropped_note(dropped: int) -> str:

@@ -31,7 +31,7 @@ def _matcher_ids(matcher) -> np.ndarray:
 
 def term_docs(reader, fieldname: str, text, cache: dict | None = None) -> np.ndarray:
     """Global document numbers containing one term."""
-    return _term_postings(reader, fieldname, text, cache)[0]
+    return term_postings(reader, fieldname, text, cache)[0]
 
 
 def match_mask(searcher, query, data: FacetData, cache: dict | None = None) -> np.ndarray:
@@ -76,11 +76,11 @@ def match_mask(searcher, query, data: FacetData, cache: dict | None = None) -> n
 K1, B = 1.2, 0.75
 
 
-def _term_postings(reader, fieldname: str, text, cache=None) -> tuple[np.ndarray, np.ndarray]:
+def term_postings(reader, fieldname: str, text, cache=None) -> tuple[np.ndarray, np.ndarray]:
     if cache is not None:
         key = (fieldname, text)
         if key not in cache:
-            cache[key] = _term_postings(reader, fieldname, text)
+            cache[key] = term_postings(reader, fieldname, text)
         return cache[key]
     docs, weights = [], []
     for leaf, offset in reader.leaf_readers():
@@ -119,7 +119,7 @@ def score_array(searcher, query, data: FacetData, cache: dict | None = None) -> 
 
     def term(fieldname, text) -> np.ndarray:
         out = np.zeros(data.size, dtype=np.float32)
-        docs, tf = _term_postings(reader, fieldname, text, cache)
+        docs, tf = term_postings(reader, fieldname, text, cache)
         if not len(docs):
             return out
         idf = np.log(1 + (total_docs - len(docs) + 0.5) / (len(docs) + 0.5))

@@ -3,6 +3,7 @@ numpy arrays (``search.facets``), score only the page, highlight only the page."
 
 import calendar
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
@@ -11,11 +12,13 @@ from search import selectors
 from search.analysis import analyze, fold
 from search.backends.base import BackendHit, BackendResult
 from search.backends.whoosh_match import match_mask, score_array, top_scored
-from search.backends.whoosh_translate import Translation
+from search.backends.whoosh_rank import FEEDBACK_DOCS, Scorer, feedback_words, with_feedback
+from search.backends.whoosh_translate import BestPlan, Translation
 from search.documents import TAG_KIND_CODES
 from search.facets import FacetData
 from search.highlight import highlight_body, highlight_title
-from search.query import And, expand_synonyms, parse_query, split_dates, synonym_table
+from search.query import ParsedQuery, expand_synonyms, parse_query, split_dates, synonym_table
+from search.question import best_match, best_notice, dropped_note
 from search.types import TAG_KINDS, FacetValue, Highlights, HistogramBucket, SearchRequest
 
 FACET_SIZE = 20
@@ -23,26 +26,52 @@ MLT_TERMS = 12  # an article's most distinctive words used to find similar ones
 _YEARLY_AFTER_MONTHS = 36
 
 
-def _matching(searcher, query, data: FacetData, cache=None) -> np.ndarray:
-    return match_mask(searcher, query, data, cache)
+@dataclass
+class Understood:
+    """A query as this index reads it."""
+
+    query: object  # the Whoosh query, None when nothing is left to search
+    matched: np.ndarray  # the documents it matches (before filters)
+    shown: str  # how it reads
+    parsed: ParsedQuery
+    translation: Translation
+    dates: list
+    dropped: int = 0  # words of a long question left out
 
 
-def _understand(searcher, data: FacetData, text: str, backend_stems, cache=None):
-    """(whoosh query or None, matched mask, parsed text, ParsedQuery, translation, dates)."""
+def _understand(searcher, data: FacetData, text: str, backend_stems, cache=None) -> Understood:
     parsed = parse_query(text)
     node, dates = split_dates(parsed.node)
+    translation = Translation(searcher.reader(), backend_stems(searcher))
+    dropped = 0
     if node is not None:
         node = expand_synonyms(node, synonym_table(selectors.tag_spellings()))
-    translation = Translation(searcher.reader(), backend_stems(searcher))
+        scorer = Scorer(searcher, data, cache)
+
+        def doc_frequency(word) -> int:
+            probe = Translation(searcher.reader(), backend_stems(searcher))
+            probe.translate(word)
+            return scorer.doc_frequency(probe.concepts[-1]) if probe.concepts else 0
+
+        node, dropped = best_match(node, doc_frequency)
     query, shown = (None, "") if node is None else translation.translate(node)
-    matched = data.live.copy() if query is None else _matching(searcher, query, data, cache)
-    if query is not None and isinstance(node, And) and node.implicit and not matched.any():
-        relaxed = translation.relaxed(node)
-        if relaxed is not None:
-            query, shown = relaxed
-            matched = _matching(searcher, query, data, cache)
+    matched = data.live.copy() if query is None else match_mask(searcher, query, data, cache)
     shown = " AND ".join([s for s in [shown, *(str(d) for d in dates)] if s])
-    return query, matched, shown, parsed, translation, dates
+    return Understood(query, matched, shown, parsed, translation, dates, dropped)
+
+
+def _best_matches(searcher, data, plan: BestPlan, cache, allowed) -> tuple[np.ndarray, int]:
+    """The question's hits among ``allowed``: those with at least ``need`` of its words,
+    or with the most any allowed article has when none has that many; and that most."""
+    counts = np.zeros(data.size, dtype=np.int16)
+    for query in plan.should:
+        counts += match_mask(searcher, query, data, cache)
+    base = allowed.copy()
+    for query in plan.rest:
+        base &= match_mask(searcher, query, data, cache)
+    most = int(counts[base].max()) if base.any() else 0
+    need = max(1, min(plan.node.need, most))
+    return base & (counts >= need), most
 
 
 def _month_number(value: str) -> int:
@@ -222,19 +251,6 @@ def _histogram(data: FacetData, mask) -> list[HistogramBucket]:
     return buckets
 
 
-def _scored(searcher, query, full, matched, limit: int) -> list[tuple[int, float]]:
-    kwargs = {}
-    if not np.array_equal(full, matched):
-        allowed = np.flatnonzero(full)
-        refused = np.flatnonzero(matched & ~full)
-        if len(allowed) <= len(refused):
-            kwargs["filter"] = set(allowed.tolist())
-        else:
-            kwargs["mask"] = set(refused.tolist())
-    results = searcher.search(query, limit=limit, **kwargs)
-    return [(hit.docnum, hit.score) for hit in results]
-
-
 def _did_you_mean(searcher, data, request, translation, groups, stems) -> str | None:
     """A spelling correction from the index's own words, only when it finds hits."""
     reader = searcher.reader()
@@ -261,25 +277,56 @@ def _did_you_mean(searcher, data, request, translation, groups, stems) -> str | 
             changed = True
     if not changed:
         return None
-    query, matched, *_ = _understand(searcher, data, corrected, stems)
-    if query is None:
+    understood = _understand(searcher, data, corrected, stems)
+    if understood.query is None:
         return None
-    return corrected if _without(matched, groups).any() else None
+    return corrected if _without(understood.matched, groups).any() else None
+
+
+def _ranking(searcher, data, translation, allowed, postings, forms_of) -> np.ndarray:
+    """Scores of every document: BM25F, and for a question a second pass with the
+    words its first hits share (RM3)."""
+    scorer = Scorer(searcher, data, postings)
+    scores = scorer.scores(translation.concepts)
+    if translation.best is None:
+        return scores
+    first = top_scored(scores, allowed, FEEDBACK_DOCS)
+    if not first:
+        return scores
+    ids = [int(data.columns.ids[docnum]) for docnum, _ in first]
+    texts = selectors.article_texts(ids)
+    kept = [
+        (f"{texts[i][0]}\n{texts[i][1]}", s)
+        for i, (_, s) in zip(ids, first, strict=True)
+        if i in texts
+    ]
+    model = feedback_words([t for t, _ in kept], [s for _, s in kept])
+    return scorer.scores(with_feedback(translation.concepts, model, forms_of))
 
 
 def run_search(backend, request: SearchRequest) -> BackendResult:
     searcher = backend.searcher()
     data = backend.facet_data(searcher)
     stems, postings = backend.stem_terms, {}
-    query, matched, shown, parsed, translation, dates = _understand(
-        searcher, data, request.q, stems, postings
-    )
-    groups = _filter_masks(request, data, dates)
+    understood = _understand(searcher, data, request.q, stems, postings)
+    query, matched, translation = understood.query, understood.matched, understood.translation
+    notes = list(understood.parsed.notes)
+    if understood.dropped:
+        notes.append(dropped_note(understood.dropped))
+    groups = _filter_masks(request, data, understood.dates)
     full = _without(matched, groups)
+    if translation.best is not None:
+        full, most = _best_matches(
+            searcher, data, translation.best, postings, _without(data.live, groups)
+        )
+        matched = matched | full
+        notice = best_notice(translation.best.node, most)
+        if notice:
+            notes.append(notice)
     total = int(full.sum())
     start, size = (request.page - 1) * request.page_size, request.page_size
     if query is not None and request.sort == "relevance":
-        scores = score_array(searcher, query, data, postings)
+        scores = _ranking(searcher, data, translation, full, postings, stems(searcher))
         page = top_scored(scores, full, start + size)[start:]
     else:
         order = data.oldest if request.sort == "oldest" else data.newest
@@ -305,9 +352,9 @@ def run_search(backend, request: SearchRequest) -> BackendResult:
         facets=_facets(request, data, matched, groups),
         histogram=_histogram(data, full),
         suggestion=suggestion,
-        parsed=shown,
-        query_error=" ".join(parsed.errors) or None,
-        notices=tuple(dict.fromkeys(parsed.notes + translation.notes)),
+        parsed=understood.shown,
+        query_error=" ".join(understood.parsed.errors) or None,
+        notices=tuple(dict.fromkeys(notes + translation.notes)),
     )
 
 

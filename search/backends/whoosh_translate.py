@@ -8,16 +8,27 @@ their words exactly, in order.
 """
 
 import itertools
-import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from whoosh import query as wq
 
-from search.analysis import STOP_WORDS, analyze, fold
-from search.query import MAX_EXPANSION, And, DateRange, Not, Or, Phrase, Synonyms, Word
+from search.analysis import analyze, fold
+from search.backends.whoosh_rank import Concept
+from search.query import MAX_EXPANSION, And, Best, DateRange, Not, Or, Phrase, Synonyms, Word
+from search.question import is_common
 
 TEXT_FIELDS = ("title", "body")
+
+
+@dataclass(frozen=True)
+class BestPlan:
+    """A question as Whoosh queries: one per informative word, and the rest (musts,
+    must-nots) that every hit satisfies."""
+
+    node: Best
+    should: list
+    rest: list
 
 
 @dataclass
@@ -29,6 +40,8 @@ class Translation:
     notes: list[str] = field(default_factory=list)
     terms: set[str] = field(default_factory=set)  # for highlighting
     words: list[str] = field(default_factory=list)  # plain words, for "did you mean"
+    concepts: list[Concept] = field(default_factory=list)  # what ranks the hits
+    best: "BestPlan | None" = None  # the question, when the query is one
 
     def translate(self, node, *, keep_stops=False, positive=True):
         """(whoosh query or None when nothing is left to search, readable text)."""
@@ -37,7 +50,9 @@ class Translation:
         if isinstance(node, Phrase):
             return self._phrase(node.text, node.field, positive)
         if isinstance(node, Synonyms):
-            return self._or([self._phrase(s, None, positive) for s in node.spellings])
+            return self._synonyms(node, positive)
+        if isinstance(node, Best):
+            return self._best(node)
         if isinstance(node, DateRange):
             start = node.start.toordinal() if node.start else 1
             end = node.end.toordinal() if node.end else None
@@ -64,20 +79,44 @@ class Translation:
         if text not in self.notes:  # a relaxed retry translates the words again
             self.notes.append(text)
 
-    def relaxed(self, node: And):
-        """Most of an implicit AND's words instead of all of them, or None."""
-        parts = [p for p in (self.translate(c) for c in node.nodes) if p[0] is not None]
-        must_not = [p for p in parts if isinstance(p[0], wq.Not)]
-        should = [p for p in parts if not isinstance(p[0], wq.Not)]
-        if len(should) < 3:  # two words that never meet: no results rather than either
-            return None
-        need = max(1, min(len(should) - 1, math.ceil(len(should) * 2 / 3)))
-        query = wq.Or([p[0] for p in should], minmatch=need)
-        text = f"AT LEAST {need} OF (" + ", ".join(p[1] for p in should) + ")"
-        if must_not:
-            query = wq.And([query, *(p[0] for p in must_not)])
-            text += " AND " + " AND ".join(p[1] for p in must_not)
+    def _best(self, node: Best):
+        """At least ``need`` of the question's words, with every must and no must_not.
+        A word typed twice (or two forms of one) is one word that weighs twice."""
+        should: dict[str, object] = {}
+        for child in node.should:
+            before = len(self.concepts)
+            query, shown = self.translate(child)
+            if query is None:
+                continue
+            if shown in should:
+                del self.concepts[before:]
+                self._weigh(shown)
+            else:
+                should[shown] = query
+        rest = [self.translate(c, keep_stops=True) for c in (*node.must, *node.must_not)]
+        rest = [p for p in rest if p[0] is not None]
+        self.best = BestPlan(node, list(should.values()), [p[0] for p in rest])
+        query = wq.Or(list(should.values()), minmatch=node.need)
+        text = f"AT LEAST {node.need} OF (" + ", ".join(should) + ")"
+        if rest:
+            query = wq.And([query, *(p[0] for p in rest)])
+            text += " AND " + " AND ".join(p[1] for p in rest)
         return query, text
+
+    def _weigh(self, label: str) -> None:
+        for number, concept in enumerate(self.concepts):
+            if concept.label == label:
+                self.concepts[number] = replace(concept, weight=concept.weight + 1)
+
+    def _synonyms(self, node: Synonyms, positive: bool):
+        """Any spelling of a name, ranked as one concept (its first spelling's words)."""
+        query, shown = self._or(
+            [self._phrase(s, None, positive, rank=False) for s in node.spellings]
+        )
+        if positive and query is not None:
+            words = tuple(analyze(node.spellings[0], stem=False))
+            self.concepts.append(Concept(TEXT_FIELDS, words, query=query, label=shown))
+        return query, shown
 
     @staticmethod
     def _or(parts):
@@ -100,18 +139,18 @@ class Translation:
         terms = analyze(text, stem=False)
         if node.field in ("outlet", "author", "tag"):
             return self._exact(fields, terms, positive, label=node.field)
-        common = fold(text) in STOP_WORDS and not (text.isupper() and len(text) > 1)
-        if not keep_stops and common and node.field is None:
+        if not keep_stops and node.field is None and is_common(node):
             return None, ""
         if positive and node.field is None:
             self.words.append(text)
-        if text[:1].isupper() or len(terms) != 1:
+        if node.name or len(terms) != 1:
             return self._exact(fields, terms, positive, label=node.field or "name")
         return self._stemmed(fields, terms[0], positive, label=node.field)
 
-    def _phrase(self, text: str, field_name: str | None, positive: bool):
+    def _phrase(self, text: str, field_name: str | None, positive: bool, *, rank=True):
         fields = (field_name,) if field_name else TEXT_FIELDS
-        return self._exact(fields, analyze(text, stem=False), positive, label=field_name or "")
+        terms = analyze(text, stem=False)
+        return self._exact(fields, terms, positive, label=field_name or "", rank=rank)
 
     def _stemmed(self, fields, term: str, positive: bool, label: str | None):
         stem = analyze(term, stem=True)[0]
@@ -120,9 +159,12 @@ class Translation:
             self.terms.update(forms)
         query = wq.Or([wq.Term(f, t) for f in fields for t in forms])
         shown = f"{stem}*" if len(forms) > 1 else term
-        return query, (f"{label}:{shown}" if label else shown)
+        shown = f"{label}:{shown}" if label else shown
+        if positive:
+            self.concepts.append(Concept(tuple(fields), tuple(forms), label=shown))
+        return query, shown
 
-    def _exact(self, fields, terms: list[str], positive: bool, *, label: str):
+    def _exact(self, fields, terms: list[str], positive: bool, *, label: str, rank=True):
         if not terms:
             return None, ""
         if positive:
@@ -130,9 +172,13 @@ class Translation:
         prefix = f"{label}:" if label else ""
         if len(terms) == 1:
             query = wq.Or([wq.Term(f, terms[0]) for f in fields])
-            return query, f"{prefix}{terms[0]}"
-        query = wq.Or([wq.Phrase(f, terms) for f in fields])
-        return query, f'{prefix}"{" ".join(terms)}"'
+            shown, phrase = f"{prefix}{terms[0]}", None
+        else:
+            query = wq.Or([wq.Phrase(f, terms) for f in fields])
+            shown, phrase = f'{prefix}"{" ".join(terms)}"', query
+        if positive and rank:
+            self.concepts.append(Concept(tuple(fields), tuple(terms), query=phrase, label=shown))
+        return query, shown
 
     def _expand(self, node: Word, fields, positive: bool):
         word = fold(node.text).replace("'", "")
@@ -149,6 +195,8 @@ class Translation:
         if not candidates:
             return wq.NullQuery, f"{shown} (no words)"
         query = wq.Or([wq.Term(f, t) for f in fields for t in candidates])
+        if positive:
+            self.concepts.append(Concept(tuple(fields), tuple(candidates), label=shown))
         count = len(candidates)
         return query, f"{shown} ({count} word{'s' if count > 1 else ''})"
 

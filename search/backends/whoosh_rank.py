@@ -1,0 +1,154 @@
+"""Best-match ranking on a Whoosh index: BM25F over concepts, in numpy.
+
+A *concept* is one thing the person asked for: a word with all its indexed forms
+("sanctions" -> sanction, sanctions, sanctioned), a name, a phrase or a prefix. Its
+occurrences in every field are added up (the title weighing more) before BM25's
+saturation, and its rarity is that of the concept, not of each form, so a word typed
+once counts once however many forms it has.
+"""
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from search.analysis import STOP_WORDS, normalize_word, words
+from search.backends.whoosh_match import match_mask, term_postings
+from search.facets import FacetData
+
+K1 = 1.2
+# Per field: (weight of one occurrence, length normalisation b).
+FIELDS = {"title": (2.5, 0.5), "body": (1.0, 0.75)}
+OTHER_FIELD = (1.0, 0.0)  # outlet:, author:, tag: searched by name
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One word (all its forms), name, phrase or prefix of the query, in ``fields``."""
+
+    fields: tuple[str, ...]
+    forms: tuple[str, ...]
+    query: object = None  # a phrase's Whoosh query: its match decides where it occurs
+    label: str = ""  # how the query reads it, for explanations
+    weight: float = 1.0
+
+
+class Scorer:
+    """BM25F scores of concepts over one searcher, postings read once."""
+
+    def __init__(self, searcher, data: FacetData, cache: dict | None = None):
+        self.searcher, self.data = searcher, data
+        self.reader = searcher.reader()
+        self.cache = {} if cache is None else cache
+        self.total_docs = max(self.reader.doc_count(), 1)
+        self.lengths = {"title": data.columns.title_length, "body": data.columns.body_length}
+        self.average = {
+            name: max(float(self.reader.field_length(name)) / self.total_docs, 1.0)
+            for name in self.lengths
+        }
+
+    def field_tf(self, concept: Concept) -> dict[str, np.ndarray]:
+        """{field: occurrences per document} of the concept's forms (phrases: of their
+        rarest word, where the phrase matches)."""
+        out = {}
+        for name in concept.fields:
+            tf = np.zeros(self.data.size, dtype=np.float32)
+            if concept.query is not None:  # a phrase: each word occurs at least as often
+                per_word = [self._tf(name, form) for form in concept.forms]
+                tf = np.minimum.reduce(per_word) if per_word else tf
+            else:
+                for form in concept.forms:
+                    tf += self._tf(name, form)
+            out[name] = tf
+        if concept.query is not None:
+            where = match_mask(self.searcher, concept.query, self.data, self.cache)
+            out = {name: tf * where for name, tf in out.items()}
+        return out
+
+    def _tf(self, fieldname: str, form: str) -> np.ndarray:
+        tf = np.zeros(self.data.size, dtype=np.float32)
+        docs, weights = term_postings(self.reader, fieldname, form, self.cache)
+        if len(docs):
+            boost = self.searcher.schema[fieldname].format.field_boost or 1.0
+            tf[docs] = weights / boost  # the stored weight is tf times the field boost
+        return tf
+
+    def pseudo_tf(self, concept: Concept, per_field: dict[str, np.ndarray]) -> np.ndarray:
+        total = np.zeros(self.data.size, dtype=np.float32)
+        for name, tf in per_field.items():
+            weight, b = FIELDS.get(name, OTHER_FIELD)
+            length = self.lengths.get(name)
+            if length is None or not b:
+                total += weight * tf
+            else:
+                total += weight * tf / (1 - b + b * length / self.average[name])
+        return total
+
+    def idf(self, per_field: dict[str, np.ndarray]) -> float:
+        present = np.zeros(self.data.size, dtype=bool)
+        for tf in per_field.values():
+            present |= tf > 0
+        df = int((present & self.data.live).sum())
+        return float(np.log(1 + (self.total_docs - df + 0.5) / (df + 0.5)))
+
+    def concept_scores(self, concept: Concept) -> np.ndarray:
+        per_field = self.field_tf(concept)
+        tf = self.pseudo_tf(concept, per_field)
+        return concept.weight * self.idf(per_field) * tf * (K1 + 1) / (tf + K1)
+
+    def scores(self, concepts: list[Concept]) -> np.ndarray:
+        out = np.zeros(self.data.size, dtype=np.float32)
+        for concept in concepts:
+            out += self.concept_scores(concept)
+        return out
+
+    def doc_frequency(self, concept: Concept) -> int:
+        present = np.zeros(self.data.size, dtype=bool)
+        for tf in self.field_tf(concept).values():
+            present |= tf > 0
+        return int(present.sum())
+
+
+# Pseudo-relevance feedback (RM3) for questions: the words that the best first hits
+# share are added to the question with a part of its weight, then everything is
+# scored again. The hits stay those of the question; only their order changes.
+FEEDBACK_DOCS = 10
+FEEDBACK_TERMS = 10
+FEEDBACK_SHARE = 0.5  # of the final query's weight given to the added words
+
+
+def feedback_words(texts: list[str], weights: list[float]) -> dict[str, float]:
+    """{stem: P(stem | relevant)} over the texts of the first hits, each weighted by
+    its share of their scores (the relevance model RM1)."""
+    total = sum(weights) or 1.0
+    model: dict[str, float] = {}
+    for text, weight in zip(texts, weights, strict=True):
+        stems = [s for e, s in map(normalize_word, words(text)) if _useful(e, s)]
+        if not stems:
+            continue
+        share = weight / total / len(stems)
+        for stem in stems:
+            model[stem] = model.get(stem, 0.0) + share
+    best = sorted(model.items(), key=lambda kv: -kv[1])[:FEEDBACK_TERMS]
+    mass = sum(p for _, p in best) or 1.0
+    return {stem: p / mass for stem, p in best}
+
+
+def _useful(exact: str, stem: str) -> bool:
+    return len(exact) > 2 and exact.isalpha() and exact not in STOP_WORDS
+
+
+def with_feedback(concepts: list[Concept], model: dict[str, float], forms_of) -> list[Concept]:
+    """The question's concepts and the feedback words (RM3), weights summing to one."""
+    total = sum(c.weight for c in concepts) or 1.0
+    out = [replace(c, weight=(1 - FEEDBACK_SHARE) * c.weight / total) for c in concepts]
+    for stem, probability in model.items():
+        forms = tuple(sorted(forms_of(stem)))
+        if not forms:
+            continue
+        added = FEEDBACK_SHARE * probability
+        same = next((n for n, c in enumerate(out) if set(c.forms) & set(forms)), None)
+        if same is None:
+            out.append(Concept(("title", "body"), forms, label=f"{stem}*", weight=added))
+        else:
+            out[same] = replace(out[same], weight=out[same].weight + added)
+    return out
