@@ -52,11 +52,9 @@ def is_question(node) -> bool:
 
 
 def mark_names(node):
-    """The tree with capitalised words marked as names where they read as names."""
-    words = _plain_words(node)
-    names = _names(words)
-    if not names:
-        return node
+    """The tree with capitalised words marked as names where they read as names; a
+    word excluded with - or NOT is one when capitalised."""
+    names = _names(_plain_words(node))
     return _rebuild(node, lambda w: replace(w, name=True) if id(w) in names else w)
 
 
@@ -94,7 +92,16 @@ def _rebuild(node, change: Callable):
         return And(tuple(_rebuild(c, change) for c in node.nodes), node.implicit)
     if isinstance(node, Or):
         return Or(tuple(_rebuild(c, change) for c in node.nodes))
+    if isinstance(node, Not):
+        return Not(_rebuild(node.node, _excluded_name))
     return node
+
+
+def _excluded_name(word: Word) -> Word:
+    capitalised = word.text[:1].isupper() and word.field is None and not word.prefix
+    if capitalised and (fold(word.text) not in STOP_WORDS or acronym(word.text)):
+        return replace(word, name=True)
+    return word
 
 
 def need_for(count: int) -> int:
