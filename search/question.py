@@ -21,6 +21,7 @@ from search.query import MAX_CLAUSES, And, Best, Not, Or, Synonyms, Word
 # A question of n informative words needs at least this share of them in an article.
 BEST_SHARE = 0.05
 MIN_QUESTION = 3  # fewer plain words than this must all match
+_SENTENCE_END = set(".?!:;")
 
 
 def plain(node) -> bool:

@@ -24,6 +24,7 @@ from search.types import (
     FACETS,
     MAX_PAGE_SIZE,
     SORTS,
+    Explanation,
     Hit,
     InvalidQuery,
     SearchRequest,
@@ -114,7 +115,17 @@ def search(request: SearchRequest) -> SearchResult:
 
 def _with_articles(hits: list[BackendHit]) -> list[Hit]:
     articles = articles_by_id([h.id for h in hits])
-    return [Hit(h.id, h.score, h.highlights, articles.get(h.id)) for h in hits]
+    return [Hit(h.id, h.score, h.highlights, articles.get(h.id), h.explanation) for h in hits]
+
+
+def explain(q: str, article_id: int) -> Explanation | None:
+    """Why this article is a hit of ``q``, term by term (None: not in the index).
+
+    Raises SearchUnavailable when the index cannot be read."""
+    q = printable(q or "").strip()
+    if not q:
+        return None
+    return get_backend().explain(q, article_id)
 
 
 def more_like_this(article_id: int, *, limit: int = 5) -> list[Hit]:

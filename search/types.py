@@ -62,6 +62,7 @@ class SearchRequest:
     page_size: int = 20
     facets: tuple[str, ...] = FACETS
     highlight: bool = True
+    explain: bool = False  # say for each hit of the page why it matched
 
 
 @dataclass(frozen=True)
@@ -73,12 +74,35 @@ class Highlights:
 
 
 @dataclass(frozen=True)
+class TermMatch:
+    """One query term's part in a hit's score."""
+
+    term: str  # as the query was understood: "sanction*", "name:jinping", '"kim jong un"'
+    forms: tuple[str, ...]  # the article's words that matched it
+    fields: tuple[str, ...]  # where they stand: "title", "body", "tag", ...
+    score: float  # its part of the hit's score
+    share: float  # of the whole score, 0 to 1; the shares add up to 1
+    added: bool = False  # not typed: found in the best hits (pseudo-relevance feedback)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why an article matched a query, and what made its score."""
+
+    score: float
+    matches: tuple[TermMatch, ...]
+    missing: tuple[str, ...] = ()  # query terms the article does not have
+    matched: bool = True  # False: the article is not a hit of the query at all
+
+
+@dataclass(frozen=True)
 class Hit:
     id: int
     score: float | None
     highlights: Highlights
     # The Article, loaded for the page in one query by the service (None if it vanished).
     article: object | None = None
+    explanation: Explanation | None = None  # with SearchRequest(explain=True)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from search.types import FacetValue, Highlights, HistogramBucket, SearchRequest
+from search.types import Explanation, FacetValue, Highlights, HistogramBucket, SearchRequest
 
 
 @dataclass(frozen=True)
@@ -12,6 +12,7 @@ class BackendHit:
     id: int
     score: float | None
     highlights: Highlights = field(default_factory=Highlights)
+    explanation: Explanation | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,11 @@ class SearchBackend(ABC):
     @abstractmethod
     def search(self, request: SearchRequest) -> BackendResult:
         """Answer a request; a syntax error is reported in the result, never raised."""
+
+    @abstractmethod
+    def explain(self, q: str, article_id: int) -> Explanation | None:
+        """Why ``article_id`` matches ``q`` (scored as in a search for ``q``), or an
+        explanation with ``matched=False``; None when the article is not indexed."""
 
     @abstractmethod
     def more_like_this(

@@ -74,6 +74,9 @@ class PostgresBackend(SearchBackend):
         except DatabaseError as error:
             raise SearchUnavailable(f"The search tables cannot be read: {error}") from error
 
+    def explain(self, q: str, article_id: int):
+        raise NotImplementedError("TEMPORARY: replaced when the pg ranking branch lands")
+
     def more_like_this(
         self, article_id: int, *, limit: int = 5, exclude: Iterable[int] = ()
     ) -> list[BackendHit]:

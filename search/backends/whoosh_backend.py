@@ -210,6 +210,12 @@ class WhooshBackend(SearchBackend):
         with self._reading():
             return run_search(self, request)
 
+    def explain(self, q: str, article_id: int):
+        from search.backends.whoosh_search import run_explain
+
+        with self._reading():
+            return run_explain(self, q, article_id)
+
     def more_like_this(
         self, article_id: int, *, limit: int = 5, exclude: Iterable[int] = ()
     ) -> list[BackendHit]:

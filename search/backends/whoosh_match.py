@@ -63,9 +63,15 @@ def match_mask(searcher, query, data: FacetData, cache: dict | None = None) -> n
             return data.live & ~mask(q.query)
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             return np.zeros(data.size, dtype=bool)
+        # Phrases and ranges: Whoosh's own matching, once per query (ranking asks again).
+        key = ("docs", repr(q))
+        if cache is not None and key in cache:
+            return cache[key].copy()
         docs = np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
         out = np.zeros(data.size, dtype=bool)
         out[docs] = True
+        if cache is not None:
+            cache[key] = out.copy()
         return out
 
     return mask(query) & data.live

@@ -10,10 +10,12 @@ once counts once however many forms it has.
 from dataclasses import dataclass, replace
 
 import numpy as np
+from whoosh import query as wq
 
 from search.analysis import STOP_WORDS, normalize_word, words
 from search.backends.whoosh_match import match_mask, term_postings
 from search.facets import FacetData
+from search.types import Explanation, TermMatch
 
 K1 = 1.2
 # Per field: (weight of one occurrence, length normalisation b).
@@ -26,8 +28,8 @@ class Concept:
     """One word (all its forms), name, phrase or prefix of the query, in ``fields``."""
 
     fields: tuple[str, ...]
-    forms: tuple[str, ...]
-    query: object = None  # a phrase's Whoosh query: its match decides where it occurs
+    forms: tuple[str, ...]  # indexed words (of a phrase: its words)
+    phrases: tuple[tuple[str, ...], ...] = ()  # a phrase's words; a name's spellings
     label: str = ""  # how the query reads it, for explanations
     weight: float = 1.0
 
@@ -47,22 +49,25 @@ class Scorer:
         }
 
     def field_tf(self, concept: Concept) -> dict[str, np.ndarray]:
-        """{field: occurrences per document} of the concept's forms (phrases: of their
-        rarest word, where the phrase matches)."""
+        """{field: occurrences per document} of the concept's forms; a phrase counts
+        once where it stands (positions are not read for every match)."""
         out = {}
         for name in concept.fields:
+            if concept.phrases:
+                out[name] = self._phrase_mask(name, concept.phrases).astype(np.float32)
+                continue
             tf = np.zeros(self.data.size, dtype=np.float32)
-            if concept.query is not None:  # a phrase: each word occurs at least as often
-                per_word = [self._tf(name, form) for form in concept.forms]
-                tf = np.minimum.reduce(per_word) if per_word else tf
-            else:
-                for form in concept.forms:
-                    tf += self._tf(name, form)
+            for form in concept.forms:
+                tf += self._tf(name, form)
             out[name] = tf
-        if concept.query is not None:
-            where = match_mask(self.searcher, concept.query, self.data, self.cache)
-            out = {name: tf * where for name, tf in out.items()}
         return out
+
+    def _phrase_mask(self, fieldname: str, phrases) -> np.ndarray:
+        queries = [
+            wq.Phrase(fieldname, list(p)) if len(p) > 1 else wq.Term(fieldname, p[0])
+            for p in phrases
+        ]
+        return match_mask(self.searcher, wq.Or(queries), self.data, self.cache)
 
     def _tf(self, fieldname: str, form: str) -> np.ndarray:
         tf = np.zeros(self.data.size, dtype=np.float32)
@@ -100,6 +105,31 @@ class Scorer:
         for concept in concepts:
             out += self.concept_scores(concept)
         return out
+
+    def explain(self, concepts: list[Concept], docnum: int, feedback: int = 0) -> Explanation:
+        """Each concept's part in one document's score; concepts from ``feedback`` on
+        were added by RM3."""
+        parts, missing = [], []
+        for number, concept in enumerate(concepts):
+            per_field = self.field_tf(concept)
+            score = float(self.concept_scores(concept)[docnum])
+            fields = tuple(name for name, tf in per_field.items() if tf[docnum] > 0)
+            added = number >= feedback > 0
+            if not fields:
+                if not added:
+                    missing.append(concept.label)
+                continue
+            forms = tuple(f for f in concept.forms if self._present(concept, f, docnum))
+            parts.append((concept.label, forms or concept.forms, fields, score, added))
+        total = sum(p[3] for p in parts)
+        matches = tuple(
+            TermMatch(label, forms, fields, round(score, 4), score / total if total else 0.0, added)
+            for label, forms, fields, score, added in sorted(parts, key=lambda p: -p[3])
+        )
+        return Explanation(round(total, 4), matches, tuple(missing))
+
+    def _present(self, concept: Concept, form: str, docnum: int) -> bool:
+        return any(self._tf(name, form)[docnum] > 0 for name in concept.fields)
 
     def doc_frequency(self, concept: Concept) -> int:
         present = np.zeros(self.data.size, dtype=bool)
@@ -141,8 +171,9 @@ def with_feedback(concepts: list[Concept], model: dict[str, float], forms_of) ->
     """The question's concepts and the feedback words (RM3), weights summing to one."""
     total = sum(c.weight for c in concepts) or 1.0
     out = [replace(c, weight=(1 - FEEDBACK_SHARE) * c.weight / total) for c in concepts]
+    # (the added words come after the question's own, so an explanation can tell them)
     for stem, probability in model.items():
-        forms = tuple(sorted(forms_of(stem)))
+        forms = tuple(sorted(set(forms_of(stem))))
         if not forms:
             continue
         added = FEEDBACK_SHARE * probability

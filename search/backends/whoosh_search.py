@@ -3,7 +3,7 @@ numpy arrays (``search.facets``), score only the page, highlight only the page."
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from whoosh import query as wq
@@ -19,7 +19,14 @@ from search.facets import FacetData
 from search.highlight import highlight_body, highlight_title
 from search.query import ParsedQuery, expand_synonyms, parse_query, split_dates, synonym_table
 from search.question import best_match, best_notice, dropped_note
-from search.types import TAG_KINDS, FacetValue, Highlights, HistogramBucket, SearchRequest
+from search.types import (
+    TAG_KINDS,
+    Explanation,
+    FacetValue,
+    Highlights,
+    HistogramBucket,
+    SearchRequest,
+)
 
 FACET_SIZE = 20
 MLT_TERMS = 12  # an article's most distinctive words used to find similar ones
@@ -283,16 +290,23 @@ def _did_you_mean(searcher, data, request, translation, groups, stems) -> str | 
     return corrected if _without(understood.matched, groups).any() else None
 
 
-def _ranking(searcher, data, translation, allowed, postings, forms_of) -> np.ndarray:
+@dataclass
+class Ranking:
+    scores: np.ndarray
+    concepts: list  # what the scores add up, the question's own first
+    own: int  # how many of ``concepts`` the query itself has (the rest: feedback)
+    scorer: Scorer
+
+
+def _ranking(searcher, data, translation, allowed, postings, forms_of) -> Ranking:
     """Scores of every document: BM25F, and for a question a second pass with the
     words its first hits share (RM3)."""
     scorer = Scorer(searcher, data, postings)
-    scores = scorer.scores(translation.concepts)
-    if translation.best is None:
-        return scores
-    first = top_scored(scores, allowed, FEEDBACK_DOCS)
+    concepts = translation.concepts
+    scores = scorer.scores(concepts)
+    first = top_scored(scores, allowed, FEEDBACK_DOCS) if translation.best else []
     if not first:
-        return scores
+        return Ranking(scores, concepts, len(concepts), scorer)
     ids = [int(data.columns.ids[docnum]) for docnum, _ in first]
     texts = selectors.article_texts(ids)
     kept = [
@@ -301,7 +315,27 @@ def _ranking(searcher, data, translation, allowed, postings, forms_of) -> np.nda
         if i in texts
     ]
     model = feedback_words([t for t, _ in kept], [s for _, s in kept])
-    return scorer.scores(with_feedback(translation.concepts, model, forms_of))
+    expanded = with_feedback(concepts, model, forms_of)
+    return Ranking(scorer.scores(expanded), expanded, len(concepts), scorer)
+
+
+def run_explain(backend, q: str, article_id: int) -> Explanation | None:
+    searcher = backend.searcher()
+    data = backend.facet_data(searcher)
+    docnums = data.docnums_for_ids({article_id})
+    if not len(docnums):
+        return None
+    docnum, postings = int(docnums[0]), {}
+    understood = _understand(searcher, data, q, backend.stem_terms, postings)
+    translation = understood.translation
+    if understood.query is None:
+        return None
+    matched = understood.matched
+    if translation.best is not None:
+        matched, _ = _best_matches(searcher, data, translation.best, postings, data.live)
+    ranking = _ranking(searcher, data, translation, matched, postings, backend.stem_terms(searcher))
+    explanation = ranking.scorer.explain(ranking.concepts, docnum, ranking.own)
+    return replace(explanation, matched=bool(matched[docnum]))
 
 
 def run_search(backend, request: SearchRequest) -> BackendResult:
@@ -325,13 +359,18 @@ def run_search(backend, request: SearchRequest) -> BackendResult:
             notes.append(notice)
     total = int(full.sum())
     start, size = (request.page - 1) * request.page_size, request.page_size
+    ranking = None
     if query is not None and request.sort == "relevance":
-        scores = _ranking(searcher, data, translation, full, postings, stems(searcher))
-        page = top_scored(scores, full, start + size)[start:]
+        ranking = _ranking(searcher, data, translation, full, postings, stems(searcher))
+        page = top_scored(ranking.scores, full, start + size)[start:]
     else:
         order = data.oldest if request.sort == "oldest" else data.newest
         page = [(int(d), None) for d in order[full[order]][start : start + size]]
     ids = [int(data.columns.ids[docnum]) for docnum, _ in page]
+    explanations = {}
+    if request.explain and ranking is not None:
+        for (docnum, _), article_id in zip(page, ids, strict=True):
+            explanations[article_id] = ranking.scorer.explain(ranking.concepts, docnum, ranking.own)
     highlights = {}
     if request.highlight and query is not None and ids:
         texts = selectors.article_texts(ids)
@@ -346,7 +385,12 @@ def run_search(backend, request: SearchRequest) -> BackendResult:
     return BackendResult(
         total=total,
         hits=[
-            BackendHit(i, None if s is None else float(s), highlights.get(i, Highlights()))
+            BackendHit(
+                i,
+                None if s is None else float(s),
+                highlights.get(i, Highlights()),
+                explanations.get(i),
+            )
             for i, (_, s) in zip(ids, page, strict=True)
         ],
         facets=_facets(request, data, matched, groups),

@@ -114,8 +114,10 @@ class Translation:
             [self._phrase(s, None, positive, rank=False) for s in node.spellings]
         )
         if positive and query is not None:
-            words = tuple(analyze(node.spellings[0], stem=False))
-            self.concepts.append(Concept(TEXT_FIELDS, words, query=query, label=shown))
+            spellings = {tuple(analyze(s, stem=False)) for s in node.spellings}
+            phrases = tuple(sorted(p for p in spellings if p))
+            words = tuple(sorted({w for p in phrases for w in p}))
+            self.concepts.append(Concept(TEXT_FIELDS, words, phrases=phrases, label=shown))
         return query, shown
 
     @staticmethod
@@ -172,12 +174,13 @@ class Translation:
         prefix = f"{label}:" if label else ""
         if len(terms) == 1:
             query = wq.Or([wq.Term(f, terms[0]) for f in fields])
-            shown, phrase = f"{prefix}{terms[0]}", None
+            shown, phrases = f"{prefix}{terms[0]}", ()
         else:
             query = wq.Or([wq.Phrase(f, terms) for f in fields])
-            shown, phrase = f'{prefix}"{" ".join(terms)}"', query
+            shown, phrases = f'{prefix}"{" ".join(terms)}"', (tuple(terms),)
         if positive and rank:
-            self.concepts.append(Concept(tuple(fields), tuple(terms), query=phrase, label=shown))
+            concept = Concept(tuple(fields), tuple(terms), phrases=phrases, label=shown)
+            self.concepts.append(concept)
         return query, shown
 
     def _expand(self, node: Word, fields, positive: bool):

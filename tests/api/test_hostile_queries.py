@@ -97,7 +97,7 @@ def test_api_answers_a_query_it_cannot_understand_with_a_400_saying_why(anon, ar
     ("q", "reason"),
     [
         ("kim " * 2500, f"longer than {MAX_QUERY_CHARS} characters"),
-        (" ".join(f"w{i}" for i in range(40)), "8 were left out"),
+        (" ".join(f"w{i}" for i in range(40)), "the 8 most common were left out"),
     ],
 )
 def test_api_searches_a_cut_query_and_says_what_was_cut(anon, archive, q, reason):
