@@ -134,15 +134,13 @@ def best_match(node, doc_frequency: Callable[[object], int] | None = None):
     informative = [c for c in should if not (isinstance(c, Word) and is_common(c))]
     if len(informative) < MIN_QUESTION:
         return node, 0
-    dropped = 0
-    if len(informative) > MAX_CLAUSES:
-        dropped = len(informative) - MAX_CLAUSES
-        if doc_frequency is not None:
-            ranked = sorted(informative, key=doc_frequency)[:MAX_CLAUSES]
-            informative = [c for c in informative if c in ranked]
-        else:
-            informative = informative[:MAX_CLAUSES]
-    need = need_for(len(informative))
+    distinct = list(dict.fromkeys(informative))  # a repeated word weighs more, once
+    dropped = max(0, len(distinct) - MAX_CLAUSES)
+    if dropped:
+        rarest = sorted(distinct, key=doc_frequency) if doc_frequency else distinct
+        kept = set(rarest[:MAX_CLAUSES])
+        informative = [c for c in informative if c in kept]
+    need = need_for(len(dict.fromkeys(informative)))
     return Best(tuple(informative), need, tuple(must), tuple(must_not)), dropped
 
 
