@@ -327,7 +327,7 @@ def _word(value: str, field_name: str | None, pos: int) -> Word:
                 f"{value}* at character {pos + 1} is too short a prefix "
                 f"(type at least {MIN_PREFIX} letters)"
             )
-    if "*" in value or "?" in value:
+    if "*" in value:  # a question mark is punctuation ("titles?"), never a wildcard
         raise QuerySyntaxError(f"{value!r} at character {pos + 1}: '*' works only at a word's end")
     if not analyze(value, stem=False):
         raise QuerySyntaxError(f"{value!r} at character {pos + 1} has no letters or digits")

@@ -137,7 +137,9 @@ def best_match(node, doc_frequency: Callable[[object], int] | None = None):
     distinct = list(dict.fromkeys(informative))  # a repeated word weighs more, once
     dropped = max(0, len(distinct) - MAX_CLAUSES)
     if dropped:
-        rarest = sorted(distinct, key=doc_frequency) if doc_frequency else distinct
+        typed = {c: informative.count(c) for c in distinct}
+        frequency = doc_frequency or (lambda c: 0)
+        rarest = sorted(distinct, key=lambda c: (-typed[c], frequency(c)))
         kept = set(rarest[:MAX_CLAUSES])
         informative = [c for c in informative if c in kept]
     need = need_for(len(dict.fromkeys(informative)))
@@ -159,7 +161,7 @@ def _flat(node: And) -> list:
 def dropped_note(dropped: int) -> str:
     return (
         f"The question has more than {MAX_CLAUSES} informative words: "
-        f"the {dropped} most common were left out."
+        f"the {dropped} most common were left out (a word typed twice is kept first)."
     )
 
 

@@ -17,7 +17,7 @@ from search.backends.whoosh_match import match_mask, term_postings
 from search.facets import FacetData
 from search.types import Explanation, TermMatch
 
-K1 = 1.2
+K1 = 0.9
 # Per field: (weight of one occurrence, length normalisation b).
 FIELDS = {"title": (2.5, 0.5), "body": (1.0, 0.75)}
 OTHER_FIELD = (1.0, 0.0)  # outlet:, author:, tag: searched by name
