@@ -1,8 +1,10 @@
-"""A tiny SMART collection, written by the test: six documents, four questions, three judged."""
+"""A tiny SMART collection written by the test (six documents, four questions, three
+judged), and the real CISI collection when it is beside the project."""
 
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 ALL = """\
 .I 1
@@ -87,3 +89,11 @@ def smart_collection(tmp_path) -> Path:
     for name, text in (("TINY.ALL", ALL), ("TINY.QRY", QRY), ("TINY.REL", REL)):
         (folder / name).write_text(text)
     return folder
+
+
+@pytest.fixture
+def cisi_dir() -> Path:
+    path = Path(settings.SHARED_DIR) / "datasets" / "cisi"
+    if not path.is_dir():
+        pytest.skip("CISI is not beside the project (../shared/datasets/cisi)")
+    return path
