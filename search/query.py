@@ -88,10 +88,11 @@ class Best:
     """A question's informative plain words: the articles with at least ``need`` of
     ``should`` (and every ``must``, no ``must_not``), more and rarer words first."""
 
-    should: tuple
+    should: tuple  # each word once
     need: int
     must: tuple = ()
     must_not: tuple = ()
+    typed: tuple[int, ...] = ()  # how often each of ``should`` was typed (weighs more)
 
 
 @dataclass

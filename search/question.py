@@ -132,18 +132,23 @@ def best_match(node, doc_frequency: Callable[[object], int] | None = None):
         else:
             must.append(child)
     informative = [c for c in should if not (isinstance(c, Word) and is_common(c))]
-    if len(informative) < MIN_QUESTION:
+    typed = {c: informative.count(c) for c in informative}  # each word once, weighed
+    if len(typed) < MIN_QUESTION:
         return node, 0
-    distinct = list(dict.fromkeys(informative))  # a repeated word weighs more, once
+    distinct = list(typed)
     dropped = max(0, len(distinct) - MAX_CLAUSES)
     if dropped:
-        typed = {c: informative.count(c) for c in distinct}
         frequency = doc_frequency or (lambda c: 0)
-        rarest = sorted(distinct, key=lambda c: (-typed[c], frequency(c)))
-        kept = set(rarest[:MAX_CLAUSES])
-        informative = [c for c in informative if c in kept]
-    need = need_for(len(dict.fromkeys(informative)))
-    return Best(tuple(informative), need, tuple(must), tuple(must_not)), dropped
+        kept = set(sorted(distinct, key=lambda c: (-typed[c], frequency(c)))[:MAX_CLAUSES])
+        distinct = [c for c in distinct if c in kept]
+    best = Best(
+        tuple(distinct),
+        need_for(len(distinct)),
+        tuple(must),
+        tuple(must_not),
+        tuple(typed[c] for c in distinct),
+    )
+    return best, dropped
 
 
 def _flat(node: And) -> list:

@@ -83,16 +83,17 @@ class Translation:
         """At least ``need`` of the question's words, with every must and no must_not.
         A word typed twice (or two forms of one) is one word that weighs twice."""
         should: dict[str, object] = {}
-        for child in node.should:
+        for child, typed in zip(node.should, node.typed or [1] * len(node.should), strict=True):
             before = len(self.concepts)
             query, shown = self.translate(child)
             if query is None:
                 continue
-            if shown in should:
+            if shown in should:  # another form of a word already there ("use", "using")
                 del self.concepts[before:]
-                self._weigh(shown)
+                self._weigh(shown, typed)
             else:
                 should[shown] = query
+                self._weigh(shown, typed - 1)
         rest = [self.translate(c, keep_stops=True) for c in (*node.must, *node.must_not)]
         rest = [p for p in rest if p[0] is not None]
         self.best = BestPlan(node, list(should.values()), [p[0] for p in rest])
@@ -103,10 +104,10 @@ class Translation:
             text += " AND " + " AND ".join(p[1] for p in rest)
         return query, text
 
-    def _weigh(self, label: str) -> None:
+    def _weigh(self, label: str, more: int) -> None:
         for number, concept in enumerate(self.concepts):
-            if concept.label == label:
-                self.concepts[number] = replace(concept, weight=concept.weight + 1)
+            if more and concept.label == label:
+                self.concepts[number] = replace(concept, weight=concept.weight + more)
 
     def _synonyms(self, node: Synonyms, positive: bool):
         """Any spelling of a name, ranked as one concept (its first spelling's words)."""
