@@ -18,6 +18,7 @@ from search.facets import FacetData
 from search.types import Explanation, TermMatch
 
 K1 = 0.9
+NEARNESS = "(query words close together)"  # how an explanation names the proximity bonus
 # Per field: (weight of one occurrence, length normalisation b).
 FIELDS = {"title": (2.5, 0.5), "body": (1.0, 0.75)}
 OTHER_FIELD = (1.0, 0.0)  # outlet:, author:, tag: searched by name
@@ -106,9 +107,11 @@ class Scorer:
             out += self.concept_scores(concept)
         return out
 
-    def explain(self, concepts: list[Concept], docnum: int, feedback: int = 0) -> Explanation:
+    def explain(
+        self, concepts: list[Concept], docnum: int, feedback: int = 0, nearness: float = 0.0
+    ) -> Explanation:
         """Each concept's part in one document's score; concepts from ``feedback`` on
-        were added by RM3."""
+        were added by RM3; ``nearness`` is the bonus for query words close together."""
         parts, missing = [], []
         for number, concept in enumerate(concepts):
             per_field = self.field_tf(concept)
@@ -121,6 +124,8 @@ class Scorer:
                 continue
             forms = tuple(f for f in concept.forms if self._present(concept, f, docnum))
             parts.append((concept.label, forms or concept.forms, fields, score, added))
+        if nearness:
+            parts.append((NEARNESS, (), (), nearness, False))
         total = sum(p[3] for p in parts)
         matches = tuple(
             TermMatch(label, forms, fields, round(score, 4), score / total if total else 0.0, added)
@@ -183,3 +188,54 @@ def with_feedback(concepts: list[Concept], model: dict[str, float], forms_of) ->
         else:
             out[same] = replace(out[same], weight=out[same].weight + added)
     return out
+
+
+# Proximity (after Büttcher's BM25TP): query words that stand close together in an
+# article, within PROXIMITY_WINDOW words, add to its score. Positions come from the
+# texts of the best first hits only, so the cost is bounded whatever the query. Only
+# for short queries ("oil prices", "nuclear test site"): on long questions (CISI) it
+# measured worse at every weight tried (nDCG@10 0.406 -> 0.399..0.404).
+PROXIMITY_DOCS = 20
+PROXIMITY_WINDOW = 5
+PROXIMITY_WEIGHT = 0.3
+PROXIMITY_MAX_CONCEPTS = 4
+
+
+def proximity_bonus(texts: list[str], concepts: list[Concept], idfs: list[float]) -> list[float]:
+    """A bonus per text for the query's concepts that stand near each other."""
+    if len(concepts) > PROXIMITY_MAX_CONCEPTS:
+        return [0.0] * len(texts)
+    form_to_concept = {}
+    for number, concept in enumerate(concepts):
+        if not concept.phrases:
+            for form in concept.forms:
+                form_to_concept.setdefault(form, number)
+    if len({*form_to_concept.values()}) < 2:
+        return [0.0] * len(texts)
+    weights = [c.weight for c in concepts]
+    return [_near(text, form_to_concept, idfs, weights) for text in texts]
+
+
+def _near(text: str, form_to_concept: dict[str, int], idfs: list[float], weights) -> float:
+    recent: list[tuple[int, int]] = []  # (position, concept) of the last words that matched
+    accumulated: dict[int, float] = {}
+    position = 0
+    for raw in words(text):
+        exact = normalize_word(raw)[0]
+        if not exact:
+            continue
+        position += 1
+        concept = form_to_concept.get(exact)
+        if concept is None:
+            continue
+        recent = [(p, c) for p, c in recent if position - p <= PROXIMITY_WINDOW]
+        for before, other in recent:
+            if other != concept:
+                closeness = 1.0 / (position - before) ** 2
+                accumulated[concept] = accumulated.get(concept, 0.0) + idfs[other] * closeness
+                accumulated[other] = accumulated.get(other, 0.0) + idfs[concept] * closeness
+        recent.append((position, concept))
+    return PROXIMITY_WEIGHT * sum(
+        weights[c] * min(1.0, idfs[c]) * acc * (K1 + 1) / (acc + K1)
+        for c, acc in accumulated.items()
+    )

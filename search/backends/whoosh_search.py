@@ -3,7 +3,7 @@ numpy arrays (``search.facets``), score only the page, highlight only the page."
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from whoosh import query as wq
@@ -12,7 +12,15 @@ from search import selectors
 from search.analysis import analyze, fold
 from search.backends.base import BackendHit, BackendResult
 from search.backends.whoosh_match import match_mask, score_array, top_scored
-from search.backends.whoosh_rank import FEEDBACK_DOCS, Scorer, feedback_words, with_feedback
+from search.backends.whoosh_rank import (
+    FEEDBACK_DOCS,
+    PROXIMITY_DOCS,
+    PROXIMITY_MAX_CONCEPTS,
+    Scorer,
+    feedback_words,
+    proximity_bonus,
+    with_feedback,
+)
 from search.backends.whoosh_translate import BestPlan, Translation
 from search.documents import TAG_KIND_CODES
 from search.facets import FacetData
@@ -296,27 +304,42 @@ class Ranking:
     concepts: list  # what the scores add up, the question's own first
     own: int  # how many of ``concepts`` the query itself has (the rest: feedback)
     scorer: Scorer
+    nearness: dict = field(default_factory=dict)  # docnum -> bonus for words close together
+
+    def explain(self, docnum: int) -> Explanation:
+        return self.scorer.explain(self.concepts, docnum, self.own, self.nearness.get(docnum, 0))
 
 
 def _ranking(searcher, data, translation, allowed, postings, forms_of) -> Ranking:
-    """Scores of every document: BM25F, and for a question a second pass with the
-    words its first hits share (RM3)."""
+    """Scores of every document: BM25F; for a question a second pass with the words
+    its first hits share (RM3); then a bonus for query words close together."""
     scorer = Scorer(searcher, data, postings)
     concepts = translation.concepts
     scores = scorer.scores(concepts)
-    first = top_scored(scores, allowed, FEEDBACK_DOCS) if translation.best else []
-    if not first:
-        return Ranking(scores, concepts, len(concepts), scorer)
-    ids = [int(data.columns.ids[docnum]) for docnum, _ in first]
-    texts = selectors.article_texts(ids)
-    kept = [
-        (f"{texts[i][0]}\n{texts[i][1]}", s)
-        for i, (_, s) in zip(ids, first, strict=True)
-        if i in texts
-    ]
-    model = feedback_words([t for t, _ in kept], [s for _, s in kept])
-    expanded = with_feedback(concepts, model, forms_of)
-    return Ranking(scorer.scores(expanded), expanded, len(concepts), scorer)
+    ranking = Ranking(scores, concepts, len(concepts), scorer)
+    if translation.best:
+        first = dict(top_scored(scores, allowed, FEEDBACK_DOCS))
+        texts = _texts(data, list(first))
+        model = feedback_words(list(texts.values()), [first[d] for d in texts])
+        ranking.concepts = with_feedback(concepts, model, forms_of)
+        ranking.scores = scorer.scores(ranking.concepts)
+    own = ranking.concepts[: ranking.own]
+    if not 2 <= len(own) <= PROXIMITY_MAX_CONCEPTS:
+        return ranking
+    best = top_scored(ranking.scores, allowed, PROXIMITY_DOCS)
+    texts = _texts(data, [docnum for docnum, _ in best])
+    idfs = [scorer.idf(scorer.field_tf(c)) for c in own]
+    for docnum, bonus in zip(texts, proximity_bonus(list(texts.values()), own, idfs), strict=True):
+        ranking.scores[docnum] += bonus
+        ranking.nearness[docnum] = bonus
+    return ranking
+
+
+def _texts(data, docnums: list[int]) -> dict[int, str]:
+    """{docnum: title and text} of these documents, in their order."""
+    ids = {int(data.columns.ids[docnum]): docnum for docnum in docnums}
+    found = selectors.article_texts(list(ids))
+    return {ids[i]: f"{found[i][0]}\n{found[i][1]}" for i in ids if i in found}
 
 
 def run_explain(backend, q: str, article_id: int) -> Explanation | None:
@@ -334,8 +357,7 @@ def run_explain(backend, q: str, article_id: int) -> Explanation | None:
     if translation.best is not None:
         matched, _ = _best_matches(searcher, data, translation.best, postings, data.live)
     ranking = _ranking(searcher, data, translation, matched, postings, backend.stem_terms(searcher))
-    explanation = ranking.scorer.explain(ranking.concepts, docnum, ranking.own)
-    return replace(explanation, matched=bool(matched[docnum]))
+    return replace(ranking.explain(docnum), matched=bool(matched[docnum]))
 
 
 def run_search(backend, request: SearchRequest) -> BackendResult:
@@ -370,7 +392,7 @@ def run_search(backend, request: SearchRequest) -> BackendResult:
     explanations = {}
     if request.explain and ranking is not None:
         for (docnum, _), article_id in zip(page, ids, strict=True):
-            explanations[article_id] = ranking.scorer.explain(ranking.concepts, docnum, ranking.own)
+            explanations[article_id] = ranking.explain(docnum)
     highlights = {}
     if request.highlight and query is not None and ids:
         texts = selectors.article_texts(ids)

@@ -147,3 +147,14 @@ def test_explain_for_one_article_matches_the_search_score(search_backend, newsro
     assert alone.score == pytest.approx(hit.score, rel=1e-3)
     outside = search_backend.explain("crude oil prices", newsroom["gate"].pk)
     assert not outside.matched
+
+
+def test_words_side_by_side_rank_before_the_same_words_apart(search_backend, newsroom):
+    filler = "The meeting went on for hours while delegates argued about many things."
+    apart = make_article("Report A", body=f"Nuclear plans were shown. {filler} A test followed.")
+    close = make_article("Report B", body=f"A nuclear test was shown. {filler} Plans followed.")
+    search_backend.index([apart, close])
+    result = ask(search_backend, "nuclear test", explain=True)
+    assert ids(result) == [close.pk, apart.pk]
+    top = result.hits[0].explanation
+    assert sum(m.score for m in top.matches) == pytest.approx(result.hits[0].score, rel=1e-3)
