@@ -310,16 +310,17 @@ class Ranking:
         return self.scorer.explain(self.concepts, docnum, self.own, self.nearness.get(docnum, 0))
 
 
-def _ranking(searcher, data, translation, allowed, postings, forms_of) -> Ranking:
+def _ranking(searcher, data, translation, allowed, postings, forms_of, read=None) -> Ranking:
     """Scores of every document: BM25F; for a question a second pass with the words
     its first hits share (RM3); then a bonus for query words close together."""
     scorer = Scorer(searcher, data, postings)
+    read = {} if read is None else read
     concepts = translation.concepts
     scores = scorer.scores(concepts)
     ranking = Ranking(scores, concepts, len(concepts), scorer)
     if translation.best:
         first = dict(top_scored(scores, allowed, FEEDBACK_DOCS))
-        texts = _texts(data, list(first))
+        texts = _texts(data, list(first), read)
         model = feedback_words(list(texts.values()), [first[d] for d in texts])
         ranking.concepts = with_feedback(concepts, model, forms_of)
         ranking.scores = scorer.scores(ranking.concepts)
@@ -327,7 +328,7 @@ def _ranking(searcher, data, translation, allowed, postings, forms_of) -> Rankin
     if not 2 <= len(own) <= PROXIMITY_MAX_CONCEPTS:
         return ranking
     best = top_scored(ranking.scores, allowed, PROXIMITY_DOCS)
-    texts = _texts(data, [docnum for docnum, _ in best])
+    texts = _texts(data, [docnum for docnum, _ in best], read)
     idfs = [scorer.idf(scorer.field_tf(c)) for c in own]
     for docnum, bonus in zip(texts, proximity_bonus(list(texts.values()), own, idfs), strict=True):
         ranking.scores[docnum] += bonus
@@ -335,11 +336,14 @@ def _ranking(searcher, data, translation, allowed, postings, forms_of) -> Rankin
     return ranking
 
 
-def _texts(data, docnums: list[int]) -> dict[int, str]:
-    """{docnum: title and text} of these documents, in their order."""
+def _texts(data, docnums: list[int], read: dict) -> dict[int, str]:
+    """{docnum: title and text} of these documents, in their order; ``read`` keeps
+    {article id: (title, text)} for the rest of the search (highlights)."""
     ids = {int(data.columns.ids[docnum]): docnum for docnum in docnums}
-    found = selectors.article_texts(list(ids))
-    return {ids[i]: f"{found[i][0]}\n{found[i][1]}" for i in ids if i in found}
+    missing = [i for i in ids if i not in read]
+    if missing:
+        read.update(selectors.article_texts(missing))
+    return {ids[i]: f"{read[i][0]}\n{read[i][1]}" for i in ids if i in read}
 
 
 def run_explain(backend, q: str, article_id: int) -> Explanation | None:
@@ -381,9 +385,9 @@ def run_search(backend, request: SearchRequest) -> BackendResult:
             notes.append(notice)
     total = int(full.sum())
     start, size = (request.page - 1) * request.page_size, request.page_size
-    ranking = None
+    ranking, read = None, {}  # read: {article id: (title, text)}, fetched once
     if query is not None and request.sort == "relevance":
-        ranking = _ranking(searcher, data, translation, full, postings, stems(searcher))
+        ranking = _ranking(searcher, data, translation, full, postings, stems(searcher), read)
         page = top_scored(ranking.scores, full, start + size)[start:]
     else:
         order = data.oldest if request.sort == "oldest" else data.newest
@@ -395,7 +399,10 @@ def run_search(backend, request: SearchRequest) -> BackendResult:
             explanations[article_id] = ranking.explain(docnum)
     highlights = {}
     if request.highlight and query is not None and ids:
-        texts = selectors.article_texts(ids)
+        missing = [i for i in ids if i not in read]
+        if missing:
+            read.update(selectors.article_texts(missing))
+        texts = {i: read[i] for i in ids if i in read}
         terms = translation.terms
         for article_id, (title, body) in texts.items():
             highlights[article_id] = Highlights(
