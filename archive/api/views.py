@@ -46,6 +46,7 @@ from archive.ingest.export import export_jsonl
 from archive.ingest.run import ingest_upload
 from archive.models import Article, Author, Outlet, Tag
 from search import service as search_service
+from search.maintenance import index_catch_up
 from search.types import SearchRequest
 
 
@@ -290,6 +291,8 @@ class IngestView(APIView):
             outlet=options.get("outlet"),
             dry_run=options["dry_run"],
         )
+        if batch.changed_articles:
+            index_catch_up()  # searchable when the answer comes, unless the index is busy
         return Response(ImportReportSerializer(batch).data)
 
     def _upload(self, request) -> tuple[str, bytes, str | None]:
