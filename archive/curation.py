@@ -1,9 +1,9 @@
 """Curation writes made from the admin: merges and bulk edits of articles.
 
 Each service runs in one transaction. Relation changes go through the model
-managers, whose signals queue the articles for the search index; bulk updates, which
-send no signals, queue them with ``outbox_record`` themselves. The index follows
-after the commit.
+managers, whose signals tell the search index; bulk updates, which send no signals,
+``announce`` their articles themselves (``archive.signals``). The index follows after
+the commit.
 """
 
 from collections.abc import Iterable
@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from archive.ingest.draft import IngestError
 from archive.ingest.pipeline import article_reclean
 from archive.models import Article, ArticleAuthor, Author, Outlet, Tag
-from search.outbox import outbox_record
+from archive.signals import announce
 
 OUTLET_DETAILS = ("homepage", "domain", "country", "language")
 
@@ -134,7 +134,7 @@ def articles_set_outlet(*, articles: QuerySet, outlet: Outlet | None) -> int:
     with transaction.atomic():
         ids = _ids(todo)
         Article.objects.filter(pk__in=ids).update(outlet=outlet)
-        outbox_record(ids)
+        announce(ids)
     return len(ids)
 
 
@@ -156,5 +156,5 @@ def articles_reindex(*, articles: QuerySet) -> int:
     """Queue these articles for the search index again; returns how many."""
     ids = _ids(articles)
     with transaction.atomic():
-        outbox_record(ids)
+        announce(ids)
     return len(ids)

@@ -1,6 +1,7 @@
 """Atom feed of a search's newest matches: follow a story, an outlet or a person."""
 
 import datetime as dt
+from dataclasses import replace
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
@@ -9,13 +10,18 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 
-from archive.forms import UrlState, feed_request, search_request_from_params
 from archive.views import search_error_page
 from search import service as search_service
 from search.query import printable
-from search.types import InvalidQuery, SearchUnavailable
+from search.request import page_search
+from search.types import InvalidQuery, SearchRequest, SearchUnavailable
 
 FEED_ITEMS = 20
+
+
+def feed_request(request: SearchRequest, *, limit: int = FEED_ITEMS) -> SearchRequest:
+    """The same search for a feed reader: newest first, one page, no facets."""
+    return replace(request, sort="newest", page=1, page_size=limit, facets=(), highlight=False)
 
 
 class SearchFeed(Feed):
@@ -30,12 +36,11 @@ class SearchFeed(Feed):
             return search_error_page(request, exc)
 
     def get_object(self, request: HttpRequest, *args, **kwargs) -> dict:
-        parsed = search_request_from_params(request.GET)
-        result = search_service.search(feed_request(parsed, limit=FEED_ITEMS))
-        state = UrlState.from_query(request.GET).without("page").without("sort")
+        parsed = page_search(request.GET)
+        result = search_service.search(feed_request(parsed.request))
         return {
             "q": parsed.request.q,
-            "state": state,
+            "state": parsed.state.without("page").without("sort"),
             "articles": [hit.article for hit in result.hits if hit.article is not None],
         }
 

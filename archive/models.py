@@ -146,6 +146,11 @@ class ImportBatch(models.Model):
     def __str__(self):
         return f"Import of {self.source} at {self.started_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def changed_articles(self) -> bool:
+        """Whether the run created or changed articles (a dry run keeps none)."""
+        return not self.dry_run and bool(self.created + self.updated)
+
 
 class Article(models.Model):
     """A news article: clean body for reading and search, raw text as received."""

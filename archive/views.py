@@ -1,24 +1,38 @@
 """Browser pages: the search page, article pages, outlet/tag/author pages and autocomplete.
 
-Views only translate: GET parameters become a ``SearchRequest`` (``archive.forms``), the
-query service answers, a template renders the ``SearchResult``. Search errors become a
+Views only translate: GET parameters become a ``SearchRequest`` (``search.request``, read
+leniently: what cannot be understood is ignored and said), the query service answers, a
+template renders the ``SearchResult``. Search errors become a
 friendly page with the right status (400 for a request we cannot answer, 503 when the
 index is unavailable).
 """
+
+from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
-from archive.forms import Preset, UrlState, search_request_from_params
 from archive.ingest.normalize import is_web_address
 from archive.models import Article, Author, Outlet, Tag, unique_slug
 from search import service as search_service
+from search.query import MAX_QUERY_CHARS
+from search.request import page_search
 from search.types import InvalidQuery, SearchUnavailable
 
 SUGGEST_LIMIT = 8
 MORE_LIKE_THIS = 5
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A filter fixed by the page's path (an outlet, tag or author page)."""
+
+    param: str  # "outlet", "tag" or "author"
+    value: str
+    label: str
+    kind: str  # "Outlet", "Person", ... for the heading
 
 
 def error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
@@ -41,8 +55,8 @@ def search_error_page(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpResponse:
     """The search page at ``/``; outlet, tag and author pages are this page with a preset."""
-    state = UrlState.from_query(request.GET)
-    parsed = search_request_from_params(request.GET, preset=preset)
+    parsed = page_search(request.GET, fixed=(preset.param, preset.value) if preset else None)
+    state = parsed.state
     try:
         result = search_service.search(parsed.request)
     except (InvalidQuery, SearchUnavailable) as exc:
@@ -62,6 +76,7 @@ def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpRe
         "feed_url": feed_state.url(reverse("web:feed")),
         "everywhere_url": state.without("page").url(reverse("web:search")) if preset else "",
         "q": parsed.request.q,
+        "max_query_chars": MAX_QUERY_CHARS,
     }
     return render(request, "archive/search.html", context)
 
@@ -125,7 +140,7 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
         query = request.GET.urlencode()
         target = article.get_absolute_url() + (f"?{query}" if query else "")
         return redirect(target, permanent=True)
-    q = request.GET.get("q", "").strip()[:500]
+    q = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
     context = {
         "article": article,
         "q": q,

@@ -8,6 +8,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_asgi_application()
 
 # Apply queued search index changes in the background (SEARCH_OUTBOX_INTERVAL).
-from search.outbox import outbox_ticker_start  # noqa: E402
+from search.ticker import outbox_ticker_start  # noqa: E402
 
 outbox_ticker_start()

@@ -11,6 +11,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from search import service as search_service
+
 logger = logging.getLogger(__name__)
 
 
@@ -29,11 +31,7 @@ def database_status() -> str:
 def index_status() -> str:
     """Return "ok" when the search backend can describe its index and look up a word."""
     try:
-        from search.service import get_backend
-    except ImportError:
-        return "error: search service unavailable"
-    try:
-        backend = get_backend()
+        backend = search_service.get_backend()
         if backend.stats().get("exists") is False:
             return "error: no index (python manage.py search_index rebuild)"
         # A term lookup reads the index files themselves (the statistics come from the

@@ -1,9 +1,15 @@
-"""Keeping the index in step with the database: rebuild, check and repair, stats."""
+"""Keeping the index in step with the database: sync, rebuild, check and repair, stats.
 
+``index_sync`` is the one place that decides between applying the outbox's queue
+change by change and rebuilding the whole index.
+"""
+
+import contextlib
 import datetime as dt
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 
 from django.conf import settings
@@ -12,21 +18,27 @@ from django.utils import timezone
 
 from archive.models import Article
 from search.documents import article_version, articles_for_index
-from search.models import IndexChange, IndexCheck
-from search.outbox import (
-    DRAIN_WAIT,
+from search.locks import (
     file_lock,
     index_write_lock,
     lock_held,
+    rebuild_lock_path,
+)
+from search.models import IndexChange, IndexCheck
+from search.outbox import (
+    AFTER_COMMIT_WAIT,
+    DRAIN_WAIT,
     outbox_backlog,
     outbox_drain,
-    rebuild_lock_path,
+    outbox_paused,
 )
 from search.types import SearchUnavailable
 
 log = logging.getLogger(__name__)
 
 KEEP_CHECKS = 50
+# A full sync of at least this many changes, half the archive or more, rebuilds instead.
+REBUILD_ABOVE = 2000
 
 
 @dataclass(frozen=True)
@@ -98,6 +110,57 @@ def index_rebuild(*, wait: float = DRAIN_WAIT) -> int:
     return count
 
 
+def index_sync(*, wait: float = DRAIN_WAIT) -> int:
+    """Apply every queued change; returns how many there were.
+
+    After a bulk import most of the archive may be queued: then one rebuild (several
+    processes, one pass) beats updating documents one by one. Raises as ``outbox_drain``.
+    """
+    if _rebuild_is_quicker():
+        queued = outbox_backlog()
+        index_rebuild(wait=wait)
+        return queued
+    return outbox_drain(wait=wait)
+
+
+def _rebuild_is_quicker() -> bool:
+    queued = IndexChange.objects.count()
+    return queued >= REBUILD_ABOVE and queued * 2 >= Article.objects.count()
+
+
+def index_catch_up(*, wait: float = AFTER_COMMIT_WAIT) -> int:
+    """``index_sync`` for a request or a background thread: never raises.
+
+    A failure is logged and the changes stay queued for the next try (the web
+    process's background retry applies them). Returns how many were applied.
+    """
+    try:
+        if IndexChange.objects.exists():
+            return index_sync(wait=wait)
+    except Exception as exc:
+        log.warning("Index update left queued, will retry: %s", exc)
+    return 0
+
+
+@contextlib.contextmanager
+def outbox_deferred(*, drain: bool = True) -> Iterator[None]:
+    """Leave index changes queued while the block runs, then apply them in batches.
+
+    For bulk importers: one index commit per batch of 500 instead of one per article.
+    A failed final sync is logged and the rows stay queued for ``search_index sync``.
+    """
+    outermost = False
+    try:
+        with outbox_paused() as outermost:
+            yield
+    finally:
+        if drain and outermost:
+            try:
+                index_sync(wait=DRAIN_WAIT)
+            except Exception as exc:
+                log.warning("Index update left queued (run `search_index sync`): %s", exc)
+
+
 _background: threading.Thread | None = None
 _background_guard = threading.Lock()
 
@@ -154,7 +217,7 @@ def index_check(*, fix: bool = False) -> CheckReport:
             [IndexChange(article_id=pk) for pk in missing + stale]
             + [IndexChange(article_id=pk, action=IndexChange.Action.DELETE) for pk in orphans]
         )
-        outbox_drain(wait=DRAIN_WAIT)
+        index_sync(wait=DRAIN_WAIT)
     report = CheckReport(
         missing=missing,
         stale=stale,

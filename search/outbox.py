@@ -3,27 +3,23 @@
 A change to an article writes an ``IndexChange`` row in the same transaction (see
 ``search.signals``). After the commit the process applies it at once (``outbox_drain``
 with a short wait); if the index is busy or fails, the row stays and a later drain
-applies it: the web service's background retry, ``manage.py search_index sync``, or a
-bulk importer's drain at its end. Drains are serialised by a file lock in the index
-directory, and each reads the articles while holding it, so the last drain to commit
-always wrote the newest state.
+applies it: the web service's background retry (``search.ticker``), ``manage.py
+search_index sync``, or a bulk importer's drain at its end (``search.maintenance``,
+which also decides when rebuilding is quicker than draining). Drains are serialised by
+a file lock in the index directory (``search.locks``), and each reads the articles
+while holding it, so the last drain to commit always wrote the newest state.
 """
 
 import contextlib
-import fcntl
 import logging
-import os
 import threading
-import time
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
+from search.locks import IndexBusy, index_write_lock, lock_held, rebuild_lock_path
 from search.models import IndexChange
-from search.types import SearchUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +31,8 @@ DRAIN_WAIT = 60.0
 # A commit that queued more articles than this (a bulk import chunk, a bulk action) is
 # not applied inline: the importer's final drain, the background retry or sync do it.
 PROMPT_LIMIT = 100
-# A full drain of at least this many changes, half the archive or more, rebuilds instead.
-REBUILD_ABOVE = 2000
 
 _local = threading.local()
-
-
-class IndexBusy(SearchUnavailable):
-    """Another process holds the index writer lock; the changes stay queued."""
 
 
 # --- recording ------------------------------------------------------------------------
@@ -149,84 +139,20 @@ def _forget_recorded(using: str = DEFAULT_DB_ALIAS) -> None:
 
 
 @contextlib.contextmanager
-def outbox_deferred(*, drain: bool = True) -> Iterator[None]:
-    """Leave index changes queued while the block runs, then apply them in batches.
+def outbox_paused() -> Iterator[bool]:
+    """Leave what commits queue in the outbox while the block runs: no drain after each.
 
-    For bulk importers: one index commit per batch of 500 instead of one per article.
-    A failed final drain is logged and the rows stay queued for ``search_index sync``.
+    Yields whether this is the outermost such block, the one whose end should apply the
+    queue (``search.maintenance.outbox_deferred`` does).
     """
     _local.deferred = getattr(_local, "deferred", 0) + 1
     try:
-        yield
+        yield _local.deferred == 1
     finally:
         _local.deferred -= 1
-        if drain and not _local.deferred:
-            try:
-                outbox_drain(wait=DRAIN_WAIT)
-            except Exception as exc:
-                log.warning("Index update left queued (run `search_index sync`): %s", exc)
 
 
 # --- applying -------------------------------------------------------------------------
-
-
-def rebuild_lock_path() -> Path:
-    return Path(settings.SEARCH_INDEX_DIR) / "rebuild.lock"
-
-
-def lock_path() -> Path:
-    # Inside the index directory, so every process sharing the index shares the lock.
-    return Path(settings.SEARCH_INDEX_DIR) / "write.lock"
-
-
-@contextlib.contextmanager
-def file_lock(path: Path, *, wait: float) -> Iterator[None]:
-    """Hold an exclusive lock on ``path`` (across processes and threads).
-
-    Raises ``IndexBusy`` after ``wait`` seconds. Re-entrant within a thread. The
-    operating system releases it when a process dies, so a crash never wedges it.
-    """
-    held = _local.__dict__.setdefault("held", set())
-    if str(path) in held:
-        yield
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "ab") as handle:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise IndexBusy(
-                        f"The search index is being written by another process ({path.name})."
-                    ) from None
-                time.sleep(0.02)
-        held.add(str(path))
-        try:
-            yield
-        finally:
-            held.discard(str(path))
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def lock_held(path: Path) -> bool:
-    """Whether another thread or process holds ``file_lock(path)`` right now."""
-    if not path.exists():
-        return False
-    with open(path, "ab") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        return False
-
-
-def index_write_lock(*, wait: float):
-    """The lock every index writer of the write path holds: one drain or rebuild at a time."""
-    return file_lock(lock_path(), wait=wait)
 
 
 def outbox_drain(
@@ -237,7 +163,8 @@ def outbox_drain(
 ) -> int:
     """Apply pending changes to the index now, oldest first, in batches.
 
-    Returns how many changes were applied. Rows are deleted only after the index
+    Never rebuilds: ``search.maintenance.index_sync`` decides when a rebuild is
+    quicker. Returns how many changes were applied. Rows are deleted only after the index
     committed. Raises ``IndexBusy`` when the lock stays taken for ``wait`` seconds and
     ``SearchUnavailable`` (or the backend's error) when the index cannot be written;
     what was not applied stays queued.
@@ -248,12 +175,6 @@ def outbox_drain(
     only = None if article_ids is None else sorted(set(article_ids))
     if only == []:
         return 0
-    if limit is None and only is None and _rebuild_is_quicker():
-        from search.maintenance import index_rebuild
-
-        queued = outbox_backlog()
-        index_rebuild(wait=wait)
-        return queued
     applied = 0
     try:
         while limit is None or applied < limit:
@@ -266,17 +187,6 @@ def outbox_drain(
     finally:
         _forget_recorded()
     return applied
-
-
-def _rebuild_is_quicker() -> bool:
-    # After a bulk import most of the archive is queued: a rebuild (several processes,
-    # one pass) beats updating documents one by one. Not from inside a rebuild.
-    from archive.models import Article
-
-    if str(lock_path()) in _local.__dict__.get("held", ()):
-        return False
-    queued = IndexChange.objects.count()
-    return queued >= REBUILD_ABOVE and queued * 2 >= Article.objects.count()
 
 
 def _drain_batch(backend, size: int, only: list[int] | None) -> int:
@@ -305,53 +215,3 @@ def _drain_batch(backend, size: int, only: list[int] | None) -> int:
 def outbox_backlog() -> int:
     """How many changes wait in the outbox."""
     return IndexChange.objects.count()
-
-
-# --- background retry in web processes --------------------------------------------------
-
-_ticker_lock = threading.Lock()
-_ticker_pid: int | None = None
-
-
-def outbox_ticker_start(*, interval: float | None = None) -> bool:
-    """Start the background retry of this process, once (web entry points call it).
-
-    Every ``interval`` seconds (``SEARCH_OUTBOX_INTERVAL``; 0 turns it off) a daemon
-    thread applies what after-commit drains left queued: changes of processes that
-    died, index failures, rows of a busy moment. Not restarted in forked children
-    (Whoosh's indexing processes must not drain); gunicorn workers import the entry
-    point themselves, or with ``--preload`` the master's thread serves them all.
-    Returns whether a thread was started.
-    """
-    global _ticker_pid
-    interval = settings.SEARCH_OUTBOX_INTERVAL if interval is None else interval
-    if interval <= 0:
-        return False
-    with _ticker_lock:
-        if _ticker_pid == os.getpid():
-            return False
-        _ticker_pid = os.getpid()
-    thread = threading.Thread(
-        target=_tick_forever, args=(interval,), name="search-outbox", daemon=True
-    )
-    thread.start()
-    return True
-
-
-def _tick_forever(interval: float) -> None:
-    while True:
-        time.sleep(interval)
-        try:
-            outbox_tick()
-        finally:
-            connections.close_all()  # this thread's connections only
-
-
-def outbox_tick() -> int:
-    """One round of the background retry: drain what is queued, never raise."""
-    try:
-        if IndexChange.objects.exists():
-            return outbox_drain(wait=AFTER_COMMIT_WAIT)
-    except Exception as exc:
-        log.warning("Background index update failed, will retry: %s", exc)
-    return 0

@@ -6,13 +6,13 @@ Views, the REST API and the admin build a ``SearchRequest`` and read a
 
 import threading
 import time
-from dataclasses import replace
 
 from django.conf import settings
 
 from search.backends import backend_class
 from search.backends.base import BackendHit, SearchBackend
 from search.query import printable
+from search.request import validate_request
 from search.selectors import (
     article_duplicate_ids,
     article_link,
@@ -20,20 +20,9 @@ from search.selectors import (
     link_of,
     name_suggestions,
 )
-from search.types import (
-    FACETS,
-    MAX_PAGE_SIZE,
-    SORTS,
-    Explanation,
-    Hit,
-    InvalidQuery,
-    SearchRequest,
-    SearchResult,
-    Suggestion,
-)
+from search.types import Explanation, Hit, SearchRequest, SearchResult, Suggestion
 
 _backends: dict[tuple[str, str], SearchBackend] = {}
-_TEXT_FILTERS = ("outlets", "tags", "authors", "languages", "months")
 _backends_lock = threading.Lock()
 
 
@@ -56,47 +45,16 @@ def reset_backends() -> None:
         _backends.clear()
 
 
-def validate_request(request: SearchRequest) -> None:
-    """Raise InvalidQuery for a request that cannot be answered as asked."""
-    if request.sort not in SORTS:
-        raise InvalidQuery(f"Unknown sort {request.sort!r}: use one of {', '.join(SORTS)}.")
-    if request.page < 1:
-        raise InvalidQuery(f"Page {request.page} does not exist: pages start at 1.")
-    if request.page_size < 1:
-        raise InvalidQuery("The page size must be at least 1.")
-    unknown = [f for f in request.facets if f not in FACETS]
-    if unknown:
-        raise InvalidQuery(f"Unknown facet {unknown[0]!r}: use {', '.join(FACETS)}.")
-    if request.date_from and request.date_to and request.date_from > request.date_to:
-        raise InvalidQuery(
-            f"The start date {request.date_from} is after the end date {request.date_to}."
-        )
-    for month in request.months:
-        year, _, number = str(month).partition("-")
-        if not (year.isdigit() and number.isdigit() and 1 <= int(number) <= 12):
-            raise InvalidQuery(f"Month {month!r} is not of the form YYYY-MM.")
-
-
-def clean_request(request: SearchRequest) -> SearchRequest:
-    """The request without control characters in its query and filter values."""
-    changes = {
-        name: tuple(printable(str(v)) for v in getattr(request, name)) for name in _TEXT_FILTERS
-    }
-    return replace(request, q=printable(request.q or ""), **changes)
-
-
 def search(request: SearchRequest) -> SearchResult:
     """Answer a search; the page's hits carry their ``Article`` loaded in one query.
 
-    The page size is capped at ``MAX_PAGE_SIZE``; a page past the end has no hits
-    (``total`` still says how many there are). Raises InvalidQuery (bad sort, page,
-    facet or dates) and SearchUnavailable (the index cannot be read).
+    The request is checked by the parameters' rules (``search.request.validate_request``:
+    the page size is capped, control characters read as spaces); a page past the end
+    has no hits (``total`` still says how many there are). Raises InvalidQuery (bad
+    sort, page, facet, month or dates) and SearchUnavailable (the index cannot be read).
     """
     started = time.perf_counter()
-    request = clean_request(request)
-    validate_request(request)
-    if request.page_size > MAX_PAGE_SIZE:
-        request = replace(request, page_size=MAX_PAGE_SIZE)
+    request = validate_request(request)
     found = get_backend().search(request)
     return SearchResult(
         total=found.total,

@@ -1,15 +1,17 @@
-"""Every ORM change that alters an article's index document queues it in the outbox.
+"""Every change that alters an article's index document queues it in the outbox.
 
-Only recording happens here (``search.outbox.outbox_record``); applying is the outbox's
-job, after the commit. Changes that send no signals (``QuerySet.update()``,
-``bulk_create()``, raw SQL) must call ``outbox_record`` themselves; ``search_index
-check --fix`` repairs what was missed.
+The ORM's signals say most; the archive announces the rest on its port
+(``archive.signals.articles_changed``: writes that send no signals, such as
+``QuerySet.update()`` and ``bulk_create()``). Only recording happens here
+(``search.outbox.outbox_record``); applying is the outbox's job, after the commit.
+``search_index check --fix`` repairs what was missed (raw SQL, say).
 """
 
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from archive.models import Article, ArticleAuthor, Author, Outlet, Tag
+from archive.signals import articles_changed
 from search.models import IndexChange
 from search.outbox import outbox_record
 
@@ -19,6 +21,10 @@ INDEXED_FIELDS = {
     Author: ("name", "slug"),
     Tag: ("name", "slug", "kind", "aliases"),
 }
+
+
+def articles_announced(sender, ids, using=DEFAULT_DB_ALIAS, **kwargs):
+    outbox_record(ids, using=using)
 
 
 def article_pre_save(sender, instance, using, **kwargs):
@@ -101,6 +107,7 @@ def _articles_of(instance, using):
 def connect() -> None:
     """Wire the receivers (``SearchConfig.ready``)."""
     wiring = [
+        (articles_changed, Article, articles_announced),
         (pre_save, Article, article_pre_save),
         (post_save, Article, article_saved),
         (pre_delete, Article, article_pre_delete),

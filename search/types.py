@@ -20,7 +20,9 @@ FACETS = (
     "author",
     "language",
 )
-MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100  # larger page sizes are reduced to it
+MAX_PAGE = 10_000  # deeper pages help nobody and cost the engine
 
 
 class SearchError(Exception):
@@ -33,6 +35,16 @@ class InvalidQuery(SearchError):
     Query *syntax* errors do not raise: the words are searched literally and the
     result's ``query_error`` says what was wrong.
     """
+
+
+class InvalidParams(InvalidQuery):
+    """Parameters that do not say a search that can be answered, each with its problems."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors  # parameter name -> messages
+        super().__init__(
+            " ".join(f"{name}: {text}" for name, texts in errors.items() for text in texts)
+        )
 
 
 class SearchUnavailable(SearchError):
@@ -59,7 +71,7 @@ class SearchRequest:
     date_to: dt.date | None = None
     sort: str = "relevance"
     page: int = 1
-    page_size: int = 20
+    page_size: int = DEFAULT_PAGE_SIZE
     facets: tuple[str, ...] = FACETS
     highlight: bool = True
     explain: bool = False  # say for each hit of the page why it matched

@@ -19,6 +19,7 @@ from archive.ingest.draft import IngestError
 from archive.ingest.readers import FORMATS
 from archive.ingest.run import ingest_upload
 from archive.models import ImportBatch
+from search.maintenance import index_catch_up
 
 ERRORS_SHOWN = 200
 
@@ -157,6 +158,8 @@ def _ingest(data: dict) -> tuple[list[ImportBatch], list[tuple[str, str]]]:
             failures.append((upload.name, str(exc)))
         else:
             batches.append(batch)
+    if any(batch.changed_articles for batch in batches):
+        index_catch_up()  # searchable when the page answers, unless the index is busy
     return batches, failures
 
 

@@ -13,9 +13,10 @@ from search.maintenance import (
     index_check,
     index_rebuild_in_background,
     index_stats,
+    index_sync,
     last_check,
 )
-from search.outbox import outbox_backlog, outbox_drain
+from search.outbox import outbox_backlog
 from search.types import SearchError
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ def _run(request, op: str) -> None:
 
 def _apply(op: str) -> str:
     if op == "sync":
-        return f"Applied {outbox_drain()} pending index changes."
+        return f"Applied {index_sync()} pending index changes."
     if op == "rebuild":
         index_rebuild_in_background()
         return "Rebuild started in the background; searches keep working until it is done."

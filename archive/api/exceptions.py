@@ -12,7 +12,7 @@ from rest_framework.views import exception_handler
 
 from archive.ingest.draft import IngestError
 from config.middleware import DATABASE_DOWN, DATABASE_ERRORS, RETRY_AFTER
-from search.types import InvalidQuery, SearchUnavailable
+from search.types import InvalidParams, InvalidQuery, SearchUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +58,8 @@ def _flatten(errors, prefix: str = "") -> list[str]:
 
 def _domain_error(exc: Exception) -> exceptions.APIException | None:
     """Map the archive's domain errors (and Django's) to DRF exceptions."""
+    if isinstance(exc, InvalidParams):
+        return exceptions.ValidationError(exc.errors, code="invalid")
     if isinstance(exc, InvalidQuery | IngestError):
         return exceptions.ValidationError({"detail": str(exc)}, code="invalid")
     if isinstance(exc, SearchUnavailable):

@@ -1,15 +1,18 @@
 """Query-string parameters, validated by small serializers (and documented by them in the schema).
 
-Repeated parameters (``outlet=a&outlet=b``) select several values.
+Repeated parameters (``outlet=a&outlet=b``) select several values. Searching reads its
+parameters with the search request parser instead (``search.request``), and documents
+them from its table (``search_parameters``).
 """
 
+from dataclasses import fields
+
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from archive.ingest.readers import FORMATS
-from search.types import MAX_PAGE_SIZE, SORTS
-
-# The facets the API answers, in the order of the response.
-API_FACETS = ("outlet", "year", "month", "topic", "person", "place", "organization", "author")
+from search.params import PARAMS, Param
+from search.types import SearchRequest
 
 
 class CommaListField(serializers.ListField):
@@ -94,43 +97,26 @@ class IncludeParams(serializers.Serializer):
     )
 
 
-class SearchParams(serializers.Serializer):
-    q = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Query (see the README's syntax)."
-    )
-    outlet = serializers.ListField(child=serializers.CharField(), required=False)
-    tag = serializers.ListField(
-        child=serializers.CharField(),
-        required=False,
-        help_text="`kind:slug` or a bare slug; repeatable.",
-    )
-    author = serializers.ListField(child=serializers.CharField(), required=False)
-    language = serializers.ListField(child=serializers.CharField(), required=False)
-    year = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=9999), required=False
-    )
-    month = serializers.ListField(
-        child=serializers.RegexField(r"^\d{4}-\d{2}$"), required=False, help_text="YYYY-MM."
-    )
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
-    sort = ChoiceWithMessage(SORTS, required=False, default="relevance")
-    page = serializers.IntegerField(min_value=1, required=False, default=1)
-    page_size = serializers.IntegerField(
-        min_value=1,
-        required=False,
-        default=20,
-        help_text=f"Results per page; larger values are capped at {MAX_PAGE_SIZE}.",
-    )
-    facets = CommaListField(
-        child=ChoiceWithMessage(API_FACETS),
-        required=False,
-        help_text="Facets to count (comma-separated or repeated); absent: all, empty: none.",
-    )
-    highlight = serializers.BooleanField(required=False, default=True)
+def search_parameters() -> list[OpenApiParameter]:
+    """The documentation of /api/search/'s parameters, from the search parameters' table
+    (``search.params``), which the endpoint reads with (``search.request.api_search``)."""
+    return [
+        OpenApiParameter(
+            param.api,
+            {"type": "array", "items": param.rule.schema} if param.many else _schema(param),
+            description=param.help,
+        )
+        for param in PARAMS
+    ]
 
-    def validate_page_size(self, value: int) -> int:
-        return min(value, MAX_PAGE_SIZE)
+
+def _schema(param: Param) -> dict:
+    default = _DEFAULTS.get(param.field)
+    return param.rule.schema if default is None else {**param.rule.schema, "default": default}
+
+
+# The defaults a client sees (the sort's depends on the query: see its description).
+_DEFAULTS = {f.name: f.default for f in fields(SearchRequest) if f.name not in ("sort", "facets")}
 
 
 class SimilarParams(serializers.Serializer):

@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from archive.api.params import API_FACETS
 from archive.api.serializers import (
     AuthorRefSerializer,
     OutletRefSerializer,
@@ -12,6 +11,7 @@ from archive.api.serializers import (
     author_refs,
     links_for,
 )
+from search.types import FACETS
 
 
 class HighlightsSerializer(serializers.Serializer):
@@ -73,14 +73,14 @@ class FacetsSerializer(serializers.Serializer):
     """Counts by value for each facet; a facet not asked for is an empty list."""
 
     def get_fields(self):
-        return {name: FacetValueSerializer(many=True) for name in API_FACETS}
+        return {name: FacetValueSerializer(many=True) for name in FACETS}
 
     def to_representation(self, facets) -> dict:
         return {
             name: [
                 {"value": f.value, "label": f.label, "count": f.count} for f in facets.get(name, [])
             ]
-            for name in API_FACETS
+            for name in FACETS
         }
 
 

@@ -1,5 +1,6 @@
 """Thin views: validate parameters, call the search service or a selector, serialize."""
 
+from dataclasses import replace
 from pathlib import PurePath
 
 from django.conf import settings
@@ -46,7 +47,8 @@ from archive.ingest.export import export_jsonl
 from archive.ingest.run import ingest_upload
 from archive.models import Article, Author, Outlet, Tag
 from search import service as search_service
-from search.types import SearchRequest
+from search.maintenance import index_catch_up
+from search.request import api_search
 
 
 def validated(serializer_class, data) -> dict:
@@ -59,36 +61,17 @@ def include_raw(request) -> bool:
     return "raw" in validated(p.IncludeParams, request.GET).get("include", ())
 
 
-def search_request(params: dict) -> SearchRequest:
-    """The service's typed request from validated SearchParams."""
-    return SearchRequest(
-        q=params["q"],
-        outlets=tuple(params.get("outlet", ())),
-        tags=tuple(params.get("tag", ())),
-        authors=tuple(params.get("author", ())),
-        languages=tuple(params.get("language", ())),
-        years=tuple(params.get("year", ())),
-        months=tuple(params.get("month", ())),
-        date_from=params.get("date_from"),
-        date_to=params.get("date_to"),
-        sort=params["sort"],
-        page=params["page"],
-        page_size=params["page_size"],
-        facets=tuple(params.get("facets", p.API_FACETS)),
-        highlight=params["highlight"],
-    )
-
-
 class SearchView(APIView):
     """Full-text search with filters, facets, a histogram and highlights."""
 
     permission_model = Article
     may_be_unavailable = True
 
-    @extend_schema(parameters=[p.SearchParams], responses=SearchResponseSerializer)
+    @extend_schema(parameters=p.search_parameters(), responses=SearchResponseSerializer)
     def get(self, request):
-        params = validated(p.SearchParams, request.GET)
-        result = search_service.search(search_request(params))
+        parsed = api_search(request.GET)  # InvalidParams: a 400 naming each bad parameter
+        result = search_service.search(parsed.request)
+        result = replace(result, notices=(*parsed.notices, *result.notices))
         if result.query_error:
             raise ValidationError({"q": f"the query could not be understood: {result.query_error}"})
         if result.page > result.pages:
@@ -290,6 +273,8 @@ class IngestView(APIView):
             outlet=options.get("outlet"),
             dry_run=options["dry_run"],
         )
+        if batch.changed_articles:
+            index_catch_up()  # searchable when the answer comes, unless the index is busy
         return Response(ImportReportSerializer(batch).data)
 
     def _upload(self, request) -> tuple[str, bytes, str | None]:

@@ -403,12 +403,3 @@ def ingest_upload(
     tally = run_sources([source], batch=batch, fmt=fmt, dry_run=dry_run)
     batch.linked = tally.linked
     return batch
-
-
-def make_searchable() -> int | None:
-    """Apply the search index's pending changes now, when the search app provides it."""
-    try:
-        from search.outbox import outbox_drain
-    except ImportError:
-        return None
-    return outbox_drain()

@@ -17,6 +17,7 @@ from archive.ingest.draft import ArticleDraft, IngestError
 from archive.ingest.normalize import content_hash, word_count
 from archive.ingest.resolve import Resolver
 from archive.models import Article, ArticleAuthor, ImportBatch
+from archive.signals import announce
 
 
 class Outcome(enum.StrEnum):
@@ -94,12 +95,8 @@ def _link_new(article: Article, draft: ArticleDraft, resolver: Resolver) -> None
 
 
 def index_later(article_ids: list[int]) -> None:
-    """Queue the articles for the search index when the search app is installed."""
-    try:
-        from search.outbox import outbox_record
-    except ImportError:
-        return
-    outbox_record(article_ids)
+    """Announce articles stored without signals, so that the search index follows them."""
+    announce(article_ids)
 
 
 def _link_existing(article: Article, draft: ArticleDraft, resolver: Resolver) -> None:

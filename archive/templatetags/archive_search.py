@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 from django import template
 
-from archive.forms import FACET_PARAM, Preset, UrlState
+from archive.views import Preset
+from search.params import FACET_PARAM
+from search.request import UrlState
 from search.types import HistogramBucket, SearchRequest, SearchResult
 
 register = template.Library()

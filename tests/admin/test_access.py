@@ -140,7 +140,7 @@ def world(db, monkeypatch, django_user_model):
 
     monkeypatch.setattr("archive.curation.articles_reclean", spy("reclean", RecleanReport(1, [])))
     monkeypatch.setattr("archive.curation.articles_reindex", spy("reindex", 1))
-    monkeypatch.setattr("archive.admin.index_page.outbox_drain", spy("sync", 0))
+    monkeypatch.setattr("archive.admin.index_page.index_sync", spy("sync", 0))
     monkeypatch.setattr("archive.admin.index_page.index_check", spy("check", None))
     monkeypatch.setattr(
         "archive.admin.index_page.index_rebuild_in_background", spy("rebuild", None)

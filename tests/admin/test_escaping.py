@@ -197,7 +197,7 @@ def test_search_index_messages_are_text(super_client, hostile, monkeypatch):
     def broken():
         raise RuntimeError(SCRIPT)
 
-    monkeypatch.setattr("archive.admin.index_page.outbox_drain", broken)
+    monkeypatch.setattr("archive.admin.index_page.index_sync", broken)
     url = reverse("admin:archive_search_index")
 
     html = inert(super_client.post(url, {"op": "sync"}, follow=True))

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from archive.models import Article, ImportBatch
+from search.models import IndexChange
 from tests.admin.helpers import indexed_ids
 
 UPLOAD = "admin:archive_importbatch_add"
@@ -44,6 +45,7 @@ def test_uploading_files_imports_them_and_shows_the_batch_report(editor_client):
     assert batches[0][0].failed == 1
     assert "missing" in page.text  # the failed item's reason
     assert Article.objects.filter(outlet__name="Wire").count() == 3
+    assert IndexChange.objects.count() == 0  # searchable when the page answers
     assert len(indexed_ids(q="lava")) == 1
 
 

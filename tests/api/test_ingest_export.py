@@ -6,6 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from archive.models import Article
+from search.models import IndexChange
+from search.service import search
+from search.types import SearchRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +33,13 @@ def test_ingest_a_json_lines_body_reports_each_outcome(as_editor, db):
     assert report["errors"][0]["item"] == "line 2"
     assert "body" in report["errors"][0]["reason"]
     assert Article.objects.get().outlet.name == "AP"
+
+
+def test_an_ingested_body_is_searchable_when_the_answer_comes(as_editor, db):
+    as_editor.post("/api/ingest/", jsonl(GOOD), content_type="application/x-ndjson")
+
+    assert IndexChange.objects.count() == 0
+    assert search(SearchRequest(q="wheat harvest")).total == 1
 
 
 def test_ingest_a_json_array_body(as_editor, db):

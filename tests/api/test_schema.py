@@ -4,6 +4,9 @@ import re
 
 import pytest
 
+from search.params import PARAMS
+from search.types import FACETS, SORTS
+
 pytestmark = pytest.mark.django_db
 
 
@@ -29,6 +32,22 @@ def test_schema_is_openapi_3_and_lists_every_endpoint(anon):
         p["name"] for p in search["parameters"]
     }
     assert "503" in search["responses"]
+
+
+def test_the_search_parameters_are_documented_from_the_parser_table(anon):
+    schema = anon.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    documented = {p["name"]: p for p in schema["paths"]["/api/search/"]["get"]["parameters"]}
+    assert set(documented) == {param.api for param in PARAMS}
+    assert documented["facets"]["schema"]["items"]["enum"] == list(FACETS)
+    assert documented["sort"]["schema"]["enum"] == list(SORTS)
+    assert documented["page"]["schema"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 10_000,
+        "default": 1,
+    }
+    assert documented["month"]["schema"]["items"]["pattern"] == r"^\d{4}-(?:0[1-9]|1[0-2])$"
 
 
 def test_docs_page_loads_swagger_from_the_installed_package(anon):

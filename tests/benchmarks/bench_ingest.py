@@ -28,8 +28,9 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    from archive.ingest.run import ingest_paths, make_searchable
+    from archive.ingest.run import ingest_paths
     from archive.models import Article
+    from search.maintenance import index_sync
 
     if "DATA_DIR" not in os.environ and "DATABASE_URL" not in os.environ:
         sys.exit("Set DATA_DIR (or DATABASE_URL) to a throw-away place: this empties the database.")
@@ -52,7 +53,7 @@ def main() -> None:
     stored_cpu = time.process_time() - cpu
     reader = resource.getrusage(resource.RUSAGE_CHILDREN)
     reader_cpu = reader.ru_utime + reader.ru_stime
-    drained = make_searchable()
+    drained = index_sync()
     searchable = time.monotonic() - started
     total = Article.objects.count()
     print(f"files: {len(files)}, database: {settings.DATABASES['default']['ENGINE']}")
@@ -66,10 +67,7 @@ def main() -> None:
         f"(CPU: {stored_cpu:.1f} s writing, {reader_cpu:.1f} s reading in the worker; "
         f"{batch.created / stored_cpu:,.0f} articles per CPU-second of the writer)"
     )
-    if drained is None:
-        print("search.outbox is not installed: no search index to bring up to date")
-    else:
-        print(f"searchable {searchable:.1f} s after the start ({drained} index changes)")
+    print(f"searchable {searchable:.1f} s after the start ({drained} index changes)")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 

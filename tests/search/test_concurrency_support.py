@@ -231,7 +231,7 @@ def _store(prefix: str, count: str, shared: str = "") -> None:
 
 def _seed(count: str) -> None:
     """Store articles without applying them to the index (queued only)."""
-    from search.outbox import outbox_deferred
+    from search.maintenance import outbox_deferred
 
     with outbox_deferred(drain=False):
         for n in range(int(count)):
@@ -241,7 +241,7 @@ def _seed(count: str) -> None:
 
 def _ingest(count: str) -> None:
     """A bulk import: queued while it runs, applied once at the end; says how far it got."""
-    from search.outbox import outbox_deferred
+    from search.maintenance import outbox_deferred
 
     with outbox_deferred():
         for n in range(int(count)):

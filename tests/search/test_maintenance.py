@@ -15,9 +15,10 @@ from search.maintenance import (
     index_rebuild_in_background,
     index_stats,
     last_check,
+    outbox_deferred,
 )
 from search.models import IndexChange, IndexCheck
-from search.outbox import outbox_backlog, outbox_deferred, outbox_drain
+from search.outbox import outbox_backlog, outbox_drain
 from search.service import get_backend, search
 from search.types import SearchRequest
 from tests.factories import make_article, make_tag

@@ -10,23 +10,15 @@ from django.conf import settings
 from django.db import transaction
 
 from archive.models import Article, ArticleAuthor
-from search import outbox
+from search import maintenance, outbox
 from search.backends import backend_class
+from search.locks import IndexBusy, file_lock, lock_path, rebuild_lock_path
 from search.maintenance import index_rebuild as real_rebuild
+from search.maintenance import index_sync, outbox_deferred
 from search.models import IndexChange
-from search.outbox import (
-    IndexBusy,
-    file_lock,
-    lock_path,
-    outbox_backlog,
-    outbox_deferred,
-    outbox_drain,
-    outbox_record,
-    outbox_tick,
-    outbox_ticker_start,
-    rebuild_lock_path,
-)
+from search.outbox import outbox_backlog, outbox_drain, outbox_record
 from search.service import search
+from search.ticker import outbox_tick, outbox_ticker_start
 from search.types import SearchRequest, SearchUnavailable
 from tests.factories import make_article, make_author, make_outlet, make_tag
 
@@ -287,14 +279,14 @@ def test_a_commit_of_many_articles_is_left_to_a_drain(django_capture_on_commit_c
     assert outbox_drain() == outbox.PROMPT_LIMIT + 1
 
 
-def test_a_drain_of_most_of_the_archive_rebuilds_instead(monkeypatch):
-    monkeypatch.setattr(outbox, "REBUILD_ABOVE", 3)
+def test_a_sync_of_most_of_the_archive_rebuilds_instead(monkeypatch):
+    monkeypatch.setattr(maintenance, "REBUILD_ABOVE", 3)
     rebuilt = []
     monkeypatch.setattr(
         "search.maintenance.index_rebuild", lambda **kw: rebuilt.append(kw) or real_rebuild(**kw)
     )
     articles = [make_article() for _ in range(4)]
-    assert outbox_drain() == 4
+    assert index_sync() == 4
     assert len(rebuilt) == 1
     assert indexed() == {a.pk for a in articles} and outbox_backlog() == 0
 

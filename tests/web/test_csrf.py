@@ -187,7 +187,7 @@ def test_import_upload_needs_the_token(browser):
 @pytest.mark.parametrize("op", ["sync", "check", "fix", "rebuild"])
 def test_search_index_buttons_need_the_token(browser, monkeypatch, op):
     calls = []
-    for name in ("outbox_drain", "index_check", "index_rebuild_in_background"):
+    for name in ("index_sync", "index_check", "index_rebuild_in_background"):
         monkeypatch.setattr(
             f"archive.admin.index_page.{name}", lambda *a, n=name, **k: calls.append(n) or 0
         )

@@ -8,8 +8,10 @@ from django.contrib.auth.models import User
 from django.contrib.staticfiles import finders
 from django.utils.html import escape
 
+from archive.feeds import feed_request
 from archive.models import Article
-from search.types import InvalidQuery, SearchUnavailable
+from archive.templatetags.archive_search import FACET_GROUPS
+from search.types import FACETS, InvalidQuery, SearchRequest, SearchUnavailable
 from tests.factories import make_article, make_outlet, make_tag
 from tests.web.conftest import index_all
 
@@ -206,6 +208,16 @@ def test_feed_lists_newest_matches(client, seeded):
     body = text_of(response)
     assert body.count("<entry>") == 1
     assert "<title>China's Xi Tells North Korea's Kim" in body
+
+
+def test_the_sidebar_has_a_group_for_every_facet():
+    assert {key for key, _ in FACET_GROUPS} == set(FACETS)
+
+
+def test_the_feed_asks_for_the_newest_page_without_facets():
+    request = feed_request(SearchRequest(q="kim", sort="oldest", page=4))
+    assert (request.q, request.sort, request.page, request.page_size) == ("kim", "newest", 1, 20)
+    assert (request.facets, request.highlight) == ((), False)
 
 
 def test_suggest_returns_json(client, seeded):

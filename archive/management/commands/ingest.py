@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from archive.ingest.draft import IngestError
 from archive.ingest.readers import FORMATS
-from archive.ingest.run import ingest_paths, make_searchable
+from archive.ingest.run import ingest_paths
+from search.maintenance import index_sync
 
 _SHOWN_ERRORS = 50
 
@@ -31,13 +32,12 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         stored = time.monotonic() - started
         self._report(batch, stored)
-        if not dry_run and batch.created + batch.updated:
-            drained = make_searchable()
-            if drained is not None:
-                self.stdout.write(
-                    f"Search index brought up to date ({drained} changes) "
-                    f"{time.monotonic() - started:.1f} s after the start."
-                )
+        if batch.changed_articles:
+            applied = index_sync()  # searchable when the command returns
+            self.stdout.write(
+                f"Search index brought up to date ({applied} changes) "
+                f"{time.monotonic() - started:.1f} s after the start."
+            )
 
     def _report(self, batch, seconds: float) -> None:
         write = self.stdout.write

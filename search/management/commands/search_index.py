@@ -5,8 +5,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.models import Article
-from search.maintenance import index_check, index_rebuild, index_stats
-from search.outbox import outbox_backlog, outbox_drain
+from search.maintenance import index_check, index_rebuild, index_stats, index_sync
+from search.outbox import outbox_backlog
 from search.types import SearchUnavailable
 
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         if not index_stats()["index"].get("exists", True) and Article.objects.exists():
             self.stdout.write("No index yet: building it.")
             return self.do_rebuild()
-        applied = outbox_drain()
+        applied = index_sync()
         self.stdout.write(
             f"Applied {applied} queued change(s) in {time.perf_counter() - started:.1f} s; "
             f"{outbox_backlog()} left."

@@ -10,6 +10,9 @@ from archive.ingest.pipeline import article_reclean
 from archive.ingest.run import ingest_paths
 from archive.models import Article, ImportBatch
 from archive.seeds import seeds_load
+from search.models import IndexChange
+from search.service import search
+from search.types import SearchRequest
 from tests.archive.ingest.conftest import ARTICLE, jsonl
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +84,11 @@ def test_reclean_rebuilds_the_body_from_the_raw_text(seeds_dir):
     article.refresh_from_db()
     assert article.body == clean_body
     assert "Get all your news" not in article.body
+
+
+def test_ingest_command_makes_the_import_searchable_before_it_returns(write):
+    out, _ = _run("ingest", str(write("a.jsonl", jsonl(ARTICLE))))
+
+    assert "Search index brought up to date (1 changes)" in out
+    assert IndexChange.objects.count() == 0
+    assert search(SearchRequest(q=ARTICLE["title"])).total == 1

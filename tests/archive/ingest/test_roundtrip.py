@@ -15,9 +15,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from archive.ingest.export import export_jsonl
-from archive.ingest.run import ingest_paths, make_searchable
+from archive.ingest.run import ingest_paths
 from archive.models import Article, ArticleAuthor, Author, ImportBatch, Outlet, Tag
 from archive.seeds import seeds_load
+from search.maintenance import index_sync
 from search.service import search
 from search.types import SearchRequest
 from tests.archive.ingest.conftest import jsonl
@@ -113,14 +114,14 @@ def _build_archive(seeds_dir, write) -> None:
     linked.duplicate_of = Article.objects.get(title="Harvest starts early")
     linked.save()
     Article.objects.filter(title="Harvest starts early").update(raw_text="")
-    make_searchable()
+    index_sync()
 
 
 def _wipe() -> None:
     Article.objects.all().delete()
     for model in (ArticleAuthor, Author, Tag, Outlet, ImportBatch):
         model.objects.all().delete()
-    make_searchable()  # the test's transaction never commits: apply the outbox here
+    index_sync()  # the test's transaction never commits: apply the outbox here
 
 
 def state() -> dict:
@@ -452,7 +453,7 @@ def test_the_rest_api_round_trip_keeps_the_same_archive(seeds_dir, write):
     report = response.json()
     assert (report["created"], report["failed"], report["errors"]) == (10, 0, [])
     assert report["linked"] == 2  # the detected pair and the curator's own link
-    make_searchable()
+    index_sync()
     assert state() == before
     assert search_state() == searched
 
@@ -479,7 +480,7 @@ def test_real_reuters_articles_survive_the_round_trip(reuters_dir, tmp_path):
     unlinked = Article.objects.filter(duplicate_of__isnull=False).order_by("pk").first()
     unlinked.duplicate_of = None
     unlinked.save()
-    make_searchable()
+    index_sync()
     before, searched = state(), search_state(REUTERS_QUERIES, ties=False)
     _export(tmp_path / "reuters.jsonl")
 
