@@ -217,6 +217,17 @@ PARAMS = (
         help="Facets to count (comma-separated or repeated); absent: all, empty: none.",
     ),
     Param("highlight", None, "highlight", Flag(), label="highlight", help="Mark the matches."),
+    Param(
+        "explain",
+        None,
+        "explain",
+        Flag(),
+        label="explain",
+        help=(
+            "Say why each hit matched: the query terms, the article's words and fields that "
+            "matched them, and each term's share of the score (the shares add up to 1)."
+        ),
+    ),
 )
 PAGE_PARAMS = tuple(p for p in PARAMS if p.page)
 

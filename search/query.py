@@ -23,11 +23,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
-from search.analysis import analyze, fold
+from search.analysis import STOP_WORDS, analyze, fold
 
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 32
 MAX_QUESTION_WORDS = 100  # plain words kept from a pasted question before choosing
+MIN_QUESTION = 3  # plain words (not counting common ones) that make a question
 MAX_EXPANSION = 100
 MAX_FUZZY = 4  # words~ per query: each scans the vocabulary, the rest are searched as typed
 MAX_DEPTH = 16  # brackets and NOTs inside each other; deeper is searched literally
@@ -345,9 +346,8 @@ def _literal(text: str) -> object | None:
 
 
 def parse_query(text: str) -> ParsedQuery:
-    """The tree of ``text``; on a syntax error, its words searched literally."""
-    from search.question import is_question, mark_names
-
+    """The tree of ``text``; on a syntax error, its words searched literally. What the
+    words mean (names, questions) is read from it by ``search.question.read``."""
     text = printable(text or "").strip()
     errors, notes = [], []
     if len(text) > MAX_QUERY_CHARS:
@@ -375,7 +375,32 @@ def parse_query(text: str) -> ParsedQuery:
             f"The query has more than {MAX_FUZZY} fuzzy words (~): "
             f"{-budget[0]} were searched as typed."
         )
-    return ParsedQuery(mark_names(node), errors, notes)
+    return ParsedQuery(node, errors, notes)
+
+
+def plain(node) -> bool:
+    """A word as typed, without field, prefix, fuzziness or a + in front."""
+    return (
+        isinstance(node, Word)
+        and node.field is None
+        and not node.prefix
+        and not node.fuzzy
+        and not node.must
+    )
+
+
+def common(text: str) -> bool:
+    """A common word as typed, punctuation aside ("The", "but,", "what?")."""
+    terms = analyze(text, stem=False)
+    return bool(terms) and all(term in STOP_WORDS for term in terms)
+
+
+def is_question(node) -> bool:
+    """Plain words side by side, enough of them to be read as a question."""
+    if not (isinstance(node, And) and node.implicit):
+        return False
+    words = [c for c in node.nodes if plain(c) and not common(c.text)]
+    return len(words) >= MIN_QUESTION
 
 
 def _cap_fuzzy(node, budget: list[int]):

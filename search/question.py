@@ -15,24 +15,24 @@ translates it:
 from collections.abc import Callable
 from dataclasses import replace
 
-from search.analysis import STOP_WORDS, fold
-from search.query import MAX_CLAUSES, And, Best, Not, Or, Synonyms, Word
+from search.query import (
+    MAX_CLAUSES,
+    MIN_QUESTION,
+    And,
+    Best,
+    Not,
+    Or,
+    ParsedQuery,
+    Synonyms,
+    Word,
+    common,
+    parse_query,
+    plain,
+)
 
 # A question of n informative words needs at least this share of them in an article.
 BEST_SHARE = 0.05
-MIN_QUESTION = 3  # fewer plain words than this must all match
 _SENTENCE_END = set(".?!:;")
-
-
-def plain(node) -> bool:
-    """A word as typed, without field, prefix, fuzziness or a + in front."""
-    return (
-        isinstance(node, Word)
-        and node.field is None
-        and not node.prefix
-        and not node.fuzzy
-        and not node.must
-    )
 
 
 def acronym(text: str) -> bool:
@@ -41,15 +41,13 @@ def acronym(text: str) -> bool:
 
 def is_common(node: Word) -> bool:
     """A common word that says nothing outside a phrase ("the", "about", "did")."""
-    return fold(node.text) in STOP_WORDS and not acronym(node.text) and not node.name
+    return common(node.text) and not acronym(node.text) and not node.name
 
 
-def is_question(node) -> bool:
-    """Plain words side by side, enough of them to be read as a question."""
-    if not (isinstance(node, And) and node.implicit):
-        return False
-    words = [c for c in node.nodes if plain(c) and fold(c.text) not in STOP_WORDS]
-    return len(words) >= MIN_QUESTION
+def read(text: str) -> ParsedQuery:
+    """``text`` parsed, with its names marked: what every backend starts from."""
+    parsed = parse_query(text)
+    return replace(parsed, node=mark_names(parsed.node))
 
 
 def mark_names(node):
@@ -76,7 +74,7 @@ def _names(words: list[Word]) -> set[int]:
     for position, word in enumerate(words):
         if not word.text[:1].isupper():
             continue
-        if fold(word.text) in STOP_WORDS and not acronym(word.text):
+        if common(word.text) and not acronym(word.text):
             continue
         sentence_start = position == 0 and len(words) > 1 and not words[1].text[:1].isupper()
         if acronym(word.text) or not (title_case or sentence_start):
@@ -100,7 +98,7 @@ def _rebuild(node, change: Callable):
 
 def _excluded_name(word: Word) -> Word:
     capitalised = word.text[:1].isupper() and word.field is None and not word.prefix
-    if capitalised and (fold(word.text) not in STOP_WORDS or acronym(word.text)):
+    if capitalised and (not common(word.text) or acronym(word.text)):
         return replace(word, name=True)
     return word
 

@@ -21,6 +21,55 @@ class HighlightsSerializer(serializers.Serializer):
     body = serializers.ListField(child=serializers.CharField())
 
 
+class TermMatchSerializer(serializers.Serializer):
+    term = serializers.CharField(
+        help_text='As the query was understood ("sanction*", "name:jinping").'
+    )
+    forms = serializers.ListField(
+        child=serializers.CharField(), help_text="The article's words that matched it."
+    )
+    fields = serializers.ListField(
+        child=serializers.CharField(), help_text='Where they stand: "title", "body", "tag"...'
+    )
+    score = serializers.FloatField(help_text="Its part of the hit's score.")
+    share = serializers.FloatField(help_text="Of the whole score, 0 to 1; the shares add up to 1.")
+    added = serializers.BooleanField(
+        help_text="Not typed: found in the best hits (pseudo-relevance feedback)."
+    )
+
+
+class ExplanationSerializer(serializers.Serializer):
+    """Why a hit matched (``explain=1``)."""
+
+    score = serializers.FloatField()
+    matches = TermMatchSerializer(many=True)
+    missing = serializers.ListField(
+        child=serializers.CharField(), help_text="Query terms the article does not have."
+    )
+    matched = serializers.BooleanField(help_text="False: not a hit of the query at all.")
+
+
+def explanation_data(explanation) -> dict | None:
+    if explanation is None:
+        return None
+    return {
+        "score": explanation.score,
+        "matches": [
+            {
+                "term": m.term,
+                "forms": list(m.forms),
+                "fields": list(m.fields),
+                "score": m.score,
+                "share": round(m.share, 4),
+                "added": m.added,
+            }
+            for m in explanation.matches
+        ],
+        "missing": list(explanation.missing),
+        "matched": explanation.matched,
+    }
+
+
 class HitSerializer(serializers.Serializer):
     """One search hit (a ``search.types.Hit`` whose article is loaded).
 
@@ -37,6 +86,9 @@ class HitSerializer(serializers.Serializer):
     tags = TagRefSerializer(many=True)
     score = serializers.FloatField(allow_null=True)
     highlights = HighlightsSerializer()
+    explanation = ExplanationSerializer(
+        allow_null=True, help_text="Why it matched; null unless the search asked `explain=1`."
+    )
     api_url = serializers.CharField()
     web_url = serializers.CharField()
 
@@ -53,6 +105,7 @@ class HitSerializer(serializers.Serializer):
             "tags": [{"name": t.name, "slug": t.slug, "kind": t.kind} for t in article.tags.all()],
             "score": hit.score,
             "highlights": {"title": hit.highlights.title, "body": list(hit.highlights.body)},
+            "explanation": explanation_data(hit.explanation),
             "api_url": links.api_url(article),
             "web_url": links.web_url(article),
         }

@@ -25,8 +25,8 @@ from search.backends.whoosh_translate import BestPlan, Translation
 from search.documents import TAG_KIND_CODES
 from search.facets import FacetData
 from search.highlight import highlight_body, highlight_title
-from search.query import ParsedQuery, expand_synonyms, parse_query, split_dates, synonym_table
-from search.question import best_match, best_notice, dropped_note
+from search.query import ParsedQuery, expand_synonyms, split_dates, synonym_table
+from search.question import best_match, best_notice, dropped_note, read
 from search.types import (
     TAG_KINDS,
     Explanation,
@@ -55,7 +55,7 @@ class Understood:
 
 
 def _understand(searcher, data: FacetData, text: str, backend_stems, cache=None) -> Understood:
-    parsed = parse_query(text)
+    parsed = read(text)
     node, dates = split_dates(parsed.node)
     translation = Translation(searcher.reader(), backend_stems(searcher))
     dropped = 0

@@ -45,22 +45,6 @@ def collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def collection_read(path: Path) -> Collection:
-    """Read the collection in folder ``path``: SMART (``*.ALL``) or TREC (``*.jsonl``)."""
-    from search.evaluation import smart, trec
-
-    if not path.is_dir():
-        raise CollectionError(f"{path} is not a folder")
-    if matching(path, "*.all"):
-        return smart.read(path)
-    if matching(path, "*.jsonl"):
-        return trec.read(path)
-    raise CollectionError(
-        f"{path} holds neither a SMART collection (*.ALL, *.QRY, *.REL) nor a TREC one "
-        "(documents *.jsonl, topics, qrels)"
-    )
-
-
 def matching(folder: Path, *patterns: str) -> list[Path]:
     """The files of ``folder`` whose name matches one of ``patterns``, ignoring case
     (collections come as CISI.ALL and cisi.all alike)."""

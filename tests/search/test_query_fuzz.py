@@ -13,8 +13,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from search import query as query_module
-from search.query import And, Best, DateRange, Not, Or, Phrase, Synonyms, Word, parse_query
-from search.question import best_match, is_question
+from search.query import (
+    And,
+    Best,
+    DateRange,
+    Not,
+    Or,
+    Phrase,
+    Synonyms,
+    Word,
+    is_question,
+    parse_query,
+)
+from search.question import best_match
 from search.service import search
 from search.types import SearchRequest
 from tests.factories import make_article, make_outlet, make_tag

@@ -7,7 +7,8 @@ from search.backends.pg.compile import Compiler
 from search.backends.pg.facets import aggregate_sql, read_rows, source
 from search.backends.pg.filters import combine, fixed_filters, request_filters
 from search.backends.pg.highlight import highlights
-from search.query import And, Or, Word, expand_synonyms, parse_query, synonym_table
+from search.query import And, Or, Word, expand_synonyms, synonym_table
+from search.question import read
 from search.types import MAX_PAGE_SIZE, Highlights, SearchRequest
 
 _ORDER = {
@@ -17,7 +18,7 @@ _ORDER = {
 
 
 def run_search(cursor, request: SearchRequest) -> BackendResult:
-    parsed = parse_query(request.q)
+    parsed = read(request.q)
     node = parsed.node
     if node is not None:
         node = expand_synonyms(node, synonym_table(selectors.tag_spellings()))
@@ -102,7 +103,7 @@ def did_you_mean(cursor, compiler: Compiler, request: SearchRequest, node, filte
             corrected, changed = corrected.replace(word, best, 1), True
     if not changed:
         return None
-    new_node = parse_query(corrected).node
+    new_node = read(corrected).node
     compiled = compiler.compile(new_node) if new_node is not None else None
     if compiled is None:
         return None

@@ -5,8 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from search.evaluation.archive import EvaluationError
-from search.evaluation.collections import CollectionError, collection_read
+from search.evaluation.collections import CollectionError
 from search.evaluation.evaluate import BACKEND_CHOICES, backends_for, relevance_evaluate
+from search.evaluation.formats import collection_read
 from search.evaluation.report import as_json, table
 
 

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from search.evaluation.collections import CollectionError, Document, Question, collection_read
+from search.evaluation.collections import CollectionError, Document, Question
+from search.evaluation.formats import collection_read
 
 
 def test_smart_documents_keep_title_authors_and_text_and_drop_other_fields(smart_collection):
