@@ -101,6 +101,18 @@ class Compiler:
         for config, text, tsq in self.cursor.fetchall():
             _cache[(config, text)] = tsq
 
+    def prefetch(self, words) -> None:
+        """Analyse the plain words of a query in one round trip (a question has many)."""
+        pairs = []
+        for word in words:
+            text = _POSSESSIVE.sub(r"\1", word.text)
+            if word.name:
+                forms = _product([spellings(w) for w in text.split()])
+                pairs += [(NAME_CONFIG, " ".join(f)) for f in forms] + [(TEXT_CONFIG, text)]
+            else:
+                pairs += [(TEXT_CONFIG, v) for v in _variants(text)]
+        self.analyse(pairs)
+
     def tsq(self, config: str, text: str) -> str:
         if (config, text) not in _cache:
             self.analyse([(config, text)])

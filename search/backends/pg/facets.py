@@ -14,6 +14,10 @@ from search.backends.pg.filters import combine
 from search.types import TAG_KINDS, FacetValue, HistogramBucket
 
 FACET_LIMIT = 20
+FACET_COLUMNS = ("article_id", "published", "outlet_id", "language", "tag_ids", "author_ids")
+# A document's vectors as read once into a row (a copy: functions reading it do not
+# each fetch and decompress it again).
+DOCUMENT = "x.doc || ''::tsvector AS doc, x.exact"
 _YEARLY_AFTER_MONTHS = 36  # a longer span is shown by year
 
 _SELECTS = {
@@ -63,16 +67,18 @@ class Counts:
     total: int
     facets: dict[str, list[FacetValue]]
     histogram: list[HistogramBucket]
-    most: int = 0  # the most words of the question one hit has (``Score.matched``)
+    most: int = 0  # the most words of the question one hit has (asked with ``most``)
 
 
-def aggregate_sql(facets, filters, match, *, text: bool, score, page):
+def aggregate_sql(facets, filters, matches: tuple[str, list], *, page, most: bool = False):
     """(SQL, params) answering rows (facet, value, label, count): the page's hits
-    ('hit', id, score, position), the total, the histogram and the facets.
+    ('hit', id, score, position), the total, the histogram and the facets; with
+    ``most``, the most words of the question one hit has ('most').
 
-    ``match`` is (SQL, params), ``score`` a ``ranking.Score``; ``text``: they read the
-    document row ``x`` too; ``page`` is (ORDER BY, limit, offset)."""
-    parts, params = [], [*score.params, *match[1]]
+    ``matches`` is (SQL, params) of the CTEs ending with ``m``, the matching facet rows
+    with their ``score`` (and, for a question, ``matched``: how many of its words);
+    ``page`` is (ORDER BY, limit, offset)."""
+    parts, params = [], list(matches[1])
     all_sql, all_params = combine(filters)
     order, limit, offset = page
     parts.append(
@@ -82,7 +88,7 @@ def aggregate_sql(facets, filters, match, *, text: bool, score, page):
         " LIMIT %s OFFSET %s) p"
     )
     params += [*all_params, limit, offset]
-    for name in ("total", "histogram") + (("most",) if score.matched else ()):
+    for name in ("total", "histogram") + (("most",) if most else ()):
         parts.append(_SELECTS[name].format(where=all_sql))
         params += all_params
     tag_kinds_by_condition = defaultdict(list)
@@ -106,16 +112,7 @@ def aggregate_sql(facets, filters, match, *, text: bool, score, page):
         " WHERE r <= %s OR f IN ('hit', 'histogram', 'year', 'month')"
     )
     params.append(FACET_LIMIT)
-    # A text match is computed once; without one, each count scans the narrow facet
-    # table itself (cheaper than a materialised copy of it, and parallel when large).
-    materialized = "MATERIALIZED" if text else "NOT MATERIALIZED"
-    if score.columns:  # read once a row (OFFSET 0: not copied into the expression)
-        inner = f"SELECT d.*, {score.columns} FROM {source(text)} WHERE {match[0]} OFFSET 0"
-        scored = f"SELECT d.*, {score.expression} AS score FROM ({inner}) d"
-    else:
-        scored = f"SELECT d.*, {score.expression} AS score FROM {source(text)} WHERE {match[0]}"
-    sql = f"WITH m AS {materialized} ({scored}) {ranked}"
-    return sql, params
+    return f"WITH {matches[0]} {ranked}", params
 
 
 def source(text: bool) -> str:

@@ -6,14 +6,17 @@ frequency in ``search_pgterm``.
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from search import selectors
 from search.analysis import analyze
 from search.backends.pg.compile import Compiler
-from search.backends.pg.facets import source
+from search.backends.pg.facets import DOCUMENT, source
+from search.backends.pg.ranking import Terms
 from search.query import And, Best, Or, Word, expand_synonyms, synonym_table
 from search.question import best_match, dropped_note, is_common
+
+RERANK = 500  # a question's articles scored by BM25: the best this many by their words
 
 
 @dataclass
@@ -31,6 +34,7 @@ def question_tree(cursor, compiler: Compiler, node) -> Tree:
     """The parsed ``node`` with tag names as synonyms and questions as ``Best``."""
     if node is None:
         return Tree(None)
+    compiler.prefetch(plain_words(node))
     repeats = Counter(
         rank for word in plain_words(node) if (part := compiler.compile(word)) for rank in part.rank
     )
@@ -41,18 +45,81 @@ def question_tree(cursor, compiler: Compiler, node) -> Tree:
     return Tree(node, [dropped_note(dropped)] if dropped else [], repeats)
 
 
+def question_matches(
+    compiler: Compiler, node: Best, terms: Terms, conditions, filters, *, relevance: bool
+) -> tuple[str, list]:
+    """The CTEs ending with ``m``: the articles with at least ``need`` of the words
+    (and every must, no must_not) meeting ``conditions`` (SQL, params: the query's
+    own filters), with how many they have; ranked by BM25 for the RERANK best by the
+    idf of their words among those meeting ``filters`` too, below them by that idf.
+
+    Which articles have a word is read from its index alone (one scan a word); only
+    the reranked articles' vectors are read."""
+    words, params = word_counts(compiler, node, terms)
+    rest, rest_params = _rest(compiler, node)
+    sql = (
+        f"w AS ({words}), c AS MATERIALIZED (SELECT d.*, w.matched, w.weight FROM w"
+        f" JOIN {source(True)} ON x.article_id = w.article_id WHERE ({rest}) AND {conditions[0]})"
+    )
+    params += rest_params + conditions[1]
+    if not relevance:
+        return f"{sql}, m AS MATERIALIZED (SELECT d.*, d.weight AS score FROM c d)", params
+    score = terms.bm25()
+    top = (
+        f"SELECT d.article_id, d.weight FROM c d WHERE {filters[0]}"
+        f" ORDER BY d.weight DESC, d.article_id LIMIT {RERANK}"
+    )
+    docs = (
+        f"SELECT top.article_id, {DOCUMENT} FROM top"
+        " JOIN search_pgdocument x ON x.article_id = top.article_id OFFSET 0"
+    )
+    sql += (
+        f", top AS ({top}), t AS (SELECT d.article_id, {score.expression} AS score FROM"
+        f" (SELECT x.article_id, {score.columns} FROM ({docs}) x OFFSET 0) d),"
+        # Below the reranked ones, in the order of their words' idf.
+        " m AS MATERIALIZED (SELECT d.*, coalesce(t.score, (SELECT min(score) FROM t)"
+        " * d.weight / (SELECT min(weight) FROM top)) AS score"
+        " FROM c d LEFT JOIN t ON t.article_id = d.article_id)"
+    )
+    return sql, params + filters[1] + score.params
+
+
+def word_counts(compiler: Compiler, node: Best, terms: Terms | None = None) -> tuple[str, list]:
+    """SELECT (article_id, matched, weight) of the articles with at least ``need`` of
+    the words: how many they have and the sum of those words' weights."""
+    branches, params = [], []
+    for part in compiler.should(node):
+        sql, part_params = part.as_sql()
+        weight = max((terms.weight(r) for r in part.rank), default=0.0) if terms else 0.0
+        branches.append(
+            f"SELECT x.article_id, {weight!r}::real AS weight FROM search_pgdocument x WHERE {sql}"
+        )
+        params += part_params
+    union = " UNION ALL ".join(branches) or "SELECT NULL::bigint, NULL::real WHERE FALSE"
+    return (
+        "SELECT article_id, count(*)::int AS matched, sum(weight) AS weight"
+        f" FROM ({union}) u GROUP BY article_id HAVING count(*) >= {int(node.need)}",
+        params,
+    )
+
+
 def most_words(cursor, compiler: Compiler, node: Best, conditions: tuple[str, list]) -> int:
     """The most of the question's words one article has, among those meeting
     ``conditions`` (SQL, params: the filters)."""
-    loose = Best(node.should, 1, node.must, node.must_not)
-    loose_sql, loose_params = compiler.compile(loose).as_sql()
-    count_sql, count_params = compiler.matched_count(compiler.should(node))
+    words, params = word_counts(compiler, replace(node, need=1))
+    rest, rest_params = _rest(compiler, node)
     cursor.execute(
-        f"SELECT coalesce(max({count_sql}), 0) FROM {source(True)}"
-        f" WHERE ({loose_sql}) AND {conditions[0]}",
-        count_params + loose_params + conditions[1],
+        f"SELECT coalesce(max(w.matched), 0) FROM ({words}) w JOIN {source(True)}"
+        f" ON x.article_id = w.article_id WHERE ({rest}) AND {conditions[0]}",
+        params + rest_params + conditions[1],
     )
     return cursor.fetchone()[0]
+
+
+def _rest(compiler: Compiler, node: Best) -> tuple[str, list]:
+    """SQL of the question's musts and must-nots (TRUE when it has none)."""
+    part = compiler.compile(replace(node, should=()))
+    return part.as_sql() if part is not None else ("TRUE", [])
 
 
 def _frequencies(cursor, node):

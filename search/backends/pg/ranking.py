@@ -18,11 +18,13 @@ import math
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+
+from search.backends.pg.facets import DOCUMENT, FACET_COLUMNS, source
 
 K1 = 1.2
 B = 0.75
-TITLE_WEIGHT = 2.0  # an occurrence in the title counts twice (the Whoosh schema boosts titles 2x)
+TITLE_WEIGHT = 2.0  # a title occurrence counts twice (the Whoosh schema boosts titles 2x)
 SUMMARY_WEIGHT = 1.0  # the summary is body text, as in the Whoosh schema
 STATS_SECONDS = 60  # how long a process reuses the archive's size and mean length
 _SAMPLE = 2000  # documents read to estimate the mean length of a large archive
@@ -36,19 +38,12 @@ _stats: dict[str, tuple[float, int, float]] = {}
 
 @dataclass(frozen=True)
 class Score:
-    """SQL of a score over facet rows ``d`` and documents ``x``: ``columns`` are read
-    from each matching row once, ``expression`` combines them (as ``d.<column>``);
-    ``matched``: a column ``matched`` counts the words of a question each row has."""
+    """SQL of a score: ``columns`` are computed once a row from the document ``x``,
+    ``expression`` combines them (as ``d.<column>``)."""
 
     expression: str
     params: list
     columns: str = ""
-    matched: bool = False
-
-    def counting(self, sql: str, params: list) -> "Score":
-        """This score, with ``sql`` as the row's column ``matched``."""
-        columns = ", ".join(c for c in (self.columns, f"({sql}) AS matched") if c)
-        return replace(self, columns=columns, params=self.params + params, matched=True)
 
 
 NO_SCORE = Score("NULL::real", [])
@@ -58,24 +53,72 @@ def ts_rank(query: str) -> Score:
     return Score("d.rank", [query], "ts_rank(x.doc, %s::tsquery) AS rank")
 
 
-def bm25(cursor, queries: list[str], repeats: Counter | None = None) -> Score:
-    """The BM25 score of the articles for these tsqueries (one per term), a term
-    weighing as many times as ``repeats`` says the query names it."""
-    terms = list({_key(q): q for q in queries}.values())
-    weights = Counter()
+@dataclass(frozen=True)
+class Term:
+    query: str  # a tsquery: a word in all its forms and spellings, a phrase, a name
+    idf: float
+    repeats: int = 1  # how many times the query names it
+
+    @property
+    def weight(self) -> float:
+        return self.idf * self.repeats
+
+
+@dataclass(frozen=True)
+class Terms:
+    """A query's terms and the archive's mean document length."""
+
+    items: tuple[Term, ...]
+    mean_length: float
+
+    def weight(self, query: str) -> float:
+        key = _key(query)
+        return next((t.weight for t in self.items if _key(t.query) == key), 0.0)
+
+    def bm25(self) -> Score:
+        norm = f"{K1 / _SCALE!r} * ({1 - B!r} + {B / self.mean_length!r} * d.dl)"
+        columns, params, sums = ["length(x.doc) AS dl"], [], []
+        for i, term in enumerate(self.items):
+            columns.append(f"ts_rank_cd(%s::float4[], x.doc, %s::tsquery) AS tf{i}")
+            params += [WEIGHTS, term.query]
+            sums.append(f"{term.weight * (K1 + 1)!r} * d.tf{i} / (d.tf{i} + {norm})")
+        return Score(" + ".join(sums) or "0", params, ", ".join(columns))
+
+
+def terms(cursor, queries: list[str], repeats: Counter | None = None) -> Terms:
+    """The terms of these tsqueries (those searching the same lexemes are one), with
+    their idf and how often ``repeats`` (tsquery -> count) says the query names them."""
+    unique = list({_key(q): q for q in queries}.values())
+    counts = Counter()
     for query, count in (repeats or {}).items():
-        weights[_key(query)] += count
+        counts[_key(query)] += count
     documents, mean_length = collection(cursor)
-    frequencies = document_frequencies(cursor, terms, documents)
-    norm = f"{K1 / _SCALE!r} * ({1 - B!r} + {B / mean_length!r} * d.dl)"
-    columns, params, sums = ["length(x.doc) AS dl"], [], []
-    for i, (term, df) in enumerate(zip(terms, frequencies, strict=True)):
-        idf = math.log(1 + (documents - df + 0.5) / (df + 0.5))
-        columns.append(f"ts_rank_cd(%s::float4[], x.doc, %s::tsquery) AS tf{i}")
-        params += [WEIGHTS, term]
-        weight = idf * (K1 + 1) * max(weights[_key(term)], 1)
-        sums.append(f"{weight!r} * d.tf{i} / (d.tf{i} + {norm})")
-    return Score(" + ".join(sums), params, ", ".join(columns))
+    frequencies = document_frequencies(cursor, unique, documents)
+    items = tuple(
+        Term(q, math.log(1 + (documents - df + 0.5) / (df + 0.5)), max(counts[_key(q)], 1))
+        for q, df in zip(unique, frequencies, strict=True)
+    )
+    return Terms(items, mean_length)
+
+
+def scored(match: tuple[str, list], score: Score, *, text: bool) -> tuple[str, list]:
+    """The CTE ``m``: the facet rows ``d`` matching ``match``, with their score."""
+    sql, params = match
+    if not score.columns:
+        # A text match is computed once; without one, each count scans the narrow facet
+        # table itself (cheaper than a materialised copy of it, and parallel when large).
+        materialized = "MATERIALIZED" if text else "NOT MATERIALIZED"
+        rows = f"SELECT d.*, {score.expression} AS score FROM {source(text)} WHERE {sql}"
+        return f"m AS {materialized} ({rows})", score.params + params
+    # Each vector is read once (a copy), not once per term; OFFSET 0 keeps a level from
+    # being folded into the next, which would compute its columns again.
+    docs = f"SELECT d.*, {DOCUMENT} FROM {source(True)} WHERE {sql} OFFSET 0"
+    kept = ", ".join(f"x.{c}" for c in FACET_COLUMNS)
+    rows = f"SELECT {kept}, {score.columns} FROM ({docs}) x OFFSET 0"
+    return (
+        f"m AS MATERIALIZED (SELECT d.*, {score.expression} AS score FROM ({rows}) d)",
+        score.params + params,
+    )
 
 
 def _key(query: str) -> tuple:

@@ -4,16 +4,25 @@ A question (``search.query.Best``) that no article answers with ``need`` of its 
 takes two more: the most words any article has, and the search asking for that many.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+
+from django.db import transaction
 
 from search.analysis import analyze
 from search.backends.base import BackendHit, BackendResult
+from search.backends.pg import ranking
 from search.backends.pg.compile import Compiler
 from search.backends.pg.facets import Counts, aggregate_sql, read_rows, source
 from search.backends.pg.filters import combine, fixed_filters, request_filters
 from search.backends.pg.highlight import highlights
-from search.backends.pg.questions import Tree, most_words, plain_words, question_tree
-from search.backends.pg.ranking import NO_SCORE, Score, bm25, ts_rank
+from search.backends.pg.questions import (
+    Tree,
+    most_words,
+    plain_words,
+    question_matches,
+    question_tree,
+)
 from search.query import Best, parse_query
 from search.question import best_notice
 from search.types import MAX_PAGE_SIZE, Highlights, SearchRequest
@@ -84,36 +93,58 @@ class _Search:
         all_sql, all_params = combine(self.filters)
         return f"{fixed_sql} AND {all_sql}", fixed_params + all_params
 
-    def score(self, node, compiled) -> Score:
-        """BM25 for relevance, ``ts_rank`` for the other sorts (which do not read it);
-        for a question, each row also counts the words it has."""
-        if not compiled.rank:
-            score = NO_SCORE
-        elif self.request.sort == "relevance":
-            score = bm25(self.cursor, compiled.rank, self.tree.repeats)
-        else:
-            score = ts_rank(_rank(compiled))
+    def matches(self, node, compiled) -> tuple[str, list]:
+        """The CTEs ending with ``m``: matching rows scored by BM25 for relevance,
+        by ``ts_rank`` for the other sorts (which do not read the score)."""
+        relevance = self.request.sort == "relevance"
         if isinstance(node, Best):
-            score = score.counting(*self.compiler.matched_count(self.compiler.should(node)))
-        return score
+            terms = ranking.terms(self.cursor, compiled.rank, self.tree.repeats)
+            own, filters = fixed_filters(self.request), combine(self.filters)
+            return question_matches(self.compiler, node, terms, own, filters, relevance=relevance)
+        fixed_sql, fixed_params = fixed_filters(self.request)
+        sql, params = compiled.as_sql() if compiled else ("TRUE", [])
+        match = (f"({sql}) AND {fixed_sql}", params + fixed_params)
+        if not (compiled and compiled.rank):
+            score = ranking.NO_SCORE
+        elif relevance:
+            score = ranking.terms(self.cursor, compiled.rank, self.tree.repeats).bm25()
+        else:
+            score = ranking.ts_rank(_rank(compiled))
+        return ranking.scored(match, score, text=compiled is not None)
 
     def aggregate(self, node) -> Counts:
         request = self.request
         compiled = self.compiler.compile(node) if node is not None else None
-        fixed_sql, fixed_params = fixed_filters(request)
-        sql, params = compiled.as_sql() if compiled else ("TRUE", [])
-        match = (f"({sql}) AND {fixed_sql}", params + fixed_params)
-        score = self.score(node, compiled) if compiled else NO_SCORE
         order = _ORDER.get(request.sort) or _ORDER["newest"]
         if compiled and compiled.rank and request.sort == "relevance":
             order = f"d.score DESC, {order}"
         size = min(request.page_size, MAX_PAGE_SIZE)
         page = (order, size, (request.page - 1) * size)
+        question = isinstance(node, Best)
         sql, params = aggregate_sql(
-            request.facets, self.filters, match, text=compiled is not None, score=score, page=page
+            request.facets, self.filters, self.matches(node, compiled), page=page, most=question
         )
-        self.cursor.execute(sql, params)
-        return read_rows(self.cursor.fetchall(), request.facets, _selected(request), request.years)
+        with _index_scans(self.cursor, question):
+            self.cursor.execute(sql, params)
+            rows = self.cursor.fetchall()
+        return read_rows(rows, request.facets, _selected(request), request.years)
+
+
+@contextmanager
+def _index_scans(cursor, wanted: bool):
+    """For a question, the articles of each word read through its index: the planner
+    would scan the table for a common word, not counting that testing a row means
+    reading and decompressing its whole vector (ten times the page it weighs)."""
+    if not wanted:
+        yield
+        return
+    with transaction.atomic():
+        cursor.execute(
+            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
+        )
+        before = cursor.fetchone()[0]
+        yield
+        cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
 
 
 def _selected(request: SearchRequest) -> dict[str, set]:
