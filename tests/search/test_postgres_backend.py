@@ -254,6 +254,20 @@ def test_a_question_no_article_answers_with_enough_words_shows_those_with_most(p
     assert find(pg, "steel tariffs markets", outlets=("nowhere",)).total == 0
 
 
+def test_a_question_of_words_postgresql_does_not_index_searches_what_is_left(pg):
+    """ "against", "those" and "during" are in PostgreSQL's stop list, not the project's."""
+    summit, _other = _archive(pg, "The summit opened.", "The harbour reopened.")
+    assert ids(find(pg, "against those during +summit")) == [summit.pk]
+    assert ids(find(pg, "against those during summit")) == [summit.pk]
+
+
+def test_a_question_sorted_by_date_keeps_its_matches(pg):
+    old = make_article("Steel", body="Steel tariffs.", published=dt.date(2018, 1, 1))
+    new = make_article("Steel two", body="Steel markets.", published=dt.date(2019, 1, 1))
+    make_article("Harbour", body="The harbour.", published=dt.date(2020, 1, 1))
+    assert ids(find(pg, "steel tariffs markets exports", sort="newest")) == [new.pk, old.pk]
+
+
 def test_beyond_the_reranked_articles_a_question_still_counts_and_pages_all(pg, monkeypatch):
     from search.backends.pg import questions
 

@@ -38,10 +38,12 @@ def question_tree(cursor, compiler: Compiler, node) -> Tree:
     repeats = Counter(
         rank for word in plain_words(node) if (part := compiler.compile(word)) for rank in part.rank
     )
-    node = expand_synonyms(node, synonym_table(selectors.tag_spellings()))
-    node, dropped = best_match(node, _frequencies(cursor, node))
+    words = expand_synonyms(node, synonym_table(selectors.tag_spellings()))
+    node, dropped = best_match(words, _frequencies(cursor, words))
     if isinstance(node, Best):
         node = compiler.distinct(node)
+        if not node.should:  # none of its words is indexed: searched as typed
+            node, dropped = words, 0
     return Tree(node, [dropped_note(dropped)] if dropped else [], repeats)
 
 
@@ -95,7 +97,10 @@ def word_counts(compiler: Compiler, node: Best, terms: Terms | None = None) -> t
             f"SELECT x.article_id, {weight!r}::real AS weight FROM search_pgdocument x WHERE {sql}"
         )
         params += part_params
-    union = " UNION ALL ".join(branches) or "SELECT NULL::bigint, NULL::real WHERE FALSE"
+    union = (
+        " UNION ALL ".join(branches)
+        or "SELECT 0::bigint AS article_id, 0::real AS weight WHERE FALSE"
+    )
     return (
         "SELECT article_id, count(*)::int AS matched, sum(weight) AS weight"
         f" FROM ({union}) u GROUP BY article_id HAVING count(*) >= {int(node.need)}",
