@@ -80,7 +80,7 @@ def question_matches(
         f" (SELECT x.article_id, {score.columns} FROM ({docs}) x OFFSET 0) d),"
         # Below the reranked ones, in the order of their words' idf.
         " m AS MATERIALIZED (SELECT d.*, coalesce(t.score, (SELECT min(score) FROM t)"
-        " * d.weight / (SELECT min(weight) FROM top)) AS score"
+        " * d.weight / (SELECT greatest(min(weight), 1e-9) FROM top)) AS score"
         " FROM c d LEFT JOIN t ON t.article_id = d.article_id)"
     )
     return sql, params + filters[1] + score.params

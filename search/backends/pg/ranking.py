@@ -143,8 +143,8 @@ def document_frequencies(cursor, terms: list[str], documents: int) -> list[int]:
         )
         counts.update(((p, True), int(n)) for p, n in cursor.fetchall())
     frequencies = []
-    for term, lexemes in zip(terms, parsed, strict=True):
-        found = [counts.get(lexeme, 0) for lexeme in lexemes]
+    for term, keys in zip(terms, parsed, strict=True):
+        found = [counts.get(key, 0) for key in keys]
         df = (min(found) if "<" in term or "&" in term else sum(found)) if found else 0
         frequencies.append(min(df, documents))
     return frequencies
