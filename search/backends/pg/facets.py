@@ -14,10 +14,6 @@ from search.backends.pg.filters import combine
 from search.types import TAG_KINDS, FacetValue, HistogramBucket
 
 FACET_LIMIT = 20
-FACET_COLUMNS = ("article_id", "published", "outlet_id", "language", "tag_ids", "author_ids")
-# A document's vectors as read once into a row (a copy: functions reading it do not
-# each fetch and decompress it again).
-DOCUMENT = "x.doc || ''::tsvector AS doc, x.exact"
 _YEARLY_AFTER_MONTHS = 36  # a longer span is shown by year
 
 _SELECTS = {

@@ -11,12 +11,15 @@ from dataclasses import dataclass, field, replace
 from search import selectors
 from search.analysis import analyze
 from search.backends.pg.compile import Compiler
-from search.backends.pg.facets import DOCUMENT, source
+from search.backends.pg.facets import source
 from search.backends.pg.ranking import Terms
 from search.query import And, Best, Or, Word, expand_synonyms, synonym_table
 from search.question import best_match, dropped_note, is_common
 
 RERANK = 500  # a question's articles scored by BM25: the best this many by their words
+# A reranked article's vector read once into the row (a copy): else each of the many
+# terms' functions would fetch and decompress it again.
+_DOCUMENT = "x.doc || ''::tsvector AS doc, x.exact"
 
 
 @dataclass
@@ -72,7 +75,7 @@ def question_matches(
         f" ORDER BY d.weight DESC, d.article_id LIMIT {RERANK}"
     )
     docs = (
-        f"SELECT top.article_id, {DOCUMENT} FROM top"
+        f"SELECT top.article_id, {_DOCUMENT} FROM top"
         " JOIN search_pgdocument x ON x.article_id = top.article_id OFFSET 0"
     )
     sql += (

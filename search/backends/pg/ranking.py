@@ -20,7 +20,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from search.backends.pg.facets import DOCUMENT, FACET_COLUMNS, source
+from search.backends.pg.facets import source
 
 K1 = 1.2
 B = 0.75
@@ -110,11 +110,8 @@ def scored(match: tuple[str, list], score: Score, *, text: bool) -> tuple[str, l
         materialized = "MATERIALIZED" if text else "NOT MATERIALIZED"
         rows = f"SELECT d.*, {score.expression} AS score FROM {source(text)} WHERE {sql}"
         return f"m AS {materialized} ({rows})", score.params + params
-    # Each vector is read once (a copy), not once per term; OFFSET 0 keeps a level from
-    # being folded into the next, which would compute its columns again.
-    docs = f"SELECT d.*, {DOCUMENT} FROM {source(True)} WHERE {sql} OFFSET 0"
-    kept = ", ".join(f"x.{c}" for c in FACET_COLUMNS)
-    rows = f"SELECT {kept}, {score.columns} FROM ({docs}) x OFFSET 0"
+    # OFFSET 0: the columns are computed once, not once for each use in the expression.
+    rows = f"SELECT d.*, {score.columns} FROM {source(True)} WHERE {sql} OFFSET 0"
     return (
         f"m AS MATERIALIZED (SELECT d.*, {score.expression} AS score FROM ({rows}) d)",
         score.params + params,
