@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from search.backends.base import BackendHit, BackendResult, SearchBackend
-from search.backends.pg import maintenance, searching, similar
+from search.backends.pg import maintenance, ranking, searching, similar
 from search.types import SearchRequest, SearchUnavailable
 
 STALE = "stale"
@@ -47,6 +47,7 @@ class PostgresBackend(SearchBackend):
                 with transaction.atomic():
                     if maintenance.go_live(cursor):
                         log.info("PostgreSQL search backend switched on: vectors rebuilt.")
+        ranking.forget()
 
     def _cursor(self):
         return connection.cursor()
@@ -58,6 +59,7 @@ class PostgresBackend(SearchBackend):
         with transaction.atomic(), self._cursor() as cursor:
             count = maintenance.refresh(cursor, ids)
             maintenance.add_terms(cursor, ids)
+        ranking.forget()
         return count
 
     def delete(self, ids: Iterable[int]) -> int:
@@ -65,6 +67,7 @@ class PostgresBackend(SearchBackend):
         with self._cursor() as cursor:
             cursor.execute("DELETE FROM search_pgfacet WHERE article_id = ANY(%s)", [ids])
             cursor.execute("DELETE FROM search_pgdocument WHERE article_id = ANY(%s)", [ids])
+            ranking.forget()
             return cursor.rowcount
 
     def search(self, request: SearchRequest) -> BackendResult:
@@ -95,7 +98,9 @@ class PostgresBackend(SearchBackend):
         else:
             ids = [getattr(a, "pk", a) for a in articles]
         with transaction.atomic(), self._cursor() as cursor:
-            return maintenance.rebuild(cursor, ids)
+            count = maintenance.rebuild(cursor, ids)
+        ranking.forget()
+        return count
 
     def versions(self) -> dict[int, str]:
         from archive.models import Article

@@ -163,6 +163,125 @@ def test_a_long_question_with_one_absent_word_still_finds_the_article(pg):
     assert result.parsed.startswith("AT LEAST")
 
 
+def _archive(pg, *texts):
+    """Articles titled by number with these bodies, their word counts topped up."""
+    articles = [make_article(f"Report {i}", body=text) for i, text in enumerate(texts)]
+    pg.index(articles)
+    return articles
+
+
+def test_a_question_sharing_few_words_with_its_article_finds_it(pg):
+    answer, _other = _archive(
+        pg,
+        "Librarians compare indexing vocabularies for retrieval.",
+        "The harbour reopened after the storm.",
+    )
+    result = find(pg, "which controlled indexing vocabularies do librarians prefer and why")
+    assert ids(result) == [answer.pk]
+    assert result.parsed.startswith("AT LEAST 2 OF (")
+
+
+def test_a_question_ranks_articles_with_more_and_rarer_words_first(pg):
+    *_, common, rare, both = _archive(
+        pg,
+        *[f"The harbour opened on day {day}." for day in range(4)],
+        *[f"Markets opened calmly on day {day}." for day in range(2)],
+        "Markets and steel.",
+        "Tariffs and steel.",
+        "Markets, tariffs and steel.",
+    )
+    result = find(pg, "why did markets and steel tariffs hurt exports")
+    assert ids(result)[:3] == [both.pk, rare.pk, common.pk]
+    scores = [h.score for h in result.hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("markets steel tariffs +exports", {3}),
+        ('markets steel tariffs "steel exports"', {3}),
+        ("markets steel tariffs -exports", {0, 1, 2}),
+    ],
+)
+def test_explicit_operators_keep_their_meaning_inside_a_question(pg, query, found):
+    articles = _archive(
+        pg,
+        "Markets and steel.",
+        "Steel tariffs.",
+        "Markets, steel and tariffs.",
+        "Steel exports grew.",
+    )
+    assert set(ids(find(pg, query))) == {articles[i].pk for i in found}
+
+
+@pytest.mark.parametrize("query", ["Oil prices", "oil prices", "Oil Prices"])
+def test_oil_prices_is_two_ordinary_words_in_any_case(pg, query):
+    plural = make_article("Vegetable oils", body="The prices of oils rose.")
+    singular = make_article("Crude", body="The oil price fell.")
+    make_article("Olive", body="Olives are pressed.")
+    assert set(ids(find(pg, query))) == {plural.pk, singular.pk}
+
+
+def test_a_capitalised_word_among_lower_case_ones_stays_a_name(pg):
+    name, _gate, _other = _archive(
+        pg,
+        "Gates spoke about vaccines and donors.",
+        "The gate of the vaccine plant was closed to donors.",
+        "Vaccines reached the donors.",
+    )
+    result = find(pg, "what did Gates say about vaccines and donors")
+    assert ids(result)[0] == name.pk
+    assert "name:gates" in result.parsed
+    assert ids(find(pg, "Gates")) == [name.pk]
+
+
+def test_the_notice_says_when_no_article_has_every_word_of_the_question(pg):
+    _archive(pg, "Steel tariffs hit markets.", "Steel output rose.")
+    result = find(pg, "steel tariffs markets exports")
+    assert result.notices == (
+        "No article has all 4 words of the question; showing those with most of them (up to 3).",
+    )
+    assert find(pg, "steel tariffs markets").notices == ()
+
+
+def test_a_question_no_article_answers_with_enough_words_shows_those_with_most(pg):
+    one, _none = _archive(pg, "Steel.", "Harbour.")
+    result = find(pg, "steel tariffs markets exports quotas dumping duties")
+    assert ids(result) == [one.pk]
+    assert result.parsed.startswith("AT LEAST 1 OF (")
+    assert "up to 1" in result.notices[0]
+    assert find(pg, "steel tariffs markets", outlets=("nowhere",)).total == 0
+
+
+def test_a_question_of_words_postgresql_does_not_index_searches_what_is_left(pg):
+    """ "against", "those" and "during" are in PostgreSQL's stop list, not the project's."""
+    summit, _other = _archive(pg, "The summit opened.", "The harbour reopened.")
+    assert ids(find(pg, "against those during +summit")) == [summit.pk]
+    assert ids(find(pg, "against those during summit")) == [summit.pk]
+
+
+def test_a_question_sorted_by_date_keeps_its_matches(pg):
+    old = make_article("Steel", body="Steel tariffs.", published=dt.date(2018, 1, 1))
+    new = make_article("Steel two", body="Steel markets.", published=dt.date(2019, 1, 1))
+    make_article("Harbour", body="The harbour.", published=dt.date(2020, 1, 1))
+    assert ids(find(pg, "steel tariffs markets exports", sort="newest")) == [new.pk, old.pk]
+
+
+def test_beyond_the_reranked_articles_a_question_still_counts_and_pages_all(pg, monkeypatch):
+    from search.backends.pg import questions
+
+    monkeypatch.setattr(questions, "RERANK", 2)
+    articles = _archive(pg, *[f"Steel tariffs {'markets ' * i}." for i in range(5)])
+    result = find(pg, "steel tariffs markets exports", facets=("year",))
+    assert result.total == 5
+    assert set(ids(result)) == {a.pk for a in articles}
+    scores = [h.score for h in result.hits]
+    assert scores == sorted(scores, reverse=True)
+    pages = [find(pg, "steel tariffs markets exports", page=n, page_size=2) for n in (1, 2, 3)]
+    assert [i for page in pages for i in ids(page)] == ids(result)
+
+
 def test_more_like_this_excludes_itself_and_its_duplicates(pg):
     text = "North Korea nuclear summit Singapore denuclearisation sanctions Pyongyang."
     source = make_article("Nuclear summit", body=text)

@@ -2,21 +2,22 @@
 
 Leaves become ``tsquery`` text analysed by PostgreSQL itself (one round trip, cached),
 so the query meets the index through the same configuration. The rules follow the
-Whoosh translator: a lower-case word matches every form of it (stemmed ``doc``); a
-capitalised word or phrase is a name and matches folded but unstemmed (``exact``);
-``title:`` searches the title's weight, ``outlet:``/``author:``/``tag:`` their own
-vectors; prefixes and fuzzy words search ``exact``. What the configuration cannot say
-is added at query time: each word also searches its other British/American spelling,
+Whoosh translator: a word matches every form of it (stemmed ``doc``); a name
+(``Word.name``, see ``search.question``) or phrase matches folded but unstemmed
+(``exact``); ``title:`` searches the title's weight, ``outlet:``/``author:``/``tag:``
+their own vectors; prefixes and fuzzy words search ``exact``; a question (``Best``)
+needs some of its words, counted per article. What the configuration cannot say is
+added at query time: each word also searches its other British/American spelling,
 and ``US`` also searches the dotted ``U.S.``.
 """
 
 import itertools
-import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from search.analysis import STOP_WORDS, american_spelling, analyze, fold
-from search.query import MAX_EXPANSION, And, DateRange, Not, Or, Phrase, Synonyms, Word
+from search.analysis import american_spelling, analyze, fold
+from search.query import MAX_EXPANSION, And, Best, DateRange, Not, Or, Phrase, Synonyms, Word
+from search.question import is_common, need_for
 
 TEXT_CONFIG = "archive_en"
 NAME_CONFIG = "archive_names"
@@ -44,12 +45,6 @@ _BRITISH = [
 _LEXEME = re.compile(r"('(?:[^']|'')*')(:\*)?")
 _POSSESSIVE = re.compile(r"(\w)['’]s\b")
 _cache: dict[tuple[str, str], str] = {}
-
-
-def _rest(node) -> tuple:
-    if isinstance(node, Word):
-        return (node.field, node.prefix, node.fuzzy)
-    return (node.field,)
 
 
 def spellings(word: str) -> list[str]:
@@ -106,6 +101,18 @@ class Compiler:
         for config, text, tsq in self.cursor.fetchall():
             _cache[(config, text)] = tsq
 
+    def prefetch(self, words) -> None:
+        """Analyse the plain words of a query in one round trip (a question has many)."""
+        pairs = []
+        for word in words:
+            text = _POSSESSIVE.sub(r"\1", word.text)
+            if word.name:
+                forms = _product([spellings(w) for w in text.split()])
+                pairs += [(NAME_CONFIG, " ".join(f)) for f in forms] + [(TEXT_CONFIG, text)]
+            else:
+                pairs += [(TEXT_CONFIG, v) for v in _variants(text)]
+        self.analyse(pairs)
+
     def tsq(self, config: str, text: str) -> str:
         if (config, text) not in _cache:
             self.analyse([(config, text)])
@@ -139,11 +146,13 @@ class Compiler:
     # -- the tree -----------------------------------------------------------------------
     def compile(self, node, *, keep_stops=False, positive=True) -> Part | None:
         if isinstance(node, Word | Phrase):
-            node = type(node)(_POSSESSIVE.sub(r"\1", node.text), *_rest(node))
+            node = replace(node, text=_POSSESSIVE.sub(r"\1", node.text))
         if isinstance(node, Word):
             return self.word(node, keep_stops, positive)
         if isinstance(node, Phrase):
             return self.phrase(node.text, node.field, positive)
+        if isinstance(node, Best):
+            return self.best(node, positive)
         if isinstance(node, Synonyms):
             parts = [self.phrase(s, None, positive) for s in node.spellings]
             return self.combine(parts, "OR")
@@ -166,25 +175,45 @@ class Compiler:
             return self.combine(parts, "AND")
         raise TypeError(f"cannot compile {node!r}")
 
-    def relaxed(self, node: And) -> Part | None:
-        """Most of an implicit AND's words (two thirds) instead of all of them."""
-        parts = [p for p in (self.compile(c) for c in node.nodes) if p is not None]
-        must_not = [p for p in parts if p.echo.startswith("NOT ")]
-        should = [p for p in parts if not p.echo.startswith("NOT ")]
-        if len(should) < 3:  # two words that never meet: no results rather than either
-            return None
-        need = max(1, min(len(should) - 1, math.ceil(len(should) * 2 / 3)))
+    def distinct(self, node: Best) -> Best:
+        """The question without words that search the same (``titles?`` and ``title``,
+        ``organisation`` and ``organization``) or nothing; ``need`` follows."""
+        should = {}
+        for child in node.should:
+            part = self.compile(child)
+            if part is not None:
+                should.setdefault(part.echo, child)
+        need = min(node.need, need_for(len(should)), len(should))
+        # how often each was typed: this backend counts repeats itself (questions.py)
+        return replace(node, should=tuple(should.values()), need=max(need, 1), typed=())
+
+    def should(self, node: Best, positive: bool = True) -> list[Part]:
+        """The question's words that search something, each search once."""
+        parts = (self.compile(c, positive=positive) for c in node.should)
+        return list({p.echo: p for p in parts if p is not None}.values())
+
+    def best(self, node: Best, positive: bool = True) -> Part | None:
+        """At least ``need`` of the question's words, every must, none of must_not."""
+        should = self.should(node, positive)
+        rest = [self.compile(c, positive=positive) for c in (*node.must, *node.must_not)]
+        rest = [p for p in rest if p is not None]
+        if not should:
+            return self.combine(rest, "AND")
         any_of = self.combine(should, "OR")
+        sql, params = any_of.as_sql()
+        need = min(node.need, len(should))
+        if need > 1:
+            count_sql, count_params = self.matched_count(should)
+            sql, params = f"({sql}) AND ({count_sql}) >= {need}", params + count_params
+        echo = f"AT LEAST {need} OF (" + ", ".join(p.echo for p in should) + ")"
+        parts = [Part(sql=sql, params=params, rank=any_of.rank), *rest]
+        combined = self.combine(parts, "AND")
+        return replace(combined, echo=echo + "".join(f" AND {p.echo}" for p in rest))
+
+    def matched_count(self, should: list[Part]) -> tuple[str, list]:
+        """SQL counting how many of the parts an article matches."""
         sqls = [p.as_sql() for p in should]
-        count_sql = " + ".join(f"({s})::int" for s, _ in sqls)
-        any_sql, any_params = any_of.as_sql()
-        part = Part(
-            sql=f"({any_sql}) AND ({count_sql}) >= {need}",
-            params=any_params + [x for _, ps in sqls for x in ps],
-            rank=any_of.rank,
-            echo=f"AT LEAST {need} OF (" + ", ".join(p.echo for p in should) + ")",
-        )
-        return self.combine([part, *must_not], "AND")
+        return " + ".join(f"({s})::int" for s, _ in sqls), [x for _, ps in sqls for x in ps]
 
     def combine(self, parts: list, op: str) -> Part | None:
         parts = [p for p in parts if p is not None]
@@ -217,9 +246,9 @@ class Compiler:
             return self.names(node.field, text)
         if node.field == "title":
             return self.stemmed(text, "A", positive, label="title:")
-        if not keep_stops and fold(text) in STOP_WORDS and not (text.isupper() and len(text) > 1):
+        if not keep_stops and is_common(node):
             return None
-        if text[:1].isupper():
+        if node.name:
             return self.exact(text, positive)
         return self.stemmed(text, None, positive)
 

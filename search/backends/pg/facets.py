@@ -8,6 +8,7 @@ scan, and the total and histogram count it under all filters.
 import calendar
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 from search.backends.pg.filters import combine
 from search.types import TAG_KINDS, FacetValue, HistogramBucket
@@ -45,6 +46,7 @@ _SELECTS = {
         " JOIN archive_tag t ON t.id = x.i WHERE t.kind = ANY(%s)"
     ),
     "total": "SELECT 'total', NULL::text, NULL::text, count(*) FROM m d WHERE {where}",
+    "most": "SELECT 'most', NULL::text, NULL::text, max(d.matched) FROM m d WHERE {where}",
     "histogram": (
         "SELECT 'histogram', to_char(k, 'YYYY-MM'), NULL::text, c FROM (SELECT date_trunc("
         "'month', d.published::timestamp) AS k, count(*) AS c FROM m d"
@@ -53,13 +55,26 @@ _SELECTS = {
 }
 
 
-def aggregate_sql(facets, filters, match, *, text: bool, score, page):
-    """(SQL, params) answering rows (facet, value, label, count): the page's hits
-    ('hit', id, score, position), the total, the histogram and the facets.
+@dataclass(frozen=True)
+class Counts:
+    """What the aggregate statement answers."""
 
-    ``match`` and ``score`` are (SQL, params); ``text``: they read the document row
-    ``x`` too; ``page`` is (ORDER BY, limit, offset)."""
-    parts, params = [], [*score[1], *match[1]]
+    hits: list[tuple[int, float | None]]
+    total: int
+    facets: dict[str, list[FacetValue]]
+    histogram: list[HistogramBucket]
+    most: int = 0  # the most words of the question one hit has (asked with ``most``)
+
+
+def aggregate_sql(facets, filters, matches: tuple[str, list], *, page, most: bool = False):
+    """(SQL, params) answering rows (facet, value, label, count): the page's hits
+    ('hit', id, score, position), the total, the histogram and the facets; with
+    ``most``, the most words of the question one hit has ('most').
+
+    ``matches`` is (SQL, params) of the CTEs ending with ``m``, the matching facet rows
+    with their ``score`` (and, for a question, ``matched``: how many of its words);
+    ``page`` is (ORDER BY, limit, offset)."""
+    parts, params = [], list(matches[1])
     all_sql, all_params = combine(filters)
     order, limit, offset = page
     parts.append(
@@ -69,7 +84,7 @@ def aggregate_sql(facets, filters, match, *, text: bool, score, page):
         " LIMIT %s OFFSET %s) p"
     )
     params += [*all_params, limit, offset]
-    for name in ("total", "histogram"):
+    for name in ("total", "histogram") + (("most",) if most else ()):
         parts.append(_SELECTS[name].format(where=all_sql))
         params += all_params
     tag_kinds_by_condition = defaultdict(list)
@@ -93,14 +108,7 @@ def aggregate_sql(facets, filters, match, *, text: bool, score, page):
         " WHERE r <= %s OR f IN ('hit', 'histogram', 'year', 'month')"
     )
     params.append(FACET_LIMIT)
-    # A text match is computed once; without one, each count scans the narrow facet
-    # table itself (cheaper than a materialised copy of it, and parallel when large).
-    materialized = "MATERIALIZED" if text else "NOT MATERIALIZED"
-    sql = (
-        f"WITH m AS {materialized} (SELECT d.*, {score[0]} AS score FROM {source(text)}"
-        f" WHERE {match[0]}) {ranked}"
-    )
-    return sql, params
+    return f"WITH {matches[0]} {ranked}", params
 
 
 def source(text: bool) -> str:
@@ -111,14 +119,16 @@ def source(text: bool) -> str:
 
 
 def read_rows(rows, facets, selected: dict[str, set], years: tuple[int, ...]):
-    """(hits as (id, score), total, facets, histogram) from the aggregate rows."""
-    total, months, hits = 0, {}, []
+    """The ``Counts`` in the aggregate rows."""
+    total, most, months, hits = 0, 0, {}, []
     found = defaultdict(list)
     for facet, value, label, count in rows:
         if facet == "hit":
             hits.append((count, int(value), None if label is None else float(label)))
         elif facet == "total":
             total = count
+        elif facet == "most":
+            most = count or 0
         elif facet == "histogram":
             months[value] = count
         else:
@@ -137,7 +147,8 @@ def read_rows(rows, facets, selected: dict[str, set], years: tuple[int, ...]):
         else:
             values.sort(key=lambda v: (-v[2], v[1].casefold()))
         result[facet] = [FacetValue(v, lbl, c, v in chosen) for v, lbl, c in values]
-    return [(i, score) for _, i, score in sorted(hits)], total, result, histogram(months)
+    hits = [(i, score) for _, i, score in sorted(hits)]
+    return Counts(hits, total, result, histogram(months), most)
 
 
 def _months_shown(values, years: tuple[int, ...]):

@@ -1,14 +1,30 @@
-"""Answer a ``SearchRequest`` in two SQL statements: page, counts and facets; highlights."""
+"""Answer a ``SearchRequest`` in two SQL statements: page, counts and facets; highlights.
 
-from search import selectors
-from search.analysis import STOP_WORDS, analyze, fold
+A question (``search.query.Best``) that no article answers with ``need`` of its words
+takes two more: the most words any article has, and the search asking for that many.
+"""
+
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+
+from django.db import transaction
+
+from search.analysis import analyze
 from search.backends.base import BackendHit, BackendResult
+from search.backends.pg import ranking
 from search.backends.pg.compile import Compiler
-from search.backends.pg.facets import aggregate_sql, read_rows, source
+from search.backends.pg.facets import Counts, aggregate_sql, read_rows, source
 from search.backends.pg.filters import combine, fixed_filters, request_filters
 from search.backends.pg.highlight import highlights
-from search.query import And, Or, Word, expand_synonyms, synonym_table
-from search.question import read
+from search.backends.pg.questions import (
+    Tree,
+    most_words,
+    plain_words,
+    question_matches,
+    question_tree,
+)
+from search.query import Best
+from search.question import best_notice, read
 from search.types import MAX_PAGE_SIZE, Highlights, SearchRequest
 
 _ORDER = {
@@ -19,60 +35,113 @@ _ORDER = {
 
 def run_search(cursor, request: SearchRequest) -> BackendResult:
     parsed = read(request.q)
-    node = parsed.node
-    if node is not None:
-        node = expand_synonyms(node, synonym_table(selectors.tag_spellings()))
     compiler = Compiler(cursor)
+    tree = question_tree(cursor, compiler, parsed.node)
+    search = _Search(cursor, request, compiler, request_filters(request), tree)
+    node, counts = tree.node, search.aggregate(tree.node)
+    if isinstance(node, Best):
+        if counts.total == 0:  # no article has ``need`` of the words: fewer, never none
+            most = most_words(cursor, compiler, node, search.conditions())
+            if most:
+                node = replace(node, need=min(node.need, most))
+                counts = search.aggregate(node)
+        tree.notes.append(best_notice(node, counts.most))
     compiled = compiler.compile(node) if node is not None else None
-    filters = request_filters(request)
-    page, total, facets, hist = _aggregate(cursor, request, compiled, filters)
-    if total == 0 and isinstance(node, And) and node.implicit and compiled is not None:
-        loose = compiler.relaxed(node)
-        if loose is not None:
-            compiled = loose
-            page, total, facets, hist = _aggregate(cursor, request, compiled, filters)
     marks = {}
-    if request.highlight and page:
-        marks = highlights(cursor, [i for i, _ in page], _rank(compiled))
-    hits = [BackendHit(i, score, marks.get(i, Highlights())) for i, score in page]
+    if request.highlight and counts.hits:
+        marks = highlights(cursor, [i for i, _ in counts.hits], _rank(compiled))
+    hits = [BackendHit(i, score, marks.get(i, Highlights())) for i, score in counts.hits]
     suggestion = None
-    if node is not None and total < 5:
-        suggestion = did_you_mean(cursor, compiler, request, node, filters)
+    if node is not None and counts.total < 5:
+        suggestion = did_you_mean(cursor, compiler, request, parsed.node, search.filters)
+    notices = [n for n in parsed.notes + tree.notes + compiler.notes if n]
     return BackendResult(
-        total=total,
+        total=counts.total,
         hits=hits,
-        facets=facets,
-        histogram=hist,
+        facets=counts.facets,
+        histogram=counts.histogram,
         suggestion=suggestion,
         parsed=compiled.echo if compiled else "",
         query_error=" ".join(parsed.errors) or None,
-        notices=tuple(dict.fromkeys(parsed.notes + compiler.notes)),
+        notices=tuple(dict.fromkeys(notices)),
     )
 
 
 def _rank(compiled) -> str | None:
-    """The tsquery to rank and highlight by: every positive word, any of them."""
+    """The tsquery to highlight by: every positive word, any of them."""
     if compiled is None or not compiled.rank:
         return None
     return " | ".join(f"({r})" for r in compiled.rank)
 
 
-def _aggregate(cursor, request, compiled, filters):
-    fixed_sql, fixed_params = fixed_filters(request)
-    sql, params = compiled.as_sql() if compiled else ("TRUE", [])
-    match = (f"({sql}) AND {fixed_sql}", params + fixed_params)
-    rank = _rank(compiled)
-    score = ("ts_rank(x.doc, %s::tsquery)", [rank]) if rank else ("NULL::real", [])
-    order = _ORDER.get(request.sort) or _ORDER["newest"]
-    if rank and request.sort == "relevance":
-        order = f"d.score DESC, {order}"
-    size = min(request.page_size, MAX_PAGE_SIZE)
-    page = (order, size, (request.page - 1) * size)
-    sql, params = aggregate_sql(
-        request.facets, filters, match, text=compiled is not None, score=score, page=page
-    )
-    cursor.execute(sql, params)
-    return read_rows(cursor.fetchall(), request.facets, _selected(request), request.years)
+@dataclass
+class _Search:
+    """One request's aggregate statements."""
+
+    cursor: object
+    request: SearchRequest
+    compiler: Compiler
+    filters: dict
+    tree: Tree
+
+    def conditions(self) -> tuple[str, list]:
+        """Every filter of the request, as SQL on ``d``."""
+        fixed_sql, fixed_params = fixed_filters(self.request)
+        all_sql, all_params = combine(self.filters)
+        return f"{fixed_sql} AND {all_sql}", fixed_params + all_params
+
+    def matches(self, node, compiled) -> tuple[str, list]:
+        """The CTEs ending with ``m``: matching rows scored by BM25 for relevance,
+        by ``ts_rank`` for the other sorts (which do not read the score)."""
+        relevance = self.request.sort == "relevance"
+        if isinstance(node, Best):
+            terms = ranking.terms(self.cursor, compiled.rank, self.tree.repeats)
+            own, filters = fixed_filters(self.request), combine(self.filters)
+            return question_matches(self.compiler, node, terms, own, filters, relevance=relevance)
+        fixed_sql, fixed_params = fixed_filters(self.request)
+        sql, params = compiled.as_sql() if compiled else ("TRUE", [])
+        match = (f"({sql}) AND {fixed_sql}", params + fixed_params)
+        if not (compiled and compiled.rank):
+            score = ranking.NO_SCORE
+        elif relevance:
+            score = ranking.terms(self.cursor, compiled.rank, self.tree.repeats).bm25()
+        else:
+            score = ranking.ts_rank(_rank(compiled))
+        return ranking.scored(match, score, text=compiled is not None)
+
+    def aggregate(self, node) -> Counts:
+        request = self.request
+        compiled = self.compiler.compile(node) if node is not None else None
+        order = _ORDER.get(request.sort) or _ORDER["newest"]
+        if compiled and compiled.rank and request.sort == "relevance":
+            order = f"d.score DESC, {order}"
+        size = min(request.page_size, MAX_PAGE_SIZE)
+        page = (order, size, (request.page - 1) * size)
+        question = isinstance(node, Best)
+        sql, params = aggregate_sql(
+            request.facets, self.filters, self.matches(node, compiled), page=page, most=question
+        )
+        with _index_scans(self.cursor, question):
+            self.cursor.execute(sql, params)
+            rows = self.cursor.fetchall()
+        return read_rows(rows, request.facets, _selected(request), request.years)
+
+
+@contextmanager
+def _index_scans(cursor, wanted: bool):
+    """For a question, the articles of each word read through its index: the planner
+    would scan the table for a common word, not counting that testing a row means
+    reading and decompressing its whole vector (ten times the page it weighs)."""
+    if not wanted:
+        yield
+        return
+    with transaction.atomic():
+        cursor.execute(
+            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
+        )
+        before = cursor.fetchone()[0]
+        yield
+        cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
 
 
 def _selected(request: SearchRequest) -> dict[str, set]:
@@ -94,16 +163,16 @@ def did_you_mean(cursor, compiler: Compiler, request: SearchRequest, node, filte
     """The query with unknown words replaced by the most common indexed word one
     (or, for long words, two) typing mistakes away; only when it finds hits."""
     corrected, changed = request.q, False
-    for word in dict.fromkeys(w.text for w in _plain_words(node)):
+    for word in dict.fromkeys(w.text for w in plain_words(node)):
         terms = analyze(word, stem=False)
         if len(terms) != 1 or len(terms[0]) < 4 or not terms[0].isalpha():
             continue
-        best = _nearest(cursor, fold(word))
+        best = _nearest(cursor, terms[0])
         if best:
             corrected, changed = corrected.replace(word, best, 1), True
     if not changed:
         return None
-    new_node = read(corrected).node
+    new_node = question_tree(cursor, compiler, read(corrected).node).node
     compiled = compiler.compile(new_node) if new_node is not None else None
     if compiled is None:
         return None
@@ -133,13 +202,3 @@ def _nearest(cursor, word: str) -> str | None:
         if row:
             return row[0]
     return None
-
-
-def _plain_words(node):
-    """The positive plain words of the query (what a spelling mistake can be in)."""
-    if isinstance(node, Word) and not node.field and not node.prefix and not node.fuzzy:
-        if fold(node.text) not in STOP_WORDS:
-            yield node
-    elif isinstance(node, And | Or):
-        for child in node.nodes:
-            yield from _plain_words(child)
