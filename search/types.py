@@ -85,6 +85,10 @@ class Highlights:
     body: tuple[str, ...] = ()
 
 
+# How an explanation names the bonus for query words that stand close together.
+NEARNESS = "(query words close together)"
+
+
 @dataclass(frozen=True)
 class TermMatch:
     """One query term's part in a hit's score."""

@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from search.backends.base import BackendHit, BackendResult, SearchBackend
-from search.backends.pg import maintenance, ranking, searching, similar
+from search.backends.pg import explain, maintenance, ranking, searching, similar
 from search.types import SearchRequest, SearchUnavailable
 
 STALE = "stale"
@@ -78,7 +78,11 @@ class PostgresBackend(SearchBackend):
             raise SearchUnavailable(f"The search tables cannot be read: {error}") from error
 
     def explain(self, q: str, article_id: int):
-        raise NotImplementedError("TEMPORARY: replaced when the pg ranking branch lands")
+        try:
+            with self._cursor() as cursor:
+                return explain.explain(cursor, q, article_id)
+        except DatabaseError as error:
+            raise SearchUnavailable(f"The search tables cannot be read: {error}") from error
 
     def more_like_this(
         self, article_id: int, *, limit: int = 5, exclude: Iterable[int] = ()

@@ -15,10 +15,9 @@ from whoosh import query as wq
 from search.analysis import STOP_WORDS, normalize_word, words
 from search.backends.whoosh_match import match_mask, term_postings
 from search.facets import FacetData
-from search.types import Explanation, TermMatch
+from search.types import NEARNESS, Explanation, TermMatch
 
 K1 = 0.9
-NEARNESS = "(query words close together)"  # how an explanation names the proximity bonus
 # Per field: (weight of one occurrence, length normalisation b).
 FIELDS = {"title": (2.5, 0.5), "body": (1.0, 0.75)}
 OTHER_FIELD = (1.0, 0.0)  # outlet:, author:, tag: searched by name

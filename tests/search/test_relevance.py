@@ -136,7 +136,7 @@ def test_explain_says_which_terms_matched_where_and_adds_up(search_backend, news
     by_term = {m.term.rstrip("*"): m for m in explanation.matches if not m.added}
     price = next(m for term, m in by_term.items() if term.startswith("price"))
     assert set(price.fields) == {"title", "body"}
-    assert "prices" in price.forms
+    assert any(form.startswith("price") for form in price.forms)
     assert any("zebra" in missing for missing in explanation.missing)
 
 
@@ -151,8 +151,8 @@ def test_explain_for_one_article_matches_the_search_score(search_backend, newsro
 
 def test_words_side_by_side_rank_before_the_same_words_apart(search_backend, newsroom):
     filler = "The meeting went on for hours while delegates argued about many things."
-    apart = make_article("Report A", body=f"Nuclear plans were shown. {filler} A test followed.")
-    close = make_article("Report B", body=f"A nuclear test was shown. {filler} Plans followed.")
+    apart = make_article("Report Alpha", body=f"Nuclear plans were shown. {filler} A test followed.")
+    close = make_article("Report Omega", body=f"A nuclear test was shown. {filler} Plans followed.")
     search_backend.index([apart, close])
     result = ask(search_backend, "nuclear test", explain=True)
     assert ids(result) == [close.pk, apart.pk]

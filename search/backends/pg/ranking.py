@@ -26,6 +26,9 @@ K1 = 1.2
 B = 0.75
 TITLE_WEIGHT = 2.0  # a title occurrence counts twice (the Whoosh schema boosts titles 2x)
 SUMMARY_WEIGHT = 1.0  # the summary is body text, as in the Whoosh schema
+# Query words close together add to the score of short queries (see whoosh_rank).
+PROXIMITY_WEIGHT = 0.3
+PROXIMITY_MAX_TERMS = 4
 STATS_SECONDS = 60  # how long a process reuses the archive's size and mean length
 _SAMPLE = 2000  # documents read to estimate the mean length of a large archive
 
@@ -34,6 +37,11 @@ _SCALE = max(TITLE_WEIGHT, SUMMARY_WEIGHT, 1.0)
 WEIGHTS = [1 / _SCALE, 1 / _SCALE, SUMMARY_WEIGHT / _SCALE, TITLE_WEIGHT / _SCALE]
 _LEXEME = re.compile(r"'((?:[^']|'')*)'(:[*A-D]+)?")
 _stats: dict[str, tuple[float, int, float]] = {}
+
+
+def scale() -> float:
+    """What ``WEIGHTS`` divide occurrences by (ts_rank_cd's weights are at most 1)."""
+    return _SCALE
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,25 @@ class Terms:
             columns.append(f"ts_rank_cd(%s::float4[], x.doc, %s::tsquery) AS tf{i}")
             params += [WEIGHTS, term.query]
             sums.append(f"{term.weight * (K1 + 1)!r} * d.tf{i} / (d.tf{i} + {norm})")
+        for k, (query, weight) in enumerate(self.pairs()):
+            # ts_rank_cd of "a & b" adds up its covers, each the more the shorter it is.
+            columns.append(f"ts_rank_cd(x.doc, %s::tsquery) AS near{k}")
+            params.append(query)
+            sums.append(f"{weight * (K1 + 1)!r} * d.near{k} / (d.near{k} + {K1!r})")
         return Score(" + ".join(sums) or "0", params, ", ".join(columns))
+
+    def pairs(self) -> list[tuple[str, float]]:
+        """(tsquery, weight) of each pair of words whose nearness adds to the score
+        (queries of two to PROXIMITY_MAX_TERMS words, as on Whoosh)."""
+        words = [t for t in self.items if "<" not in t.query]
+        if not 2 <= len(words) <= PROXIMITY_MAX_TERMS or len(words) != len(self.items):
+            return []
+        total = sum(t.repeats for t in words)
+        return [
+            (f"({a.query}) & ({b.query})", PROXIMITY_WEIGHT * min(1.0, a.idf, b.idf) * 2 / total)
+            for n, a in enumerate(words)
+            for b in words[n + 1 :]
+        ]
 
 
 def terms(cursor, queries: list[str], repeats: Counter | None = None) -> Terms:

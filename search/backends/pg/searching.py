@@ -11,7 +11,7 @@ from django.db import transaction
 
 from search.analysis import analyze
 from search.backends.base import BackendHit, BackendResult
-from search.backends.pg import ranking
+from search.backends.pg import explain, ranking
 from search.backends.pg.compile import Compiler
 from search.backends.pg.facets import Counts, aggregate_sql, read_rows, source
 from search.backends.pg.filters import combine, fixed_filters, request_filters
@@ -50,7 +50,13 @@ def run_search(cursor, request: SearchRequest) -> BackendResult:
     marks = {}
     if request.highlight and counts.hits:
         marks = highlights(cursor, [i for i, _ in counts.hits], _rank(compiled))
-    hits = [BackendHit(i, score, marks.get(i, Highlights())) for i, score in counts.hits]
+    explained = {}
+    if request.explain and compiled is not None:
+        explained = {i: explain.explain(cursor, request.q, i) for i, _ in counts.hits}
+    hits = [
+        BackendHit(i, score, marks.get(i, Highlights()), explained.get(i))
+        for i, score in counts.hits
+    ]
     suggestion = None
     if node is not None and counts.total < 5:
         suggestion = did_you_mean(cursor, compiler, request, parsed.node, search.filters)
