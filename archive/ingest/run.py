@@ -7,8 +7,6 @@ chunk in flight, never half an article.
 
 import contextlib
 import functools
-import glob
-import json
 import multiprocessing
 import sys
 from collections.abc import Iterable, Iterator
@@ -27,28 +25,12 @@ from archive.ingest.links import StatedLink, stated_links_apply
 from archive.ingest.normalize import content_hash, word_count
 from archive.ingest.pipeline import prepare
 from archive.ingest.resolve import Resolver
+from archive.ingest.sources import Source, expand, sources_for
 from archive.models import ImportBatch
 
 CHUNK = 250
 # From this many files on, a second process reads and cleans while this one writes.
 _PARALLEL_FROM = 4
-_GLOB_CHARS = set("*?[")
-
-
-@dataclass
-class Source:
-    """One file (or upload) to read: its name for messages, how to get its bytes."""
-
-    name: str
-    path: Path | None = None
-    data: bytes | None = None
-    meta: dict = field(default_factory=dict)
-
-    def size(self) -> int:
-        return len(self.data) if self.data is not None else self.path.stat().st_size
-
-    def read(self) -> bytes:
-        return self.data if self.data is not None else self.path.read_bytes()
 
 
 @dataclass
@@ -73,80 +55,6 @@ class Tally:
     def warn(self, file: str, item: str, reason: str) -> None:
         """The item was stored, but not all of it could be applied: reported, not failed."""
         self.batch.errors.append({"file": file, "item": item, "reason": reason, "level": "warning"})
-
-
-# -- finding the files -------------------------------------------------------------------
-
-
-def expand(paths: Iterable[Path | str], fmt: str | None) -> tuple[list[Path], list[dict]]:
-    """Files named by paths, folders (recursively) and globs; errors for what matches nothing."""
-    files: list[Path] = []
-    errors = []
-    for entry in paths:
-        text = str(entry)
-        if _GLOB_CHARS & set(text) and not Path(text).exists():
-            matched = sorted(Path(p) for p in glob.glob(text, recursive=True))
-            if not matched:
-                errors.append({"file": text, "item": "", "reason": "no file matches this pattern"})
-            files.extend(p for p in matched if p.is_file())
-            files.extend(f for p in matched if p.is_dir() for f in _folder(p, fmt))
-        elif Path(text).is_dir():
-            files.extend(_folder(Path(text), fmt))
-        elif Path(text).is_file():
-            files.append(Path(text))
-        else:
-            errors.append({"file": text, "item": "", "reason": "no such file or folder"})
-    return list(dict.fromkeys(files)), errors
-
-
-def _folder(folder: Path, fmt: str | None) -> list[Path]:
-    """The readable files of a folder: known extensions (any file with --format).
-
-    ``manifest.json`` describes the text files beside it and is not itself read.
-    """
-    found = []
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.name.startswith(".") or path.name == "manifest.json":
-            continue
-        if fmt or path.suffix.lower() in readers.EXTENSIONS:
-            found.append(path)
-    return found
-
-
-def _manifest_entries(folder: Path, cache: dict) -> dict:
-    if folder not in cache:
-        entries = {}
-        manifest = folder / "manifest.json"
-        if manifest.is_file():
-            try:
-                data = json.loads(manifest.read_text(encoding="utf-8"))
-                entries = {e["file"]: e for e in data.get("articles", []) if "file" in e}
-                ensure_outlets(data.get("outlets", []))
-            except (ValueError, KeyError, TypeError, AttributeError):
-                entries = {}
-        cache[folder] = entries
-    return cache[folder]
-
-
-def ensure_outlets(entries: list[dict]) -> None:
-    """Create or complete the outlets described (by a manifest, or an export's outlet
-    objects): name, and homepage, domain, country, language where given."""
-    from archive.ingest.readers.jsonl import OUTLET_FIELDS
-
-    resolver = Resolver()
-    for entry in entries:
-        details = {f: entry[f] for f in OUTLET_FIELDS if isinstance(entry.get(f), str)}
-        resolver.describe_outlet(entry["name"], details)
-
-
-def sources_for(files: list[Path], *, outlet: str | None) -> Iterator[Source]:
-    manifests: dict = {}
-    base = {"outlet": outlet} if outlet else {}
-    for path in files:
-        entry = _manifest_entries(path.parent, manifests).get(path.name, {})
-        # Metadata a manifest gives explicitly wins over the run's --outlet.
-        meta = {**base, **{k: v for k, v in entry.items() if v not in (None, "", [])}}
-        yield Source(name=str(path), path=path, meta=meta)
 
 
 # -- reading and storing -----------------------------------------------------------------
@@ -376,7 +284,7 @@ def ingest_paths(
     for error in errors:
         tally.fail(error["file"], error["item"], error["reason"])
     run_sources(
-        sources_for(files, outlet=outlet),
+        sources_for(files, outlet=outlet, warn=tally.warn),
         batch=batch,
         fmt=fmt,
         dry_run=dry_run,
