@@ -9,8 +9,8 @@ from archive.ingest.manifest import Manifest
 from archive.ingest.manifest import read_manifest as read_folder_manifest
 from archive.ingest.pipeline import prepare
 from archive.ingest.readers.text import read_text_file
-from archive.ingest.resolve import Resolver
 from archive.ingest.sources import ensure_outlets
+from archive.ingest.state import RunState
 from archive.ingest.store import StoreResult, article_store
 
 
@@ -27,10 +27,10 @@ def seeds_load(*, directory: Path | None = None) -> list[StoreResult]:
     directory = Path(directory or settings.SEEDS_DIR)
     manifest = read_manifest(directory)
     ensure_outlets(manifest.outlets)
-    resolver = Resolver()
+    state = RunState()
     results = []
     for entry in manifest.articles.values():
         meta = {k: v for k, v in entry.items() if v not in (None, "", [])}
         draft = prepare(read_text_file(directory / entry["file"], meta))
-        results.append(article_store(draft=draft, resolver=resolver))
+        results.append(article_store(draft=draft, state=state))
     return results

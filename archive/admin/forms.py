@@ -7,20 +7,25 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.db import models
 
-from archive.ingest.normalize import content_hash, word_count
+from archive.ingest.articletext import article_text_apply, normal_body
+from archive.ingest.normalize import content_hash
 from archive.models import Article, Outlet, Tag
 
 
 class ArticleAdminForm(forms.ModelForm):
-    """Keeps the text's fingerprint and word count in step with an edited body."""
+    """Keeps the texts in their normal form, and the text's fingerprint and word count in
+    step with an edited body (``articletext``)."""
 
     class Meta:
         model = Article
         fields = ["body"]  # the admin adds the fields of its fieldsets
 
     def clean_body(self):
-        body = self.cleaned_data["body"]
-        twin = Article.objects.filter(content_hash=content_hash(body)).exclude(pk=self.instance.pk)
+        body = normal_body(self.cleaned_data["body"])
+        digest = content_hash(body)
+        if digest == content_hash(self.instance.body or ""):
+            return body  # the same words (a browser sends other line ends): not a new text
+        twin = Article.objects.filter(content_hash=digest).exclude(pk=self.instance.pk)
         twin = twin.only("pk", "title").first()
         if twin:
             raise forms.ValidationError(f"Article #{twin.pk} “{twin.title}” has the same text.")
@@ -28,9 +33,13 @@ class ArticleAdminForm(forms.ModelForm):
 
     def save(self, commit=True):
         article = super().save(commit=False)
-        if "body" in self.changed_data or not article.content_hash:
-            article.content_hash = content_hash(article.body)
-            article.word_count = word_count(article.body)
+        new_body = "body" in self.changed_data or not article.content_hash
+        article_text_apply(
+            article,
+            title=article.title,
+            summary=article.summary,
+            body=article.body if new_body else None,
+        )
         if commit:
             article.save()
             self.save_m2m()

@@ -18,14 +18,13 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from archive.ingest import readers
+from archive.ingest.articletext import measure
 from archive.ingest.bulk import ChunkWriter
-from archive.ingest.dedupe import sketch
 from archive.ingest.draft import ArticleDraft, IngestError, ItemFailure, Vocabulary
 from archive.ingest.links import StatedLink, stated_links_apply
-from archive.ingest.normalize import content_hash, word_count
 from archive.ingest.pipeline import prepare
-from archive.ingest.resolve import Resolver
 from archive.ingest.sources import Source, expand, sources_for
+from archive.ingest.state import RunState
 from archive.models import ImportBatch
 
 CHUNK = 250
@@ -86,10 +85,7 @@ def read_source(source: Source, *, fmt: str | None, limit: int) -> list[tuple]:
             except IngestError as exc:
                 events.append(("fail", item.item, str(exc)))
                 continue
-            draft.extra["sketch"] = sketch(draft.body)
-            draft.extra["hash"] = content_hash(draft.body)
-            draft.extra["word_count"] = word_count(draft.body)
-            events.append(("draft", draft))
+            events.append(("draft", draft.replace(measured=measure(draft.body))))
     except IngestError as exc:
         events.append(("fail", "", str(exc)))
     except OSError as exc:
@@ -137,7 +133,7 @@ def _chunks(drafts: Iterable[tuple[str, ArticleDraft]]) -> Iterator[list[tuple[s
         yield chunk
 
 
-def _store_chunk(chunk, tally: Tally, resolver: Resolver) -> None:
+def _store_chunk(chunk, tally: Tally, state: RunState) -> None:
     # Stated links and declared hashes of this chunk: kept only once it has committed.
     links: list[StatedLink] = []
     declared: list[tuple[str, int]] = []
@@ -158,22 +154,22 @@ def _store_chunk(chunk, tally: Tally, resolver: Resolver) -> None:
     counts = _counts(tally.batch), tally.linked
     try:
         with transaction.atomic():
-            writer = ChunkWriter(resolver=resolver, batch=tally.batch, report=report)
+            writer = ChunkWriter(state=state, batch=tally.batch, report=report)
             for file, draft in chunk:
                 writer.add(file, draft)
             writer.finish()
             _save_counts(tally.batch)
     except DatabaseError:
         # The chunk could not commit: forget it and write its articles one by one.
-        resolver.reset()
+        state.reset()
         _restore_counts(tally.batch, counts[0])
         tally.linked = counts[1]
         links.clear()
         declared.clear()
         for file, draft in chunk:
             with transaction.atomic():
-                writer = ChunkWriter(resolver=resolver, batch=tally.batch, report=report)
-                writer._slow(file, draft)
+                writer = ChunkWriter(state=state, batch=tally.batch, report=report)
+                writer.add_one(file, draft)
         _save_counts(tally.batch)
     tally.links.extend(links)
     tally.declared.update(declared)
@@ -222,7 +218,7 @@ def run_sources(
 ) -> Tally:
     """Read, prepare and store every item of every source, recording the run in ``batch``."""
     tally = tally or Tally(batch)
-    resolver = Resolver()
+    state = RunState()
     bar = _progress_bar(progress)
     drafts = _drafts(sources, fmt, tally, bar)
     # A dry run is one transaction rolled back at the end; a real run commits chunk by chunk.
@@ -230,7 +226,7 @@ def run_sources(
     try:
         with outer:
             for chunk in _chunks(drafts):
-                _store_chunk(chunk, tally, resolver)
+                _store_chunk(chunk, tally, state)
             _apply_stated_links(tally)
             if dry_run:
                 transaction.set_rollback(True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from archive.ingest import manifest, readers
 from archive.ingest.draft import IngestError
-from archive.ingest.resolve import Resolver
+from archive.ingest.vocabulary import VocabularyCache
 
 _GLOB_CHARS = set("*?[")
 
@@ -86,10 +86,10 @@ def ensure_outlets(entries: Iterable[dict]) -> None:
     objects): name, and homepage, domain, country, language where given."""
     from archive.ingest.readers.jsonl import OUTLET_FIELDS
 
-    resolver = Resolver()
+    vocabulary = VocabularyCache()
     for entry in entries:
         details = {f: entry[f] for f in OUTLET_FIELDS if isinstance(entry.get(f), str)}
-        resolver.describe_outlet(entry["name"], details)
+        vocabulary.describe_outlet(entry["name"], details)
 
 
 def sources_for(files: list[Path], *, outlet: str | None, warn: Warn) -> Iterator[Source]:
