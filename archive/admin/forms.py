@@ -1,7 +1,5 @@
 """Forms of the admin: tag editing, the intermediate pages of actions, file upload."""
 
-import re
-
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
@@ -9,6 +7,7 @@ from django.db import models
 
 from archive.ingest.articletext import article_text_apply, normal_body
 from archive.ingest.normalize import content_hash
+from archive.ingest.tagrules import rule_problem
 from archive.models import Article, Outlet, Tag
 
 
@@ -76,13 +75,11 @@ class TagAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        mode, pattern = data.get("match_mode"), (data.get("match_pattern") or "").strip()
-        if mode == Tag.MatchMode.REGEX:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                self.add_error("match_pattern", f"Not a valid regular expression: {exc}.")
-        if mode in (Tag.MatchMode.ANY, Tag.MatchMode.ALL, Tag.MatchMode.REGEX) and not pattern:
+        problem = rule_problem(data.get("match_mode") or "", data.get("match_pattern") or "")
+        if problem is not None and problem.regex_error is not None:
+            error = problem.regex_error
+            self.add_error("match_pattern", f"Not a valid regular expression: {error}.")
+        elif problem is not None:
             self.add_error("match_pattern", "This rule needs words or a pattern to match.")
         return data
 
