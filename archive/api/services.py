@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 
 from archive.ingest.articletext import article_text_apply
 from archive.ingest.draft import ArticleDraft, IngestError, TagRef
-from archive.ingest.pipeline import prepare
+from archive.ingest.pipeline import prepare, refuse_unsafe_url
 from archive.ingest.store import StoreResult, article_rebody, article_store
 from archive.ingest.vocabulary import VocabularyCache
 from archive.models import Article, ArticleAuthor
@@ -44,8 +44,10 @@ def article_create(*, data: dict, source: str = "api") -> StoreResult:
 def article_update(*, article: Article, data: dict) -> Article:
     """Change the given fields; authors and tags, when given, replace the stored ones.
 
-    Texts take the archive's normal forms and a new body its hash (``articletext``).
+    Texts take the archive's normal forms and a new body its hash (``articletext``); a
+    url must be a web address, as for a new article.
     """
+    refuse_unsafe_url(data.get("url") or "")
     vocabulary = VocabularyCache()
     try:
         with transaction.atomic():

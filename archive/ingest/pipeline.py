@@ -33,8 +33,13 @@ def prepare(draft: ArticleDraft) -> ArticleDraft:
 def _refuse_unsafe(draft: ArticleDraft) -> None:
     """An item the database could not store, or whose link would be unsafe to show."""
     refuse_nul(draft)
-    if draft.url and not is_web_address(draft.url):
-        raise IngestError(f"the url {draft.url[:100]!r} is not an http(s) address")
+    refuse_unsafe_url(draft.url)
+
+
+def refuse_unsafe_url(url: str) -> None:
+    """IngestError for a url given that is not a web address (see ``is_web_address``)."""
+    if url and not is_web_address(url):
+        raise IngestError(f"the url {url[:100]!r} is not an http(s) address")
 
 
 def _from_scraped(draft: ArticleDraft, text: str) -> ArticleDraft:

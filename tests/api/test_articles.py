@@ -207,3 +207,15 @@ def test_patch_saves_title_and_summary_in_their_normal_form(as_editor, archive):
 
     assert response.status_code == 200
     assert (response.json()["title"], response.json()["summary"]) == ("Oil jumps Café", "Dek here.")
+
+
+def test_patch_refuses_a_url_that_is_not_a_web_address_as_create_does(as_editor, archive):
+    url = "ftp://example.org/oil"
+    created = as_editor.post(
+        "/api/articles/", {"title": "T", "body": "B b.", "url": url}, format="json"
+    )
+    changed = as_editor.patch(f"/api/articles/{archive['oil'].pk}/", {"url": url}, format="json")
+
+    assert (created.status_code, changed.status_code) == (400, 400)
+    assert "is not an http(s) address" in changed.json()["detail"]
+    assert not Article.objects.filter(url=url).exists()
