@@ -8,7 +8,7 @@ twin of one article among 20,000 costs a few dictionary look-ups.
 
 import heapq
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 from zlib import crc32
 
 from archive.ingest.journal import UndoJournal
@@ -97,8 +97,7 @@ def index_from_database() -> NearDuplicateIndex:
     return index
 
 
-@dataclass(frozen=True, eq=False)
-class _Sketched:
+class _Sketched(NamedTuple):
     """An article added to a near-duplicate index: undone by discarding it."""
 
     index: NearDuplicateIndex

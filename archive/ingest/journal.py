@@ -6,8 +6,7 @@ first, what was added since.
 """
 
 from collections.abc import Hashable, MutableMapping
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 
 class Undo(Protocol):
@@ -16,9 +15,9 @@ class Undo(Protocol):
     def undo(self) -> None: ...
 
 
-@dataclass(frozen=True, eq=False)
-class Added:
-    """A key added to a mapping: undone by removing the key."""
+class Added(NamedTuple):
+    """A key added to a mapping: undone by removing the key (a tuple: one is made for
+    every cache entry of a run)."""
 
     cache: MutableMapping
     key: Hashable

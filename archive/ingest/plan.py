@@ -91,6 +91,9 @@ class Columns:
             setattr(article, name, value)
 
 
+_NEW = Columns()
+
+
 @dataclass(frozen=True)
 class Refs:
     """What a draft names, found or created: outlet, byline in order, its own tags."""
@@ -176,9 +179,7 @@ def plan_create(
         signature = () if draft.duplicate_of else signature
     elif twin_id is None:
         twin_id = twin_of(signature)
-    columns = Columns().merged(
-        draft, digest=digest, words=measures.word_count, outlet_id=refs.outlet_id
-    )
+    columns = _NEW.merged(draft, digest=digest, words=measures.word_count, outlet_id=refs.outlet_id)
     ruled = {tag.pk for tag in rules.tags_for(columns.title, columns.body)}
     return Plan(
         Outcome.CREATED,
