@@ -1,26 +1,30 @@
 """Forms of the admin: tag editing, the intermediate pages of actions, file upload."""
 
-import re
-
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.db import models
 
-from archive.ingest.normalize import content_hash, word_count
+from archive.ingest.articletext import article_text_apply, normal_body
+from archive.ingest.normalize import content_hash
+from archive.ingest.tagrules import rule_problem
 from archive.models import Article, Outlet, Tag
 
 
 class ArticleAdminForm(forms.ModelForm):
-    """Keeps the text's fingerprint and word count in step with an edited body."""
+    """Keeps the texts in their normal form, and the text's fingerprint and word count in
+    step with an edited body (``articletext``)."""
 
     class Meta:
         model = Article
         fields = ["body"]  # the admin adds the fields of its fieldsets
 
     def clean_body(self):
-        body = self.cleaned_data["body"]
-        twin = Article.objects.filter(content_hash=content_hash(body)).exclude(pk=self.instance.pk)
+        body = normal_body(self.cleaned_data["body"])
+        digest = content_hash(body)
+        if digest == content_hash(self.instance.body or ""):
+            return body  # the same words (a browser sends other line ends): not a new text
+        twin = Article.objects.filter(content_hash=digest).exclude(pk=self.instance.pk)
         twin = twin.only("pk", "title").first()
         if twin:
             raise forms.ValidationError(f"Article #{twin.pk} “{twin.title}” has the same text.")
@@ -28,9 +32,13 @@ class ArticleAdminForm(forms.ModelForm):
 
     def save(self, commit=True):
         article = super().save(commit=False)
-        if "body" in self.changed_data or not article.content_hash:
-            article.content_hash = content_hash(article.body)
-            article.word_count = word_count(article.body)
+        new_body = "body" in self.changed_data or not article.content_hash
+        article_text_apply(
+            article,
+            title=article.title,
+            summary=article.summary,
+            body=article.body if new_body else None,
+        )
         if commit:
             article.save()
             self.save_m2m()
@@ -67,13 +75,11 @@ class TagAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        mode, pattern = data.get("match_mode"), (data.get("match_pattern") or "").strip()
-        if mode == Tag.MatchMode.REGEX:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                self.add_error("match_pattern", f"Not a valid regular expression: {exc}.")
-        if mode in (Tag.MatchMode.ANY, Tag.MatchMode.ALL, Tag.MatchMode.REGEX) and not pattern:
+        problem = rule_problem(data.get("match_mode") or "", data.get("match_pattern") or "")
+        if problem is not None and problem.regex_error is not None:
+            error = problem.regex_error
+            self.add_error("match_pattern", f"Not a valid regular expression: {error}.")
+        elif problem is not None:
             self.add_error("match_pattern", "This rule needs words or a pattern to match.")
         return data
 

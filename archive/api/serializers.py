@@ -1,11 +1,10 @@
 """Output and input serializers of the archive's resources: articles, outlets, tags, authors."""
 
-import re
-
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from archive.ingest.tagrules import rule_problem
 from archive.models import Article, Author, ImportBatch, Outlet, Tag, unique_slug
 
 
@@ -217,14 +216,13 @@ class TagSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         mode = attrs.get("match_mode", getattr(self.instance, "match_mode", Tag.MatchMode.NONE))
         pattern = attrs.get("match_pattern", getattr(self.instance, "match_pattern", ""))
-        if mode == Tag.MatchMode.REGEX:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise serializers.ValidationError(
-                    {"match_pattern": f"not a regular expression: {exc}"}
-                ) from None
-        if mode != Tag.MatchMode.NONE and not pattern.strip() and mode != Tag.MatchMode.PHRASE:
+        problem = rule_problem(mode, pattern)
+        if problem is not None and problem.regex_error is not None:
+            error = problem.regex_error
+            raise serializers.ValidationError(
+                {"match_pattern": f"not a regular expression: {error}"}
+            )
+        if problem is not None:
             raise serializers.ValidationError({"match_pattern": f"required for match_mode {mode}."})
         kind = attrs.get("kind", getattr(self.instance, "kind", Tag.Kind.TOPIC))
         return _with_slug(self, attrs, Tag.objects.filter(kind=kind), what=f"{kind} tag")

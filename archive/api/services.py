@@ -2,13 +2,14 @@
 
 from django.db import IntegrityError, transaction
 
+from archive.ingest.articletext import article_text_apply
 from archive.ingest.draft import ArticleDraft, IngestError, TagRef
-from archive.ingest.pipeline import prepare
-from archive.ingest.resolve import Resolver
+from archive.ingest.pipeline import prepare, refuse_unsafe_url
 from archive.ingest.store import StoreResult, article_rebody, article_store
+from archive.ingest.vocabulary import VocabularyCache
 from archive.models import Article, ArticleAuthor
 
-_PLAIN = ("title", "summary", "raw_text", "published", "published_time", "language")
+_PLAIN = ("raw_text", "published", "published_time", "language")
 
 
 def _tag_refs(tags: list[dict]) -> tuple[TagRef, ...]:
@@ -41,13 +42,19 @@ def article_create(*, data: dict, source: str = "api") -> StoreResult:
 
 
 def article_update(*, article: Article, data: dict) -> Article:
-    """Change the given fields; authors and tags, when given, replace the stored ones."""
-    resolver = Resolver()
+    """Change the given fields; authors and tags, when given, replace the stored ones.
+
+    Texts take the archive's normal forms and a new body its hash (``articletext``); a
+    url must be a web address, as for a new article.
+    """
+    refuse_unsafe_url(data.get("url") or "")
+    vocabulary = VocabularyCache()
     try:
         with transaction.atomic():
             for name in _PLAIN:
                 if name in data:
                     setattr(article, name, data[name])
+            article_text_apply(article, title=data.get("title"), summary=data.get("summary"))
             if "url" in data:
                 article.url = data["url"] or None
             if "outlet" in data:
@@ -57,11 +64,10 @@ def article_update(*, article: Article, data: dict) -> Article:
                 article_rebody(article=article, body=data["body"])
             if "authors" in data:
                 ArticleAuthor.objects.filter(article=article).delete()
-                authors = {resolver.author(name).pk: None for name in data["authors"]}
-                for position, pk in enumerate(authors):
+                for position, pk in enumerate(vocabulary.author_ids(tuple(data["authors"]))):
                     ArticleAuthor.objects.create(article=article, author_id=pk, position=position)
             if "tags" in data:
-                article.tags.set({resolver.tag(ref) for ref in _tag_refs(data["tags"])})
+                article.tags.set(vocabulary.tag_ids(_tag_refs(data["tags"])))
     except IntegrityError:
         raise IngestError("another article already has this url; edit that one instead") from None
     return article

@@ -14,18 +14,17 @@ from dataclasses import dataclass
 
 from django.db import DatabaseError, connection, transaction
 
-from archive.ingest.dedupe import sketch
+from archive.ingest.articletext import measure
 from archive.ingest.draft import ArticleDraft, IngestError, Vocabulary
-from archive.ingest.normalize import content_hash
-from archive.ingest.resolve import Resolver
+from archive.ingest.plan import Outcome, Plan, draft_digest, plan_create
+from archive.ingest.state import RunState
 from archive.ingest.store import (
-    Outcome,
     StoreResult,
     article_store,
-    draft_identity,
-    fill,
     index_later,
-    salted_hash,
+    match_id,
+    refs_for,
+    remember,
     validate,
 )
 from archive.models import Article, ArticleAuthor, ImportBatch
@@ -38,133 +37,123 @@ _ROWS_PER_INSERT = 400
 
 
 @dataclass
-class _Planned:
+class _Pending:
+    """A planned article waiting for its chunk's insert, known meanwhile by ``key``."""
+
     file: str
     draft: ArticleDraft
+    plan: Plan
     article: Article
     key: int
-    signature: tuple[int, ...]
-    author_ids: list[int]
-    tag_ids: set[int]
 
 
 class ChunkWriter:
     """Writes one chunk of drafts; call ``add`` for each, then ``finish``."""
 
-    def __init__(self, *, resolver: Resolver, batch: ImportBatch | None, report: Report):
-        self.resolver = resolver
+    def __init__(self, *, state: RunState, batch: ImportBatch | None, report: Report):
+        self.state = state
         self.batch = batch
         self.report = report
-        self.planned: list[_Planned] = []
+        self.pending: list[_Pending] = []
 
     def add(self, file: str, draft: ArticleDraft | Vocabulary) -> None:
         if isinstance(draft, Vocabulary):
-            self.resolver.vocabulary(draft)
+            self.state.vocabulary.ensure(draft)
             return
         try:
             validate(draft)
             self.describe_outlet(draft)
-            digest = _digest(draft)
-            match = self.resolver.match_id(draft, digest)
-            if match is not None:
-                self._slow(file, draft)  # an update, a duplicate or a twin with its own id
+            measures = draft.measured or measure(draft.body)
+            digest = draft_digest(draft, measures)
+            if match_id(self.state, draft, digest) is not None:
+                self.add_one(file, draft)  # an update, a duplicate or a twin with its own id
                 return
-            signature = draft.extra.get("sketch") or sketch(draft.body)
-            if draft.duplicate_stated:
-                # The source says what it is: no detection. A stated duplicate is linked
-                # at the end of the run (its original may come later) and is never
-                # anyone's original meanwhile.
-                twin = None
-                signature = () if draft.duplicate_of else signature
-            else:
-                twin = self.resolver.near_duplicates.twin_of(signature)
-                if twin is not None and twin < 0:
-                    self.flush()  # the twin is in this chunk: insert it first to link to it
-                    twin = self.resolver.near_duplicates.twin_of(signature)
-            self._plan(file, draft, digest, signature, twin)
+            plan = plan_create(
+                draft,
+                digest=digest,
+                measures=measures,
+                refs=refs_for(self.state.vocabulary, draft),
+                rules=self.state.vocabulary.rules,
+                twin_of=self._twin_of,
+            )
+            self._queue(file, draft, plan)
         except IngestError as exc:
             self.report(file, draft, None, str(exc))
 
     def describe_outlet(self, draft: ArticleDraft) -> None:
         """Give the draft's outlet the metadata the source states (homepage, domain, …)."""
         if draft.outlet_details and draft.outlet.strip():
-            self.resolver.describe_outlet(draft.outlet, dict(draft.outlet_details))
+            self.state.vocabulary.describe_outlet(draft.outlet, dict(draft.outlet_details))
 
-    def _plan(self, file, draft, digest, signature, twin) -> None:
-        resolver = self.resolver
-        article = Article(import_batch=self.batch, duplicate_of_id=twin)
-        fill(article, draft, digest, resolver)
-        authors = list(dict.fromkeys(resolver.author(name).pk for name in draft.authors))
-        tags = {resolver.tag(ref).pk for ref in draft.tags}
-        tags.update(tag.pk for tag in resolver.rules.tags_for(article.title, article.body))
+    def _twin_of(self, signature: tuple[int, ...]) -> int | None:
+        twin = self.state.near.twin_of(signature)
+        if twin is not None and twin < 0:
+            self.flush()  # the twin is in this chunk: insert it first to link to it
+            twin = self.state.near.twin_of(signature)
+        return twin
+
+    def _queue(self, file: str, draft: ArticleDraft, plan: Plan) -> None:
+        article = Article(
+            import_batch=self.batch, duplicate_of_id=plan.twin_id, **vars(plan.columns)
+        )
         key = -next(_keys)
-        resolver.plan(article, key, signature)
-        self.planned.append(_Planned(file, draft, article, key, signature, authors, tags))
+        self.state.known.add(article, key)
+        self.state.near.add(key, plan.signature)
+        self.pending.append(_Pending(file, draft, plan, article, key))
 
-    def _slow(self, file: str, draft: ArticleDraft | Vocabulary) -> None:
+    def add_one(self, file: str, draft: ArticleDraft | Vocabulary) -> None:
+        """Write this draft on its own, in a savepoint (after what is pending)."""
         if isinstance(draft, Vocabulary):
-            self.resolver.vocabulary(draft)
+            self.state.vocabulary.ensure(draft)
             return
         self.flush()
         self.describe_outlet(draft)
         try:
-            result = article_store(draft=draft, batch=self.batch, resolver=self.resolver)
+            result = article_store(draft=draft, batch=self.batch, state=self.state)
         except IngestError as exc:
             self.report(file, draft, None, str(exc))
             return
         self.report(file, draft, result, "")
 
     def flush(self) -> None:
-        """Insert what is planned; on failure, store the same drafts one by one."""
-        planned, self.planned = self.planned, []
-        if not planned:
+        """Insert what is pending; on failure, store the same drafts one by one."""
+        pending, self.pending = self.pending, []
+        if not pending:
             return
         try:
             with transaction.atomic():
-                self._insert(planned)
+                _insert(pending)
         except DatabaseError:
-            for item in planned:
+            for item in pending:
                 item.article.pk = None
-                self.resolver.settle(item.key, item.article, item.signature)
-            for item in planned:
-                self._slow(item.file, item.draft)
+                self._settle(item)
+            for item in pending:
+                self.add_one(item.file, item.draft)
             return
-        for item in planned:
-            self.resolver.settle(item.key, item.article, item.signature)
-            linked = item.article.duplicate_of_id is not None
-            self.report(
-                item.file, item.draft, StoreResult(Outcome.CREATED, item.article, linked), ""
-            )
+        for item in pending:
+            self._settle(item)
+            result = StoreResult(Outcome.CREATED, item.article, item.plan.twin_id is not None)
+            self.report(item.file, item.draft, result, "")
 
-    def _insert(self, planned: list[_Planned]) -> None:
-        Article.objects.bulk_create([item.article for item in planned])
-        ArticleAuthor.objects.bulk_create(
-            ArticleAuthor(article_id=item.article.pk, author_id=author_id, position=position)
-            for item in planned
-            for position, author_id in enumerate(item.author_ids)
-        )
-        _insert_tag_links(
-            [(item.article.pk, tag_id) for item in planned for tag_id in item.tag_ids]
-        )
-        index_later([item.article.pk for item in planned])
+    def _settle(self, item: _Pending) -> None:
+        """The pending article was inserted (it has a pk now) or abandoned."""
+        self.state.known.forget(item.article, item.key)
+        self.state.near.discard(item.key)
+        if item.article.pk:
+            remember(self.state, item.article, item.plan.signature)
 
     finish = flush
 
 
-def _digest(draft: ArticleDraft) -> str:
-    """The draft's content hash; the salted one its source declares, when it is that.
-
-    An archive salts the hash of the second document with the same text (see
-    ``store.salted_hash``). Which one is second depends on the order they came in, so
-    an export (in date order) may list them the other way round: keeping the declared
-    salted hash, after checking it is the salt of this very text and identity, keeps
-    the hashes as they were instead of swapping them.
-    """
-    digest = draft.extra.get("hash") or content_hash(draft.body)
-    declared = draft.declared_hash
-    if declared and declared != digest and declared == salted_hash(digest, draft_identity(draft)):
-        return declared
-    return digest
+def _insert(pending: list[_Pending]) -> None:
+    Article.objects.bulk_create([item.article for item in pending])
+    ArticleAuthor.objects.bulk_create(
+        ArticleAuthor(article_id=item.article.pk, author_id=author_id, position=position)
+        for item in pending
+        for position, author_id in enumerate(item.plan.author_ids)
+    )
+    _insert_tag_links([(item.article.pk, tag) for item in pending for tag in item.plan.tag_ids])
+    index_later([item.article.pk for item in pending])
 
 
 def _insert_tag_links(rows: list[tuple[int, int]]) -> None:

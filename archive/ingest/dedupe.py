@@ -8,8 +8,10 @@ twin of one article among 20,000 costs a few dictionary look-ups.
 
 import heapq
 from collections import Counter, defaultdict
+from typing import NamedTuple
 from zlib import crc32
 
+from archive.ingest.journal import UndoJournal
 from archive.ingest.normalize import words
 
 SHINGLE = 5
@@ -93,3 +95,42 @@ def index_from_database() -> NearDuplicateIndex:
     for article_id, body in rows.iterator(chunk_size=2000):
         index.add(article_id, sketch(body))
     return index
+
+
+class _Sketched(NamedTuple):
+    """An article added to a near-duplicate index: undone by discarding it."""
+
+    index: NearDuplicateIndex
+    article_id: int
+
+    def undo(self) -> None:
+        self.index.discard(self.article_id)
+
+
+class NearDuplicates:
+    """A run's near-duplicate index: the stored originals, read when first needed, and
+    the run's new ones as they are written (journaled)."""
+
+    def __init__(
+        self, journal: UndoJournal | None = None, *, index: NearDuplicateIndex | None = None
+    ) -> None:
+        self.journal = journal or UndoJournal()
+        self._index = index
+
+    @property
+    def index(self) -> NearDuplicateIndex:
+        if self._index is None:
+            self._index = index_from_database()
+        return self._index
+
+    def twin_of(self, signature: tuple[int, ...]) -> int | None:
+        return self.index.twin_of(signature)
+
+    def add(self, article_id: int, signature: tuple[int, ...]) -> None:
+        """A candidate twin from now on (``signature`` empty: none)."""
+        if signature:
+            self.index.add(article_id, signature)
+            self.journal.record(_Sketched(self.index, article_id))
+
+    def discard(self, article_id: int) -> None:
+        self.index.discard(article_id)

@@ -41,6 +41,15 @@ class Vocabulary:
 
 
 @dataclass(frozen=True)
+class TextMeasures:
+    """What the writer needs of a body, worked out once (``articletext.measure``)."""
+
+    digest: str  # content hash of the body, unsalted
+    sketch: tuple[int, ...]  # for near-duplicate detection; () when too short to judge
+    word_count: int
+
+
+@dataclass(frozen=True)
 class ArticleDraft:
     """One article on its way in. Steps return new drafts with ``replace``."""
 
@@ -75,9 +84,13 @@ class ArticleDraft:
     clean: str = "full"
     # Guesses found by extraction (copyright, "Source:", e-mail domains); explicit outlet wins.
     outlet_hints: tuple[str, ...] = ()
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
+    # The body's hash, sketch and word count, when worked out already (by the process
+    # that read the file); a new body drops them.
+    measured: TextMeasures | None = field(default=None, compare=False)
 
     def replace(self, **changes) -> "ArticleDraft":
+        if "body" in changes and "measured" not in changes:
+            changes["measured"] = None
         return dataclasses.replace(self, **changes)
 
 
@@ -97,6 +110,6 @@ def refuse_nul(record: "ArticleDraft | Vocabulary") -> None:
     store one in any text)."""
     for part in dataclasses.fields(record):
         value = getattr(record, part.name)
-        if part.name not in ("extra", "item") and any("\x00" in s for s in _strings(value)):
+        if part.name not in ("measured", "item") and any("\x00" in s for s in _strings(value)):
             name = part.name.replace("_", " ")
             raise IngestError(f"the {name} field contains NUL characters")

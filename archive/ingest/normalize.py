@@ -3,7 +3,9 @@
 import hashlib
 import re
 import unicodedata
-from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -22,10 +24,17 @@ def normalize_unicode(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+_WEB_ADDRESS = URLValidator(schemes=["http", "https"])
+
+
 def is_web_address(url: str) -> bool:
-    """An http(s) address with a host: the only kind of url the archive keeps or links."""
-    address = urlsplit(url.strip())
-    return address.scheme.lower() in ("http", "https") and bool(address.netloc)
+    """An http(s) address with a host, as Django's URLField accepts it: the only kind of
+    address the archive keeps or links (never ``javascript:``, ``data:`` or a bare path)."""
+    try:
+        _WEB_ADDRESS(url.strip())
+    except ValidationError:
+        return False
+    return True
 
 
 def normalize_whitespace(text: str) -> str:

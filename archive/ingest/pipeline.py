@@ -1,5 +1,6 @@
 """The pure steps between a reader and the store, and re-cleaning a stored article."""
 
+from archive.ingest.articletext import normal_summary, normal_title
 from archive.ingest.clean import clean_light, layout, paragraphs
 from archive.ingest.draft import ArticleDraft, IngestError, refuse_nul
 from archive.ingest.extract import (
@@ -9,7 +10,7 @@ from archive.ingest.extract import (
     title_fallback,
     title_from,
 )
-from archive.ingest.normalize import is_web_address, normalize_unicode, words
+from archive.ingest.normalize import is_web_address, words
 
 
 def prepare(draft: ArticleDraft) -> ArticleDraft:
@@ -26,17 +27,19 @@ def prepare(draft: ArticleDraft) -> ArticleDraft:
     if not draft.language:
         draft = draft.replace(language=language_of(draft.body))
     # Titles and summaries lose control characters too (a feed cannot carry them).
-    return draft.replace(
-        title=" ".join(normalize_unicode(draft.title).split()),
-        summary=normalize_unicode(draft.summary),
-    )
+    return draft.replace(title=normal_title(draft.title), summary=normal_summary(draft.summary))
 
 
 def _refuse_unsafe(draft: ArticleDraft) -> None:
     """An item the database could not store, or whose link would be unsafe to show."""
     refuse_nul(draft)
-    if draft.url and not is_web_address(draft.url):
-        raise IngestError(f"the url {draft.url[:100]!r} is not an http(s) address")
+    refuse_unsafe_url(draft.url)
+
+
+def refuse_unsafe_url(url: str) -> None:
+    """IngestError for a url given that is not a web address (see ``is_web_address``)."""
+    if url and not is_web_address(url):
+        raise IngestError(f"the url {url[:100]!r} is not an http(s) address")
 
 
 def _from_scraped(draft: ArticleDraft, text: str) -> ArticleDraft:

@@ -7,8 +7,6 @@ chunk in flight, never half an article.
 
 import contextlib
 import functools
-import glob
-import json
 import multiprocessing
 import sys
 from collections.abc import Iterable, Iterator
@@ -20,35 +18,18 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from archive.ingest import readers
+from archive.ingest.articletext import measure
 from archive.ingest.bulk import ChunkWriter
-from archive.ingest.dedupe import sketch
 from archive.ingest.draft import ArticleDraft, IngestError, ItemFailure, Vocabulary
 from archive.ingest.links import StatedLink, stated_links_apply
-from archive.ingest.normalize import content_hash, word_count
 from archive.ingest.pipeline import prepare
-from archive.ingest.resolve import Resolver
+from archive.ingest.sources import Source, expand, sources_for
+from archive.ingest.state import RunState
 from archive.models import ImportBatch
 
 CHUNK = 250
 # From this many files on, a second process reads and cleans while this one writes.
 _PARALLEL_FROM = 4
-_GLOB_CHARS = set("*?[")
-
-
-@dataclass
-class Source:
-    """One file (or upload) to read: its name for messages, how to get its bytes."""
-
-    name: str
-    path: Path | None = None
-    data: bytes | None = None
-    meta: dict = field(default_factory=dict)
-
-    def size(self) -> int:
-        return len(self.data) if self.data is not None else self.path.stat().st_size
-
-    def read(self) -> bytes:
-        return self.data if self.data is not None else self.path.read_bytes()
 
 
 @dataclass
@@ -73,80 +54,6 @@ class Tally:
     def warn(self, file: str, item: str, reason: str) -> None:
         """The item was stored, but not all of it could be applied: reported, not failed."""
         self.batch.errors.append({"file": file, "item": item, "reason": reason, "level": "warning"})
-
-
-# -- finding the files -------------------------------------------------------------------
-
-
-def expand(paths: Iterable[Path | str], fmt: str | None) -> tuple[list[Path], list[dict]]:
-    """Files named by paths, folders (recursively) and globs; errors for what matches nothing."""
-    files: list[Path] = []
-    errors = []
-    for entry in paths:
-        text = str(entry)
-        if _GLOB_CHARS & set(text) and not Path(text).exists():
-            matched = sorted(Path(p) for p in glob.glob(text, recursive=True))
-            if not matched:
-                errors.append({"file": text, "item": "", "reason": "no file matches this pattern"})
-            files.extend(p for p in matched if p.is_file())
-            files.extend(f for p in matched if p.is_dir() for f in _folder(p, fmt))
-        elif Path(text).is_dir():
-            files.extend(_folder(Path(text), fmt))
-        elif Path(text).is_file():
-            files.append(Path(text))
-        else:
-            errors.append({"file": text, "item": "", "reason": "no such file or folder"})
-    return list(dict.fromkeys(files)), errors
-
-
-def _folder(folder: Path, fmt: str | None) -> list[Path]:
-    """The readable files of a folder: known extensions (any file with --format).
-
-    ``manifest.json`` describes the text files beside it and is not itself read.
-    """
-    found = []
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.name.startswith(".") or path.name == "manifest.json":
-            continue
-        if fmt or path.suffix.lower() in readers.EXTENSIONS:
-            found.append(path)
-    return found
-
-
-def _manifest_entries(folder: Path, cache: dict) -> dict:
-    if folder not in cache:
-        entries = {}
-        manifest = folder / "manifest.json"
-        if manifest.is_file():
-            try:
-                data = json.loads(manifest.read_text(encoding="utf-8"))
-                entries = {e["file"]: e for e in data.get("articles", []) if "file" in e}
-                ensure_outlets(data.get("outlets", []))
-            except (ValueError, KeyError, TypeError, AttributeError):
-                entries = {}
-        cache[folder] = entries
-    return cache[folder]
-
-
-def ensure_outlets(entries: list[dict]) -> None:
-    """Create or complete the outlets described (by a manifest, or an export's outlet
-    objects): name, and homepage, domain, country, language where given."""
-    from archive.ingest.readers.jsonl import OUTLET_FIELDS
-
-    resolver = Resolver()
-    for entry in entries:
-        details = {f: entry[f] for f in OUTLET_FIELDS if isinstance(entry.get(f), str)}
-        resolver.describe_outlet(entry["name"], details)
-
-
-def sources_for(files: list[Path], *, outlet: str | None) -> Iterator[Source]:
-    manifests: dict = {}
-    base = {"outlet": outlet} if outlet else {}
-    for path in files:
-        entry = _manifest_entries(path.parent, manifests).get(path.name, {})
-        # Metadata a manifest gives explicitly wins over the run's --outlet.
-        meta = {**base, **{k: v for k, v in entry.items() if v not in (None, "", [])}}
-        yield Source(name=str(path), path=path, meta=meta)
 
 
 # -- reading and storing -----------------------------------------------------------------
@@ -178,10 +85,7 @@ def read_source(source: Source, *, fmt: str | None, limit: int) -> list[tuple]:
             except IngestError as exc:
                 events.append(("fail", item.item, str(exc)))
                 continue
-            draft.extra["sketch"] = sketch(draft.body)
-            draft.extra["hash"] = content_hash(draft.body)
-            draft.extra["word_count"] = word_count(draft.body)
-            events.append(("draft", draft))
+            events.append(("draft", draft.replace(measured=measure(draft.body))))
     except IngestError as exc:
         events.append(("fail", "", str(exc)))
     except OSError as exc:
@@ -229,7 +133,7 @@ def _chunks(drafts: Iterable[tuple[str, ArticleDraft]]) -> Iterator[list[tuple[s
         yield chunk
 
 
-def _store_chunk(chunk, tally: Tally, resolver: Resolver) -> None:
+def _store_chunk(chunk, tally: Tally, state: RunState) -> None:
     # Stated links and declared hashes of this chunk: kept only once it has committed.
     links: list[StatedLink] = []
     declared: list[tuple[str, int]] = []
@@ -250,22 +154,22 @@ def _store_chunk(chunk, tally: Tally, resolver: Resolver) -> None:
     counts = _counts(tally.batch), tally.linked
     try:
         with transaction.atomic():
-            writer = ChunkWriter(resolver=resolver, batch=tally.batch, report=report)
+            writer = ChunkWriter(state=state, batch=tally.batch, report=report)
             for file, draft in chunk:
                 writer.add(file, draft)
             writer.finish()
             _save_counts(tally.batch)
     except DatabaseError:
         # The chunk could not commit: forget it and write its articles one by one.
-        resolver.reset()
+        state.reset()
         _restore_counts(tally.batch, counts[0])
         tally.linked = counts[1]
         links.clear()
         declared.clear()
         for file, draft in chunk:
             with transaction.atomic():
-                writer = ChunkWriter(resolver=resolver, batch=tally.batch, report=report)
-                writer._slow(file, draft)
+                writer = ChunkWriter(state=state, batch=tally.batch, report=report)
+                writer.add_one(file, draft)
         _save_counts(tally.batch)
     tally.links.extend(links)
     tally.declared.update(declared)
@@ -314,7 +218,7 @@ def run_sources(
 ) -> Tally:
     """Read, prepare and store every item of every source, recording the run in ``batch``."""
     tally = tally or Tally(batch)
-    resolver = Resolver()
+    state = RunState()
     bar = _progress_bar(progress)
     drafts = _drafts(sources, fmt, tally, bar)
     # A dry run is one transaction rolled back at the end; a real run commits chunk by chunk.
@@ -322,7 +226,7 @@ def run_sources(
     try:
         with outer:
             for chunk in _chunks(drafts):
-                _store_chunk(chunk, tally, resolver)
+                _store_chunk(chunk, tally, state)
             _apply_stated_links(tally)
             if dry_run:
                 transaction.set_rollback(True)
@@ -376,7 +280,7 @@ def ingest_paths(
     for error in errors:
         tally.fail(error["file"], error["item"], error["reason"])
     run_sources(
-        sources_for(files, outlet=outlet),
+        sources_for(files, outlet=outlet, warn=tally.warn),
         batch=batch,
         fmt=fmt,
         dry_run=dry_run,

@@ -1,29 +1,31 @@
-"""Writes one draft to the database, in its own transaction (a savepoint inside a chunk).
+"""The one-article writer: carries out any plan (``plan.py``) in a savepoint of its own.
 
-Which stored article a draft is, in order: the same url; the same outlet and
-external id; the same text (content hash). The same text under a different url or
-external id is a distinct document of the same story: it is created and linked to its
-twin through ``duplicate_of``, and its content hash is salted with that identity.
+It is the path for updates and duplicates, for a chunk's items when the chunk's insert
+fails, and for single articles (the API, the seeds). ``bulk.ChunkWriter`` writes the
+plainly new articles of a chunk together.
 """
 
-import enum
-import hashlib
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from archive.ingest.dedupe import sketch
+from archive.ingest.articletext import article_text_apply, measure
 from archive.ingest.draft import ArticleDraft, IngestError
-from archive.ingest.normalize import content_hash, word_count
-from archive.ingest.resolve import Resolver
+from archive.ingest.plan import (
+    Columns,
+    Outcome,
+    Plan,
+    Refs,
+    Stored,
+    draft_digest,
+    identify,
+    plan_create,
+    plan_stored,
+)
+from archive.ingest.state import RunState
+from archive.ingest.vocabulary import VocabularyCache
 from archive.models import Article, ArticleAuthor, ImportBatch
 from archive.signals import announce
-
-
-class Outcome(enum.StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    DUPLICATE = "duplicate"
 
 
 @dataclass(frozen=True)
@@ -43,55 +45,25 @@ def validate(draft: ArticleDraft) -> None:
         raise IngestError("url longer than 1000 characters")
 
 
-def salted_hash(digest: str, identity: str) -> str:
-    return hashlib.sha256(f"{digest}\x00{identity}".encode()).hexdigest()
+def refs_for(vocabulary: VocabularyCache, draft: ArticleDraft) -> Refs:
+    """The outlet, authors and tags the draft names, found or created."""
+    outlet = vocabulary.outlet(draft.outlet, draft.outlet_hints)
+    return Refs(
+        outlet_id=outlet.pk if outlet is not None else None,
+        author_ids=vocabulary.author_ids(draft.authors),
+        tag_ids=vocabulary.tag_ids(draft.tags),
+    )
 
 
-def draft_identity(draft: ArticleDraft) -> str:
-    return f"id:{draft.external_id}" if draft.external_id else f"url:{draft.url}"
-
-
-def _distinct_document(article: Article, draft: ArticleDraft) -> bool:
-    """Same text, but the source says it is another document (other id or url)."""
-    if draft.external_id and article.external_id and draft.external_id != article.external_id:
-        return True
-    return bool(draft.url and article.url and draft.url != article.url)
-
-
-def fill(article: Article, draft: ArticleDraft, digest: str, resolver: Resolver) -> None:
-    """Copy the draft onto the article; empty draft fields keep what is stored."""
-    article.title = draft.title.strip()[:500]
-    article.body = draft.body
-    article.content_hash = digest
-    article.word_count = draft.extra.get("word_count") or word_count(draft.body)
-    for name in ("summary", "raw_text", "language", "source", "external_id"):
-        value = getattr(draft, name)
-        if value:
-            setattr(article, name, value)
-    if draft.url:
-        article.url = draft.url
-    if draft.published:
-        article.published = draft.published
-    if draft.published_time:
-        article.published_time = draft.published_time
-    outlet = resolver.outlet(draft.outlet, draft.outlet_hints)
-    if outlet is not None:
-        article.outlet = outlet
-
-
-def _link_new(article: Article, draft: ArticleDraft, resolver: Resolver) -> None:
-    """Byline and tags of a new article, one INSERT each (no per-row signals: the
-    article's own outbox row already covers them)."""
-    authors = list({a.pk: a for a in map(resolver.author, draft.authors)}.values())
-    if authors:
-        ArticleAuthor.objects.bulk_create(
-            ArticleAuthor(article=article, author=a, position=i) for i, a in enumerate(authors)
-        )
-    tags = {resolver.tag(ref).pk for ref in draft.tags}
-    tags.update(tag.pk for tag in resolver.rules.tags_for(article.title, article.body))
-    if tags:
-        Through = Article.tags.through
-        Through.objects.bulk_create(Through(article_id=article.pk, tag_id=pk) for pk in tags)
+def match_id(state: RunState, draft: ArticleDraft, digest: str) -> int | None:
+    """Id of the article this draft is (same url, external id or text), if any; a
+    negative id is one planned in the current chunk. Creates nothing."""
+    outlet = state.vocabulary.find_outlet(draft.outlet, draft.outlet_hints)
+    external = None
+    # An outlet named but not yet created has no articles to match.
+    if draft.external_id and (outlet is not None or not draft.outlet.strip()):
+        external = (outlet.pk if outlet else None, draft.external_id)
+    return state.known.match(url=draft.url, external=external, digest=digest)
 
 
 def index_later(article_ids: list[int]) -> None:
@@ -99,97 +71,115 @@ def index_later(article_ids: list[int]) -> None:
     announce(article_ids)
 
 
-def _link_existing(article: Article, draft: ArticleDraft, resolver: Resolver) -> None:
-    if draft.authors:
-        wanted = [resolver.author(name) for name in draft.authors]
-        current = list(article.author_links.values_list("author_id", flat=True))
-        if current != list(dict.fromkeys(a.pk for a in wanted)):
-            ArticleAuthor.objects.filter(article=article).delete()
-            _link_new(article, draft.replace(tags=()), resolver)
-    if draft.tags:
-        article.tags.add(*{resolver.tag(ref) for ref in draft.tags})
+def remember(state: RunState, article: Article, signature: tuple[int, ...]) -> None:
+    """A new article: known from now on, and a candidate twin if it is an original."""
+    state.known.add(article)
+    state.near.add(article.pk, signature)
 
 
-def _snapshot(article: Article) -> tuple:
-    return (
-        article.title,
-        article.summary,
-        article.body,
-        article.raw_text,
-        article.url,
-        article.outlet_id,
-        article.published,
-        article.published_time,
-        article.language,
-        tuple(article.author_links.values_list("author_id", flat=True)),
-        tuple(sorted(article.tags.values_list("pk", flat=True))),
+def _load(pk: int | None) -> Article | None:
+    return Article.objects.filter(pk=pk).first() if pk is not None else None
+
+
+def _stored_article(state: RunState, draft: ArticleDraft, digest: str) -> Article | None:
+    """The stored article this draft is: same url, same external id, or same text."""
+    pk = match_id(state, draft, digest)
+    article = _load(pk)
+    if article is None and pk is not None:
+        state.reset()  # another process deleted it; start again from the database
+        return _stored_article(state, draft, digest)
+    return article
+
+
+def _stored(article: Article) -> Stored:
+    return Stored(
+        id=article.pk,
+        columns=Columns.of(article),
+        author_ids=tuple(article.author_links.values_list("author_id", flat=True)),
+        tag_ids=frozenset(article.tags.values_list("pk", flat=True)),
     )
 
 
-def _create(draft, digest, resolver, batch, twin_id) -> StoreResult:
-    signature = sketch(draft.body)
-    if draft.duplicate_stated:
-        # As in bulk.py: the source states the link (made at the end of the run), so no
-        # detection, and a stated duplicate is nobody's original meanwhile.
-        signature = () if draft.duplicate_of else signature
-    elif twin_id is None:
-        twin_id = resolver.near_duplicates.twin_of(signature)
-    article = Article(import_batch=batch, duplicate_of_id=twin_id)
-    fill(article, draft, digest, resolver)
+def _create(plan: Plan, state: RunState, batch: ImportBatch | None) -> StoreResult:
+    article = Article(import_batch=batch, duplicate_of_id=plan.twin_id, **vars(plan.columns))
     # bulk_create skips the per-save signals, which cost more than the insert itself.
     Article.objects.bulk_create([article])
-    _link_new(article, draft, resolver)
+    _write_byline(article, plan.author_ids)
+    if plan.tag_ids:
+        Through = Article.tags.through
+        Through.objects.bulk_create(Through(article_id=article.pk, tag_id=t) for t in plan.tag_ids)
     index_later([article.pk])
-    resolver.remember(article, signature)
-    return StoreResult(Outcome.CREATED, article, linked=twin_id is not None)
+    remember(state, article, plan.signature)
+    return StoreResult(Outcome.CREATED, article, linked=plan.twin_id is not None)
 
 
-def _store(draft: ArticleDraft, batch: ImportBatch | None, resolver: Resolver) -> StoreResult:
-    digest = content_hash(draft.body)
-    article = resolver.existing(draft, digest)
-    if article is None:
-        return _create(draft, digest, resolver, batch, None)
-    if article.content_hash == digest and _distinct_document(article, draft):
-        salted = salted_hash(digest, draft_identity(draft))
-        twin = article.duplicate_of_id or article.pk
-        again = resolver.by_hash(salted)
-        if again is None:
-            return _create(draft, salted, resolver, batch, twin)
-        article = again
-        digest = salted
-    elif article.content_hash != digest and article.content_hash == salted_hash(
-        content_hash(article.body), draft_identity(draft)
-    ):
-        digest = salted_hash(digest, draft_identity(draft))
-    before = _snapshot(article)
-    fill(article, draft, digest, resolver)
-    changed = before[:9] != _snapshot(article)[:9]
-    if changed:
+def _write_byline(article: Article, author_ids: tuple[int, ...]) -> None:
+    """One INSERT (no per-row signals: the caller queues the article for the index)."""
+    if author_ids:
+        ArticleAuthor.objects.bulk_create(
+            ArticleAuthor(article=article, author_id=pk, position=i)
+            for i, pk in enumerate(author_ids)
+        )
+
+
+def _update(plan: Plan, article: Article) -> StoreResult:
+    plan.columns.apply(article)
+    if plan.save:
         article.save()
-    _link_existing(article, draft, resolver)
-    changed = changed or _snapshot(article) != before
-    return StoreResult(Outcome.UPDATED if changed else Outcome.DUPLICATE, article)
+    if plan.author_ids is not None:
+        ArticleAuthor.objects.filter(article=article).delete()
+        _write_byline(article, plan.author_ids)
+        index_later([article.pk])
+    if plan.tag_ids:
+        article.tags.add(*plan.tag_ids)
+    return StoreResult(plan.outcome, article)
+
+
+def _store(draft: ArticleDraft, batch: ImportBatch | None, state: RunState) -> StoreResult:
+    measures = draft.measured or measure(draft.body)
+    digest = draft_digest(draft, measures)
+    article, twin_id = _stored_article(state, draft, digest), None
+    if article is not None:
+        identity = identify(draft, digest, article)
+        digest = identity.digest
+        if identity.twin_id is not None:  # another document with this text
+            twin_id = identity.twin_id
+            article = _load(state.known.by_hash(digest))
+    refs = refs_for(state.vocabulary, draft)
+    if article is None:
+        plan = plan_create(
+            draft,
+            digest=digest,
+            measures=measures,
+            refs=refs,
+            rules=state.vocabulary.rules,
+            twin_of=state.near.twin_of,
+            twin_id=twin_id,
+        )
+        return _create(plan, state, batch)
+    plan = plan_stored(draft, stored=_stored(article), digest=digest, measures=measures, refs=refs)
+    return _update(plan, article)
 
 
 def article_store(
-    *, draft: ArticleDraft, batch: ImportBatch | None = None, resolver: Resolver | None = None
+    *, draft: ArticleDraft, batch: ImportBatch | None = None, state: RunState | None = None
 ) -> StoreResult:
     """Create the article, or update the one it already is.
 
     Everything happens in one transaction (a savepoint when called inside a chunk): a
-    failure leaves nothing of this article behind.
+    failure leaves nothing of this article behind, in the database or in ``state``.
     """
     validate(draft)
-    resolver = resolver or Resolver()
-    mark = resolver.mark()
+    state = state or RunState()
+    mark = state.journal.mark()
     try:
         with transaction.atomic():
-            return _store(draft, batch, resolver)
+            return _store(draft, batch, state)
     except IntegrityError as exc:
-        resolver.undo(mark)
+        state.journal.undo(mark)
         raise IngestError(f"conflicts with a stored article ({exc})") from exc
     except BaseException:
-        resolver.undo(mark)
+        state.journal.undo(mark)
         raise
 
 
@@ -197,14 +187,7 @@ def article_rebody(*, article: Article, body: str) -> Article:
     """Give a stored article a new clean body (after cleaning again)."""
     if not body.strip():
         raise IngestError("no text left after cleaning")
-    digest = content_hash(body)
-    # A document sharing its text with a twin keeps a salted hash (see salted_hash).
-    twin_exists = Article.objects.filter(content_hash=digest).exclude(pk=article.pk).exists()
-    if article.content_hash != digest and article.external_id and twin_exists:
-        digest = salted_hash(digest, f"id:{article.external_id}")
-    article.body = body
-    article.content_hash = digest
-    article.word_count = word_count(body)
+    article_text_apply(article, body=body)
     try:
         with transaction.atomic():
             article.save(update_fields=["body", "content_hash", "word_count", "updated_at"])

@@ -9,6 +9,7 @@ tag's name and aliases. "phrase" matches the pattern or any spelling of the tag;
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -19,6 +20,32 @@ from archive.models import Article, Tag
 
 # (text, haystack): the raw title and body, and their words as " w1 w2 … wn ".
 Matcher = Callable[[str, str], bool]
+# Modes that need a pattern of their own when a person writes the rule.
+_NEEDS_PATTERN = frozenset({Tag.MatchMode.ANY, Tag.MatchMode.ALL, Tag.MatchMode.REGEX})
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    """Why a matching rule cannot be saved: its regular expression does not compile
+    (``regex_error``), or its mode needs a pattern and it has none."""
+
+    regex_error: re.error | None = None
+
+
+def rule_problem(mode: str, pattern: str) -> RuleProblem | None:
+    """What is wrong with the rule ``mode``/``pattern`` a person wrote, if anything.
+
+    The one check of the admin's tag form and the API's tag serializer; the same
+    regular-expression check makes ``compile_rule`` refuse a stored rule.
+    """
+    if mode == Tag.MatchMode.REGEX:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            return RuleProblem(regex_error=exc)
+    if mode in _NEEDS_PATTERN and not pattern.strip():
+        return RuleProblem()
+    return None
 
 
 def _terms(pattern: str) -> list[str]:
@@ -44,10 +71,12 @@ def compile_rule(tag: Tag) -> Matcher | None:
     if mode in ("", Tag.MatchMode.NONE):
         return None
     if mode == Tag.MatchMode.REGEX:
-        try:
-            regex = re.compile(tag.match_pattern, re.IGNORECASE)
-        except re.error as exc:
-            raise IngestError(f"tag {tag.name!r}: invalid regular expression ({exc})") from None
+        problem = rule_problem(mode, tag.match_pattern)
+        if problem is not None and problem.regex_error is not None:
+            error = problem.regex_error
+            raise IngestError(f"tag {tag.name!r}: invalid regular expression ({error})")
+        # An empty expression matches every article, as it always has for a stored rule.
+        regex = re.compile(tag.match_pattern, re.IGNORECASE)
         return lambda text, haystack: bool(regex.search(text))
     terms = [f" {t} " for t in dict.fromkeys(rule_terms(tag))]
     if not terms:

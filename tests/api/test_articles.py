@@ -194,3 +194,28 @@ def test_malformed_json_is_a_400(as_editor, archive):
 
     assert response.status_code == 400
     assert "JSON parse error" in response.json()["detail"]
+
+
+def test_patch_saves_title_and_summary_in_their_normal_form(as_editor, archive):
+    pk = archive["oil"].pk
+
+    response = as_editor.patch(
+        f"/api/articles/{pk}/",
+        {"title": "Oil\u200b  jumps  Cafe\u0301", "summary": "Dek\x07 here."},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert (response.json()["title"], response.json()["summary"]) == ("Oil jumps Café", "Dek here.")
+
+
+def test_patch_refuses_a_url_that_is_not_a_web_address_as_create_does(as_editor, archive):
+    url = "ftp://example.org/oil"
+    created = as_editor.post(
+        "/api/articles/", {"title": "T", "body": "B b.", "url": url}, format="json"
+    )
+    changed = as_editor.patch(f"/api/articles/{archive['oil'].pk}/", {"url": url}, format="json")
+
+    assert (created.status_code, changed.status_code) == (400, 400)
+    assert "is not an http(s) address" in changed.json()["detail"]
+    assert not Article.objects.filter(url=url).exists()

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
+from archive.ingest.draft import IngestError
 from archive.models import Article, Outlet, Tag
 from archive.seeds import read_manifest, seeds_load
 
@@ -29,7 +30,7 @@ def test_seed_files_are_the_shared_originals_unchanged(seeds_dir, settings):
 
 def test_manifest_describes_every_seed_file(seeds_dir):
     manifest = read_manifest(seeds_dir)
-    described = {entry["file"] for entry in manifest["articles"]}
+    described = set(manifest.articles)
     assert described == {p.name for p in seeds_dir.glob("*.txt")}
 
 
@@ -67,3 +68,9 @@ def test_raw_text_is_kept_as_received(seeds_dir):
     for name in EXPECTED:
         raw = (seeds_dir / name).read_text(encoding="utf-8")
         assert Article.objects.get(source=name).raw_text == raw
+
+
+def test_a_malformed_manifest_is_an_error_not_an_empty_load(tmp_path):
+    (tmp_path / "manifest.json").write_text('{"articles": [{"file": "a.txt"},', encoding="utf-8")
+    with pytest.raises(IngestError, match=r"manifest\.json cannot be read"):
+        seeds_load(directory=tmp_path)

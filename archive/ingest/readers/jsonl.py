@@ -8,11 +8,9 @@ site chrome (send scraped pages as text or HTML for that).
 import json
 from collections.abc import Iterator
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-
 from archive.ingest.decode import decode_bytes
 from archive.ingest.draft import ArticleDraft, IngestError, ItemFailure, Vocabulary, refuse_nul
+from archive.ingest.normalize import is_web_address
 from archive.ingest.readers.text import names, parse_published, tag_refs
 
 _STRING_FIELDS = (
@@ -48,19 +46,10 @@ def outlet_from(value) -> tuple[str, tuple[tuple[str, str], ...]]:
             raise IngestError(f"outlet {field!r} must be a string")
         if len(given) > longest:
             raise IngestError(f"outlet {field!r} is longer than {longest} characters")
-        if field == "homepage" and not _is_web_address(given.strip()):
+        if field == "homepage" and not is_web_address(given):
             raise IngestError(f"outlet 'homepage' {given[:100]!r} is not a web address")
         details.append((field, given.strip()))
     return name, tuple(details)
-
-
-def _is_web_address(value: str) -> bool:
-    """What the admin accepts for a homepage (Django's URLField): never javascript: etc."""
-    try:
-        URLValidator()(value)
-    except ValidationError:
-        return False
-    return True
 
 
 def _duplicate_link(obj: dict) -> dict:

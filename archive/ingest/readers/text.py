@@ -42,10 +42,6 @@ def parse_published(value) -> tuple[dt.date | None, dt.time | None]:
     return moment.date(), moment.time().replace(tzinfo=None)
 
 
-def parse_date(value) -> dt.date | None:
-    return parse_published(value)[0]
-
-
 def tag_refs(values) -> tuple[TagRef, ...]:
     """Tags given as names or as objects with name, kind, aliases and a matching rule."""
     refs = []

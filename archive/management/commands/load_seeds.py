@@ -1,7 +1,8 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from archive.ingest.draft import IngestError
 from archive.seeds import seeds_load
 
 
@@ -12,7 +13,10 @@ class Command(BaseCommand):
         parser.add_argument("--dir", type=Path, default=None, help="Seeds folder.")
 
     def handle(self, *args, dir=None, **options):
-        results = seeds_load(directory=dir)
+        try:
+            results = seeds_load(directory=dir)
+        except IngestError as exc:
+            raise CommandError(str(exc)) from None
         for result in results:
             self.stdout.write(f"{result.outcome:9} {result.article.title}")
         counts = {o: sum(r.outcome == o for r in results) for o in {r.outcome for r in results}}

@@ -106,12 +106,12 @@ def test_one_by_one_a_stated_link_also_replaces_detection(stated, linked):
     """The path a chunk falls back to (one savepoint per article) honours a source that
     states "not a duplicate" just as the bulk path does."""
     from archive.ingest.draft import ArticleDraft
-    from archive.ingest.resolve import Resolver
+    from archive.ingest.state import RunState
     from archive.ingest.store import article_store
 
-    resolver = Resolver()
-    first = article_store(draft=ArticleDraft(body=STORY, title="Rates up"), resolver=resolver)
+    state = RunState()
+    first = article_store(draft=ArticleDraft(body=STORY, title="Rates up"), state=state)
     edited = STORY.replace("Thursday", "Friday")
     draft = ArticleDraft(body=edited, title="Rates up again", duplicate_stated=stated)
-    second = article_store(draft=draft, resolver=resolver)
+    second = article_store(draft=draft, state=state)
     assert (second.article.duplicate_of_id == first.article.pk) is linked

@@ -3,7 +3,7 @@
 import pytest
 
 from archive.ingest.run import ingest_paths
-from archive.ingest.tagrules import compile_rule, tag_rule_apply, tag_rule_matches
+from archive.ingest.tagrules import compile_rule, rule_problem, tag_rule_apply, tag_rule_matches
 from archive.models import Article, Tag
 from tests.factories import make_article, make_tag
 
@@ -71,3 +71,25 @@ def test_preview_and_apply_a_rule_to_stored_articles():
     assert tag_rule_apply(tag) == 1
     assert tag_rule_apply(tag) == 0
     assert list(tag.articles.values_list("title", flat=True)) == ["A"]
+
+
+@pytest.mark.parametrize(
+    ("mode", "pattern", "problem"),
+    [
+        ("regex", "crude(", "regex"),
+        ("regex", "", "missing"),
+        ("any", "  ", "missing"),
+        ("all", "", "missing"),
+        ("phrase", "", None),
+        ("none", "", None),
+        ("any", "crude, oil", None),
+        ("regex", r"\bcrude\b", None),
+    ],
+)
+def test_one_check_says_what_is_wrong_with_a_rule_a_person_wrote(mode, pattern, problem):
+    found = rule_problem(mode, pattern)
+    if problem is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert (found.regex_error is not None) is (problem == "regex")

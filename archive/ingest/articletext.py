@@ -1,0 +1,76 @@
+"""An article's text invariants, with one owner.
+
+- Title and summary: NFC, unified line ends, no control or invisible format characters;
+  a title is one line with single spaces.
+- Body: the same Unicode normal form (cleaning, ``clean.py``, does more).
+- ``content_hash``: SHA-256 of the body's words, so other spacing, case or punctuation
+  hash the same. The second document with a text (another external id or url: a
+  distinct document of the same story) keeps it salted with its identity.
+- ``word_count``: the body's words.
+
+Every writer goes through here: ingest (``pipeline.prepare`` and the planner), the
+admin's article form, the API's update and re-cleaning (``store.article_rebody``).
+"""
+
+import hashlib
+
+from archive.ingest.dedupe import sketch
+from archive.ingest.draft import TextMeasures
+from archive.ingest.normalize import content_hash, normalize_unicode, word_count
+from archive.models import Article
+
+
+def measure(body: str) -> TextMeasures:
+    return TextMeasures(content_hash(body), sketch(body), word_count(body))
+
+
+def normal_title(title: str) -> str:
+    return " ".join(normalize_unicode(title).split())
+
+
+def normal_summary(summary: str) -> str:
+    return normalize_unicode(summary)
+
+
+def normal_body(body: str) -> str:
+    return normalize_unicode(body)
+
+
+def document_identity(*, external_id: str, url: str) -> str:
+    """What makes a document itself when its text is another's: its id, else its url."""
+    return f"id:{external_id}" if external_id else f"url:{url}"
+
+
+def salted_hash(digest: str, identity: str) -> str:
+    return hashlib.sha256(f"{digest}\x00{identity}".encode()).hexdigest()
+
+
+def body_hash(article: Article, body: str) -> str:
+    """The content hash an article keeps for a new ``body``: salted with its identity
+    when another article already has this text and it is a document of its own (an
+    external id or a url); plain otherwise (a conflict the caller reports)."""
+    digest = content_hash(body)
+    if article.content_hash == digest or not (article.external_id or article.url):
+        return digest
+    twin = Article.objects.filter(content_hash=digest).exclude(pk=article.pk).exists()
+    identity = document_identity(external_id=article.external_id, url=article.url or "")
+    return salted_hash(digest, identity) if twin else digest
+
+
+def article_text_apply(
+    article: Article,
+    *,
+    title: str | None = None,
+    summary: str | None = None,
+    body: str | None = None,
+) -> None:
+    """Set the given texts of a stored (or new) article in their normal form; a body
+    brings its content hash and word count along. Saving is the caller's."""
+    if title is not None:
+        article.title = normal_title(title)
+    if summary is not None:
+        article.summary = normal_summary(summary)
+    if body is not None:
+        article.body = normal_body(body)
+        article.content_hash = body_hash(article, article.body)
+        article.word_count = word_count(article.body)

@@ -1,0 +1,29 @@
+"""What a run of the writer remembers between articles, one part per job."""
+
+from archive.ingest.dedupe import NearDuplicates
+from archive.ingest.journal import UndoJournal
+from archive.ingest.known import KnownArticles
+from archive.ingest.tagrules import RuleSet
+from archive.ingest.vocabulary import VocabularyCache
+
+
+class RunState:
+    """The vocabulary, the known articles and the near-duplicate index of one run, and
+    the journal that undoes what a rolled-back savepoint added to them."""
+
+    def __init__(self) -> None:
+        self.journal = UndoJournal()
+        self._start(rules=None)
+
+    def _start(self, *, rules: RuleSet | None) -> None:
+        self.vocabulary = VocabularyCache(self.journal, rules=rules)
+        self.known = KnownArticles(self.journal)
+        self.near = NearDuplicates(self.journal)
+
+    def reset(self) -> None:
+        """Forget everything but the rules (a whole chunk was rolled back, or the
+        database changed under the run): read again from the database when needed.
+
+        The journal stays: a savepoint's mark still counts from where it was taken, and
+        undoing an entry of a forgotten cache is harmless."""
+        self._start(rules=self.vocabulary.loaded_rules)

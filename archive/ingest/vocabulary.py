@@ -1,0 +1,218 @@
+"""A run's vocabulary: outlets, authors and tags found by name, created when unknown.
+
+A run of 20,000 articles must not ask the database "does this tag exist?" 60,000
+times: the rows are read once and remembered. What is created is journaled, so an
+article whose savepoint rolls back takes its new rows out of the cache too.
+"""
+
+from dataclasses import dataclass, field
+
+from archive.ingest.draft import TagRef, Vocabulary
+from archive.ingest.journal import UndoJournal
+from archive.ingest.tagrules import RuleSet
+from archive.models import Author, Outlet, Tag, unique_slug
+
+_KINDS = frozenset(Tag.Kind.values)
+_MODES = frozenset(Tag.MatchMode.values)
+
+
+def _domain_label(domain: str) -> str:
+    """ "bloomberg.net" -> "bloomberg"; "www.koreaherald.com" -> "koreaherald"."""
+    parts = [p for p in domain.casefold().split(".") if p and p != "www"]
+    return parts[-2] if len(parts) >= 2 else (parts[0] if parts else "")
+
+
+def _is_domain(name: str) -> bool:
+    return "@" not in name and "." in name and " " not in name
+
+
+@dataclass
+class _Outlets:
+    """Outlets by case-folded name, by slug and by the label of their domain."""
+
+    by_name: dict[str, Outlet] = field(default_factory=dict)
+    by_slug: dict[str, Outlet] = field(default_factory=dict)
+    by_label: dict[str, Outlet] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> "_Outlets":
+        outlets = cls()
+        for outlet in Outlet.objects.all():
+            outlets.by_name.setdefault(outlet.name.casefold(), outlet)
+            outlets.by_slug.setdefault(outlet.slug, outlet)
+            if outlet.domain:
+                outlets.by_label.setdefault(_domain_label(outlet.domain), outlet)
+        return outlets
+
+    def find(self, name: str) -> Outlet | None:
+        if _is_domain(name):
+            return self.by_label.get(_domain_label(name))
+        return self.by_name.get(name.casefold()) or self.by_slug.get(unique_slug(name))
+
+
+@dataclass
+class _Tags:
+    """Tags by (kind, slug) and by (kind, case-folded name or alias)."""
+
+    by_slug: dict[tuple[str, str], Tag] = field(default_factory=dict)
+    by_spelling: dict[tuple[str, str], Tag] = field(default_factory=dict)
+
+
+class VocabularyCache:
+    """Finds or creates the outlets, authors and tags drafts name, remembering them."""
+
+    def __init__(self, journal: UndoJournal | None = None, *, rules: RuleSet | None = None):
+        self.journal = journal or UndoJournal()
+        self._outlets: _Outlets | None = None
+        self._described: dict[tuple, bool] = {}
+        self._authors: dict[str, Author] = {}
+        self._tags: _Tags | None = None
+        self._rules = rules
+
+    # -- outlets -----------------------------------------------------------------------
+
+    @property
+    def outlets(self) -> _Outlets:
+        if self._outlets is None:
+            self._outlets = _Outlets.load()
+        return self._outlets
+
+    def find_outlet(self, name: str, hints: tuple[str, ...] = ()) -> Outlet | None:
+        """The known outlet named ``name``, else the first hint that names one. Never
+        creates: an outlet named but unknown is None, as for no outlet at all."""
+        name = name.strip()
+        if name:
+            return self.outlets.find(name)
+        for hint in hints:
+            found = self.outlets.find(hint)
+            if found is not None:
+                return found
+        return None
+
+    def outlet(self, name: str, hints: tuple[str, ...] = ()) -> Outlet | None:
+        """The outlet named ``name`` (created when unknown), else the first hint that
+        names a known outlet."""
+        found = self.find_outlet(name, hints)
+        name = name.strip()
+        if found is None and name:
+            found = Outlet.objects.create(name=name[:200])
+            self.journal.put(self.outlets.by_name, name.casefold(), found)
+            self.journal.put(self.outlets.by_slug, found.slug, found)
+        return found
+
+    def describe_outlet(self, name: str, details: dict[str, str]) -> Outlet | None:
+        """The outlet ``name`` (created when unknown), completed with ``details``
+        (homepage, domain, country, language): a value given replaces the stored one,
+        an empty one leaves it. Each description is applied once a run."""
+        key = (name.strip().casefold(), tuple(sorted(details.items())))
+        outlet = self.outlet(name)
+        if outlet is None or key in self._described:
+            return outlet
+        changed = [f for f, value in details.items() if value and getattr(outlet, f) != value]
+        for column in changed:
+            setattr(outlet, column, details[column])
+        if changed:
+            outlet.save(update_fields=changed)
+            if outlet.domain:
+                self.outlets.by_label.setdefault(_domain_label(outlet.domain), outlet)
+        self.journal.put(self._described, key, True)
+        return outlet
+
+    # -- authors -----------------------------------------------------------------------
+
+    def author(self, name: str) -> Author:
+        name = " ".join(name.split())[:200]
+        slug = unique_slug(name)
+        if slug not in self._authors:
+            author, created = Author.objects.get_or_create(slug=slug, defaults={"name": name})
+            if created:
+                self.journal.put(self._authors, slug, author)
+            else:
+                self._authors[slug] = author
+        return self._authors[slug]
+
+    def author_ids(self, names: tuple[str, ...]) -> tuple[int, ...]:
+        """The byline's authors, in order, each once."""
+        return tuple(dict.fromkeys(self.author(name).pk for name in names))
+
+    # -- tags --------------------------------------------------------------------------
+
+    @property
+    def tags(self) -> _Tags:
+        if self._tags is None:
+            self._tags = _Tags()
+            for tag in Tag.objects.all():
+                self._index_tag(tag, journal=False)
+        return self._tags
+
+    def _index_tag(self, tag: Tag, *, journal: bool) -> None:
+        tags = self.tags
+        keys = [(tags.by_slug, (tag.kind, tag.slug))]
+        keys += [(tags.by_spelling, (tag.kind, s.casefold())) for s in tag.spellings]
+        for cache, key in keys:
+            if key not in cache:
+                if journal:
+                    self.journal.put(cache, key, tag)
+                else:
+                    cache[key] = tag
+
+    def tag(self, ref: TagRef) -> Tag:
+        """The tag of this kind named or aliased ``ref.name``; created when unknown."""
+        kind = ref.kind if ref.kind in _KINDS else Tag.Kind.OTHER
+        name = " ".join(ref.name.split())[:200]
+        tag = self.tags.by_spelling.get((kind, name.casefold()))
+        if tag is None:
+            slug = unique_slug(name)
+            tag = self.tags.by_slug.get((kind, slug))
+        if tag is None:
+            # The rules are those the archive had before this run created any tag: a
+            # rule that comes with an imported tag applies from the next run on, never
+            # to some of this run's articles and not others.
+            self.rules  # noqa: B018
+            tag = Tag.objects.create(
+                name=name,
+                slug=slug,
+                kind=kind,
+                aliases=list(dict.fromkeys(a for a in ref.aliases if a.strip())),
+                match_mode=ref.match_mode if ref.match_mode in _MODES else "none",
+                match_pattern=ref.match_pattern,
+            )
+            self._index_tag(tag, journal=True)
+            return tag
+        if ref.aliases:
+            self._add_aliases(tag, ref.aliases)
+        return tag
+
+    def _add_aliases(self, tag: Tag, aliases: tuple[str, ...]) -> None:
+        known = {s.casefold() for s in tag.spellings}
+        new = [a for a in dict.fromkeys(aliases) if a.strip() and a.casefold() not in known]
+        if new:
+            tag.aliases = [*tag.aliases, *new]
+            tag.save(update_fields=["aliases"])
+            self._index_tag(tag, journal=True)
+
+    def tag_ids(self, refs: tuple[TagRef, ...]) -> frozenset[int]:
+        return frozenset(self.tag(ref).pk for ref in refs)
+
+    @property
+    def rules(self) -> RuleSet:
+        """The archive's tag rules, as they were when the run first needed them."""
+        if self._rules is None:
+            self._rules = RuleSet.load()
+        return self._rules
+
+    @property
+    def loaded_rules(self) -> RuleSet | None:
+        """The rules if already read (kept when the rest is forgotten), else None."""
+        return self._rules
+
+    # -- records of their own ------------------------------------------------------------
+
+    def ensure(self, entry: Vocabulary) -> None:
+        """Create (or complete) the outlet, author or tag a record of its own describes."""
+        if entry.outlet:
+            self.describe_outlet(entry.outlet, dict(entry.outlet_details))
+        if entry.author:
+            self.author(entry.author)
+        if entry.tag is not None:
+            self.tag(entry.tag)

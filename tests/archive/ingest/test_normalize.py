@@ -1,0 +1,28 @@
+"""Text normalisation, and the one web-address check every entry point uses."""
+
+import pytest
+
+from archive.ingest.normalize import is_web_address
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.org/a", "http://EXAMPLE.org:8080/a?b=c#d", " https://x.example/ "]
+)
+def test_http_addresses_with_a_host_are_web_addresses(url):
+    assert is_web_address(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "ftp://example.org/a",
+        "//example.org/a",
+        "https://",
+        "https://exa mple.org/",
+        "not a url",
+    ],
+)
+def test_anything_else_is_not(url):
+    assert not is_web_address(url)

@@ -1,0 +1,50 @@
+"""The run's vocabulary: outlets, authors and tags found by name, created when unknown."""
+
+import pytest
+
+from archive.ingest.draft import TagRef
+from archive.ingest.journal import UndoJournal
+from archive.ingest.vocabulary import VocabularyCache
+from archive.models import Author, Outlet, Tag
+from tests.factories import make_outlet, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+def test_finding_an_outlet_never_creates_one():
+    vocabulary = VocabularyCache()
+    assert vocabulary.find_outlet("Unknown Wire", ("unknown.example",)) is None
+    assert not Outlet.objects.exists()
+
+
+def test_a_hint_finds_an_outlet_by_its_name_or_its_domain():
+    herald = make_outlet("Korea Herald", domain="www.koreaherald.com")
+    vocabulary = VocabularyCache()
+    assert vocabulary.find_outlet("", ("nobody", "news@koreaherald.com")) is None
+    assert vocabulary.find_outlet("", ("koreaherald.com",)) == herald
+    assert vocabulary.outlet("korea herald") == herald
+
+
+def test_a_tag_is_found_by_an_alias_and_given_new_aliases_once():
+    kim = make_tag("Kim Jong Un", kind="person", aliases=["Kim Jong-un"])
+    vocabulary = VocabularyCache()
+    assert vocabulary.tag(TagRef("kim jong-un", "person", ("Kim",))) == kim
+    assert vocabulary.tag(TagRef("Kim", "person")) == kim
+    assert Tag.objects.get().aliases == ["Kim Jong-un", "Kim"]
+
+
+def test_undo_forgets_the_rows_created_since_the_mark():
+    journal = UndoJournal()
+    vocabulary = VocabularyCache(journal)
+    mark = journal.mark()
+    vocabulary.outlet("Riverside Post")
+    vocabulary.author("Ada Novak")
+    vocabulary.tag(TagRef("Bridges"))
+    for model in (Outlet, Author, Tag):  # as when the savepoint rolls back
+        model.objects.all().delete()
+
+    journal.undo(mark)
+
+    assert vocabulary.find_outlet("Riverside Post") is None
+    assert vocabulary.author("Ada Novak").pk == Author.objects.get().pk
+    assert vocabulary.tag(TagRef("Bridges")).pk == Tag.objects.get().pk
