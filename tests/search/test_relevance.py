@@ -151,7 +151,9 @@ def test_explain_for_one_article_matches_the_search_score(search_backend, newsro
 
 def test_words_side_by_side_rank_before_the_same_words_apart(search_backend, newsroom):
     filler = "The meeting went on for hours while delegates argued about many things."
-    apart = make_article("Report Alpha", body=f"Nuclear plans were shown. {filler} A test followed.")
+    apart = make_article(
+        "Report Alpha", body=f"Nuclear plans were shown. {filler} A test followed."
+    )
     close = make_article("Report Omega", body=f"A nuclear test was shown. {filler} Plans followed.")
     search_backend.index([apart, close])
     result = ask(search_backend, "nuclear test", explain=True)
