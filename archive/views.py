@@ -141,9 +141,13 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
         target = article.get_absolute_url() + (f"?{query}" if query else "")
         return redirect(target, permanent=True)
     q = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
+    why = bool(q) and request.GET.get("why") == "1"
     context = {
         "article": article,
         "q": q,
+        "why": why,
+        "why_url": article.get_absolute_url() + "?" + urlencode({"q": q, "why": 1}) + "#why",
+        **(_explanation(q, article) if why else {}),
         "back_url": reverse("web:search") + "?" + urlencode({"q": q}) if q else "",
         "original_url": _link_to_original(article.url),
         "more_like_this": _more_like_this(article),
@@ -152,6 +156,18 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
         "tags": sorted(article.tags.all(), key=lambda t: (t.kind, t.name.casefold())),
     }
     return render(request, "archive/article_detail.html", context)
+
+
+def _explanation(q: str, article: Article) -> dict:
+    """{"explanation": why the article matches ``q``} or {"why_message": why that
+    cannot be told}."""
+    try:
+        explanation = search_service.explain(q, article.pk)
+    except SearchUnavailable:
+        return {"why_message": "The search index cannot be read right now; try again soon."}
+    if explanation is None:
+        return {"why_message": "This article is not in the search index yet."}
+    return {"explanation": explanation}
 
 
 def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -167,3 +167,19 @@ def test_suggest_completes_a_prefix(anon, archive):
 
 def test_suggest_without_a_prefix_is_empty(anon, archive):
     assert anon.get("/api/suggest/").json() == {"results": []}
+
+
+def test_explain_gives_each_hit_its_terms_and_shares(anon, archive):
+    hits = anon.get("/api/search/", {"q": "Kim summit Dalian", "explain": "1"}).json()["results"]
+    assert hits
+    for hit in hits:
+        explanation = hit["explanation"]
+        assert explanation["matched"] is True
+        assert abs(sum(m["share"] for m in explanation["matches"]) - 1) < 0.01
+        assert abs(explanation["score"] - hit["score"]) < 0.01 * hit["score"]
+        assert all(m["fields"] and m["term"] for m in explanation["matches"])
+
+
+def test_without_explain_hits_carry_no_explanation(anon, archive):
+    hits = anon.get("/api/search/", {"q": "kim"}).json()["results"]
+    assert hits and all(hit["explanation"] is None for hit in hits)
