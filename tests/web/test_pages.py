@@ -246,3 +246,10 @@ def test_search_page_queries_do_not_grow_with_the_results(
 ):
     with django_assert_max_num_queries(12):
         client.get("/?q=kim")
+
+
+def test_a_question_shows_the_articles_with_most_of_its_words_and_says_so(client, seeded):
+    page = text_of(client.get("/", {"q": "what did Kim say in Dalian about zanzibar giraffes"}))
+    assert "No article has all" in page
+    assert "showing those with most of them" in page
+    assert 'class="hit"' in page
