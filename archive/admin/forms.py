@@ -6,7 +6,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.db import models
 
 from archive.ingest.articletext import article_text_apply, normal_body
-from archive.ingest.normalize import content_hash
+from archive.ingest.normalize import content_hash, validate_web_address
 from archive.ingest.tagrules import rule_problem
 from archive.models import Article, Outlet, Tag
 
@@ -45,8 +45,14 @@ class ArticleAdminForm(forms.ModelForm):
         return article
 
 
+class WebAddressField(forms.URLField):
+    """An article's url or an outlet's homepage: what ingest accepts, http(s) only."""
+
+    default_validators = [validate_web_address]
+
+
 # Links typed without a scheme are read as https (Django 6's default, chosen now).
-URL_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+URL_OVERRIDES = {models.URLField: {"form_class": WebAddressField, "assume_scheme": "https"}}
 
 
 class LinesField(forms.CharField):

@@ -4,6 +4,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from archive.ingest.normalize import validate_web_address
 from archive.ingest.tagrules import rule_problem
 from archive.models import Article, Author, ImportBatch, Outlet, Tag, unique_slug
 
@@ -157,7 +158,13 @@ class ArticleInputSerializer(serializers.Serializer):
     body = serializers.CharField()
     summary = serializers.CharField(required=False, allow_blank=True)
     raw_text = serializers.CharField(required=False, allow_blank=True)
-    url = serializers.URLField(max_length=1000, required=False, allow_null=True, allow_blank=True)
+    url = serializers.URLField(
+        max_length=1000,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        validators=[validate_web_address],
+    )
     outlet = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=Outlet.objects.all(),
@@ -186,6 +193,7 @@ class OutletSerializer(serializers.ModelSerializer):
     class Meta:
         model = Outlet
         fields = ["id", "name", "slug", "homepage", "domain", "country", "language"]
+        extra_kwargs = {"homepage": {"validators": [validate_web_address]}}
 
     def validate(self, attrs):
         return _with_slug(self, attrs, Outlet.objects.all())

@@ -37,6 +37,12 @@ def is_web_address(url: str) -> bool:
     return True
 
 
+def validate_web_address(value: str) -> None:
+    """``is_web_address`` as a validator, for the admin's and the API's url fields."""
+    if value and not is_web_address(value):
+        raise ValidationError(f"{value[:100]!r} is not an http(s) address.", code="not_http")
+
+
 def normalize_whitespace(text: str) -> str:
     """Single spaces inside lines, no trailing spaces, at most one blank line in a row."""
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]

@@ -191,3 +191,13 @@ def test_titles_and_summaries_are_saved_in_their_normal_form(editor_client):
 
     article.refresh_from_db()
     assert (article.title, article.summary) == ("Summit in Café", "Dek.")
+
+
+def test_an_article_url_must_be_a_web_address_as_ingest_demands(editor_client):
+    article = make_article(title="Summit")
+    url = reverse("admin:archive_article_change", args=[article.pk])
+
+    response = editor_client.post(url, _form_data(article, url="ftp://example.org/summit"))
+
+    assert response.status_code == 200
+    assert "is not an http(s) address" in response.text

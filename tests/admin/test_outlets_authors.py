@@ -54,3 +54,16 @@ def test_author_merge_credits_the_target_in_the_same_byline_place(editor_client)
     assert both.author_names == ["Lois Lane"]
     assert second.author_names == ["Clark", "Lois Lane"]
     assert indexed_ids(authors=("lois-lane",)) == {both.pk, second.pk}
+
+
+def test_an_outlet_homepage_must_be_a_web_address_as_ingest_demands(editor_client):
+    outlet = make_outlet("Planet")
+    url = reverse("admin:archive_outlet_change", args=[outlet.pk])
+    data = {"name": "Planet", "slug": outlet.slug, "homepage": "ftp://planet.example/"}
+
+    response = editor_client.post(url, {**data, "domain": "", "country": "", "language": ""})
+
+    assert response.status_code == 200
+    assert "is not an http(s) address" in response.text
+    outlet.refresh_from_db()
+    assert outlet.homepage == ""

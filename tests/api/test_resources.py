@@ -107,3 +107,14 @@ def test_authors_list_create_and_retrieve(as_editor, archive):
     assert created["slug"] == "ock-hyun-ju"
     assert {"Jane Doe", "Ock Hyun-ju"} <= {a["name"] for a in listed["results"]}
     assert as_editor.get(f"/api/authors/{created['id']}/").json()["name"] == "Ock Hyun-ju"
+
+
+@pytest.mark.parametrize("homepage", ["ftp://lemonde.example/", "javascript:alert(1)"])
+def test_an_outlet_homepage_must_be_a_web_address_as_ingest_demands(as_editor, db, homepage):
+    """Else the export of that outlet could not be imported again."""
+    response = as_editor.post(
+        "/api/outlets/", {"name": "Le Monde", "homepage": homepage}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "is not an http(s) address" in response.json()["errors"]["homepage"][0]
