@@ -43,6 +43,17 @@ PHRASES = [
     '"money supply"',
     '"record date"',
 ]
+# Questions as a person types them (best match, feedback and all).
+QUESTIONS = [
+    "what did opec ministers say about oil prices",
+    "why did the central bank raise interest rates",
+    "how much coffee did brazil export last year",
+    "which companies reported record profits this quarter",
+    "is the dollar falling against the yen",
+    "who will buy the shares of the steel company",
+    "what is the outlook for the wheat harvest in the soviet union",
+    "did japan agree to cut its trade surplus with the united states",
+]
 MISSPELT = [
     "petrolium",
     "goverment",
@@ -178,6 +189,7 @@ def query_figures(*, repeat: int = 60) -> dict[str, tuple[float, float, float]]:
     figures["one term"] = timed(search, ONE_TERM, repeat=repeat)
     figures["two terms"] = timed(search, TWO_TERMS, repeat=repeat)
     figures["phrase"] = timed(search, PHRASES, repeat=repeat)
+    figures["question (plain words)"] = timed(search, QUESTIONS, repeat=repeat)
     figures["filters (year, topics)"] = timed(filtered, ONE_TERM, repeat=repeat)
     figures["date range in query"] = timed(dated, ONE_TERM, repeat=repeat)
     figures["browse all (empty query)"] = timed(lambda _: search(), [None], repeat=repeat)

@@ -96,9 +96,14 @@ class Scorer:
         return float(np.log(1 + (self.total_docs - df + 0.5) / (df + 0.5)))
 
     def concept_scores(self, concept: Concept) -> np.ndarray:
-        per_field = self.field_tf(concept)
-        tf = self.pseudo_tf(concept, per_field)
-        return concept.weight * self.idf(per_field) * tf * (K1 + 1) / (tf + K1)
+        # A concept is scored again with another weight after feedback: keep its unit.
+        key = ("unit", concept.fields, concept.forms, concept.phrases)
+        unit = self.cache.get(key)
+        if unit is None:
+            per_field = self.field_tf(concept)
+            tf = self.pseudo_tf(concept, per_field)
+            unit = self.cache[key] = self.idf(per_field) * tf * (K1 + 1) / (tf + K1)
+        return concept.weight * unit
 
     def scores(self, concepts: list[Concept]) -> np.ndarray:
         out = np.zeros(self.data.size, dtype=np.float32)
