@@ -9,8 +9,10 @@ One tokenizer turns text into words; each word is normalised once (and cached):
   hyphenated name are one phrase;
 - British spellings meet American ones by general suffix rules (-ise/-ize,
   -isation/-ization, -yse/-yze, -our/-or, -ence/-ense after f, c or t, -tre/-ter);
-- the *stemmed* analyzer adds Snowball stemming (PyStemmer); the *exact* analyzer
-  does not, so names keep their shape ("Jinping" stays "jinping").
+- each word has an exact form and a Snowball stem (PyStemmer); names keep their
+  exact shape ("Jinping" stays "jinping").
+
+Engine-neutral: the Whoosh analyzer built on it is ``search.backends.whoosh.analyzer``.
 
 Stop words are not removed at index time (phrases keep their positions and "us"
 is a word in news); the query translator drops common words outside phrases.
@@ -21,11 +23,10 @@ import unicodedata
 from functools import lru_cache
 
 import Stemmer
-from whoosh.analysis import Token, Tokenizer
 
 # A gap between values of a multi-valued field: phrases never span it.
 VALUE_SEPARATOR = "\u2029"
-_GAP = 100
+GAP = 100  # positions skipped at a gap
 
 TOKEN_RE = re.compile(
     r"(?P<gap>\u2029)"
@@ -134,7 +135,7 @@ def term_positions(value: str, *, stem: bool) -> dict[str, list[int]]:
     pos = 0
     for raw in TOKEN_RE.findall(value):
         if raw[0]:  # a gap between values
-            pos += _GAP
+            pos += GAP
             continue
         term = normalize_word(raw[1] or raw[2])[index]
         if term:
@@ -145,67 +146,3 @@ def term_positions(value: str, *, stem: bool) -> dict[str, list[int]]:
                 found.append(pos)
             pos += 1
     return positions
-
-
-class NewsAnalyzer(Tokenizer):
-    """A Whoosh analyzer in one pass (fast to index): tokenize, fold, spell, stem."""
-
-    def __init__(self, stem: bool = True):
-        self.stem = stem
-
-    def __eq__(self, other):
-        return isinstance(other, NewsAnalyzer) and other.stem == self.stem
-
-    def __hash__(self):
-        return hash((NewsAnalyzer, self.stem))
-
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        index = 1 if self.stem else 0
-        if not tokenize:
-            forms = normalize_word(value)
-            token.text, token.original, token.boost, token.stopped = forms[index], value, 1.0, False
-            token.pos, token.startchar, token.endchar = (
-                start_pos,
-                start_char,
-                start_char + len(value),
-            )
-            if token.text:
-                yield token
-            return
-        pos = start_pos
-        for match in TOKEN_RE.finditer(value):
-            if match.group("gap"):
-                pos += _GAP
-                continue
-            text = normalize_word(match.group(0))[index]
-            if not text:
-                continue
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = match.group(0)
-            if positions:
-                token.pos = pos
-            if chars:
-                token.startchar = start_char + match.start()
-                token.endchar = start_char + match.end()
-            pos += 1
-            yield token
-
-
-STEMMED = NewsAnalyzer(stem=True)
-EXACT = NewsAnalyzer(stem=False)

@@ -1,5 +1,5 @@
 """Answering requests on a Whoosh index: match with Whoosh, filter and count with
-numpy arrays (``search.facets``), score only the page, highlight only the page."""
+numpy arrays (``columns``), score only the page, highlight only the page."""
 
 import calendar
 import datetime as dt
@@ -11,8 +11,10 @@ from whoosh import query as wq
 from search import selectors
 from search.analysis import analyze, fold
 from search.backends.base import BackendHit, BackendResult
-from search.backends.whoosh_match import match_mask, score_array, top_scored
-from search.backends.whoosh_rank import (
+from search.backends.whoosh.columns import FacetData
+from search.backends.whoosh.highlight import highlight_body, highlight_title
+from search.backends.whoosh.matching import match_mask, score_array, top_scored
+from search.backends.whoosh.ranking import (
     FEEDBACK_DOCS,
     PROXIMITY_DOCS,
     PROXIMITY_MAX_CONCEPTS,
@@ -21,10 +23,8 @@ from search.backends.whoosh_rank import (
     proximity_bonus,
     with_feedback,
 )
-from search.backends.whoosh_translate import BestPlan, Translation
+from search.backends.whoosh.translate import BestPlan, Translation
 from search.documents import TAG_KIND_CODES
-from search.facets import FacetData
-from search.highlight import highlight_body, highlight_title
 from search.query import ParsedQuery, expand_synonyms, split_dates, synonym_table
 from search.question import best_match, best_notice, dropped_note, read
 from search.types import (

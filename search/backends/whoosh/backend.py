@@ -14,9 +14,9 @@ from django.conf import settings
 
 from search.analysis import stem_map
 from search.backends.base import BackendHit, BackendResult, SearchBackend
-from search.backends.whoosh_store import READ_ERRORS, IndexStore
+from search.backends.whoosh.columns import Columns, FacetData
+from search.backends.whoosh.store import READ_ERRORS, IndexStore
 from search.documents import article_document
-from search.facets import Columns, FacetData
 from search.types import SearchRequest, SearchUnavailable
 
 log = logging.getLogger(__name__)
@@ -205,13 +205,13 @@ class WhooshBackend(SearchBackend):
         return columns
 
     def search(self, request: SearchRequest) -> BackendResult:
-        from search.backends.whoosh_search import run_search
+        from search.backends.whoosh.searching import run_search
 
         with self._reading():
             return run_search(self, request)
 
     def explain(self, q: str, article_id: int):
-        from search.backends.whoosh_search import run_explain
+        from search.backends.whoosh.searching import run_explain
 
         with self._reading():
             return run_explain(self, q, article_id)
@@ -219,13 +219,13 @@ class WhooshBackend(SearchBackend):
     def more_like_this(
         self, article_id: int, *, limit: int = 5, exclude: Iterable[int] = ()
     ) -> list[BackendHit]:
-        from search.backends.whoosh_search import run_more_like_this
+        from search.backends.whoosh.searching import run_more_like_this
 
         with self._reading():
             return run_more_like_this(self, article_id, limit=limit, exclude=exclude)
 
     def suggest_titles(self, prefix: str, *, limit: int = 10) -> list[tuple[int, str]]:
-        from search.backends.whoosh_search import run_title_suggestions
+        from search.backends.whoosh.searching import run_title_suggestions
 
         with self._reading():
             return run_title_suggestions(self, prefix, limit=limit)

@@ -23,7 +23,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import CorruptIndexError
 
-from search.schema import build_schema
+from search.backends.whoosh.schema import build_schema
 from search.types import SearchUnavailable
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def pg():
     if connection.vendor != "postgresql":
         pytest.skip("the PostgreSQL backend needs a PostgreSQL database")
-    from search.backends.postgres import PostgresBackend
+    from search.backends.pg.backend import PostgresBackend
 
     return PostgresBackend()
 
@@ -33,7 +33,7 @@ def find(pg, q, **filters):
 def test_choosing_postgres_without_postgresql_is_a_clear_error():
     if connection.vendor == "postgresql":
         pytest.skip("runs where the database is not PostgreSQL")
-    from search.backends.postgres import PostgresBackend
+    from search.backends.pg.backend import PostgresBackend
 
     with pytest.raises(ImproperlyConfigured, match="needs PostgreSQL"):
         PostgresBackend()
@@ -359,7 +359,7 @@ def test_while_another_engine_is_used_the_triggers_cost_nothing_and_first_use_ca
     article.tags.add(make_tag("Diplomacy"))
     assert _pg_documents() == 0
 
-    from search.backends.postgres import PostgresBackend
+    from search.backends.pg.backend import PostgresBackend
 
     pg = PostgresBackend()
     assert ids(find(pg, "summit tag:diplomacy")) == [article.pk]

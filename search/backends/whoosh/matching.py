@@ -11,7 +11,7 @@ from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
-from search.facets import FacetData
+from search.backends.whoosh.columns import FacetData
 
 
 def _matcher_ids(matcher) -> np.ndarray:
