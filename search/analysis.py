@@ -112,16 +112,6 @@ def words(text: str) -> list[str]:
     return [m.group(0) for m in TOKEN_RE.finditer(text) if not m.group("gap")]
 
 
-def iter_spans(text: str):
-    """(start, end, exact, stemmed) for every word of ``text``; used for highlighting."""
-    for match in TOKEN_RE.finditer(text):
-        if match.group("gap"):
-            continue
-        exact, stemmed = normalize_word(match.group(0))
-        if exact:
-            yield match.start(), match.end(), exact, stemmed
-
-
 def analyze(text: str, *, stem: bool) -> list[str]:
     """The index terms of ``text``."""
     index = 1 if stem else 0

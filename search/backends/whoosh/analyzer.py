@@ -65,5 +65,4 @@ class NewsAnalyzer(Tokenizer):
             yield token
 
 
-STEMMED = NewsAnalyzer(stem=True)
 EXACT = NewsAnalyzer(stem=False)

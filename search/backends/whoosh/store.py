@@ -135,6 +135,3 @@ class IndexStore:
             with suppress(Exception):
                 writer.writelock.release()
             raise
-
-    def size_bytes(self, directory: Path) -> int:
-        return sum(f.stat().st_size for f in directory.iterdir() if f.is_file())
