@@ -7,7 +7,7 @@ One tokenizer turns text into words; each word is normalised once (and cached):
 - dotted acronyms lose their dots (``U.S.`` -> ``us``, equal to ``US`` and ``us``);
 - hyphens split words (``Jong-un`` -> ``jong un``), so the three spellings of a
   hyphenated name are one phrase;
-- British spellings meet American ones by general suffix rules (-ise/-ize,
+- British spellings meet American ones by general suffix rules (``SPELLINGS``: -ise/-ize,
   -isation/-ization, -yse/-yze, -our/-or, -ence/-ense after f, c or t, -tre/-ter);
 - each word has an exact form and a Snowball stem (PyStemmer); names keep their
   exact shape ("Jinping" stays "jinping").
@@ -47,20 +47,28 @@ _STOP_TEXT = (
 )
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 
-_SPELLING_RULES = [
-    # -isation(s) -> -ization(s): organisation, denuclearisation
-    (re.compile(r"^(\w{3,})isation(s?)$"), r"\1ization\2"),
-    # -ise, -ised, -ises, -ising, -iser(s) -> -iz...: normalise, recognised
-    (re.compile(r"^(\w{4,})is(e|ed|es|ing|er|ers)$"), r"\1iz\2"),
-    # -yse -> -yze: analyse, paralysed
-    (re.compile(r"^(\w{2,})ys(e|ed|es|ing)$"), r"\1yz\2"),
-    # -our -> -or: colour, honourable, labourers, favourite (not four, hour, your)
-    (re.compile(r"^(\w{3,})our(s|ed|ing|ite|ites|able|ably|ful|less|er|ers)?$"), r"\1or\2"),
-    # -ence -> -ense after f, c, t: defence, offences, licence, pretence
-    (re.compile(r"^(\w{2,}[fct])ence(s?)$"), r"\1ense\2"),
-    # -tre -> -ter: centre, theatres, metre
-    (re.compile(r"^(\w{3,})tre(s?)$"), r"\1ter\2"),
-]
+# British and American spellings by suffix, one table for both directions:
+# (what comes before, British, American, what may follow).
+SPELLINGS = (
+    (r"\w{3,}", "isation", "ization", "s?"),  # organisation, denuclearisation
+    (r"\w{4,}", "is", "iz", "e|ed|es|ing|er|ers"),  # normalise, recognised
+    (r"\w{2,}", "ys", "yz", "e|ed|es|ing"),  # analyse, paralysed
+    # colour, honourable, labourers, favourite (not four, hour, your)
+    (r"\w{3,}", "our", "or", "(?:s|ed|ing|ite|ites|able|ably|ful|less|er|ers)?"),
+    (r"\w{2,}[fct]", "ence", "ense", "s?"),  # defence, offences, licence, pretence
+    (r"\w{3,}", "tre", "ter", "s?"),  # centre, theatres, metre
+)
+
+
+def _rules(source: int, target: int) -> list[tuple[re.Pattern, str]]:
+    return [
+        (re.compile(rf"^({row[0]}){row[source]}({row[3]})$"), rf"\g<1>{row[target]}\g<2>")
+        for row in SPELLINGS
+    ]
+
+
+_TO_AMERICAN = _rules(1, 2)
+_TO_BRITISH = _rules(2, 1)
 
 _stemmer = Stemmer.Stemmer("english")
 
@@ -75,11 +83,22 @@ def american_spelling(word: str) -> str:
     """One spelling for British and American variants of a folded word."""
     if len(word) < 6 or not word.isalpha():
         return word
-    for pattern, replacement in _SPELLING_RULES:
+    for pattern, replacement in _TO_AMERICAN:
         new, count = pattern.subn(replacement, word)
         if count:
             return new
     return word
+
+
+def british_spellings(american: str) -> list[str]:
+    """The British spellings of an American one (the same table read backwards): those
+    that ``american_spelling`` leads back to it."""
+    found = []
+    for pattern, replacement in _TO_BRITISH:
+        british, count = pattern.subn(replacement, american)
+        if count and american_spelling(british) == american:
+            found.append(british)
+    return found
 
 
 @lru_cache(maxsize=200_000)
