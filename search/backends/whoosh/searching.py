@@ -1,16 +1,13 @@
 """Answering requests on a Whoosh index: match with Whoosh, filter and count with
 numpy arrays (``columns``), score only the page, highlight only the page."""
 
-import calendar
-import datetime as dt
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 from whoosh import query as wq
 
-from search import selectors
 from search.analysis import analyze, fold
-from search.backends.base import BackendHit, BackendResult
+from search.backends.base import BackendHit, BackendQuery, BackendResult, Filters, Texts
 from search.backends.whoosh.columns import FacetData
 from search.backends.whoosh.highlight import highlight_body, highlight_title
 from search.backends.whoosh.matching import match_mask, score_array, top_scored
@@ -24,21 +21,14 @@ from search.backends.whoosh.ranking import (
     with_feedback,
 )
 from search.backends.whoosh.translate import BestPlan, Translation
+from search.corrections import SUGGEST_BELOW, did_you_mean
 from search.documents import TAG_KIND_CODES
-from search.query import ParsedQuery, expand_synonyms, split_dates, synonym_table
+from search.query import ParsedQuery, expand_synonyms, split_dates
 from search.question import best_match, best_notice, dropped_note, read
-from search.types import (
-    TAG_KINDS,
-    Explanation,
-    FacetValue,
-    Highlights,
-    HistogramBucket,
-    SearchRequest,
-)
+from search.shaping import contenders, month_of
+from search.types import TAG_KINDS, Explanation, Highlights, SearchRequest
 
-FACET_SIZE = 20
 MLT_TERMS = 12  # an article's most distinctive words used to find similar ones
-_YEARLY_AFTER_MONTHS = 36
 
 
 @dataclass
@@ -54,13 +44,15 @@ class Understood:
     dropped: int = 0  # words of a long question left out
 
 
-def _understand(searcher, data: FacetData, text: str, backend_stems, cache=None) -> Understood:
+def _understand(
+    searcher, data: FacetData, text: str, backend_stems, synonyms, cache=None
+) -> Understood:
     parsed = read(text)
     node, dates = split_dates(parsed.node)
     translation = Translation(searcher.reader(), backend_stems(searcher))
     dropped = 0
     if node is not None:
-        node = expand_synonyms(node, synonym_table(selectors.tag_spellings()))
+        node = expand_synonyms(node, synonyms)
         scorer = Scorer(searcher, data, cache)
 
         def doc_frequency(word) -> int:
@@ -89,25 +81,22 @@ def _best_matches(searcher, data, plan: BestPlan, cache, allowed) -> tuple[np.nd
     return base & (counts >= need), most
 
 
-def _month_number(value: str) -> int:
-    year, month = str(value).split("-")
-    return int(year) * 12 + int(month) - 1
-
-
-def _filter_masks(request: SearchRequest, data: FacetData, dates) -> dict[str, np.ndarray]:
+def _filter_masks(
+    request: SearchRequest, filters: Filters, data: FacetData, dates
+) -> dict[str, np.ndarray]:
     """One mask per active filter group; values within a group are ORed."""
     groups = {}
-    if request.outlets:
-        groups["outlet"] = data.outlet_mask(selectors.outlet_ids(request.outlets))
-    if request.authors:
-        groups["author"] = data.author_mask(selectors.author_ids(request.authors))
+    if filters.outlets is not None:
+        groups["outlet"] = data.outlet_mask(filters.outlets)
+    if filters.authors is not None:
+        groups["author"] = data.author_mask(filters.authors)
     if request.languages:
         groups["language"] = data.language_mask(request.languages)
     if request.years:
         groups["year"] = data.year_mask([int(y) for y in request.years])
     if request.months:
-        groups["month"] = data.month_mask([_month_number(m) for m in request.months])
-    for kind, ids in selectors.tag_ids(request.tags).items():
+        groups["month"] = data.month_mask([month_of(m) for m in request.months])
+    for kind, ids in filters.tags.items():
         groups[f"tag:{kind}"] = data.tag_mask(ids)
     if request.date_from or request.date_to:
         start = request.date_from.toordinal() if request.date_from else None
@@ -128,174 +117,54 @@ def _without(matched, groups, *names) -> np.ndarray:
     return mask
 
 
-def _contenders(counts: dict, size: int = FACET_SIZE) -> list:
-    """The values that may be among the ``size`` biggest: all counted at least as often
-    as the size-th biggest, so that ties are cut by label (as PostgreSQL does), not by
-    the order of ids. Bounded, for a facet where thousands of values tie."""
-    ordered = sorted(counts, key=counts.get, reverse=True)
-    if len(ordered) <= size:
-        return ordered
-    floor = counts[ordered[size - 1]]
-    return [k for k in ordered[: size * 10] if counts[k] >= floor]
-
-
-def _top(counts: dict, selected: set, labels: dict, *, size=FACET_SIZE) -> list[FacetValue]:
-    """The biggest values (and every selected one), biggest first; ties by label."""
-    labelled = (k for k in counts if k in labels)
-    keys = sorted(labelled, key=lambda k: (-counts[k], labels[k][1], labels[k][0]))[:size]
-    chosen_values = {labels.get(k, (str(k),))[0] for k in keys}
-    extra = [
-        k for k, label in labels.items() if label[0] in selected and label[0] not in chosen_values
-    ]
-    return [
-        FacetValue(labels[k][0], labels[k][1], counts.get(k, 0), labels[k][0] in selected)
-        for k in [*keys, *extra]
-        if k in labels
-    ]
-
-
-def _labels(ids: dict[str, set[int]], request: SearchRequest) -> dict[str, dict]:
-    """{kind: {id: (filter value, label)}} of the shown and the selected values."""
-    if request.outlets:
-        ids["outlet"] |= selectors.outlet_ids(request.outlets)
-    if request.authors:
-        ids["author"] |= selectors.author_ids(request.authors)
-    typed_tags = [v for v in request.tags if ":" in v]
-    if typed_tags:
-        ids["tag"] |= {i for group in selectors.tag_ids(typed_tags).values() for i in group}
-    return {
-        "outlet": selectors.outlet_labels(ids["outlet"]),
-        "author": selectors.author_labels(ids["author"]),
-        "tag": selectors.tag_labels(ids["tag"]),
-    }
-
-
-def _facets(request: SearchRequest, data: FacetData, matched, groups) -> dict[str, list]:
-    wanted = set(request.facets)
-    facets: dict[str, list[FacetValue]] = {}
-    pending: dict[str, tuple[dict, set, str]] = {}  # facet -> (counts, selected, label kind)
+def _counts(request: SearchRequest, data: FacetData, matched, groups) -> dict[str, dict]:
+    """Each facet asked for, counted under every filter but its own."""
+    wanted, counts = set(request.facets), {}
     if "outlet" in wanted:
-        pending["outlet"] = (
-            data.outlet_counts(_without(matched, groups, "outlet")),
-            set(request.outlets),
-            "outlet",
-        )
+        counts["outlet"] = contenders(data.outlet_counts(_without(matched, groups, "outlet")))
     if "author" in wanted:
-        pending["author"] = (
-            data.author_counts(_without(matched, groups, "author")),
-            set(request.authors),
-            "author",
-        )
-    selected_tags = set(request.tags)
+        counts["author"] = contenders(data.author_counts(_without(matched, groups, "author")))
     for kind in TAG_KINDS:
         if kind in wanted:
-            counts = data.tag_counts(_without(matched, groups, f"tag:{kind}"), TAG_KIND_CODES[kind])
-            pending[kind] = (counts, selected_tags, "tag")
-    ids = {"outlet": set(), "author": set(), "tag": set()}
-    for counts, _selected, kind in pending.values():
-        ids[kind].update(_contenders(counts))
-    labels = _labels(ids, request)
-    for name, (counts, selected, kind) in pending.items():
-        facet_labels = labels[kind]
-        if kind == "tag":
-            facet_labels = {k: v for k, v in facet_labels.items() if v[0].startswith(f"{name}:")}
-        facets[name] = _top(counts, selected, facet_labels)
+            mask = _without(matched, groups, f"tag:{kind}")
+            counts[kind] = contenders(data.tag_counts(mask, TAG_KIND_CODES[kind]))
     if "year" in wanted:
-        counts = data.year_counts(_without(matched, groups, "year", "month"))
-        chosen = {int(y) for y in request.years}
-        years = sorted(set(counts) | chosen, reverse=True)
-        facets["year"] = [FacetValue(str(y), str(y), counts.get(y, 0), y in chosen) for y in years]
+        counts["year"] = data.year_counts(_without(matched, groups, "year", "month"))
     if "month" in wanted:
-        facets["month"] = _month_facet(request, data, matched, groups)
+        counts["month"] = data.month_counts(_without(matched, groups, "month"))
     if "language" in wanted:
-        counts = data.language_counts(_without(matched, groups, "language"))
-        chosen = set(request.languages)
-        facets["language"] = [
-            FacetValue(code, code, counts.get(code, 0), code in chosen)
-            for code in sorted(set(counts) | chosen, key=lambda c: -counts.get(c, 0))
-        ]
-    return facets
+        counts["language"] = data.language_counts(_without(matched, groups, "language"))
+    return counts
 
 
-def _month_facet(request, data, matched, groups) -> list[FacetValue]:
-    """Months within the selected year(s), or within the only year of the hits."""
-    base = _without(matched, groups, "month")
-    years = {int(y) for y in request.years}
-    if not years:
-        found = data.year_counts(base)
-        if len(found) != 1:
-            return []
-        years = set(found)
-    counts = data.month_counts(base & data.year_mask(years))
-    chosen = {_month_number(m) for m in request.months}
-    values = []
-    for number in sorted(set(counts) | chosen):
-        year, month = divmod(number, 12)
-        value = f"{year:04d}-{month + 1:02d}"
-        label = f"{calendar.month_name[month + 1]} {year}"
-        values.append(FacetValue(value, label, counts.get(number, 0), number in chosen))
-    return values
+@dataclass
+class _Vocabulary:
+    """This index's words, for 'did you mean' (``search.corrections``)."""
+
+    reader: object
+
+    def known(self, words: list[str]) -> set[str]:
+        frequency = self.reader.doc_frequency
+        return {w for w in words if frequency("body", w) or frequency("title", w)}
+
+    def nearest(self, word: str, distance: int, prefix: int) -> str | None:
+        reader = self.reader
+        candidates = list(reader.terms_within("body", word, distance, prefix=prefix))
+        if not candidates:
+            return None
+        best = max(candidates, key=lambda t: reader.doc_frequency("body", t))
+        return best.decode() if isinstance(best, bytes) else best
 
 
-def _histogram(data: FacetData, mask) -> list[HistogramBucket]:
-    bounds = data.date_bounds(mask)
-    if bounds is None:
-        return []
-    first, last = bounds
-    counts = data.month_counts(mask)
-    if last - first > _YEARLY_AFTER_MONTHS:
-        per_year: dict[int, int] = {}
-        for number, count in counts.items():
-            per_year[number // 12] = per_year.get(number // 12, 0) + count
-        return [
-            HistogramBucket(str(y), per_year.get(y, 0), dt.date(y, 1, 1), dt.date(y, 12, 31))
-            for y in range(first // 12, last // 12 + 1)
-        ]
-    buckets = []
-    for number in range(first, last + 1):
-        year, month = divmod(number, 12)
-        end = dt.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
-        buckets.append(
-            HistogramBucket(
-                f"{year:04d}-{month + 1:02d}",
-                counts.get(number, 0),
-                dt.date(year, month + 1, 1),
-                end,
-            )
-        )
-    return buckets
-
-
-def _did_you_mean(searcher, data, request, translation, groups, stems) -> str | None:
+def _suggestion(searcher, data, query: BackendQuery, translation, groups, stems) -> str | None:
     """A spelling correction from the index's own words, only when it finds hits."""
-    reader = searcher.reader()
-    corrected, changed = request.q, False
-    for word in translation.words:
-        terms = analyze(word, stem=False)
-        if len(terms) != 1 or len(terms[0]) < 4 or not terms[0].isalpha():
-            continue
-        if reader.doc_frequency("body", terms[0]) or reader.doc_frequency("title", terms[0]):
-            continue
-        best = None
-        # The first letters are rarely mistyped; fixing them keeps the automaton small.
-        for distance, prefix in ((1, 2), (2, 3)):
-            if distance == 2 and len(terms[0]) < 6:
-                break
-            candidates = list(reader.terms_within("body", terms[0], distance, prefix=prefix))
-            if candidates:
-                best = max(candidates, key=lambda t: reader.doc_frequency("body", t))
-                break
-        if best:
-            corrected = corrected.replace(
-                word, best.decode() if isinstance(best, bytes) else best, 1
-            )
-            changed = True
-    if not changed:
-        return None
-    understood = _understand(searcher, data, corrected, stems)
-    if understood.query is None:
-        return None
-    return corrected if _without(understood.matched, groups).any() else None
+
+    def finds(corrected: str) -> bool:
+        understood = _understand(searcher, data, corrected, stems, query.synonyms)
+        return understood.query is not None and bool(_without(understood.matched, groups).any())
+
+    words = translation.words
+    return did_you_mean(query.request.q, words, _Vocabulary(searcher.reader()), finds)
 
 
 @dataclass
@@ -310,70 +179,74 @@ class Ranking:
         return self.scorer.explain(self.concepts, docnum, self.own, self.nearness.get(docnum, 0))
 
 
-def _ranking(searcher, data, translation, allowed, postings, forms_of, read=None) -> Ranking:
+def _ranking(searcher, data, translation, allowed, postings, forms_of, texts: Texts) -> Ranking:
     """Scores of every document: BM25F; for a question a second pass with the words
     its first hits share (RM3); then a bonus for query words close together."""
     scorer = Scorer(searcher, data, postings)
-    read = {} if read is None else read
     concepts = translation.concepts
     scores = scorer.scores(concepts)
     ranking = Ranking(scores, concepts, len(concepts), scorer)
     if translation.best:
         first = dict(top_scored(scores, allowed, FEEDBACK_DOCS))
-        texts = _texts(data, list(first), read)
-        model = feedback_words(list(texts.values()), [first[d] for d in texts])
+        read = _texts(data, list(first), texts)
+        model = feedback_words(list(read.values()), [first[d] for d in read])
         ranking.concepts = with_feedback(concepts, model, forms_of)
         ranking.scores = scorer.scores(ranking.concepts)
     own = ranking.concepts[: ranking.own]
     if not 2 <= len(own) <= PROXIMITY_MAX_CONCEPTS:
         return ranking
     best = top_scored(ranking.scores, allowed, PROXIMITY_DOCS)
-    texts = _texts(data, [docnum for docnum, _ in best], read)
+    read = _texts(data, [docnum for docnum, _ in best], texts)
     idfs = [scorer.idf(scorer.field_tf(c)) for c in own]
-    for docnum, bonus in zip(texts, proximity_bonus(list(texts.values()), own, idfs), strict=True):
+    for docnum, bonus in zip(read, proximity_bonus(list(read.values()), own, idfs), strict=True):
         ranking.scores[docnum] += bonus
         ranking.nearness[docnum] = bonus
     return ranking
 
 
-def _texts(data, docnums: list[int], read: dict) -> dict[int, str]:
-    """{docnum: title and text} of these documents, in their order; ``read`` keeps
-    {article id: (title, text)} for the rest of the search (highlights)."""
+def _texts(data, docnums: list[int], texts: Texts) -> dict[int, str]:
+    """{docnum: title and text} of these documents, in their order."""
     ids = {int(data.columns.ids[docnum]): docnum for docnum in docnums}
-    missing = [i for i in ids if i not in read]
-    if missing:
-        read.update(selectors.article_texts(missing))
-    return {ids[i]: f"{read[i][0]}\n{read[i][1]}" for i in ids if i in read}
+    found = texts(list(ids))
+    return {ids[i]: f"{found[i][0]}\n{found[i][1]}" for i in ids if i in found}
 
 
-def run_explain(backend, q: str, article_id: int) -> Explanation | None:
+def _highlights(ids: list[int], terms: set[str], texts: Texts) -> dict[int, Highlights]:
+    return {
+        article_id: Highlights(highlight_title(title, terms), highlight_body(body, terms))
+        for article_id, (title, body) in texts(ids).items()
+    }
+
+
+def run_explain(backend, query: BackendQuery, article_id: int) -> Explanation | None:
     searcher = backend.searcher()
     data = backend.facet_data(searcher)
     docnums = data.docnums_for_ids({article_id})
     if not len(docnums):
         return None
-    docnum, postings = int(docnums[0]), {}
-    understood = _understand(searcher, data, q, backend.stem_terms, postings)
+    docnum, postings, stems = int(docnums[0]), {}, backend.stem_terms
+    understood = _understand(searcher, data, query.request.q, stems, query.synonyms, postings)
     translation = understood.translation
     if understood.query is None:
         return None
     matched = understood.matched
     if translation.best is not None:
         matched, _ = _best_matches(searcher, data, translation.best, postings, data.live)
-    ranking = _ranking(searcher, data, translation, matched, postings, backend.stem_terms(searcher))
+    ranking = _ranking(searcher, data, translation, matched, postings, stems(searcher), query.texts)
     return replace(ranking.explain(docnum), matched=bool(matched[docnum]))
 
 
-def run_search(backend, request: SearchRequest) -> BackendResult:
+def run_search(backend, query: BackendQuery) -> BackendResult:
+    request = query.request
     searcher = backend.searcher()
     data = backend.facet_data(searcher)
     stems, postings = backend.stem_terms, {}
-    understood = _understand(searcher, data, request.q, stems, postings)
-    query, matched, translation = understood.query, understood.matched, understood.translation
+    understood = _understand(searcher, data, request.q, stems, query.synonyms, postings)
+    matched, translation = understood.matched, understood.translation
     notes = list(understood.parsed.notes)
     if understood.dropped:
         notes.append(dropped_note(understood.dropped))
-    groups = _filter_masks(request, data, understood.dates)
+    groups = _filter_masks(request, query.filters, data, understood.dates)
     full = _without(matched, groups)
     if translation.best is not None:
         full, most = _best_matches(
@@ -385,9 +258,10 @@ def run_search(backend, request: SearchRequest) -> BackendResult:
             notes.append(notice)
     total = int(full.sum())
     start, size = (request.page - 1) * request.page_size, request.page_size
-    ranking, read = None, {}  # read: {article id: (title, text)}, fetched once
-    if query is not None and request.sort == "relevance":
-        ranking = _ranking(searcher, data, translation, full, postings, stems(searcher), read)
+    ranking = None
+    if understood.query is not None and request.sort == "relevance":
+        forms = stems(searcher)
+        ranking = _ranking(searcher, data, translation, full, postings, forms, query.texts)
         page = top_scored(ranking.scores, full, start + size)[start:]
     else:
         order = data.oldest if request.sort == "oldest" else data.newest
@@ -398,19 +272,11 @@ def run_search(backend, request: SearchRequest) -> BackendResult:
         for (docnum, _), article_id in zip(page, ids, strict=True):
             explanations[article_id] = ranking.explain(docnum)
     highlights = {}
-    if request.highlight and query is not None and ids:
-        missing = [i for i in ids if i not in read]
-        if missing:
-            read.update(selectors.article_texts(missing))
-        texts = {i: read[i] for i in ids if i in read}
-        terms = translation.terms
-        for article_id, (title, body) in texts.items():
-            highlights[article_id] = Highlights(
-                highlight_title(title, terms), highlight_body(body, terms)
-            )
+    if request.highlight and understood.query is not None and ids:
+        highlights = _highlights(ids, translation.terms, query.texts)
     suggestion = None
-    if translation.words and total < 5:
-        suggestion = _did_you_mean(searcher, data, request, translation, groups, stems)
+    if translation.words and total < SUGGEST_BELOW:
+        suggestion = _suggestion(searcher, data, query, translation, groups, stems)
     return BackendResult(
         total=total,
         hits=[
@@ -422,8 +288,8 @@ def run_search(backend, request: SearchRequest) -> BackendResult:
             )
             for i, (_, s) in zip(ids, page, strict=True)
         ],
-        facets=_facets(request, data, matched, groups),
-        histogram=_histogram(data, full),
+        counts=_counts(request, data, matched, groups),
+        months=data.month_counts(full),
         suggestion=suggestion,
         parsed=understood.shown,
         query_error=" ".join(understood.parsed.errors) or None,
@@ -431,13 +297,15 @@ def run_search(backend, request: SearchRequest) -> BackendResult:
     )
 
 
-def run_more_like_this(backend, article_id: int, *, limit: int, exclude) -> list[BackendHit]:
-    texts = selectors.article_texts([article_id])
-    if article_id not in texts:
+def run_more_like_this(
+    backend, article_id: int, *, texts: Texts, limit: int, exclude
+) -> list[BackendHit]:
+    found = texts([article_id])
+    if article_id not in found:
         return []
     searcher = backend.searcher()
     data = backend.facet_data(searcher)
-    title, body = texts[article_id]
+    title, body = found[article_id]
     keys = searcher.key_terms_from_text("body", f"{title}\n{body}", numterms=MLT_TERMS)
     if not keys:
         return []
@@ -449,9 +317,9 @@ def run_more_like_this(backend, article_id: int, *, limit: int, exclude) -> list
     return [BackendHit(int(data.columns.ids[docnum]), score) for docnum, score in best]
 
 
-def run_title_suggestions(backend, prefix: str, *, limit: int) -> list[tuple[int, str]]:
-    """(id, title) of the best articles whose title has every typed word, the last
-    one as a prefix."""
+def run_title_suggestions(backend, prefix: str, *, limit: int) -> list[int]:
+    """Ids of the best articles whose title has every typed word, the last one as a
+    prefix."""
     words = analyze(prefix, stem=False)
     if not words:
         return []
@@ -465,6 +333,4 @@ def run_title_suggestions(backend, prefix: str, *, limit: int) -> list[tuple[int
     query = wq.And(title_words)
     scores = score_array(searcher, query, data)
     best = top_scored(scores, match_mask(searcher, query, data), limit)
-    ids = [int(data.columns.ids[docnum]) for docnum, _ in best]
-    titles = selectors.article_titles(ids)
-    return [(article_id, titles[article_id].title) for article_id in ids if article_id in titles]
+    return [int(data.columns.ids[docnum]) for docnum, _ in best]
