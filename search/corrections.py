@@ -10,7 +10,7 @@ TWO_EDITS_FROM = 6  # letters from which a word may have two mistakes
 SUGGEST_BELOW = 5  # a correction is looked for when a query has fewer hits
 
 
-class Vocabulary(Protocol):
+class Lexicon(Protocol):
     """The indexed words of one engine."""
 
     def known(self, words: list[str]) -> set[str]:
@@ -22,7 +22,7 @@ class Vocabulary(Protocol):
 
 
 def did_you_mean(
-    q: str, words: Iterable[str], vocabulary: Vocabulary, finds: Callable[[str], bool]
+    q: str, words: Iterable[str], lexicon: Lexicon, finds: Callable[[str], bool]
 ) -> str | None:
     """``q`` with each unknown word of ``words`` replaced by the most common indexed
     word one (from TWO_EDITS_FROM letters: two) typing mistakes away; only when
@@ -33,12 +33,12 @@ def did_you_mean(
         terms = analyze(word, stem=False)
         if len(terms) == 1 and len(terms[0]) >= MIN_LETTERS and terms[0].isalpha():
             typed[word] = terms[0]
-    known = vocabulary.known(sorted(set(typed.values()))) if typed else set()
+    known = lexicon.known(sorted(set(typed.values()))) if typed else set()
     corrected, changed = q, False
     for word in words:
         if word not in typed or typed[word] in known:
             continue
-        best = _nearest(vocabulary, typed[word])
+        best = _nearest(lexicon, typed[word])
         if best:
             corrected, changed = corrected.replace(word, best, 1), True
     if not changed:
@@ -46,12 +46,12 @@ def did_you_mean(
     return corrected if finds(corrected) else None
 
 
-def _nearest(vocabulary: Vocabulary, term: str) -> str | None:
+def _nearest(lexicon: Lexicon, term: str) -> str | None:
     # The first letters are rarely mistyped; keeping them keeps the search small.
     for distance, prefix in ((1, 2), (2, 3)):
         if distance == 2 and len(term) < TWO_EDITS_FROM:
             break
-        best = vocabulary.nearest(term, distance, prefix)
+        best = lexicon.nearest(term, distance, prefix)
         if best:
             return best
     return None

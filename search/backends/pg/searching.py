@@ -154,7 +154,7 @@ def _index_scans(cursor, wanted: bool):
 
 
 @dataclass
-class _Vocabulary:
+class _Lexicon:
     """The indexed words (``search_pgword``), for 'did you mean' (``search.corrections``)."""
 
     cursor: object
@@ -190,4 +190,4 @@ def _suggestion(cursor, compiler: Compiler, query: BackendQuery, node, filters) 
         return cursor.fetchone()[0]
 
     words = dict.fromkeys(w.text for w in plain_words(node))
-    return did_you_mean(query.request.q, words, _Vocabulary(cursor), finds)
+    return did_you_mean(query.request.q, words, _Lexicon(cursor), finds)

@@ -25,23 +25,21 @@ LIMIT %s
 _SIMILAR = """
 SELECT d.article_id, ts_rank(d.doc, q) AS score
 FROM search_pgdocument d, CAST(%s AS tsquery) AS q
-WHERE d.doc @@ q AND d.article_id <> %s AND d.article_id <> ALL(%s) AND d.article_id NOT IN (
-    SELECT id FROM archive_article WHERE duplicate_of_id = %s OR id = (
-        SELECT duplicate_of_id FROM archive_article WHERE id = %s)
-    UNION SELECT id FROM archive_article WHERE duplicate_of_id = (
-        SELECT duplicate_of_id FROM archive_article WHERE id = %s))
+WHERE d.doc @@ q AND d.article_id <> %s AND d.article_id <> ALL(%s)
 ORDER BY score DESC, d.article_id DESC
 LIMIT %s
 """
 
 
 def more_like_this(cursor, article_id: int, limit: int, *, exclude=()) -> list[BackendHit]:
+    """The articles sharing most of this one's telling stems, without it and ``exclude``
+    (the query service passes its duplicates)."""
     cursor.execute(_TOP_TERMS, [article_id, MLT_TERMS])
     lexemes = [row[0] for row in cursor.fetchall()]
     if not lexemes:
         return []
     query = " | ".join("'" + lx.replace("'", "''").replace("\\", "\\\\") + "'" for lx in lexemes)
-    params = [query, article_id, list(exclude), article_id, article_id, article_id, limit]
+    params = [query, article_id, list(exclude), limit]
     cursor.execute(_SIMILAR, params)
     return [BackendHit(id=row[0], score=row[1]) for row in cursor.fetchall()]
 

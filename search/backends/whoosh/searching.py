@@ -138,7 +138,7 @@ def _counts(request: SearchRequest, data: FacetData, matched, groups) -> dict[st
 
 
 @dataclass
-class _Vocabulary:
+class _Lexicon:
     """This index's words, for 'did you mean' (``search.corrections``)."""
 
     reader: object
@@ -164,7 +164,7 @@ def _suggestion(searcher, data, query: BackendQuery, translation, groups, stems)
         return understood.query is not None and bool(_without(understood.matched, groups).any())
 
     words = translation.words
-    return did_you_mean(query.request.q, words, _Vocabulary(searcher.reader()), finds)
+    return did_you_mean(query.request.q, words, _Lexicon(searcher.reader()), finds)
 
 
 @dataclass
