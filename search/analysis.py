@@ -7,10 +7,12 @@ One tokenizer turns text into words; each word is normalised once (and cached):
 - dotted acronyms lose their dots (``U.S.`` -> ``us``, equal to ``US`` and ``us``);
 - hyphens split words (``Jong-un`` -> ``jong un``), so the three spellings of a
   hyphenated name are one phrase;
-- British spellings meet American ones by general suffix rules (-ise/-ize,
+- British spellings meet American ones by general suffix rules (``SPELLINGS``: -ise/-ize,
   -isation/-ization, -yse/-yze, -our/-or, -ence/-ense after f, c or t, -tre/-ter);
-- the *stemmed* analyzer adds Snowball stemming (PyStemmer); the *exact* analyzer
-  does not, so names keep their shape ("Jinping" stays "jinping").
+- each word has an exact form and a Snowball stem (PyStemmer); names keep their
+  exact shape ("Jinping" stays "jinping").
+
+Engine-neutral: the Whoosh analyzer built on it is ``search.backends.whoosh.analyzer``.
 
 Stop words are not removed at index time (phrases keep their positions and "us"
 is a word in news); the query translator drops common words outside phrases.
@@ -21,11 +23,10 @@ import unicodedata
 from functools import lru_cache
 
 import Stemmer
-from whoosh.analysis import Token, Tokenizer
 
 # A gap between values of a multi-valued field: phrases never span it.
 VALUE_SEPARATOR = "\u2029"
-_GAP = 100
+GAP = 100  # positions skipped at a gap
 
 TOKEN_RE = re.compile(
     r"(?P<gap>\u2029)"
@@ -46,20 +47,28 @@ _STOP_TEXT = (
 )
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 
-_SPELLING_RULES = [
-    # -isation(s) -> -ization(s): organisation, denuclearisation
-    (re.compile(r"^(\w{3,})isation(s?)$"), r"\1ization\2"),
-    # -ise, -ised, -ises, -ising, -iser(s) -> -iz...: normalise, recognised
-    (re.compile(r"^(\w{4,})is(e|ed|es|ing|er|ers)$"), r"\1iz\2"),
-    # -yse -> -yze: analyse, paralysed
-    (re.compile(r"^(\w{2,})ys(e|ed|es|ing)$"), r"\1yz\2"),
-    # -our -> -or: colour, honourable, labourers, favourite (not four, hour, your)
-    (re.compile(r"^(\w{3,})our(s|ed|ing|ite|ites|able|ably|ful|less|er|ers)?$"), r"\1or\2"),
-    # -ence -> -ense after f, c, t: defence, offences, licence, pretence
-    (re.compile(r"^(\w{2,}[fct])ence(s?)$"), r"\1ense\2"),
-    # -tre -> -ter: centre, theatres, metre
-    (re.compile(r"^(\w{3,})tre(s?)$"), r"\1ter\2"),
-]
+# British and American spellings by suffix, one table for both directions:
+# (what comes before, British, American, what may follow).
+SPELLINGS = (
+    (r"\w{3,}", "isation", "ization", "s?"),  # organisation, denuclearisation
+    (r"\w{4,}", "is", "iz", "e|ed|es|ing|er|ers"),  # normalise, recognised
+    (r"\w{2,}", "ys", "yz", "e|ed|es|ing"),  # analyse, paralysed
+    # colour, honourable, labourers, favourite (not four, hour, your)
+    (r"\w{3,}", "our", "or", "(?:s|ed|ing|ite|ites|able|ably|ful|less|er|ers)?"),
+    (r"\w{2,}[fct]", "ence", "ense", "s?"),  # defence, offences, licence, pretence
+    (r"\w{3,}", "tre", "ter", "s?"),  # centre, theatres, metre
+)
+
+
+def _rules(source: int, target: int) -> list[tuple[re.Pattern, str]]:
+    return [
+        (re.compile(rf"^({row[0]}){row[source]}({row[3]})$"), rf"\g<1>{row[target]}\g<2>")
+        for row in SPELLINGS
+    ]
+
+
+_TO_AMERICAN = _rules(1, 2)
+_TO_BRITISH = _rules(2, 1)
 
 _stemmer = Stemmer.Stemmer("english")
 
@@ -74,11 +83,22 @@ def american_spelling(word: str) -> str:
     """One spelling for British and American variants of a folded word."""
     if len(word) < 6 or not word.isalpha():
         return word
-    for pattern, replacement in _SPELLING_RULES:
+    for pattern, replacement in _TO_AMERICAN:
         new, count = pattern.subn(replacement, word)
         if count:
             return new
     return word
+
+
+def british_spellings(american: str) -> list[str]:
+    """The British spellings of an American one (the same table read backwards): those
+    that ``american_spelling`` leads back to it."""
+    found = []
+    for pattern, replacement in _TO_BRITISH:
+        british, count = pattern.subn(replacement, american)
+        if count and american_spelling(british) == american:
+            found.append(british)
+    return found
 
 
 @lru_cache(maxsize=200_000)
@@ -111,16 +131,6 @@ def words(text: str) -> list[str]:
     return [m.group(0) for m in TOKEN_RE.finditer(text) if not m.group("gap")]
 
 
-def iter_spans(text: str):
-    """(start, end, exact, stemmed) for every word of ``text``; used for highlighting."""
-    for match in TOKEN_RE.finditer(text):
-        if match.group("gap"):
-            continue
-        exact, stemmed = normalize_word(match.group(0))
-        if exact:
-            yield match.start(), match.end(), exact, stemmed
-
-
 def analyze(text: str, *, stem: bool) -> list[str]:
     """The index terms of ``text``."""
     index = 1 if stem else 0
@@ -134,7 +144,7 @@ def term_positions(value: str, *, stem: bool) -> dict[str, list[int]]:
     pos = 0
     for raw in TOKEN_RE.findall(value):
         if raw[0]:  # a gap between values
-            pos += _GAP
+            pos += GAP
             continue
         term = normalize_word(raw[1] or raw[2])[index]
         if term:
@@ -145,67 +155,3 @@ def term_positions(value: str, *, stem: bool) -> dict[str, list[int]]:
                 found.append(pos)
             pos += 1
     return positions
-
-
-class NewsAnalyzer(Tokenizer):
-    """A Whoosh analyzer in one pass (fast to index): tokenize, fold, spell, stem."""
-
-    def __init__(self, stem: bool = True):
-        self.stem = stem
-
-    def __eq__(self, other):
-        return isinstance(other, NewsAnalyzer) and other.stem == self.stem
-
-    def __hash__(self):
-        return hash((NewsAnalyzer, self.stem))
-
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        index = 1 if self.stem else 0
-        if not tokenize:
-            forms = normalize_word(value)
-            token.text, token.original, token.boost, token.stopped = forms[index], value, 1.0, False
-            token.pos, token.startchar, token.endchar = (
-                start_pos,
-                start_char,
-                start_char + len(value),
-            )
-            if token.text:
-                yield token
-            return
-        pos = start_pos
-        for match in TOKEN_RE.finditer(value):
-            if match.group("gap"):
-                pos += _GAP
-                continue
-            text = normalize_word(match.group(0))[index]
-            if not text:
-                continue
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = match.group(0)
-            if positions:
-                token.pos = pos
-            if chars:
-                token.startchar = start_char + match.start()
-                token.endchar = start_char + match.end()
-            pos += 1
-            yield token
-
-
-STEMMED = NewsAnalyzer(stem=True)
-EXACT = NewsAnalyzer(stem=False)

@@ -6,7 +6,6 @@ from collections.abc import Iterable, Iterator
 from search.analysis import VALUE_SEPARATOR
 
 TAG_KIND_CODES = {"topic": 1, "person": 2, "place": 3, "organization": 4, "other": 5}
-TAG_KINDS_BY_CODE = {code: kind for kind, code in TAG_KIND_CODES.items()}
 
 
 def _join(values: Iterable[str]) -> str:

@@ -1,36 +1,31 @@
 """Database reads the search layer needs: pages of articles, filter ids, labels."""
 
-from django.db.models import Q
+from dataclasses import dataclass, field
+
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import CharField, F, IntegerField, JSONField, Q, Value
 from django.urls import NoReverseMatch
 
-from archive.models import Article, Author, Outlet, Tag
+from archive.models import Article, ArticleAuthor, Author, Outlet, Tag
 
 
-def articles_by_id(ids: list[int]) -> dict[int, Article]:
-    """The articles of one page, with outlet, authors and tags, in three queries."""
+def articles_by_id(ids) -> dict[int, Article]:
+    """Articles with their outlet, in one query (``attach_links`` adds tags and authors)."""
     if not ids:
         return {}
-    queryset = (
-        Article.objects.filter(pk__in=ids)
-        .select_related("outlet")
-        .prefetch_related("author_links__author", "tags")
-        .defer("raw_text")
-    )
+    queryset = Article.objects.filter(pk__in=list(ids)).select_related("outlet").defer("raw_text")
     return {a.pk: a for a in queryset}
 
 
-def article_titles(ids: list[int]) -> dict[int, Article]:
-    """Articles with only their id and title (enough for a link)."""
-    return {a.pk: a for a in Article.objects.filter(pk__in=ids).only("pk", "title")}
+def article_text(article: Article) -> tuple[str, str]:
+    """(title, summary + body): the text that is searched and highlighted."""
+    body = f"{article.summary}\n\n{article.body}" if article.summary else article.body
+    return article.title, body
 
 
-def article_texts(ids: list[int]) -> dict[int, tuple[str, str]]:
-    """(title, summary + body) of these articles, for highlighting."""
-    rows = Article.objects.filter(pk__in=ids).values_list("pk", "title", "summary", "body")
-    return {
-        pk: (title, f"{summary}\n\n{body}" if summary else body)
-        for pk, title, summary, body in rows
-    }
+def article_titles(ids: list[int]) -> dict[int, str]:
+    """{id: title} of these articles."""
+    return dict(Article.objects.filter(pk__in=ids).values_list("pk", "title"))
 
 
 def article_duplicate_ids(article_id: int) -> set[int]:
@@ -41,45 +36,159 @@ def article_duplicate_ids(article_id: int) -> set[int]:
     return roots | set(twins.values_list("pk", flat=True))
 
 
-def outlet_ids(slugs) -> set[int]:
-    return set(Outlet.objects.filter(slug__in=list(slugs)).values_list("pk", flat=True))
+@dataclass(frozen=True)
+class Vocabulary:
+    """What a search needs to know of the archive's names before it asks the engine."""
+
+    outlets: dict[str, int] = field(default_factory=dict)  # slug -> id
+    authors: dict[str, int] = field(default_factory=dict)
+    tags: list[tuple[int, str, str]] = field(default_factory=list)  # (id, kind, slug)
+    spellings: list[list[str]] = field(default_factory=list)  # of each tag with aliases
 
 
-def author_ids(slugs) -> set[int]:
-    return set(Author.objects.filter(slug__in=list(slugs)).values_list("pk", flat=True))
+def search_vocabulary(*, outlets=(), authors=(), tags=(), spellings: bool) -> Vocabulary:
+    """The ids of these outlet and author slugs and tag values (``kind:slug`` or a bare
+    slug), and with ``spellings`` the spellings (name and aliases) of every tag that has
+    aliases: one query, none when nothing is asked."""
+    tag_slugs = sorted({value.rpartition(":")[2] for value in tags})
+    parts = []
+    if spellings:
+        parts.append(_rows(Tag.objects.exclude(aliases=[]), "spelling", "name", aliases="aliases"))
+    if outlets:
+        parts.append(_rows(Outlet.objects.filter(slug__in=list(outlets)), "outlet", "slug"))
+    if authors:
+        parts.append(_rows(Author.objects.filter(slug__in=list(authors)), "author", "slug"))
+    if tag_slugs:
+        parts.append(_rows(Tag.objects.filter(slug__in=tag_slugs), "tag", "slug", kind="kind"))
+    found = Vocabulary()
+    for what, pk, kind, text, aliases in _union(parts):
+        if what == "spelling":
+            found.spellings.append([text, *(a for a in aliases or [] if isinstance(a, str))])
+        elif what == "outlet":
+            found.outlets[text] = pk
+        elif what == "author":
+            found.authors[text] = pk
+        else:
+            found.tags.append((pk, kind, text))
+    return found
 
 
-def tag_ids(values) -> dict[str, set[int]]:
-    """Tag filter values (``kind:slug`` or a bare slug) grouped by kind ('' = any)."""
-    groups: dict[str, set[int]] = {}
-    for value in values:
-        kind, _, slug = value.rpartition(":") if ":" in value else ("", "", value)
-        found = Tag.objects.filter(slug=slug, **({"kind": kind} if kind else {}))
-        groups.setdefault(kind, set()).update(found.values_list("pk", flat=True))
-    return groups
+def _rows(queryset, what: str, text: str, *, kind=None, aliases=None):
+    """(what, id, kind, text, aliases) rows of one part of a union."""
+    return (
+        queryset.order_by()
+        .annotate(
+            _what=Value(what, output_field=CharField()),
+            _kind=F(kind) if kind else Value("", output_field=CharField()),
+            _text=F(text),
+            _aliases=F(aliases) if aliases else Value(None, output_field=JSONField()),
+        )
+        .values_list("_what", "pk", "_kind", "_text", "_aliases")
+    )
 
 
-def outlet_labels(ids) -> dict[int, tuple[str, str]]:
-    """{id: (slug, name)}"""
-    rows = Outlet.objects.filter(pk__in=list(ids)).values_list("pk", "slug", "name")
-    return {pk: (slug, name) for pk, slug, name in rows}
+def _union(parts, *order: str) -> list:
+    """The rows of every part in one query."""
+    if not parts:
+        return []
+    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return list(union.order_by(*order) if order else union)
 
 
-def author_labels(ids) -> dict[int, tuple[str, str]]:
-    rows = Author.objects.filter(pk__in=list(ids)).values_list("pk", "slug", "name")
-    return {pk: (slug, name) for pk, slug, name in rows}
+@dataclass
+class Names:
+    """Names of outlets, authors and tags, and the page's bylines and tags."""
+
+    outlets: dict[int, tuple[str, str]] = field(default_factory=dict)  # id -> (slug, name)
+    authors: dict[int, tuple[str, str]] = field(default_factory=dict)
+    tags: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # id -> (kind, slug, name)
+    # article id -> its tags (kind, name order) / its authors (byline order)
+    article_tags: dict[int, list[Tag]] = field(default_factory=dict)
+    article_authors: dict[int, list[ArticleAuthor]] = field(default_factory=dict)
 
 
-def tag_labels(ids) -> dict[int, tuple[str, str]]:
-    """{id: ("kind:slug", name)}"""
-    rows = Tag.objects.filter(pk__in=list(ids)).values_list("pk", "kind", "slug", "name")
-    return {pk: (f"{kind}:{slug}", name) for pk, kind, slug, name in rows}
+def names_and_links(*, outlets=(), authors=(), tags=(), articles=()) -> Names:
+    """The slugs and names of these outlet, author and tag ids, and the tags and bylines
+    of these articles (as models with their id, kind, slug and name, the rest loaded on
+    use): one query, none when nothing is asked."""
+    parts = []
+    if outlets:
+        parts.append(_named(Outlet.objects.filter(pk__in=list(outlets)), "outlet"))
+    if authors:
+        parts.append(_named(Author.objects.filter(pk__in=list(authors)), "author"))
+    if tags:
+        parts.append(_named(Tag.objects.filter(pk__in=list(tags)), "tag", kind="kind"))
+    if articles:
+        links = Article.tags.through.objects.filter(article_id__in=list(articles))
+        parts.append(_named(links, "article_tag", "tag__", kind="tag__kind", owner="article_id"))
+        bylines = ArticleAuthor.objects.filter(article_id__in=list(articles))
+        parts.append(_named(bylines, "article_author", "author__", owner="article_id"))
+    found = Names()
+    # Ordered by kind and name as ``tags.all()`` orders an article's tags (Tag.Meta).
+    for what, owner, link, pk, position, kind, slug, name in _union(parts, "_kind", "_name"):
+        if what == "outlet":
+            found.outlets[pk] = (slug, name)
+        elif what == "author":
+            found.authors[pk] = (slug, name)
+        elif what == "tag":
+            found.tags[pk] = (kind, slug, name)
+        elif what == "article_tag":
+            found.article_tags.setdefault(owner, []).append(_tag(pk, kind, slug, name))
+        else:
+            found.article_authors.setdefault(owner, []).append(
+                _byline(link, owner, position, _author(pk, slug, name))
+            )
+    for bylines in found.article_authors.values():
+        bylines.sort(key=lambda b: b.position)
+    return found
 
 
-def tag_spellings() -> list[list[str]]:
-    """The spellings (name and aliases) of every tag that has aliases."""
-    rows = Tag.objects.exclude(aliases=[]).values_list("name", "aliases")
-    return [[name, *(a for a in aliases or [] if isinstance(a, str))] for name, aliases in rows]
+def _tag(pk: int, kind: str, slug: str, name: str) -> Tag:
+    return Tag.from_db(DEFAULT_DB_ALIAS, ["id", "name", "slug", "kind"], [pk, name, slug, kind])
+
+
+def _author(pk: int, slug: str, name: str) -> Author:
+    return Author.from_db(DEFAULT_DB_ALIAS, ["id", "name", "slug"], [pk, name, slug])
+
+
+def _byline(pk: int, article_id: int, position: int, author: Author) -> ArticleAuthor:
+    fields = ["id", "article_id", "author_id", "position"]
+    byline = ArticleAuthor.from_db(DEFAULT_DB_ALIAS, fields, [pk, article_id, author.pk, position])
+    byline.author = author
+    return byline
+
+
+def _named(queryset, what: str, prefix: str = "", *, kind=None, owner=None):
+    """(what, article id, link id, id, position, kind, slug, name) rows of one part."""
+    number = Value(0, output_field=IntegerField())
+    return (
+        queryset.order_by()
+        .annotate(
+            _what=Value(what, output_field=CharField()),
+            _owner=F(owner) if owner else number,
+            _link=F("pk") if owner else number,
+            _id=F(f"{prefix}id") if prefix else F("pk"),
+            _position=F("position") if what == "article_author" else number,
+            _kind=F(kind) if kind else Value("", output_field=CharField()),
+            _slug=F(f"{prefix}slug"),
+            _name=F(f"{prefix}name"),
+        )
+        .values_list("_what", "_owner", "_link", "_id", "_position", "_kind", "_slug", "_name")
+    )
+
+
+def attach_links(articles, names: Names) -> None:
+    """Give each article its tags and bylines from ``names``, as if prefetched
+    (``a.tags.all``, ``a.author_links.all`` then ask nothing more of the database)."""
+    for article in articles:
+        cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
+        for name, objects in (
+            ("tags", names.article_tags.get(article.pk, [])),
+            ("author_links", names.article_authors.get(article.pk, [])),
+        ):
+            queryset = getattr(article, name).get_queryset()
+            queryset._result_cache, queryset._prefetch_done = list(objects), True
+            cache[name] = queryset
 
 
 def link_of(obj) -> str:

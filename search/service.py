@@ -1,7 +1,11 @@
 """The query service: the one entry point for everything that searches.
 
 Views, the REST API and the admin build a ``SearchRequest`` and read a
-``SearchResult``; they never touch an engine.
+``SearchResult``; they never touch an engine. A search asks the database at most
+four times whatever its filters: the names it filters by and the tags' spellings (one
+query, none for a browse without filters), the articles whose texts the engine reads
+(the page's, and for a question first the best few), and the labels of what the
+result shows with the page's tags and bylines (one query).
 """
 
 import threading
@@ -9,17 +13,12 @@ import time
 
 from django.conf import settings
 
+from search import selectors
 from search.backends import backend_class
-from search.backends.base import BackendHit, SearchBackend
-from search.query import printable
+from search.backends.base import BackendHit, BackendQuery, BackendResult, Filters, SearchBackend
+from search.query import printable, synonym_table
 from search.request import validate_request
-from search.selectors import (
-    article_duplicate_ids,
-    article_link,
-    articles_by_id,
-    link_of,
-    name_suggestions,
-)
+from search.shaping import Labels, facets_shape, histogram_shape, labelled
 from search.types import Explanation, Hit, SearchRequest, SearchResult, Suggestion
 
 _backends: dict[tuple[str, str], SearchBackend] = {}
@@ -45,8 +44,55 @@ def reset_backends() -> None:
         _backends.clear()
 
 
+class PageArticles:
+    """The articles one search reads, each loaded once (with its outlet): their texts
+    for the engine (highlights, feedback, nearness), then the page itself."""
+
+    def __init__(self):
+        self.loaded: dict[int, object] = {}
+        self.missing: set[int] = set()
+
+    def texts(self, ids: list[int]) -> dict[int, tuple[str, str]]:
+        return {i: selectors.article_text(a) for i, a in self.articles(ids).items()}
+
+    def articles(self, ids: list[int]) -> dict:
+        wanted = [i for i in ids if i not in self.loaded and i not in self.missing]
+        if wanted:
+            self.loaded.update(selectors.articles_by_id(wanted))
+            self.missing.update(i for i in wanted if i not in self.loaded)
+        return {i: self.loaded[i] for i in ids if i in self.loaded}
+
+
+def backend_query(request: SearchRequest, articles: PageArticles | None = None) -> BackendQuery:
+    """The request as a backend reads it: its outlet, author and tag slugs as ids, and the
+    spellings of tags with aliases when there are words to search (one query at most)."""
+    vocabulary = selectors.search_vocabulary(
+        outlets=request.outlets,
+        authors=request.authors,
+        tags=request.tags,
+        spellings=bool(request.q.strip()),
+    )
+    tags: dict[str, set[int]] = {}
+    for value in request.tags:
+        kind, _, slug = value.rpartition(":")
+        found = {i for i, k, s in vocabulary.tags if s == slug and (not kind or k == kind)}
+        tags.setdefault(kind, set()).update(found)
+    filters = Filters(
+        outlets=_ids(vocabulary.outlets, request.outlets) if request.outlets else None,
+        authors=_ids(vocabulary.authors, request.authors) if request.authors else None,
+        tags={kind: frozenset(ids) for kind, ids in tags.items()},
+    )
+    articles = articles or PageArticles()
+    return BackendQuery(request, filters, synonym_table(vocabulary.spellings), articles.texts)
+
+
+def _ids(found: dict[str, int], slugs) -> frozenset[int]:
+    return frozenset(found[s] for s in slugs if s in found)
+
+
 def search(request: SearchRequest) -> SearchResult:
-    """Answer a search; the page's hits carry their ``Article`` loaded in one query.
+    """Answer a search; the page's hits carry their ``Article`` (with its outlet, tags
+    and bylines).
 
     The request is checked by the parameters' rules (``search.request.validate_request``:
     the page size is capped, control characters read as spaces); a page past the end
@@ -55,14 +101,18 @@ def search(request: SearchRequest) -> SearchResult:
     """
     started = time.perf_counter()
     request = validate_request(request)
-    found = get_backend().search(request)
+    articles = PageArticles()
+    query = backend_query(request, articles)
+    found = get_backend().search(query)
+    page = articles.articles([h.id for h in found.hits])
+    labels = _labels_and_links(found, query, page)
     return SearchResult(
         total=found.total,
         page=request.page,
         page_size=request.page_size,
-        hits=_with_articles(found.hits),
-        facets=found.facets,
-        histogram=found.histogram,
+        hits=[Hit(h.id, h.score, h.highlights, page.get(h.id), h.explanation) for h in found.hits],
+        facets=facets_shape(request, found.counts, labels),
+        histogram=histogram_shape(found.months),
         suggestion=found.suggestion,
         parsed=found.parsed,
         query_error=found.query_error,
@@ -71,8 +121,32 @@ def search(request: SearchRequest) -> SearchResult:
     )
 
 
+def _labels_and_links(found: BackendResult, query: BackendQuery, page: dict) -> Labels:
+    """The labels of the counted and the selected outlets, authors and tags, and the
+    page's tags and bylines attached to its articles: one query."""
+    ids = labelled(found.counts)
+    filters = query.filters
+    ids["outlet"] |= filters.outlets or set()
+    ids["author"] |= filters.authors or set()
+    for kind, tags in filters.tags.items():
+        if kind:  # a bare slug is no facet value: never shown as selected
+            ids["tag"] |= tags
+    names = selectors.names_and_links(
+        outlets=ids["outlet"], authors=ids["author"], tags=ids["tag"], articles=list(page)
+    )
+    selectors.attach_links(page.values(), names)
+    return Labels(
+        outlet=names.outlets,
+        author=names.authors,
+        tag={pk: (f"{kind}:{slug}", name) for pk, (kind, slug, name) in names.tags.items()},
+    )
+
+
 def _with_articles(hits: list[BackendHit]) -> list[Hit]:
-    articles = articles_by_id([h.id for h in hits])
+    """The hits with their articles, tags and bylines (two queries)."""
+    articles = selectors.articles_by_id([h.id for h in hits])
+    names = selectors.names_and_links(articles=list(articles))
+    selectors.attach_links(articles.values(), names)
     return [Hit(h.id, h.score, h.highlights, articles.get(h.id), h.explanation) for h in hits]
 
 
@@ -83,13 +157,14 @@ def explain(q: str, article_id: int) -> Explanation | None:
     q = printable(q or "").strip()
     if not q:
         return None
-    return get_backend().explain(q, article_id)
+    return get_backend().explain(backend_query(SearchRequest(q=q)), article_id)
 
 
 def more_like_this(article_id: int, *, limit: int = 5) -> list[Hit]:
     """The articles most like this one, without itself and its duplicates."""
-    exclude = article_duplicate_ids(article_id)
-    found = get_backend().more_like_this(article_id, limit=limit, exclude=exclude)
+    exclude = selectors.article_duplicate_ids(article_id)
+    texts = PageArticles().texts
+    found = get_backend().more_like_this(article_id, texts=texts, limit=limit, exclude=exclude)
     return _with_articles([h for h in found if h.id not in exclude][:limit])
 
 
@@ -100,12 +175,15 @@ def suggest(prefix: str, *, limit: int = 10) -> list[Suggestion]:
         return []
     limit = max(1, min(limit, 50))
     found = [
-        Suggestion(text, kind, link_of(obj))
-        for text, kind, obj in name_suggestions(prefix, limit=limit)
+        Suggestion(text, kind, selectors.link_of(obj))
+        for text, kind, obj in selectors.name_suggestions(prefix, limit=limit)
     ]
+    ids = get_backend().suggest_titles(prefix, limit=limit)
+    titles = selectors.article_titles(ids)
     found += [
-        Suggestion(title, "title", article_link(article_id, title))
-        for article_id, title in get_backend().suggest_titles(prefix, limit=limit)
+        Suggestion(titles[i], "title", selectors.article_link(i, titles[i]))
+        for i in ids
+        if i in titles
     ]
     seen: set[tuple[str, str]] = set()
     unique = []

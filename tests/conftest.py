@@ -24,7 +24,7 @@ def reuters_dir() -> Path:
 # Search: every test gets its own empty index; none ever touches var/index.
 @pytest.fixture(autouse=True)
 def _search_index_dir(tmp_path_factory, settings):
-    from search.backends.whoosh_store import IndexStore
+    from search.backends.whoosh.store import IndexStore
     from search.service import reset_backends
 
     settings.SEARCH_INDEX_DIR = tmp_path_factory.mktemp("index")

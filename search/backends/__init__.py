@@ -6,8 +6,8 @@ A name from ``BACKENDS`` or a dotted path to a ``SearchBackend`` class.
 from django.utils.module_loading import import_string
 
 BACKENDS = {
-    "whoosh": "search.backends.whoosh_backend.WhooshBackend",
-    "postgres": "search.backends.postgres.PostgresBackend",
+    "whoosh": "search.backends.whoosh.backend.WhooshBackend",
+    "postgres": "search.backends.pg.backend.PostgresBackend",
 }
 
 

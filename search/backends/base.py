@@ -1,10 +1,39 @@
-"""The interface every search backend implements; no engine types cross it."""
+"""The interface every search backend implements; no engine types cross it.
+
+Backends answer raw material: ids, scores, highlights, explanations, and counts keyed by
+id or value. The query service looks names up in the database once a search and shapes
+facets and the histogram for every engine alike (``search.shaping``).
+"""
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from search.types import Explanation, FacetValue, Highlights, HistogramBucket, SearchRequest
+from search.types import Explanation, Highlights, SearchRequest
+
+# {article id: (title, summary and body)} of the ids asked for (those still stored).
+Texts = Callable[[list[int]], dict[int, tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The request's outlet, author and tag filters as ids (None: no such filter)."""
+
+    outlets: frozenset[int] | None = None
+    authors: frozenset[int] | None = None
+    # One group per tag kind filtered ("" for bare slugs: any kind); groups are ANDed.
+    tags: Mapping[str, frozenset[int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BackendQuery:
+    """A request as the query service hands it to a backend: its filters already ids,
+    the tags' other spellings, and where the articles' texts are read."""
+
+    request: SearchRequest
+    filters: Filters
+    synonyms: Mapping[tuple[str, ...], tuple[str, ...]]  # ``search.query.synonym_table``
+    texts: Texts
 
 
 @dataclass(frozen=True)
@@ -17,12 +46,15 @@ class BackendHit:
 
 @dataclass(frozen=True)
 class BackendResult:
-    """What a backend answers; the query service adds the articles and the timing."""
+    """What a backend answers; the query service adds labels, articles and the timing."""
 
     total: int
     hits: list[BackendHit]
-    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
-    histogram: list[HistogramBucket] = field(default_factory=list)
+    # Facet name -> {key: hits}, each facet counted under every filter but its own: outlet,
+    # author and tag ids (at least ``search.shaping.contenders``), years, month numbers
+    # (``search.shaping.month_number``; under the year filter), language codes.
+    counts: dict[str, dict] = field(default_factory=dict)
+    months: dict[int, int] = field(default_factory=dict)  # month number -> hits (histogram)
     suggestion: str | None = None
     parsed: str = ""
     query_error: str | None = None
@@ -30,7 +62,7 @@ class BackendResult:
 
 
 class SearchBackend(ABC):
-    """Index and query articles. Implementations live in ``search/backends/<name>.py``."""
+    """Index and query articles. Implementations live in ``search/backends/<name>/``."""
 
     @abstractmethod
     def index(self, articles: Iterable) -> int:
@@ -41,25 +73,25 @@ class SearchBackend(ABC):
         """Remove these article ids; unknown ids are ignored."""
 
     @abstractmethod
-    def search(self, request: SearchRequest) -> BackendResult:
+    def search(self, query: BackendQuery) -> BackendResult:
         """Answer a request; a syntax error is reported in the result, never raised."""
 
     @abstractmethod
-    def explain(self, q: str, article_id: int) -> Explanation | None:
-        """Why ``article_id`` matches ``q`` (scored as in a search for ``q``), or an
-        explanation with ``matched=False``; None when the article is not indexed."""
+    def explain(self, query: BackendQuery, article_id: int) -> Explanation | None:
+        """Why ``article_id`` matches ``query.request.q`` (scored as in a search for it),
+        or an explanation with ``matched=False``; None when the article is not indexed."""
 
     @abstractmethod
     def more_like_this(
-        self, article_id: int, *, limit: int = 5, exclude: Iterable[int] = ()
+        self, article_id: int, *, texts: Texts, limit: int = 5, exclude: Iterable[int] = ()
     ) -> list[BackendHit]:
         """The most similar articles, excluding the article itself and ``exclude``
         (the query service passes its duplicates)."""
 
     @abstractmethod
-    def suggest_titles(self, prefix: str, *, limit: int = 10) -> list[tuple[int, str]]:
-        """(id, title) of the articles whose title has every word of ``prefix``, the
-        last one as a word prefix, best first (the service adds names and links)."""
+    def suggest_titles(self, prefix: str, *, limit: int = 10) -> list[int]:
+        """Ids of the articles whose title has every word of ``prefix``, the last one
+        as a word prefix, best first (the service adds titles, names and links)."""
 
     @abstractmethod
     def rebuild(self, articles: Iterable, *, total: int | None = None) -> int:

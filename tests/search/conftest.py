@@ -48,3 +48,16 @@ def reindex(*articles):
 
 def ids_of(result) -> set[int]:
     return {hit.id for hit in result.hits}
+
+
+def raw_search(backend, **fields):
+    """A backend's raw answer to ``SearchRequest(**fields)``, asked as the service asks."""
+    from search.service import backend_query
+
+    return backend.search(backend_query(SearchRequest(**fields)))
+
+
+def raw_explain(backend, q: str, article_id: int):
+    from search.service import backend_query
+
+    return backend.explain(backend_query(SearchRequest(q=q)), article_id)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.analysis import analyze, fold
+from search.analysis import american_spelling, analyze, british_spellings, fold
 from tests.factories import make_article
 from tests.search.conftest import ids_of, reindex
 
@@ -51,6 +51,28 @@ def test_british_and_american_spellings_are_one_term(british, american):
 @pytest.mark.parametrize("word", ["four", "hour", "your", "rise", "wise", "praise", "fence"])
 def test_short_words_that_look_british_keep_their_spelling(word):
     assert analyze(word, stem=False) == [word]
+
+
+@pytest.mark.parametrize(
+    ("british", "american"),
+    [
+        ("organisation", "organization"),
+        ("defence", "defense"),
+        ("centre", "center"),
+        ("colour", "color"),
+        ("analyse", "analyze"),
+    ],
+)
+def test_one_spelling_table_serves_both_directions(british, american):
+    assert american_spelling(british) == american
+    assert american_spelling(american) == american
+    assert british_spellings(american) == [british]
+
+
+@pytest.mark.parametrize("word", ["four", "hour", "rise", "fence"])
+def test_words_that_only_look_british_or_american_have_one_spelling(word):
+    assert american_spelling(word) == word
+    assert british_spellings(word) == []
 
 
 def test_kim_jong_un_finds_the_articles_writing_kim_jong_hyphen_un(seeded, find):

@@ -55,7 +55,7 @@ def test_prefix_expands_to_words(seeded, find):
 
 
 def test_prefix_expansion_is_capped_with_a_message(seeded, find, monkeypatch):
-    monkeypatch.setattr("search.backends.whoosh_translate.MAX_EXPANSION", 3)
+    monkeypatch.setattr("search.backends.whoosh.translate.MAX_EXPANSION", 3)
     result = find("co*")
     assert result.total > 0
     assert "co* matches more than 3 words" in " ".join(result.notices)

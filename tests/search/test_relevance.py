@@ -3,14 +3,14 @@ on every backend (issue 15)."""
 
 import pytest
 
-from search.types import SearchRequest
 from tests.factories import make_article
+from tests.search.conftest import raw_explain, raw_search
 
 pytestmark = pytest.mark.django_db
 
 
 def ask(backend, q, **fields):
-    return backend.search(SearchRequest(q=q, facets=(), **fields))
+    return raw_search(backend, q=q, facets=(), **fields)
 
 
 def ids(result) -> list[int]:
@@ -142,10 +142,10 @@ def test_explain_says_which_terms_matched_where_and_adds_up(search_backend, news
 
 def test_explain_for_one_article_matches_the_search_score(search_backend, newsroom):
     hit = ask(search_backend, "crude oil prices", explain=True).hits[0]
-    alone = search_backend.explain("crude oil prices", hit.id)
+    alone = raw_explain(search_backend, "crude oil prices", hit.id)
     assert alone.matched
     assert alone.score == pytest.approx(hit.score, rel=1e-3)
-    outside = search_backend.explain("crude oil prices", newsroom["gate"].pk)
+    outside = raw_explain(search_backend, "crude oil prices", newsroom["gate"].pk)
     assert not outside.matched
 
 

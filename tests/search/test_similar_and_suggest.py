@@ -17,7 +17,7 @@ def test_more_like_this_excludes_the_article_itself(seeded):
     assert hits[0].article is not None
 
 
-def test_more_like_this_excludes_duplicates_of_the_article(seeded):
+def test_more_like_this_excludes_duplicates_of_the_article(search_backend, seeded):
     herald = seeded["herald"]
     twin = make_article(herald.title + " (copy)", body=herald.body + " Extra line.")
     twin.duplicate_of = herald

@@ -244,7 +244,7 @@ def test_tag_filter_with_facets_for_people(client, seeded):
 def test_search_page_queries_do_not_grow_with_the_results(
     client, seeded, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(4):
         client.get("/?q=kim")
 
 

@@ -15,7 +15,7 @@ import itertools
 import re
 from dataclasses import dataclass, field, replace
 
-from search.analysis import american_spelling, analyze, fold
+from search.analysis import american_spelling, analyze, british_spellings, fold
 from search.query import MAX_EXPANSION, And, Best, DateRange, Not, Or, Phrase, Synonyms, Word
 from search.question import is_common, need_for
 
@@ -34,14 +34,6 @@ NAME_FIELDS = {
 MAX_PHRASE_VARIANTS = 8
 FUZZY_EXPANSION = 20
 
-_BRITISH = [
-    (re.compile(r"^(\w{3,})ization(s?)$"), r"\1isation\2"),
-    (re.compile(r"^(\w{4,})iz(e|ed|es|ing|er|ers)$"), r"\1is\2"),
-    (re.compile(r"^(\w{2,})yz(e|ed|es|ing)$"), r"\1ys\2"),
-    (re.compile(r"^(\w{3,})or(s|ed|ing|ite|ites|able|ably|ful|less|er|ers)?$"), r"\1our\2"),
-    (re.compile(r"^(\w{2,}[fct])ense(s?)$"), r"\1ence\2"),
-    (re.compile(r"^(\w{3,})ter(s?)$"), r"\1tre\2"),
-]
 _LEXEME = re.compile(r"('(?:[^']|'')*')(:\*)?")
 _POSSESSIVE = re.compile(r"(\w)['’]s\b")
 _cache: dict[tuple[str, str], str] = {}
@@ -52,11 +44,7 @@ def spellings(word: str) -> list[str]:
     dotted or undotted form of an acronym."""
     folded = fold(word)
     american = american_spelling(folded)
-    forms = [folded, american]
-    for pattern, replacement in _BRITISH:
-        british, count = pattern.subn(replacement, american)
-        if count and american_spelling(british) == american:
-            forms.append(british)
+    forms = [folded, american, *british_spellings(american)]
     if folded.isalpha() and (len(folded) == 2 or (word.isupper() and len(word) <= 5)):
         forms.append(".".join(folded) + ".")  # us -> u.s.
     elif re.fullmatch(r"(?:[^\W\d_]\.){2,}", folded):

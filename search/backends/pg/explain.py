@@ -19,9 +19,9 @@ FIELDS = (("title", "{a}"), ("summary", "{b}"), ("body", "{c,d}"))
 _LEXEME = re.compile(r"'((?:[^']|'')*)'(:\*)?")
 
 
-def explain(cursor, q: str, article_id: int) -> Explanation | None:
+def explain(cursor, q: str, article_id: int, synonyms) -> Explanation | None:
     compiler = Compiler(cursor)
-    tree = question_tree(cursor, compiler, read(q).node)
+    tree = question_tree(cursor, compiler, read(q).node, synonyms)
     node = tree.node
     compiled = compiler.compile(node) if node is not None else None
     cursor.execute("SELECT length(doc) FROM search_pgdocument WHERE article_id = %s", [article_id])

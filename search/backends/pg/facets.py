@@ -2,24 +2,23 @@
 
 The matching set ``m`` (the query and the date range) is materialised once; each facet
 counts it under every filter except its own, facets that share a condition share a
-scan, and the total and histogram count it under all filters.
+scan, and the total and histogram count it under all filters. Counts are by id or value:
+labels are the query service's (``search.shaping``).
 """
 
-import calendar
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
 from search.backends.pg.filters import combine
-from search.types import TAG_KINDS, FacetValue, HistogramBucket
+from search.shaping import CONTENDERS, FACET_SIZE
+from search.types import TAG_KINDS
 
-FACET_LIMIT = 20
-_YEARLY_AFTER_MONTHS = 36  # a longer span is shown by year
-
+# Months as numbers (year * 12 + month - 1, ``search.shaping.month_number``).
+_MONTH = "extract(year FROM d.published)::int * 12 + extract(month FROM d.published)::int - 1"
 _SELECTS = {
     "outlet": (
-        "SELECT 'outlet', o.slug, o.name, c FROM (SELECT d.outlet_id, count(*) AS c FROM m d"
-        " WHERE {where} GROUP BY 1) x JOIN archive_outlet o ON o.id = x.outlet_id"
+        "SELECT 'outlet', d.outlet_id::text, NULL::text, count(*) FROM m d"
+        " WHERE d.outlet_id IS NOT NULL AND {where} GROUP BY d.outlet_id"
     ),
     # Group by a number first, format the few groups after: cheaper than per-row text.
     "year": (
@@ -27,32 +26,31 @@ _SELECTS = {
         " AS k, count(*) AS c FROM m d WHERE d.published IS NOT NULL AND {where} GROUP BY 1) s"
     ),
     "month": (
-        "SELECT 'month', to_char(k, 'YYYY-MM'), NULL::text, c FROM (SELECT date_trunc('month',"
-        " d.published::timestamp) AS k, count(*) AS c FROM m d"
-        " WHERE d.published IS NOT NULL AND {where} GROUP BY 1) s"
+        f"SELECT 'month', k::text, NULL::text, c FROM (SELECT {_MONTH} AS k, count(*) AS c"
+        " FROM m d WHERE d.published IS NOT NULL AND {where} GROUP BY 1) s"
     ),
     "language": (
         "SELECT 'language', d.language::text, NULL::text, count(*) FROM m d"
         " WHERE d.language <> '' AND {where} GROUP BY 2"
     ),
     "author": (
-        "SELECT 'author', a.slug, a.name, c FROM (SELECT i, count(*) AS c FROM (SELECT"
-        " unnest(d.author_ids) AS i FROM m d WHERE {where}) u GROUP BY 1) x"
-        " JOIN archive_author a ON a.id = x.i"
+        "SELECT 'author', i::text, NULL::text, count(*) FROM (SELECT unnest(d.author_ids) AS i"
+        " FROM m d WHERE {where}) u GROUP BY i"
     ),
+    # The tag table only for the kind: a facet per kind.
     "tags": (
-        "SELECT t.kind, t.kind || ':' || t.slug, t.name, c FROM (SELECT i, count(*) AS c"
+        "SELECT t.kind, x.i::text, NULL::text, c FROM (SELECT i, count(*) AS c"
         " FROM (SELECT unnest(d.tag_ids) AS i FROM m d WHERE {where}) u GROUP BY 1) x"
         " JOIN archive_tag t ON t.id = x.i WHERE t.kind = ANY(%s)"
     ),
     "total": "SELECT 'total', NULL::text, NULL::text, count(*) FROM m d WHERE {where}",
     "most": "SELECT 'most', NULL::text, NULL::text, max(d.matched) FROM m d WHERE {where}",
     "histogram": (
-        "SELECT 'histogram', to_char(k, 'YYYY-MM'), NULL::text, c FROM (SELECT date_trunc("
-        "'month', d.published::timestamp) AS k, count(*) AS c FROM m d"
-        " WHERE d.published IS NOT NULL AND {where} GROUP BY 1) s"
+        f"SELECT 'histogram', k::text, NULL::text, c FROM (SELECT {_MONTH} AS k, count(*) AS c"
+        " FROM m d WHERE d.published IS NOT NULL AND {where} GROUP BY 1) s"
     ),
 }
+_ALL_ROWS = ("hit", "histogram", "year", "month", "total", "most")
 
 
 @dataclass(frozen=True)
@@ -61,8 +59,8 @@ class Counts:
 
     hits: list[tuple[int, float | None]]
     total: int
-    facets: dict[str, list[FacetValue]]
-    histogram: list[HistogramBucket]
+    counts: dict[str, dict]  # facet -> {id, year, month number or language: hits}
+    months: dict[int, int]  # month number -> hits under every filter
     most: int = 0  # the most words of the question one hit has (asked with ``most``)
 
 
@@ -100,14 +98,16 @@ def aggregate_sql(facets, filters, matches: tuple[str, list], *, page, most: boo
     for (where, _), kinds in tag_kinds_by_condition.items():
         parts.append(_SELECTS["tags"].format(where=where))
         params += [*kinds[0][1], [k for k, _ in kinds]]
+    # A facet's contenders (``search.shaping.contenders``): counted at least as often as
+    # its FACET_SIZE-th value, at most CONTENDERS of them, smaller ids first.
     ranked = (
-        "SELECT f, v, l, c FROM (SELECT f, v, l, c, row_number() OVER"
-        " (PARTITION BY f ORDER BY c DESC, l, v) AS r FROM ("
+        "SELECT f, v, l, c FROM (SELECT f, v, l, c, rank() OVER (PARTITION BY f ORDER BY c DESC)"
+        " AS r, row_number() OVER (PARTITION BY f ORDER BY c DESC, length(v), v) AS n FROM ("
         + " UNION ALL ".join(f"({p})" for p in parts)
         + ") AS u(f, v, l, c)) AS x"
-        " WHERE r <= %s OR f IN ('hit', 'histogram', 'year', 'month')"
+        f" WHERE (r <= %s AND n <= %s) OR f IN {_ALL_ROWS!r}"
     )
-    params.append(FACET_LIMIT)
+    params += [FACET_SIZE, CONTENDERS]
     return f"WITH {matches[0]} {ranked}", params
 
 
@@ -118,10 +118,10 @@ def source(text: bool) -> str:
     return "search_pgfacet d"
 
 
-def read_rows(rows, facets, selected: dict[str, set], years: tuple[int, ...]):
+def read_rows(rows, facets) -> Counts:
     """The ``Counts`` in the aggregate rows."""
     total, most, months, hits = 0, 0, {}, []
-    found = defaultdict(list)
+    found = defaultdict(dict)
     for facet, value, label, count in rows:
         if facet == "hit":
             hits.append((count, int(value), None if label is None else float(label)))
@@ -130,62 +130,9 @@ def read_rows(rows, facets, selected: dict[str, set], years: tuple[int, ...]):
         elif facet == "most":
             most = count or 0
         elif facet == "histogram":
-            months[value] = count
+            months[int(value)] = count
         else:
-            found[facet].append((value, label or value, count))
-    result = {}
-    for facet in facets:
-        chosen = selected.get(facet, set())
-        values = found.get(facet, [])
-        if facet == "month":
-            values = _months_shown(values, years)
-        values += [(v, _label(facet, v), 0) for v in chosen - {v for v, _, _ in values}]
-        if facet == "year":
-            values.sort(key=lambda v: v[0], reverse=True)
-        elif facet == "month":
-            values.sort(key=lambda v: v[0])
-        else:
-            values.sort(key=lambda v: (-v[2], v[1].casefold()))
-        result[facet] = [FacetValue(v, lbl, c, v in chosen) for v, lbl, c in values]
+            found[facet][value if facet == "language" else int(value)] = count
+    counts = {facet: found.get(facet, {}) for facet in facets}
     hits = [(i, score) for _, i, score in sorted(hits)]
-    return Counts(hits, total, result, histogram(months), most)
-
-
-def _months_shown(values, years: tuple[int, ...]):
-    """Months within the selected year(s), or within the only year of the hits."""
-    if years:
-        return [(v, _label("month", v), c) for v, _, c in values if int(v[:4]) in years]
-    if len({v[:4] for v, _, _ in values}) != 1:
-        return []
-    return [(v, _label("month", v), c) for v, _, c in values]
-
-
-def histogram(months: dict[str, int]) -> list[HistogramBucket]:
-    """Every month from the first hit to the last, or every year for a long span."""
-    if not months:
-        return []
-    numbers = {int(k[:4]) * 12 + int(k[5:]) - 1: c for k, c in months.items()}
-    first, last = min(numbers), max(numbers)
-    if last - first > _YEARLY_AFTER_MONTHS:
-        years = defaultdict(int)
-        for number, count in numbers.items():
-            years[number // 12] += count
-        return [
-            HistogramBucket(str(y), years.get(y, 0), dt.date(y, 1, 1), dt.date(y, 12, 31))
-            for y in range(first // 12, last // 12 + 1)
-        ]
-    buckets = []
-    for number in range(first, last + 1):
-        year, month = divmod(number, 12)
-        end = dt.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
-        key = f"{year:04d}-{month + 1:02d}"
-        buckets.append(
-            HistogramBucket(key, numbers.get(number, 0), dt.date(year, month + 1, 1), end)
-        )
-    return buckets
-
-
-def _label(facet: str, value: str) -> str:
-    if facet == "month":
-        return dt.date(int(value[:4]), int(value[5:]), 1).strftime("%B %Y")
-    return value
+    return Counts(hits, total, counts, months, most)

@@ -6,33 +6,23 @@ kept under the name of the facet it belongs to.
 """
 
 import datetime as dt
-from collections import defaultdict
 
-from search.types import TAG_KINDS, InvalidQuery, SearchRequest
+from search.backends.base import Filters
+from search.types import InvalidQuery, SearchRequest
 
 ANY_TAG = "tag"  # a bare slug: any kind; not a facet of its own
 
 
-def request_filters(request: SearchRequest) -> dict[str, tuple[str, list]]:
-    """Facet name -> (SQL condition, params) for every filter the request sets."""
+def request_filters(request: SearchRequest, ids: Filters) -> dict[str, tuple[str, list]]:
+    """Facet name -> (SQL condition, params) for every filter the request sets; outlets,
+    authors and tags by the ids the query service looked up."""
     filters: dict[str, tuple[str, list]] = {}
-    # ARRAY(SELECT ...) runs once per statement: the filters compare ids.
-    if request.outlets:
-        filters["outlet"] = (
-            "d.outlet_id = ANY(ARRAY(SELECT id FROM archive_outlet WHERE slug = ANY(%s)))",
-            [list(request.outlets)],
-        )
-    for kind, slugs in _tags_by_kind(request.tags).items():
-        kind_sql = "" if kind == ANY_TAG else "kind = %s AND "
-        filters[kind] = (
-            f"d.tag_ids && ARRAY(SELECT id FROM archive_tag WHERE {kind_sql}slug = ANY(%s))",
-            ([] if kind == ANY_TAG else [kind]) + [slugs],
-        )
-    if request.authors:
-        filters["author"] = (
-            "d.author_ids && ARRAY(SELECT id FROM archive_author WHERE slug = ANY(%s))",
-            [list(request.authors)],
-        )
+    if ids.outlets is not None:
+        filters["outlet"] = ("d.outlet_id = ANY(%s::bigint[])", [sorted(ids.outlets)])
+    for kind, tags in ids.tags.items():
+        filters[kind or ANY_TAG] = ("d.tag_ids && %s::bigint[]", [sorted(tags)])
+    if ids.authors is not None:
+        filters["author"] = ("d.author_ids && %s::bigint[]", [sorted(ids.authors)])
     if request.languages:
         filters["language"] = ("d.language = ANY(%s)", [list(request.languages)])
     if request.years:
@@ -60,16 +50,6 @@ def combine(filters: dict[str, tuple[str, list]], *, without: tuple[str, ...] = 
     if not parts:
         return "TRUE", []
     return " AND ".join(f"({sql})" for sql, _ in parts), [p for _, ps in parts for p in ps]
-
-
-def _tags_by_kind(tags) -> dict[str, list[str]]:
-    grouped = defaultdict(list)
-    for value in tags:
-        kind, _, slug = value.rpartition(":")
-        if kind and kind not in TAG_KINDS and kind != "other":
-            raise InvalidQuery(f"Unknown tag kind {kind!r} in {value!r}.")
-        grouped[kind or ANY_TAG].append(slug)
-    return dict(grouped)
 
 
 def _periods(ranges: list[tuple[dt.date, dt.date]]) -> tuple[str, list]:

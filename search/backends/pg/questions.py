@@ -8,12 +8,11 @@ frequency in ``search_pgterm``.
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from search import selectors
 from search.analysis import analyze
 from search.backends.pg.compile import Compiler
 from search.backends.pg.facets import source
 from search.backends.pg.ranking import Terms
-from search.query import And, Best, Or, Word, expand_synonyms, synonym_table
+from search.query import And, Best, Or, Word, expand_synonyms
 from search.question import best_match, dropped_note, is_common
 
 RERANK = 500  # a question's articles scored by BM25: the best this many by their words
@@ -33,15 +32,16 @@ class Tree:
     repeats: Counter = field(default_factory=Counter)
 
 
-def question_tree(cursor, compiler: Compiler, node) -> Tree:
-    """The parsed ``node`` with tag names as synonyms and questions as ``Best``."""
+def question_tree(cursor, compiler: Compiler, node, synonyms) -> Tree:
+    """The parsed ``node`` with tag names as synonyms (``synonyms``: a synonym table) and
+    questions as ``Best``."""
     if node is None:
         return Tree(None)
     compiler.prefetch(plain_words(node))
     repeats = Counter(
         rank for word in plain_words(node) if (part := compiler.compile(word)) for rank in part.rank
     )
-    words = expand_synonyms(node, synonym_table(selectors.tag_spellings()))
+    words = expand_synonyms(node, synonyms)
     node, dropped = best_match(words, _frequencies(cursor, words))
     if isinstance(node, Best):
         node = compiler.distinct(node)

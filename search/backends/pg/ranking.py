@@ -26,7 +26,7 @@ K1 = 1.2
 B = 0.75
 TITLE_WEIGHT = 2.0  # a title occurrence counts twice (the Whoosh schema boosts titles 2x)
 SUMMARY_WEIGHT = 1.0  # the summary is body text, as in the Whoosh schema
-# Query words close together add to the score of short queries (see whoosh_rank).
+# Query words close together add to the score of short queries (see backends/whoosh/ranking.py).
 PROXIMITY_WEIGHT = 0.3
 PROXIMITY_MAX_TERMS = 4
 STATS_SECONDS = 60  # how long a process reuses the archive's size and mean length

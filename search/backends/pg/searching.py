@@ -9,8 +9,7 @@ from dataclasses import dataclass, replace
 
 from django.db import transaction
 
-from search.analysis import analyze
-from search.backends.base import BackendHit, BackendResult
+from search.backends.base import BackendHit, BackendQuery, BackendResult
 from search.backends.pg import explain, ranking
 from search.backends.pg.compile import Compiler
 from search.backends.pg.facets import Counts, aggregate_sql, read_rows, source
@@ -23,6 +22,7 @@ from search.backends.pg.questions import (
     question_matches,
     question_tree,
 )
+from search.corrections import SUGGEST_BELOW, did_you_mean
 from search.query import Best
 from search.question import best_notice, read
 from search.types import MAX_PAGE_SIZE, Highlights, SearchRequest
@@ -33,11 +33,12 @@ _ORDER = {
 }
 
 
-def run_search(cursor, request: SearchRequest) -> BackendResult:
+def run_search(cursor, query: BackendQuery) -> BackendResult:
+    request = query.request
     parsed = read(request.q)
     compiler = Compiler(cursor)
-    tree = question_tree(cursor, compiler, parsed.node)
-    search = _Search(cursor, request, compiler, request_filters(request), tree)
+    tree = question_tree(cursor, compiler, parsed.node, query.synonyms)
+    search = _Search(cursor, request, compiler, request_filters(request, query.filters), tree)
     node, counts = tree.node, search.aggregate(tree.node)
     if isinstance(node, Best):
         if counts.total == 0:  # no article has ``need`` of the words: fewer, never none
@@ -52,20 +53,22 @@ def run_search(cursor, request: SearchRequest) -> BackendResult:
         marks = highlights(cursor, [i for i, _ in counts.hits], _rank(compiled))
     explained = {}
     if request.explain and compiled is not None:
-        explained = {i: explain.explain(cursor, request.q, i) for i, _ in counts.hits}
+        explained = {
+            i: explain.explain(cursor, request.q, i, query.synonyms) for i, _ in counts.hits
+        }
     hits = [
         BackendHit(i, score, marks.get(i, Highlights()), explained.get(i))
         for i, score in counts.hits
     ]
     suggestion = None
-    if node is not None and counts.total < 5:
-        suggestion = did_you_mean(cursor, compiler, request, parsed.node, search.filters)
+    if node is not None and counts.total < SUGGEST_BELOW:
+        suggestion = _suggestion(cursor, compiler, query, parsed.node, search.filters)
     notices = [n for n in parsed.notes + tree.notes + compiler.notes if n]
     return BackendResult(
         total=counts.total,
         hits=hits,
-        facets=counts.facets,
-        histogram=counts.histogram,
+        counts=counts.counts,
+        months=counts.months,
         suggestion=suggestion,
         parsed=compiled.echo if compiled else "",
         query_error=" ".join(parsed.errors) or None,
@@ -130,7 +133,7 @@ class _Search:
         with _index_scans(self.cursor, question):
             self.cursor.execute(sql, params)
             rows = self.cursor.fetchall()
-        return read_rows(rows, request.facets, _selected(request), request.years)
+        return read_rows(rows, request.facets)
 
 
 @contextmanager
@@ -150,61 +153,41 @@ def _index_scans(cursor, wanted: bool):
         cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
 
 
-def _selected(request: SearchRequest) -> dict[str, set]:
-    values = {
-        "outlet": set(request.outlets),
-        "author": set(request.authors),
-        "language": set(request.languages),
-        "year": {str(y) for y in request.years},
-        "month": set(request.months),
-    }
-    for tag in request.tags:
-        kind, _, _slug = tag.rpartition(":")
-        if kind:
-            values.setdefault(kind, set()).add(tag)
-    return values
+@dataclass
+class _Lexicon:
+    """The indexed words (``search_pgword``), for 'did you mean' (``search.corrections``)."""
 
+    cursor: object
 
-def did_you_mean(cursor, compiler: Compiler, request: SearchRequest, node, filters) -> str | None:
-    """The query with unknown words replaced by the most common indexed word one
-    (or, for long words, two) typing mistakes away; only when it finds hits."""
-    corrected, changed = request.q, False
-    for word in dict.fromkeys(w.text for w in plain_words(node)):
-        terms = analyze(word, stem=False)
-        if len(terms) != 1 or len(terms[0]) < 4 or not terms[0].isalpha():
-            continue
-        best = _nearest(cursor, terms[0])
-        if best:
-            corrected, changed = corrected.replace(word, best, 1), True
-    if not changed:
-        return None
-    new_node = question_tree(cursor, compiler, read(corrected).node).node
-    compiled = compiler.compile(new_node) if new_node is not None else None
-    if compiled is None:
-        return None
-    sql, params = compiled.as_sql()
-    all_sql, all_params = combine(filters)
-    cursor.execute(
-        f"SELECT EXISTS (SELECT 1 FROM {source(True)} WHERE ({sql}) AND {all_sql})",
-        params + all_params,
-    )
-    return corrected if cursor.fetchone()[0] else None
+    def known(self, words: list[str]) -> set[str]:
+        self.cursor.execute("SELECT word FROM search_pgword WHERE word = ANY(%s)", [words])
+        return {row[0] for row in self.cursor.fetchall()}
 
-
-def _nearest(cursor, word: str) -> str | None:
-    cursor.execute("SELECT 1 FROM search_pgword WHERE word = %s", [word])
-    if cursor.fetchone():
-        return None
-    # The first letters are rarely mistyped (as in the Whoosh backend).
-    for distance, keep in ((1, 2), (2, 3)):
-        if distance == 2 and len(word) < 6:
-            break
-        cursor.execute(
+    def nearest(self, word: str, distance: int, prefix: int) -> str | None:
+        self.cursor.execute(
             "SELECT word FROM search_pgword WHERE word LIKE %s"
             " AND levenshtein(word, %s) <= %s ORDER BY ndoc DESC, word LIMIT 1",
-            [word[:keep].replace("%", "").replace("_", "") + "%", word, distance],
+            [word[:prefix].replace("%", "").replace("_", "") + "%", word, distance],
         )
-        row = cursor.fetchone()
-        if row:
-            return row[0]
-    return None
+        row = self.cursor.fetchone()
+        return row[0] if row else None
+
+
+def _suggestion(cursor, compiler: Compiler, query: BackendQuery, node, filters) -> str | None:
+    """A spelling correction from the indexed words, only when it finds hits."""
+
+    def finds(corrected: str) -> bool:
+        new_node = question_tree(cursor, compiler, read(corrected).node, query.synonyms).node
+        compiled = compiler.compile(new_node) if new_node is not None else None
+        if compiled is None:
+            return False
+        sql, params = compiled.as_sql()
+        all_sql, all_params = combine(filters)
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {source(True)} WHERE ({sql}) AND {all_sql})",
+            params + all_params,
+        )
+        return cursor.fetchone()[0]
+
+    words = dict.fromkeys(w.text for w in plain_words(node))
+    return did_you_mean(query.request.q, words, _Lexicon(cursor), finds)

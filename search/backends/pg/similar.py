@@ -25,41 +25,37 @@ LIMIT %s
 _SIMILAR = """
 SELECT d.article_id, ts_rank(d.doc, q) AS score
 FROM search_pgdocument d, CAST(%s AS tsquery) AS q
-WHERE d.doc @@ q AND d.article_id <> %s AND d.article_id <> ALL(%s) AND d.article_id NOT IN (
-    SELECT id FROM archive_article WHERE duplicate_of_id = %s OR id = (
-        SELECT duplicate_of_id FROM archive_article WHERE id = %s)
-    UNION SELECT id FROM archive_article WHERE duplicate_of_id = (
-        SELECT duplicate_of_id FROM archive_article WHERE id = %s))
+WHERE d.doc @@ q AND d.article_id <> %s AND d.article_id <> ALL(%s)
 ORDER BY score DESC, d.article_id DESC
 LIMIT %s
 """
 
 
 def more_like_this(cursor, article_id: int, limit: int, *, exclude=()) -> list[BackendHit]:
+    """The articles sharing most of this one's telling stems, without it and ``exclude``
+    (the query service passes its duplicates)."""
     cursor.execute(_TOP_TERMS, [article_id, MLT_TERMS])
     lexemes = [row[0] for row in cursor.fetchall()]
     if not lexemes:
         return []
     query = " | ".join("'" + lx.replace("'", "''").replace("\\", "\\\\") + "'" for lx in lexemes)
-    params = [query, article_id, list(exclude), article_id, article_id, article_id, limit]
+    params = [query, article_id, list(exclude), limit]
     cursor.execute(_SIMILAR, params)
     return [BackendHit(id=row[0], score=row[1]) for row in cursor.fetchall()]
 
 
 # Titles are the weight-A words of the document vector: the GIN index answers a prefix.
 _TITLES = """
-SELECT a.id, a.title FROM search_pgdocument x
+SELECT x.article_id FROM search_pgdocument x
 JOIN search_pgfacet d ON d.article_id = x.article_id
-JOIN archive_article a ON a.id = x.article_id
 WHERE x.doc @@ CAST(%s AS tsquery)
 ORDER BY d.published DESC NULLS LAST, d.article_id DESC
 LIMIT %s
 """
 
 
-def title_suggestions(cursor, prefix: str, limit: int) -> list[tuple[int, str]]:
-    """(id, title) of titles with every typed word, the last one as a prefix (a
-    trigram index answers the regex)."""
+def title_suggestions(cursor, prefix: str, limit: int) -> list[int]:
+    """Ids of the articles whose title has every typed word, the last one as a prefix."""
     words = [fold(w) for w in analyze(prefix, stem=False)]
     if not words:
         return []
@@ -72,7 +68,7 @@ def title_suggestions(cursor, prefix: str, limit: int) -> list[tuple[int, str]]:
     parts = [_LEXEME.sub(r"\1:A", q) for q in stems[:-1] if q]
     parts.append(f"({last[0]}:*A | {_quote(words[-1])}:*A)")
     cursor.execute(_TITLES, [" & ".join(parts), limit])
-    return [(article_id, title) for article_id, title in cursor.fetchall()]
+    return [row[0] for row in cursor.fetchall()]
 
 
 _LEXEME = re.compile(r"('(?:[^']|'')*')")

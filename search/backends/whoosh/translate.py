@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from whoosh import query as wq
 
 from search.analysis import analyze, fold
-from search.backends.whoosh_rank import Concept
+from search.backends.whoosh.ranking import Concept
 from search.query import MAX_EXPANSION, And, Best, DateRange, Not, Or, Phrase, Synonyms, Word
 from search.question import is_common
 

@@ -13,7 +13,8 @@ page's articles, so the body is indexed but not stored, which keeps rebuilds fas
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Positions
 
-from search.analysis import EXACT, NewsAnalyzer, term_positions
+from search.analysis import term_positions
+from search.backends.whoosh.analyzer import EXACT, NewsAnalyzer
 
 
 class NewsPositions(Positions):

@@ -11,22 +11,7 @@ from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
-from search.facets import FacetData
-
-
-def _matcher_ids(matcher) -> np.ndarray:
-    if isinstance(matcher, FilterMatcher):  # deletions: the live mask removes them
-        matcher = matcher.child
-    if not hasattr(matcher, "_read_ids"):
-        return np.fromiter(matcher.all_ids(), dtype=np.int64)
-    # whoosh3's block matcher: take a block's ids at once (pinned version).
-    parts = []
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        parts.append(np.asarray(matcher._ids[matcher._i :], dtype=np.int64))
-        matcher._next_block()
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+from search.backends.whoosh.columns import FacetData
 
 
 def term_docs(reader, fieldname: str, text, cache: dict | None = None) -> np.ndarray:

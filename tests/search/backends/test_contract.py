@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from search.types import SearchRequest
+from search.shaping import month_number
 from tests.factories import make_article, make_outlet, make_tag
+from tests.search.conftest import raw_search
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,7 @@ def test_indexed_articles_are_found_and_deleted_ones_are_not(search_backend):
     gone = make_article("Another summit", body="A second summit story.")
     assert search_backend.index([kept, gone]) == 2
     search_backend.delete([gone.pk, 999_999])
-    result = search_backend.search(SearchRequest(q="summit"))
+    result = raw_search(search_backend, q="summit")
     assert [h.id for h in result.hits] == [kept.pk]
 
 
@@ -33,8 +34,8 @@ def test_reindexing_an_article_replaces_it(search_backend):
     article.title = "Fresh headline"
     article.save()
     search_backend.index([article])
-    assert search_backend.search(SearchRequest(q="fresh")).total == 1
-    assert search_backend.search(SearchRequest(q="old")).total == 0
+    assert raw_search(search_backend, q="fresh").total == 1
+    assert raw_search(search_backend, q="old").total == 0
     assert search_backend.stats()["documents"] == 1
 
 
@@ -45,17 +46,19 @@ def test_rebuild_replaces_the_whole_index(search_backend):
     assert set(search_backend.versions()) == {second.pk}
 
 
-def test_empty_query_lists_newest_first_with_facets(search_backend):
+def test_empty_query_lists_newest_first_with_counts_by_id(search_backend):
     outlet = make_outlet("Bloomberg")
     older = make_article(outlet=outlet, published=dt.date(2018, 5, 9))
     newer = make_article(outlet=outlet, published=dt.date(2019, 6, 21))
     tag = make_tag("Sanctions", kind="topic")
     newer.tags.add(tag)
     search_backend.index([older, newer])
-    result = search_backend.search(SearchRequest())
+    result = raw_search(search_backend)
     assert [h.id for h in result.hits] == [newer.pk, older.pk]
-    assert [(f.value, f.count) for f in result.facets["outlet"]] == [("bloomberg", 2)]
-    assert [(f.value, f.count) for f in result.facets["topic"]] == [("topic:sanctions", 1)]
+    assert result.counts["outlet"] == {outlet.pk: 2}
+    assert result.counts["topic"] == {tag.pk: 1}
+    assert result.counts["year"] == {2018: 1, 2019: 1}
+    assert result.months == {month_number(2018, 5): 1, month_number(2019, 6): 1}
 
 
 def test_stats_describe_the_index(search_backend):
@@ -69,14 +72,14 @@ def test_every_test_gets_its_own_empty_index(search_backend, settings):
     from pathlib import Path
 
     assert Path(settings.BASE_DIR) not in Path(settings.SEARCH_INDEX_DIR).parents
-    assert search_backend.search(SearchRequest()).total == 0
+    assert raw_search(search_backend).total == 0
 
 
 def test_a_searcher_that_has_searched_sees_later_deletes_and_updates(search_backend):
     kept = make_article("Summit in Pyongyang", body="Leaders met at the summit.")
     gone = make_article("Another summit", body="A second summit story.")
     search_backend.index([kept, gone])
-    assert search_backend.search(SearchRequest(q="summit")).total == 2
+    assert raw_search(search_backend, q="summit").total == 2
 
     search_backend.delete([gone.pk])
     kept.title = "Talks in Pyongyang"
@@ -84,5 +87,5 @@ def test_a_searcher_that_has_searched_sees_later_deletes_and_updates(search_back
     kept.save()
     search_backend.index([kept])
 
-    assert search_backend.search(SearchRequest(q="summit")).total == 0
-    assert [h.id for h in search_backend.search(SearchRequest(q="talks")).hits] == [kept.pk]
+    assert raw_search(search_backend, q="summit").total == 0
+    assert [h.id for h in raw_search(search_backend, q="talks").hits] == [kept.pk]

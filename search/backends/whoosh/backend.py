@@ -13,11 +13,11 @@ import numpy as np
 from django.conf import settings
 
 from search.analysis import stem_map
-from search.backends.base import BackendHit, BackendResult, SearchBackend
-from search.backends.whoosh_store import READ_ERRORS, IndexStore
+from search.backends.base import BackendHit, BackendQuery, BackendResult, SearchBackend, Texts
+from search.backends.whoosh.columns import Columns, FacetData
+from search.backends.whoosh.store import READ_ERRORS, IndexStore
 from search.documents import article_document
-from search.facets import Columns, FacetData
-from search.types import SearchRequest, SearchUnavailable
+from search.types import SearchUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -204,28 +204,28 @@ class WhooshBackend(SearchBackend):
         columns.body_length = np.array([length(d, "body", 0) for d in range(count)], np.float32)
         return columns
 
-    def search(self, request: SearchRequest) -> BackendResult:
-        from search.backends.whoosh_search import run_search
+    def search(self, query: BackendQuery) -> BackendResult:
+        from search.backends.whoosh.searching import run_search
 
         with self._reading():
-            return run_search(self, request)
+            return run_search(self, query)
 
-    def explain(self, q: str, article_id: int):
-        from search.backends.whoosh_search import run_explain
+    def explain(self, query: BackendQuery, article_id: int):
+        from search.backends.whoosh.searching import run_explain
 
         with self._reading():
-            return run_explain(self, q, article_id)
+            return run_explain(self, query, article_id)
 
     def more_like_this(
-        self, article_id: int, *, limit: int = 5, exclude: Iterable[int] = ()
+        self, article_id: int, *, texts: Texts, limit: int = 5, exclude: Iterable[int] = ()
     ) -> list[BackendHit]:
-        from search.backends.whoosh_search import run_more_like_this
+        from search.backends.whoosh.searching import run_more_like_this
 
         with self._reading():
-            return run_more_like_this(self, article_id, limit=limit, exclude=exclude)
+            return run_more_like_this(self, article_id, texts=texts, limit=limit, exclude=exclude)
 
-    def suggest_titles(self, prefix: str, *, limit: int = 10) -> list[tuple[int, str]]:
-        from search.backends.whoosh_search import run_title_suggestions
+    def suggest_titles(self, prefix: str, *, limit: int = 10) -> list[int]:
+        from search.backends.whoosh.searching import run_title_suggestions
 
         with self._reading():
             return run_title_suggestions(self, prefix, limit=limit)

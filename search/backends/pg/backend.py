@@ -16,9 +16,9 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from search.backends.base import BackendHit, BackendResult, SearchBackend
+from search.backends.base import BackendHit, BackendQuery, BackendResult, SearchBackend, Texts
 from search.backends.pg import explain, maintenance, ranking, searching, similar
-from search.types import SearchRequest, SearchUnavailable
+from search.types import SearchUnavailable
 
 STALE = "stale"
 log = logging.getLogger(__name__)
@@ -70,27 +70,28 @@ class PostgresBackend(SearchBackend):
             ranking.forget()
             return cursor.rowcount
 
-    def search(self, request: SearchRequest) -> BackendResult:
+    def search(self, query: BackendQuery) -> BackendResult:
         try:
             with self._cursor() as cursor:
-                return searching.run_search(cursor, request)
+                return searching.run_search(cursor, query)
         except DatabaseError as error:
             raise SearchUnavailable(f"The search tables cannot be read: {error}") from error
 
-    def explain(self, q: str, article_id: int):
+    def explain(self, query: BackendQuery, article_id: int):
         try:
             with self._cursor() as cursor:
-                return explain.explain(cursor, q, article_id)
+                return explain.explain(cursor, query.request.q, article_id, query.synonyms)
         except DatabaseError as error:
             raise SearchUnavailable(f"The search tables cannot be read: {error}") from error
 
     def more_like_this(
-        self, article_id: int, *, limit: int = 5, exclude: Iterable[int] = ()
+        self, article_id: int, *, texts: Texts, limit: int = 5, exclude: Iterable[int] = ()
     ) -> list[BackendHit]:
+        """From the article's own vector (``texts`` is not read)."""
         with self._cursor() as cursor:
             return similar.more_like_this(cursor, article_id, limit, exclude=list(exclude))
 
-    def suggest_titles(self, prefix: str, *, limit: int = 10) -> list[tuple[int, str]]:
+    def suggest_titles(self, prefix: str, *, limit: int = 10) -> list[int]:
         with self._cursor() as cursor:
             return similar.title_suggestions(cursor, prefix, limit)
 

@@ -13,8 +13,8 @@ import numpy as np
 from whoosh import query as wq
 
 from search.analysis import STOP_WORDS, normalize_word, words
-from search.backends.whoosh_match import match_mask, term_postings
-from search.facets import FacetData
+from search.backends.whoosh.columns import FacetData
+from search.backends.whoosh.matching import match_mask, term_postings
 from search.types import NEARNESS, Explanation, TermMatch
 
 K1 = 0.9

@@ -23,7 +23,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import CorruptIndexError
 
-from search.schema import build_schema
+from search.backends.whoosh.schema import build_schema
 from search.types import SearchUnavailable
 
 log = logging.getLogger(__name__)
@@ -135,6 +135,3 @@ class IndexStore:
             with suppress(Exception):
                 writer.writelock.release()
             raise
-
-    def size_bytes(self, directory: Path) -> int:
-        return sum(f.stat().st_size for f in directory.iterdir() if f.is_file())

@@ -1,0 +1,1 @@
+"""The Whoosh backend's parts: store, schema, columns, translate, match, rank, highlight."""

@@ -1,0 +1,336 @@
+"""Answering requests on a Whoosh index: match with Whoosh, filter and count with
+numpy arrays (``columns``), score only the page, highlight only the page."""
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from whoosh import query as wq
+
+from search.analysis import analyze, fold
+from search.backends.base import BackendHit, BackendQuery, BackendResult, Filters, Texts
+from search.backends.whoosh.columns import FacetData
+from search.backends.whoosh.highlight import highlight_body, highlight_title
+from search.backends.whoosh.matching import match_mask, score_array, top_scored
+from search.backends.whoosh.ranking import (
+    FEEDBACK_DOCS,
+    PROXIMITY_DOCS,
+    PROXIMITY_MAX_CONCEPTS,
+    Scorer,
+    feedback_words,
+    proximity_bonus,
+    with_feedback,
+)
+from search.backends.whoosh.translate import BestPlan, Translation
+from search.corrections import SUGGEST_BELOW, did_you_mean
+from search.documents import TAG_KIND_CODES
+from search.query import ParsedQuery, expand_synonyms, split_dates
+from search.question import best_match, best_notice, dropped_note, read
+from search.shaping import contenders, month_of
+from search.types import TAG_KINDS, Explanation, Highlights, SearchRequest
+
+MLT_TERMS = 12  # an article's most distinctive words used to find similar ones
+
+
+@dataclass
+class Understood:
+    """A query as this index reads it."""
+
+    query: object  # the Whoosh query, None when nothing is left to search
+    matched: np.ndarray  # the documents it matches (before filters)
+    shown: str  # how it reads
+    parsed: ParsedQuery
+    translation: Translation
+    dates: list
+    dropped: int = 0  # words of a long question left out
+
+
+def _understand(
+    searcher, data: FacetData, text: str, backend_stems, synonyms, cache=None
+) -> Understood:
+    parsed = read(text)
+    node, dates = split_dates(parsed.node)
+    translation = Translation(searcher.reader(), backend_stems(searcher))
+    dropped = 0
+    if node is not None:
+        node = expand_synonyms(node, synonyms)
+        scorer = Scorer(searcher, data, cache)
+
+        def doc_frequency(word) -> int:
+            probe = Translation(searcher.reader(), backend_stems(searcher))
+            probe.translate(word)
+            return scorer.doc_frequency(probe.concepts[-1]) if probe.concepts else 0
+
+        node, dropped = best_match(node, doc_frequency)
+    query, shown = (None, "") if node is None else translation.translate(node)
+    matched = data.live.copy() if query is None else match_mask(searcher, query, data, cache)
+    shown = " AND ".join([s for s in [shown, *(str(d) for d in dates)] if s])
+    return Understood(query, matched, shown, parsed, translation, dates, dropped)
+
+
+def _best_matches(searcher, data, plan: BestPlan, cache, allowed) -> tuple[np.ndarray, int]:
+    """The question's hits among ``allowed``: those with at least ``need`` of its words,
+    or with the most any allowed article has when none has that many; and that most."""
+    counts = np.zeros(data.size, dtype=np.int16)
+    for query in plan.should:
+        counts += match_mask(searcher, query, data, cache)
+    base = allowed.copy()
+    for query in plan.rest:
+        base &= match_mask(searcher, query, data, cache)
+    most = int(counts[base].max()) if base.any() else 0
+    need = max(1, min(plan.node.need, most))
+    return base & (counts >= need), most
+
+
+def _filter_masks(
+    request: SearchRequest, filters: Filters, data: FacetData, dates
+) -> dict[str, np.ndarray]:
+    """One mask per active filter group; values within a group are ORed."""
+    groups = {}
+    if filters.outlets is not None:
+        groups["outlet"] = data.outlet_mask(filters.outlets)
+    if filters.authors is not None:
+        groups["author"] = data.author_mask(filters.authors)
+    if request.languages:
+        groups["language"] = data.language_mask(request.languages)
+    if request.years:
+        groups["year"] = data.year_mask([int(y) for y in request.years])
+    if request.months:
+        groups["month"] = data.month_mask([month_of(m) for m in request.months])
+    for kind, ids in filters.tags.items():
+        groups[f"tag:{kind}"] = data.tag_mask(ids)
+    if request.date_from or request.date_to:
+        start = request.date_from.toordinal() if request.date_from else None
+        end = request.date_to.toordinal() if request.date_to else None
+        groups["date"] = data.date_mask(start, end)
+    for number, date_range in enumerate(dates):
+        start = date_range.start.toordinal() if date_range.start else None
+        end = date_range.end.toordinal() if date_range.end else None
+        groups[f"date{number}"] = data.date_mask(start, end)
+    return groups
+
+
+def _without(matched, groups, *names) -> np.ndarray:
+    mask = matched.copy()
+    for name, group in groups.items():
+        if name not in names:
+            mask &= group
+    return mask
+
+
+def _counts(request: SearchRequest, data: FacetData, matched, groups) -> dict[str, dict]:
+    """Each facet asked for, counted under every filter but its own."""
+    wanted, counts = set(request.facets), {}
+    if "outlet" in wanted:
+        counts["outlet"] = contenders(data.outlet_counts(_without(matched, groups, "outlet")))
+    if "author" in wanted:
+        counts["author"] = contenders(data.author_counts(_without(matched, groups, "author")))
+    for kind in TAG_KINDS:
+        if kind in wanted:
+            mask = _without(matched, groups, f"tag:{kind}")
+            counts[kind] = contenders(data.tag_counts(mask, TAG_KIND_CODES[kind]))
+    if "year" in wanted:
+        counts["year"] = data.year_counts(_without(matched, groups, "year", "month"))
+    if "month" in wanted:
+        counts["month"] = data.month_counts(_without(matched, groups, "month"))
+    if "language" in wanted:
+        counts["language"] = data.language_counts(_without(matched, groups, "language"))
+    return counts
+
+
+@dataclass
+class _Lexicon:
+    """This index's words, for 'did you mean' (``search.corrections``)."""
+
+    reader: object
+
+    def known(self, words: list[str]) -> set[str]:
+        frequency = self.reader.doc_frequency
+        return {w for w in words if frequency("body", w) or frequency("title", w)}
+
+    def nearest(self, word: str, distance: int, prefix: int) -> str | None:
+        reader = self.reader
+        candidates = list(reader.terms_within("body", word, distance, prefix=prefix))
+        if not candidates:
+            return None
+        best = max(candidates, key=lambda t: reader.doc_frequency("body", t))
+        return best.decode() if isinstance(best, bytes) else best
+
+
+def _suggestion(searcher, data, query: BackendQuery, translation, groups, stems) -> str | None:
+    """A spelling correction from the index's own words, only when it finds hits."""
+
+    def finds(corrected: str) -> bool:
+        understood = _understand(searcher, data, corrected, stems, query.synonyms)
+        return understood.query is not None and bool(_without(understood.matched, groups).any())
+
+    words = translation.words
+    return did_you_mean(query.request.q, words, _Lexicon(searcher.reader()), finds)
+
+
+@dataclass
+class Ranking:
+    scores: np.ndarray
+    concepts: list  # what the scores add up, the question's own first
+    own: int  # how many of ``concepts`` the query itself has (the rest: feedback)
+    scorer: Scorer
+    nearness: dict = field(default_factory=dict)  # docnum -> bonus for words close together
+
+    def explain(self, docnum: int) -> Explanation:
+        return self.scorer.explain(self.concepts, docnum, self.own, self.nearness.get(docnum, 0))
+
+
+def _ranking(searcher, data, translation, allowed, postings, forms_of, texts: Texts) -> Ranking:
+    """Scores of every document: BM25F; for a question a second pass with the words
+    its first hits share (RM3); then a bonus for query words close together."""
+    scorer = Scorer(searcher, data, postings)
+    concepts = translation.concepts
+    scores = scorer.scores(concepts)
+    ranking = Ranking(scores, concepts, len(concepts), scorer)
+    if translation.best:
+        first = dict(top_scored(scores, allowed, FEEDBACK_DOCS))
+        read = _texts(data, list(first), texts)
+        model = feedback_words(list(read.values()), [first[d] for d in read])
+        ranking.concepts = with_feedback(concepts, model, forms_of)
+        ranking.scores = scorer.scores(ranking.concepts)
+    own = ranking.concepts[: ranking.own]
+    if not 2 <= len(own) <= PROXIMITY_MAX_CONCEPTS:
+        return ranking
+    best = top_scored(ranking.scores, allowed, PROXIMITY_DOCS)
+    read = _texts(data, [docnum for docnum, _ in best], texts)
+    idfs = [scorer.idf(scorer.field_tf(c)) for c in own]
+    for docnum, bonus in zip(read, proximity_bonus(list(read.values()), own, idfs), strict=True):
+        ranking.scores[docnum] += bonus
+        ranking.nearness[docnum] = bonus
+    return ranking
+
+
+def _texts(data, docnums: list[int], texts: Texts) -> dict[int, str]:
+    """{docnum: title and text} of these documents, in their order."""
+    ids = {int(data.columns.ids[docnum]): docnum for docnum in docnums}
+    found = texts(list(ids))
+    return {ids[i]: f"{found[i][0]}\n{found[i][1]}" for i in ids if i in found}
+
+
+def _highlights(ids: list[int], terms: set[str], texts: Texts) -> dict[int, Highlights]:
+    return {
+        article_id: Highlights(highlight_title(title, terms), highlight_body(body, terms))
+        for article_id, (title, body) in texts(ids).items()
+    }
+
+
+def run_explain(backend, query: BackendQuery, article_id: int) -> Explanation | None:
+    searcher = backend.searcher()
+    data = backend.facet_data(searcher)
+    docnums = data.docnums_for_ids({article_id})
+    if not len(docnums):
+        return None
+    docnum, postings, stems = int(docnums[0]), {}, backend.stem_terms
+    understood = _understand(searcher, data, query.request.q, stems, query.synonyms, postings)
+    translation = understood.translation
+    if understood.query is None:
+        return None
+    matched = understood.matched
+    if translation.best is not None:
+        matched, _ = _best_matches(searcher, data, translation.best, postings, data.live)
+    ranking = _ranking(searcher, data, translation, matched, postings, stems(searcher), query.texts)
+    return replace(ranking.explain(docnum), matched=bool(matched[docnum]))
+
+
+def run_search(backend, query: BackendQuery) -> BackendResult:
+    request = query.request
+    searcher = backend.searcher()
+    data = backend.facet_data(searcher)
+    stems, postings = backend.stem_terms, {}
+    understood = _understand(searcher, data, request.q, stems, query.synonyms, postings)
+    matched, translation = understood.matched, understood.translation
+    notes = list(understood.parsed.notes)
+    if understood.dropped:
+        notes.append(dropped_note(understood.dropped))
+    groups = _filter_masks(request, query.filters, data, understood.dates)
+    full = _without(matched, groups)
+    if translation.best is not None:
+        full, most = _best_matches(
+            searcher, data, translation.best, postings, _without(data.live, groups)
+        )
+        matched = matched | full
+        notice = best_notice(translation.best.node, most)
+        if notice:
+            notes.append(notice)
+    total = int(full.sum())
+    start, size = (request.page - 1) * request.page_size, request.page_size
+    ranking = None
+    if understood.query is not None and request.sort == "relevance":
+        forms = stems(searcher)
+        ranking = _ranking(searcher, data, translation, full, postings, forms, query.texts)
+        page = top_scored(ranking.scores, full, start + size)[start:]
+    else:
+        order = data.oldest if request.sort == "oldest" else data.newest
+        page = [(int(d), None) for d in order[full[order]][start : start + size]]
+    ids = [int(data.columns.ids[docnum]) for docnum, _ in page]
+    explanations = {}
+    if request.explain and ranking is not None:
+        for (docnum, _), article_id in zip(page, ids, strict=True):
+            explanations[article_id] = ranking.explain(docnum)
+    highlights = {}
+    if request.highlight and understood.query is not None and ids:
+        highlights = _highlights(ids, translation.terms, query.texts)
+    suggestion = None
+    if translation.words and total < SUGGEST_BELOW:
+        suggestion = _suggestion(searcher, data, query, translation, groups, stems)
+    return BackendResult(
+        total=total,
+        hits=[
+            BackendHit(
+                i,
+                None if s is None else float(s),
+                highlights.get(i, Highlights()),
+                explanations.get(i),
+            )
+            for i, (_, s) in zip(ids, page, strict=True)
+        ],
+        counts=_counts(request, data, matched, groups),
+        months=data.month_counts(full),
+        suggestion=suggestion,
+        parsed=understood.shown,
+        query_error=" ".join(understood.parsed.errors) or None,
+        notices=tuple(dict.fromkeys(notes + translation.notes)),
+    )
+
+
+def run_more_like_this(
+    backend, article_id: int, *, texts: Texts, limit: int, exclude
+) -> list[BackendHit]:
+    found = texts([article_id])
+    if article_id not in found:
+        return []
+    searcher = backend.searcher()
+    data = backend.facet_data(searcher)
+    title, body = found[article_id]
+    keys = searcher.key_terms_from_text("body", f"{title}\n{body}", numterms=MLT_TERMS)
+    if not keys:
+        return []
+    query = wq.Or([wq.Term("body", term, boost=weight) for term, weight in keys])
+    allowed = data.live.copy()
+    allowed[data.docnums_for_ids({article_id, *exclude})] = False
+    scores = score_array(searcher, query, data)
+    best = top_scored(scores, allowed & (scores > 0), limit)
+    return [BackendHit(int(data.columns.ids[docnum]), score) for docnum, score in best]
+
+
+def run_title_suggestions(backend, prefix: str, *, limit: int) -> list[int]:
+    """Ids of the best articles whose title has every typed word, the last one as a
+    prefix."""
+    words = analyze(prefix, stem=False)
+    if not words:
+        return []
+    searcher = backend.searcher()
+    data = backend.facet_data(searcher)
+    last = fold(words[-1])
+    reader = searcher.reader()
+    expansions = [t for t, _ in zip(reader.expand_prefix("title", last), range(50), strict=False)]
+    title_words = [wq.Or([wq.Term("title", t) for t in expansions] or [wq.NullQuery])]
+    title_words += [wq.Term("title", w) for w in words[:-1]]
+    query = wq.And(title_words)
+    scores = score_array(searcher, query, data)
+    best = top_scored(scores, match_mask(searcher, query, data), limit)
+    return [int(data.columns.ids[docnum]) for docnum, _ in best]

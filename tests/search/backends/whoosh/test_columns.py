@@ -1,0 +1,42 @@
+"""Per-document columns: filters are array lookups, facet counts are bincounts."""
+
+import datetime as dt
+
+import numpy as np
+
+from search.backends.whoosh.columns import Columns, FacetData
+
+
+def _data() -> FacetData:
+    day = dt.date(2018, 5, 9).toordinal()
+    metas = [
+        (7, day, "en", (11, 12), (2, 3), (21,), 0),
+        (7, day + 40, "ko", (12,), (3,), (), 0),
+        (8, 0, "", (), (), (21, 22), 0),
+    ]
+    return FacetData(Columns.from_metas([101, 102, 103], metas), np.array([True, True, False]))
+
+
+def test_counts_skip_deleted_documents_and_missing_values():
+    data = _data()
+    live = data.live
+    assert data.outlet_counts(live) == {7: 2}
+    assert data.author_counts(live) == {21: 1}
+    assert data.tag_counts(live, 3) == {12: 2}
+    assert data.language_counts(live) == {"en": 1, "ko": 1}
+    assert data.year_counts(live) == {2018: 2}
+    assert data.month_counts(live) == {2018 * 12 + 4: 1, 2018 * 12 + 5: 1}
+
+
+def test_filters_are_masks_over_document_numbers():
+    data = _data()
+    assert data.outlet_mask({8}).tolist() == [False, False, True]
+    assert data.tag_mask({11}).tolist() == [True, False, False]
+    assert data.author_mask({22}).tolist() == [False, False, False]  # deleted
+    assert data.docnums_for_ids({102, 999}).tolist() == [1]
+
+
+def test_newest_and_oldest_leave_out_deleted_and_put_undated_last():
+    data = _data()
+    assert data.newest.tolist() == [1, 0]
+    assert data.oldest.tolist() == [0, 1]

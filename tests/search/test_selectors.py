@@ -1,0 +1,72 @@
+"""The database reads of a search: names by slug, labels by id, a page's tags and bylines."""
+
+import pytest
+
+from archive.models import Article, ArticleAuthor
+from search import selectors
+from tests.factories import make_article, make_author, make_outlet, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_vocabulary_of_a_search_is_one_query(django_assert_num_queries):
+    outlet = make_outlet("Bloomberg")
+    author = make_author("Jihye Lee")
+    person = make_tag("Kim Jong Un", kind="person", aliases=["Kim Jong-un", 3])
+    place = make_tag("Kim", kind="place")
+    with django_assert_num_queries(1):
+        found = selectors.search_vocabulary(
+            outlets=("bloomberg", "nobody"),
+            authors=(author.slug,),
+            tags=("person:kim-jong-un", "kim"),
+            spellings=True,
+        )
+    assert found.outlets == {"bloomberg": outlet.pk}
+    assert found.authors == {author.slug: author.pk}
+    assert sorted(found.tags) == sorted(
+        [(person.pk, "person", "kim-jong-un"), (place.pk, "place", "kim")]
+    )
+    assert found.spellings == [["Kim Jong Un", "Kim Jong-un"]]
+
+
+def test_nothing_asked_is_no_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert selectors.search_vocabulary(spellings=False) == selectors.Vocabulary()
+        assert selectors.names_and_links() == selectors.Names()
+
+
+def test_labels_and_a_page_s_tags_and_bylines_are_one_query(django_assert_num_queries):
+    outlet = make_outlet("Bloomberg")
+    first, second = make_author("Zed Writer"), make_author("Ann Writer")
+    tags = [make_tag("Seoul", kind="place"), make_tag("Kim", kind="person")]
+    tags.append(make_tag("Diplomacy", kind="topic"))
+    article = make_article(outlet=outlet)
+    article.tags.add(*tags)
+    ArticleAuthor.objects.create(article=article, author=first, position=0)
+    ArticleAuthor.objects.create(article=article, author=second, position=1)
+    page = {article.pk: Article.objects.select_related("outlet").get(pk=article.pk)}
+    with django_assert_num_queries(1):
+        names = selectors.names_and_links(
+            outlets={outlet.pk}, authors={second.pk}, tags={tags[0].pk}, articles=list(page)
+        )
+    assert names.outlets == {outlet.pk: ("bloomberg", "Bloomberg")}
+    assert names.authors == {second.pk: (second.slug, "Ann Writer")}
+    assert names.tags == {tags[0].pk: ("place", "seoul", "Seoul")}
+    selectors.attach_links(page.values(), names)
+    expected = [t.name for t in article.tags.all()]  # as the model orders them
+    with django_assert_num_queries(0):
+        shown = page[article.pk]
+        assert [t.name for t in shown.tags.all()] == expected
+        assert [(b.position, b.author.name) for b in shown.author_links.all()] == [
+            (0, "Zed Writer"),
+            (1, "Ann Writer"),
+        ]
+        assert [t.get_absolute_url() for t in shown.tags.all()]
+
+
+def test_an_attached_tag_loads_what_it_was_not_given_on_use():
+    tag = make_tag("Kim Jong Un", kind="person", aliases=["Kim Jong-un"])
+    article = make_article()
+    article.tags.add(tag)
+    names = selectors.names_and_links(articles=[article.pk])
+    assert names.article_tags[article.pk][0].aliases == ["Kim Jong-un"]
