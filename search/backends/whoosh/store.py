@@ -23,10 +23,12 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import CorruptIndexError
 
+from search.backends.whoosh import legacy
 from search.backends.whoosh.schema import build_schema
 from search.types import SearchUnavailable
 
 log = logging.getLogger(__name__)
+legacy.register()  # indexes written before the move name the schema's old paths
 
 POINTER = "CURRENT"
 # Errors that mean "the files on disk are missing or not a readable index".
