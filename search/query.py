@@ -21,9 +21,10 @@ words), and each cut is said in ``notes``.
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from search.analysis import STOP_WORDS, analyze, fold
+from search.nodes import And, DateRange, Not, Or, ParsedQuery, Phrase, Word
 
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 32
@@ -34,75 +35,6 @@ MAX_FUZZY = 4  # words~ per query: each scans the vocabulary, the rest are searc
 MAX_DEPTH = 16  # brackets and NOTs inside each other; deeper is searched literally
 MIN_PREFIX = 2
 FIELDS = ("title", "outlet", "author", "tag", "published")
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str
-    field: str | None = None
-    prefix: bool = False
-    fuzzy: int = 0
-    name: bool = False  # matched exactly, never stemmed (see ``search.question.mark_names``)
-    must: bool = False  # typed as +word: required even inside a question
-
-
-@dataclass(frozen=True)
-class Phrase:
-    text: str
-    field: str | None = None
-
-
-@dataclass(frozen=True)
-class DateRange:
-    start: dt.date | None
-    end: dt.date | None
-
-    def __str__(self):
-        return f"published:[{self.start or '*'} TO {self.end or '*'}]"
-
-
-@dataclass(frozen=True)
-class Synonyms:
-    """Other spellings of one name (a tag's aliases), any of which may match."""
-
-    spellings: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Not:
-    node: object
-
-
-@dataclass(frozen=True)
-class And:
-    nodes: tuple
-    implicit: bool = False  # plain words side by side: may fall back to "most of"
-
-
-@dataclass(frozen=True)
-class Or:
-    nodes: tuple
-
-
-@dataclass(frozen=True)
-class Best:
-    """A question's informative plain words: the articles with at least ``need`` of
-    ``should`` (and every ``must``, no ``must_not``), more and rarer words first."""
-
-    should: tuple  # each word once
-    need: int
-    must: tuple = ()
-    must_not: tuple = ()
-    typed: tuple[int, ...] = ()  # how often each of ``should`` was typed (weighs more)
-
-
-@dataclass
-class ParsedQuery:
-    node: object | None
-    # Why the syntax was not understood (the words were then searched literally).
-    errors: list[str] = field(default_factory=list)
-    # What was cut to keep the query bounded (length, terms, fuzzy words); searched anyway.
-    notes: list[str] = field(default_factory=list)
 
 
 class QuerySyntaxError(Exception):
@@ -451,77 +383,3 @@ def _leaves(node) -> int:
     if isinstance(node, Not):
         return _leaves(node.node)
     return 1
-
-
-def split_dates(node):
-    """Date ranges that must hold for every hit, taken out of the tree (they become
-    fast array filters); returns (rest of the tree, [DateRange])."""
-    if isinstance(node, DateRange):
-        return None, [node]
-    if isinstance(node, And):
-        rest, dates = [], []
-        for child in node.nodes:
-            if isinstance(child, DateRange):
-                dates.append(child)
-            else:
-                rest.append(child)
-        if not rest:
-            return None, dates
-        return (rest[0] if len(rest) == 1 else And(tuple(rest), node.implicit)), dates
-    return node, []
-
-
-def expand_synonyms(node, table: dict[tuple[str, ...], tuple[str, ...]]):
-    """Replace a run of plain words (or a phrase) spelling a tag's name or alias by
-    all its spellings, so any of them matches."""
-    if not table or node is None:
-        return node
-    if isinstance(node, Phrase) and node.field is None:
-        key = tuple(analyze(node.text, stem=False))
-        return Synonyms(table[key]) if key in table else node
-    if isinstance(node, Word):
-        return _synonym_run([node], table)[0]
-    if isinstance(node, Or):
-        return Or(tuple(expand_synonyms(c, table) for c in node.nodes))
-    if isinstance(node, Not):
-        return Not(expand_synonyms(node.node, table))
-    if isinstance(node, And):
-        children = _synonym_run(list(node.nodes), table)
-        children = [expand_synonyms(c, table) if not isinstance(c, Word) else c for c in children]
-        return children[0] if len(children) == 1 else And(tuple(children), node.implicit)
-    return node
-
-
-def _plain(node) -> bool:
-    return isinstance(node, Word) and node.field is None and not node.prefix and not node.fuzzy
-
-
-def _synonym_run(nodes: list, table) -> list:
-    longest = max((len(k) for k in table), default=0)
-    out, i = [], 0
-    while i < len(nodes):
-        replaced = False
-        for j in range(min(len(nodes), i + longest), i, -1):
-            run = nodes[i:j]
-            if not all(_plain(n) for n in run):
-                continue
-            key = tuple(t for n in run for t in analyze(n.text, stem=False))
-            if key in table:
-                out.append(Synonyms(table[key]))
-                i, replaced = j, True
-                break
-        if not replaced:
-            out.append(nodes[i])
-            i += 1
-    return out
-
-
-def synonym_table(groups: list[list[str]]) -> dict[tuple[str, ...], tuple[str, ...]]:
-    """{analyzed spelling: every spelling of its tag(s)} from lists of spellings."""
-    table: dict[tuple[str, ...], set[str]] = {}
-    for spellings in groups:
-        keys = [tuple(analyze(s, stem=False)) for s in spellings]
-        for key in keys:
-            if key:
-                table.setdefault(key, set()).update(spellings)
-    return {key: tuple(sorted(values)) for key, values in table.items() if len(values) > 1}

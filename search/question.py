@@ -15,20 +15,8 @@ translates it:
 from collections.abc import Callable
 from dataclasses import replace
 
-from search.query import (
-    MAX_CLAUSES,
-    MIN_QUESTION,
-    And,
-    Best,
-    Not,
-    Or,
-    ParsedQuery,
-    Synonyms,
-    Word,
-    common,
-    parse_query,
-    plain,
-)
+from search.nodes import And, Best, DateRange, Not, Or, ParsedQuery, Synonyms, Word
+from search.query import MAX_CLAUSES, MIN_QUESTION, common, parse_query, plain
 
 # A question of n informative words needs at least this share of them in an article.
 BEST_SHARE = 0.05
@@ -178,3 +166,21 @@ def best_notice(best: Best, most: int) -> str | None:
         f"No article has all {count} words of the question; "
         f"showing those with most of them (up to {most})."
     )
+
+
+def split_dates(node):
+    """Date ranges that must hold for every hit, taken out of the tree (they become
+    fast array filters); returns (rest of the tree, [DateRange])."""
+    if isinstance(node, DateRange):
+        return None, [node]
+    if isinstance(node, And):
+        rest, dates = [], []
+        for child in node.nodes:
+            if isinstance(child, DateRange):
+                dates.append(child)
+            else:
+                rest.append(child)
+        if not rest:
+            return None, dates
+        return (rest[0] if len(rest) == 1 else And(tuple(rest), node.implicit)), dates
+    return node, []

@@ -16,9 +16,10 @@ from django.conf import settings
 from search import selectors
 from search.backends import backend_class
 from search.backends.base import BackendHit, BackendQuery, BackendResult, Filters, SearchBackend
-from search.query import printable, synonym_table
+from search.query import printable
 from search.request import validate_request
 from search.shaping import Labels, facets_shape, histogram_shape, labelled
+from search.synonyms import synonym_table
 from search.types import Explanation, Hit, SearchRequest, SearchResult, Suggestion
 
 _backends: dict[tuple[str, str], SearchBackend] = {}

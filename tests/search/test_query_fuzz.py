@@ -13,18 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from search import query as query_module
-from search.query import (
-    And,
-    Best,
-    DateRange,
-    Not,
-    Or,
-    Phrase,
-    Synonyms,
-    Word,
-    is_question,
-    parse_query,
-)
+from search.nodes import And, Best, DateRange, Not, Or, Phrase, Synonyms, Word
+from search.query import is_question, parse_query
 from search.question import best_match
 from search.service import search
 from search.types import SearchRequest

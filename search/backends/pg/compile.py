@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 from search.analysis import american_spelling, analyze, british_spellings, fold
-from search.query import MAX_EXPANSION, And, Best, DateRange, Not, Or, Phrase, Synonyms, Word
+from search.nodes import And, Best, DateRange, Not, Or, Phrase, Synonyms, Word
+from search.query import MAX_EXPANSION
 from search.question import is_common, need_for
 
 TEXT_CONFIG = "archive_en"

@@ -12,8 +12,9 @@ from search.analysis import analyze
 from search.backends.pg.compile import Compiler
 from search.backends.pg.facets import source
 from search.backends.pg.ranking import Terms
-from search.query import And, Best, Or, Word, expand_synonyms
+from search.nodes import And, Best, Or, Word
 from search.question import best_match, dropped_note, is_common
+from search.synonyms import expand_synonyms
 
 RERANK = 500  # a question's articles scored by BM25: the best this many by their words
 # A reranked article's vector read once into the row (a copy): else each of the many

@@ -23,7 +23,7 @@ from search.backends.pg.questions import (
     question_tree,
 )
 from search.corrections import SUGGEST_BELOW, did_you_mean
-from search.query import Best
+from search.nodes import Best
 from search.question import best_notice, read
 from search.types import MAX_PAGE_SIZE, Highlights, SearchRequest
 

@@ -23,9 +23,10 @@ from search.backends.whoosh.ranking import (
 from search.backends.whoosh.translate import BestPlan, Translation
 from search.corrections import SUGGEST_BELOW, did_you_mean
 from search.documents import TAG_KIND_CODES
-from search.query import ParsedQuery, expand_synonyms, split_dates
-from search.question import best_match, best_notice, dropped_note, read
+from search.nodes import ParsedQuery
+from search.question import best_match, best_notice, dropped_note, read, split_dates
 from search.shaping import contenders, month_of
+from search.synonyms import expand_synonyms
 from search.types import TAG_KINDS, Explanation, Highlights, SearchRequest
 
 MLT_TERMS = 12  # an article's most distinctive words used to find similar ones

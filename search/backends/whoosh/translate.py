@@ -15,7 +15,8 @@ from whoosh import query as wq
 
 from search.analysis import analyze, fold
 from search.backends.whoosh.ranking import Concept
-from search.query import MAX_EXPANSION, And, Best, DateRange, Not, Or, Phrase, Synonyms, Word
+from search.nodes import And, Best, DateRange, Not, Or, Phrase, Synonyms, Word
+from search.query import MAX_EXPANSION
 from search.question import is_common
 
 TEXT_FIELDS = ("title", "body")
