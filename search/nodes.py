@@ -71,3 +71,18 @@ class ParsedQuery:
     errors: list[str] = field(default_factory=list)
     # What was cut to keep the query bounded (length, terms, fuzzy words); searched anyway.
     notes: list[str] = field(default_factory=list)
+
+
+def map_words(node, change, *, negated=None):
+    """The tree with each word replaced by ``change(word)``, left to right; words under
+    a NOT by ``negated(word)`` when it is given."""
+    if isinstance(node, Word):
+        return change(node)
+    if isinstance(node, And):
+        return And(tuple(map_words(c, change, negated=negated) for c in node.nodes), node.implicit)
+    if isinstance(node, Or):
+        return Or(tuple(map_words(c, change, negated=negated) for c in node.nodes))
+    if isinstance(node, Not):
+        inner = negated or change
+        return Not(map_words(node.node, inner, negated=negated))
+    return node

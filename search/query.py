@@ -24,7 +24,7 @@ import re
 from dataclasses import replace
 
 from search.analysis import STOP_WORDS, analyze, fold
-from search.nodes import And, DateRange, Not, Or, ParsedQuery, Phrase, Word
+from search.nodes import And, DateRange, Not, Or, ParsedQuery, Phrase, Word, map_words
 
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 32
@@ -337,17 +337,14 @@ def is_question(node) -> bool:
 
 def _cap_fuzzy(node, budget: list[int]):
     """The tree with words~ past the first MAX_FUZZY made exact (budget goes negative)."""
-    if isinstance(node, And):
-        return And(tuple(_cap_fuzzy(c, budget) for c in node.nodes), node.implicit)
-    if isinstance(node, Or):
-        return Or(tuple(_cap_fuzzy(c, budget) for c in node.nodes))
-    if isinstance(node, Not):
-        return Not(_cap_fuzzy(node.node, budget))
-    if isinstance(node, Word) and node.fuzzy:
+
+    def cap(word: Word) -> Word:
+        if not word.fuzzy:
+            return word
         budget[0] -= 1
-        if budget[0] < 0:
-            return replace(node, fuzzy=0)
-    return node
+        return replace(word, fuzzy=0) if budget[0] < 0 else word
+
+    return map_words(node, cap)
 
 
 def _cap_clauses(node, budget=None):

@@ -15,7 +15,7 @@ translates it:
 from collections.abc import Callable
 from dataclasses import replace
 
-from search.nodes import And, Best, DateRange, Not, Or, ParsedQuery, Synonyms, Word
+from search.nodes import And, Best, DateRange, Not, Or, ParsedQuery, Synonyms, Word, map_words
 from search.query import MAX_CLAUSES, MIN_QUESTION, common, parse_query, plain
 
 # A question of n informative words needs at least this share of them in an article.
@@ -42,7 +42,8 @@ def mark_names(node):
     """The tree with capitalised words marked as names where they read as names; a
     word excluded with - or NOT is one when capitalised."""
     names = _names(_plain_words(node))
-    return _rebuild(node, lambda w: replace(w, name=True) if id(w) in names else w)
+    named = lambda w: replace(w, name=True) if id(w) in names else w  # noqa: E731
+    return map_words(node, named, negated=_excluded_name)
 
 
 def _plain_words(node) -> list[Word]:
@@ -70,18 +71,6 @@ def _names(words: list[Word]) -> set[int]:
     if title_case and all(acronym(w.text) for w in words):
         return set()  # caps lock: ordinary words
     return names
-
-
-def _rebuild(node, change: Callable):
-    if isinstance(node, Word):
-        return change(node)
-    if isinstance(node, And):
-        return And(tuple(_rebuild(c, change) for c in node.nodes), node.implicit)
-    if isinstance(node, Or):
-        return Or(tuple(_rebuild(c, change) for c in node.nodes))
-    if isinstance(node, Not):
-        return Not(_rebuild(node.node, _excluded_name))
-    return node
 
 
 def _excluded_name(word: Word) -> Word:
