@@ -17,7 +17,7 @@ CONTENDERS = FACET_SIZE * 10  # the most values counted where many tie at the cu
 # asked for may take up to MAX_BARS. Outliers: see ``_dense_range``.
 AUTO_BARS = 31
 MAX_BARS = 100
-OUTLIER_SHARE = 0.05
+OUTLIER_SHARE = 0.1  # of the hits, at most, for a side to count as outliers
 OUTLIER_GAP = 4
 MIN_SPAN = 30  # days
 MAX_CUTS = 4
@@ -192,7 +192,7 @@ def _dense_range(days: dict[int, int]) -> tuple[int, int, list[HistogramBucket]]
         before = left < right  # the side cut off: the smaller one
         few = min(left, right)
         kept = ordered[hi] - ordered[at + 1] if before else ordered[at] - ordered[lo]
-        allowed = max(1, OUTLIER_SHARE * total) - cut["before"] - cut["after"]
+        allowed = OUTLIER_SHARE * total - cut["before"] - cut["after"]
         if few == max(left, right) or few > allowed or gap < OUTLIER_GAP * (kept + MIN_SPAN):
             break
         cut["before" if before else "after"] += few
