@@ -18,7 +18,7 @@ register = template.Library()
 
 WIDTH, HEIGHT, LABEL_HEIGHT, TOP_MARGIN = 600, 110, 50, 24
 MAX_BAR_WIDTH = 64
-CHAR_WIDTH, LABEL_GAP = 12, 8  # chart units per character at the phone font size (20)
+CHAR_WIDTH, LABEL_GAP = 14, 8  # chart units a character may take at the phone font size (20)
 SHOW_COUNTS_UP_TO = 24  # bars; with more, a bar's count shows on hover and focus
 BIN_NAMES = {"day": "day", "week": "week", "month": "month", "year": "year"}
 
@@ -75,11 +75,10 @@ def _bars(result: SearchResult, state: UrlState, path: str) -> tuple[list, list,
         if i % every == 0:
             ticks.append({"x": _fit(tick, middle), "text": tick})
         starts_group = i == 0 or group != _names(buckets[i - 1], result.histogram_bin)[1]
-        left = middle - len(group) * CHAR_WIDTH / 2
-        if group and starts_group and left > group_end:
-            x = _fit(group, middle)
+        x, half = _fit(group, middle), len(group) * CHAR_WIDTH / 2
+        if group and starts_group and x - half > group_end:
             groups.append({"x": x, "text": group})
-            group_end = x + len(group) * CHAR_WIDTH / 2 + LABEL_GAP
+            group_end = x + half + LABEL_GAP
     return bars, ticks, groups
 
 

@@ -9,8 +9,17 @@
   }
 
   // Filters and sort apply as soon as they change; empty fields stay out of the URL.
+  // In the filter drawer (one column) a tick does not reload: "Apply (n)" counts the ticks.
+  var oneColumn = window.matchMedia("(max-width: 50rem)");
+  function countSelected(form) {
+    var count = form.querySelectorAll("#filters input[type=checkbox]:checked:not(:disabled)").length;
+    form.querySelectorAll("#filters input[type=date]").forEach(function (i) { if (i.value) count++; });
+    var out = form.querySelector("[data-selected-count]");
+    if (out) out.textContent = count;
+  }
   function enhanceForm(form) {
     form.addEventListener("change", function (event) {
+      if (oneColumn.matches && event.target.closest("#filters")) { countSelected(form); return; }
       if (event.target.matches("[data-autosubmit]")) form.requestSubmit();
     });
     form.addEventListener("formdata", function (event) {
