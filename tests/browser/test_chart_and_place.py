@@ -164,3 +164,12 @@ def test_on_a_phone_the_drawer_works_without_javascript(page_without_js, site):
     expect(page).to_have_url(re.compile(r"outlet=the-korea-herald&year=2018&.*#results$"))
     expect(page.locator(".summary")).to_be_in_viewport()
     assert Article.objects.count() == 5
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_weekly_chart_and_the_open_drawer_have_no_axe_violations(page, site, width):
+    from tests.browser.test_accessibility import violations
+
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(site + "/?q=summit&bin=week#filters")
+    assert violations(page) == []
