@@ -2,6 +2,7 @@
 results and articles, and on a phone the filters are a drawer near the top."""
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -107,7 +108,7 @@ def test_the_chart_labels_fit_on_a_phone(page, site, path):
     boxes = [labels.nth(i).bounding_box() for i in range(labels.count())]
     for b in boxes:
         assert box["x"] <= b["x"] and b["x"] + b["width"] <= box["x"] + box["width"] + 0.5
-    for a, b in zip(boxes, boxes[1:], strict=False):
+    for a, b in itertools.pairwise(boxes):
         same_row = abs(a["y"] - b["y"]) < 1
         assert not same_row or a["x"] + a["width"] <= b["x"], "labels overlap"
 
