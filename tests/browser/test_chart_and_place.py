@@ -92,6 +92,18 @@ def test_dragging_across_bars_searches_that_range(page, site):
     expect(page.locator(".summary")).to_contain_text("3 articles")
 
 
+def test_space_on_one_bar_and_enter_on_another_searches_that_range(page, site):
+    page.goto(site + "/")
+    bar(page, "July 2018: 1 article").focus()
+    page.keyboard.press("Space")
+    expect(page.locator(".histogram .range-status")).to_contain_text("From 2018-07-01")
+    page.keyboard.press("Tab")
+    expect(bar(page, "January 2019: 1 article")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"from=2018-07-01&to=2019-01-31"))
+    expect(page.locator(".summary")).to_contain_text("2 articles")
+
+
 def test_without_javascript_a_bar_is_a_plain_link(page_without_js, site):
     page_without_js.goto(site + "/")
     bar(page_without_js, "January 2019: 1 article").click()

@@ -116,8 +116,9 @@
     input.addEventListener("blur", function () { setTimeout(close, 100); });
   }
 
-  // Date chart (chart-place): press on one bar and release on another to search the dates
-  // from the first to the last. A click on one bar is its plain link, as without JavaScript.
+  // Date chart (chart-place): press on one bar and release on another (or Space on one,
+  // Enter on another) to search the dates from the first to the last. A click on one bar
+  // is its plain link, as without JavaScript.
   function enhanceChart(figure) {
     var svg = figure.querySelector("svg");
     var status = figure.querySelector(".range-status");
@@ -155,13 +156,34 @@
       var bin = binAt(event);
       if (bin && bin !== end) { end = bin; show(); }
     });
-    svg.addEventListener("pointerup", function () {
-      if (!start || start === end) { reset(); return; }
+    function search() {
       var chosen = picked();
       var url = new URL(figure.dataset.rangeUrl, window.location.href);
       url.searchParams.set("from", chosen[0].dataset.from);
       url.searchParams.set("to", chosen[chosen.length - 1].dataset.to);
       window.location.assign(url.toString());
+    }
+    svg.addEventListener("pointerup", function () {
+      if (!start || start === end) { reset(); return; }
+      search();
+    });
+    // From the keyboard: Space marks the focused bar as one end, Enter on another bar
+    // searches from one to the other, Escape forgets the mark.
+    svg.addEventListener("keydown", function (event) {
+      var bin = event.target.closest ? event.target.closest(".histogram .bin") : null;
+      if (!bin) return;
+      if (event.key === " ") {
+        event.preventDefault();
+        start = end = bin;
+        show();
+        status.textContent = "From " + bin.dataset.from + ": press Enter on the last bar of the range";
+      } else if (event.key === "Enter" && start && start !== bin) {
+        event.preventDefault();
+        end = bin;
+        search();
+      } else if (event.key === "Escape") {
+        reset();
+      }
     });
     svg.addEventListener("pointercancel", reset);
     svg.addEventListener("pointerleave", function () { if (start && start === end) reset(); });
