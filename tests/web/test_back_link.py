@@ -57,3 +57,10 @@ def test_a_way_back_that_is_not_a_results_page_here_is_ignored(client, article, 
     link = back_link(client, article, q="kim", back=back)
     assert link == "/?q=kim"
     assert "evil" not in client.get(article.get_absolute_url(), {"back": back}).text
+
+
+def test_markup_in_the_way_back_stays_text(client, article):
+    back = '/?q="><script>alert(1)</script>'
+    html = client.get(article.get_absolute_url(), {"back": back}).text
+    assert "<script>alert(1)" not in html
+    assert back_link(client, article, back=back).startswith("/?q=%22%3E%3Cscript%3E")
