@@ -32,6 +32,10 @@ class RankedChangeList(ChangeList):
 
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
+        # Django orders the list before it searches, so the rank the search annotates
+        # can only take over the ordering here, afterwards.
+        if RANK in queryset.query.annotations and not self.params.get(ORDER_VAR):
+            queryset = queryset.order_by(RANK, "pk")
         duplicates = (
             Article.objects.filter(duplicate_of=OuterRef("pk"))
             .order_by()
@@ -48,11 +52,6 @@ class RankedChangeList(ChangeList):
         if self.query and not self.params.get(ORDER_VAR):
             return {}
         return super().get_ordering_field_columns()
-
-    def get_ordering(self, request, queryset):
-        if RANK in queryset.query.annotations and not self.params.get(ORDER_VAR):
-            return self._get_deterministic_ordering([RANK])
-        return super().get_ordering(request, queryset)
 
 
 class ArticleAuthorInline(admin.TabularInline):

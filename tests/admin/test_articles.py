@@ -82,6 +82,27 @@ def test_search_goes_through_the_index_and_lists_the_best_match_first(editor_cli
     assert _listed(response) == [strong.title, passing.title]
 
 
+def test_search_ranks_an_older_better_match_above_a_newer_weaker_one(editor_client):
+    """The best match is the older article with the lower id: newest-first would hide it."""
+    strong = make_article(
+        title="Oil price surge",
+        body="Oil, oil and more oil: crude oil climbs.",
+        published=dt.date(1987, 3, 2),
+    )
+    passing = make_article(
+        title="Markets", body="Crude oil rose. Traders watched wheat.", published=dt.date(2018, 6, 1)
+    )
+    make_article(title="Weather", body="Rain all week long.", published=dt.date(2019, 1, 1))
+    indexed_ids()
+
+    response = editor_client.get(reverse(LIST), {"q": "oil"})
+
+    assert _listed(response) == [strong.title, passing.title]
+    # a clicked column still sorts (here: by date, newest first)
+    by_date = editor_client.get(reverse(LIST), {"q": "oil", "o": "-3"})
+    assert _listed(by_date) == [passing.title, strong.title]
+
+
 def test_search_finds_words_of_the_body_not_only_titles(editor_client):
     make_article(title="Untitled brief", body="The denuclearization talks resumed in Hanoi.")
     make_article(title="Other", body="Nothing to see.")
