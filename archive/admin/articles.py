@@ -17,10 +17,16 @@ from archive.admin.filters import (
     TagKindFilter,
     UntaggedFilter,
 )
-from archive.admin.forms import URL_OVERRIDES, ArticleAdminForm, OutletForm, TagsForm
+from archive.admin.forms import (
+    URL_OVERRIDES,
+    AddTagsForm,
+    ArticleAdminForm,
+    OutletForm,
+    TagsForm,
+)
 from archive.admin.intermediate import action_page
 from archive.ingest.export import export_jsonl
-from archive.models import Article, ArticleAuthor
+from archive.models import Article, ArticleAuthor, Tag
 
 RANK = "search_rank"
 TAGS_SHOWN = 6
@@ -200,11 +206,19 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Add tags to the selected articles", permissions=["change"])
     def add_tags(self, request, queryset):
         def apply(form):
-            count = curation.articles_add_tags(articles=queryset, tags=form.cleaned_data["tags"])
-            return f"Added tags to {count} articles."
+            tags, said = list(form.cleaned_data["tags"]), []
+            if form.cleaned_data["new_name"]:
+                kind = form.cleaned_data["new_kind"] or Tag.Kind.TOPIC
+                tag, created = curation.tag_named(kind=kind, name=form.cleaned_data["new_name"])
+                said += [f"Created the tag {tag}."] if created else []
+                tags += [tag] if tag not in tags else []
+            report = curation.articles_add_tags(articles=queryset, tags=tags)
+            said += [_added_sentence(row) for row in report]
+            level = messages.SUCCESS if any(r.added for r in report) else messages.WARNING
+            return " ".join(said), level
 
         return action_page(
-            self, request, queryset, form_class=TagsForm, title="Add tags", apply=apply
+            self, request, queryset, form_class=AddTagsForm, title="Add tags", apply=apply
         )
 
     @admin.action(description="Remove tags from the selected articles", permissions=["change"])
@@ -246,3 +260,10 @@ class ArticleAdmin(admin.ModelAdmin):
         response = StreamingHttpResponse(lines, content_type="application/jsonl; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="articles.jsonl"'
         return response
+
+
+def _added_sentence(row: curation.TagAdded) -> str:
+    """ "Oil (topic): added to 1 article, 2 already had it." """
+    noun = "article" if row.added == 1 else "articles"
+    had = f", {row.already} already had it" if row.already else ""
+    return f"{row.tag}: added to {row.added} {noun}{had}."

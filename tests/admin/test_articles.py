@@ -90,7 +90,9 @@ def test_search_ranks_an_older_better_match_above_a_newer_weaker_one(editor_clie
         published=dt.date(1987, 3, 2),
     )
     passing = make_article(
-        title="Markets", body="Crude oil rose. Traders watched wheat.", published=dt.date(2018, 6, 1)
+        title="Markets",
+        body="Crude oil rose. Traders watched wheat.",
+        published=dt.date(2018, 6, 1),
     )
     make_article(title="Weather", body="Rain all week long.", published=dt.date(2019, 1, 1))
     indexed_ids()
