@@ -13,6 +13,7 @@ from archive.admin import index_page, ranking
 from archive.admin.filters import (
     AuthorFilter,
     DuplicatesFilter,
+    ImportBatchFilter,
     TagFilter,
     TagKindFilter,
     UntaggedFilter,
@@ -91,6 +92,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "language",
         DuplicatesFilter,
         UntaggedFilter,
+        ImportBatchFilter,
     ]
     list_per_page = 50
     date_hierarchy = "published"
