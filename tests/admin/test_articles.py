@@ -33,6 +33,20 @@ def test_list_shows_outlet_date_authors_tags_words_and_duplicate_marker(editor_c
     assert "⧉ 1 copies" in page
 
 
+def test_list_cuts_long_titles_and_long_tag_lists_keeping_them_whole_in_the_tooltip(
+    editor_client,
+):
+    title = "Leaders meet again " * 10
+    article = make_article(title=title.strip())
+    names = [f"Tag {n}" for n in range(7)]
+    article.tags.add(*(make_tag(name) for name in names))
+
+    page = editor_client.get(reverse(LIST)).text
+
+    assert f'<span title="{title.strip()}">Leaders meet again' in page
+    assert f'<span title="{", ".join(names)}">Tag 0, Tag 1, Tag 2, Tag 3 +3</span>' in page
+
+
 def test_filters_by_outlet_tag_kind_tag_author_language_duplicates_and_untagged(editor_client):
     planet, bugle = make_outlet("Planet"), make_outlet("Bugle")
     kim = make_tag("Kim Jong-un", kind="person")
