@@ -83,3 +83,35 @@ def test_the_article_list_fits_a_1280_pixel_screen(page, site, editor):
     cut = page.locator(f'#result_list [title="{long_title.strip()}"]')
     expect(cut).to_have_count(1)
     assert len(cut.inner_text()) < len(long_title.strip())
+
+
+def test_editor_adds_a_new_tag_to_two_articles_from_the_list(page, site, editor):
+    from playwright.sync_api import expect
+
+    first, second = Article.objects.order_by("pk")[:2]
+    _log_in(page, site)
+
+    page.goto(f"{site}/admin/archive/article/")
+    for article in (first, second):
+        page.locator(f'input.action-select[value="{article.pk}"]').check()
+    page.locator("select[name=action]").select_option("add_tags")
+    page.get_by_role("button", name="Go").click()
+    page.get_by_label("Or a tag by name").fill("Summit diplomacy")
+    page.get_by_label("Its kind").select_option("topic")
+    page.get_by_role("button", name="Add tags").click()
+
+    message = page.locator(".messagelist .success")
+    expect(message).to_contain_text("Created the tag Summit diplomacy (topic).")
+    expect(message).to_contain_text("Summit diplomacy (topic): added to 2 articles.")
+    page.goto(f"{site}/?tag=topic:summit-diplomacy")
+    expect(page.locator(".hit-title")).to_have_count(2)
+
+    page.goto(f"{site}/admin/archive/article/")
+    page.locator(f'input.action-select[value="{first.pk}"]').check()
+    page.locator("select[name=action]").select_option("add_tags")
+    page.get_by_role("button", name="Go").click()
+    page.get_by_label("Or a tag by name").fill("summit Diplomacy")
+    page.get_by_role("button", name="Add tags").click()
+    expect(page.locator(".messagelist .warning")).to_have_text(
+        "Summit diplomacy (topic): added to 0 articles, 1 already had it."
+    )
