@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import QuerySet
 
-from archive.ingest.draft import IngestError
+from archive.ingest.draft import IngestError, TagRef
 from archive.ingest.pipeline import article_reclean
+from archive.ingest.vocabulary import VocabularyCache
 from archive.models import Article, ArticleAuthor, Author, Outlet, Tag
 from archive.signals import announce
 
@@ -106,15 +107,33 @@ def authors_merge(*, target: Author, others: Iterable[Author]) -> int:
     return len(changed)
 
 
-def articles_add_tags(*, articles: QuerySet, tags: Iterable[Tag]) -> int:
-    """Give every article these tags; returns how many articles gained at least one."""
-    ids, changed = _ids(articles), set()
+@dataclass(frozen=True)
+class TagAdded:
+    """One tag of a bulk "add tags": how many articles gained it, how many had it."""
+
+    tag: Tag
+    added: int
+    already: int
+
+
+def articles_add_tags(*, articles: QuerySet, tags: Iterable[Tag]) -> list[TagAdded]:
+    """Give every article these tags (the m2m signal tells the index); per tag, how many
+    articles gained it and how many already had it."""
+    ids, report = _ids(articles), []
     with transaction.atomic():
         for tag in tags:
-            new = ids - _ids(tag.articles.filter(pk__in=ids))
-            tag.articles.add(*new)
-            changed |= new
-    return len(changed)
+            had = _ids(tag.articles.filter(pk__in=ids))
+            tag.articles.add(*(ids - had))
+            report.append(TagAdded(tag, added=len(ids - had), already=len(had)))
+    return report
+
+
+def tag_named(*, kind: str, name: str) -> tuple[Tag, bool]:
+    """The tag of ``kind`` named or aliased ``name``, found as ingest finds it (any case,
+    or the same slug), else created; and whether it was created."""
+    newest = Tag.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    tag = VocabularyCache().tag(TagRef(name=name, kind=kind))
+    return tag, tag.pk > newest
 
 
 def articles_remove_tags(*, articles: QuerySet, tags: Iterable[Tag]) -> int:

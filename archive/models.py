@@ -136,7 +136,10 @@ class ImportBatch(models.Model):
     skipped = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     errors = models.JSONField(
-        default=list, blank=True, help_text="[{'file', 'item', 'reason'}] for each failed item."
+        default=list,
+        blank=True,
+        help_text="[{'file', 'item', 'reason', 'level'}] for each failed or skipped item "
+        "(level 'failed' when absent) and each warning.",
     )
 
     class Meta:

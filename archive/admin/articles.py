@@ -7,23 +7,32 @@ from django.db.models.functions import Coalesce
 from django.http import StreamingHttpResponse
 from django.urls import path
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from archive import curation
 from archive.admin import index_page, ranking
 from archive.admin.filters import (
     AuthorFilter,
     DuplicatesFilter,
+    ImportBatchFilter,
     TagFilter,
     TagKindFilter,
     UntaggedFilter,
 )
-from archive.admin.forms import URL_OVERRIDES, ArticleAdminForm, OutletForm, TagsForm
+from archive.admin.forms import (
+    URL_OVERRIDES,
+    AddTagsForm,
+    ArticleAdminForm,
+    OutletForm,
+    TagsForm,
+)
 from archive.admin.intermediate import action_page
 from archive.ingest.export import export_jsonl
-from archive.models import Article, ArticleAuthor
+from archive.models import Article, ArticleAuthor, Tag
 
 RANK = "search_rank"
-TAGS_SHOWN = 6
+TAGS_SHOWN = 4  # the rest counted ("+3"), all of them in the tooltip
+TITLE_SHOWN = 90
 
 
 class RankedChangeList(ChangeList):
@@ -32,6 +41,10 @@ class RankedChangeList(ChangeList):
 
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
+        # Django orders the list before it searches, so the rank the search annotates
+        # can only take over the ordering here, afterwards.
+        if RANK in queryset.query.annotations and not self.params.get(ORDER_VAR):
+            queryset = queryset.order_by(RANK, "pk")
         duplicates = (
             Article.objects.filter(duplicate_of=OuterRef("pk"))
             .order_by()
@@ -49,11 +62,6 @@ class RankedChangeList(ChangeList):
             return {}
         return super().get_ordering_field_columns()
 
-    def get_ordering(self, request, queryset):
-        if RANK in queryset.query.annotations and not self.params.get(ORDER_VAR):
-            return self._get_deterministic_ordering([RANK])
-        return super().get_ordering(request, queryset)
-
 
 class ArticleAuthorInline(admin.TabularInline):
     model = ArticleAuthor
@@ -68,15 +76,17 @@ class ArticleAuthorInline(admin.TabularInline):
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     formfield_overrides = URL_OVERRIDES
+    # Seven narrow columns fit a 1280 px screen beside both sidebars (the widths are in
+    # article/change_list.html): titles cut short, the byline under the outlet, few tags.
     list_display = [
-        "title",
-        "outlet",
+        "short_title",
+        "outlet_and_byline",
         "published",
-        "author_list",
         "tag_list",
-        "word_count",
+        "words",
         "duplicate_marker",
     ]
+    list_display_links = ["short_title"]
     list_select_related = ["outlet"]
     list_filter = [
         "outlet",
@@ -86,6 +96,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "language",
         DuplicatesFilter,
         UntaggedFilter,
+        ImportBatchFilter,
     ]
     list_per_page = 50
     date_hierarchy = "published"
@@ -173,15 +184,29 @@ class ArticleAdmin(admin.ModelAdmin):
 
     # Columns
 
-    @admin.display(description="authors")
-    def author_list(self, obj):
-        return ", ".join(obj.author_names)
+    @admin.display(description="title", ordering="title")
+    def short_title(self, obj):
+        short = Truncator(obj.title).chars(TITLE_SHOWN)
+        if short == obj.title:
+            return obj.title
+        return format_html('<span title="{}">{}</span>', obj.title, short)
+
+    @admin.display(description="outlet / byline", ordering="outlet__name")
+    def outlet_and_byline(self, obj):
+        byline = ", ".join(obj.author_names)
+        outlet = obj.outlet.name if obj.outlet else "-"
+        if not byline:
+            return outlet
+        return format_html('{}<br><span class="byline">{}</span>', outlet, byline)
 
     @admin.display(description="tags")
     def tag_list(self, obj):
         names = [tag.name for tag in obj.tags.all()]
-        more = f" +{len(names) - TAGS_SHOWN}" if len(names) > TAGS_SHOWN else ""
-        return ", ".join(names[:TAGS_SHOWN]) + more
+        if len(names) <= TAGS_SHOWN:
+            return ", ".join(names)
+        shown = ", ".join(names[:TAGS_SHOWN])
+        more = len(names) - TAGS_SHOWN
+        return format_html('<span title="{}">{} +{}</span>', ", ".join(names), shown, more)
 
     @admin.display(description="duplicate")
     def duplicate_marker(self, obj):
@@ -192,6 +217,10 @@ class ArticleAdmin(admin.ModelAdmin):
             return format_html('<span title="has near-duplicates">⧉ {} copies</span>', count)
         return ""
 
+    @admin.display(description="words", ordering="word_count")
+    def words(self, obj):
+        return obj.word_count
+
     @admin.display(description="raw text (as received)")
     def raw_text_panel(self, obj):
         return format_html('<pre class="raw-text">{}</pre>', obj.raw_text or "(no raw text)")
@@ -201,11 +230,19 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Add tags to the selected articles", permissions=["change"])
     def add_tags(self, request, queryset):
         def apply(form):
-            count = curation.articles_add_tags(articles=queryset, tags=form.cleaned_data["tags"])
-            return f"Added tags to {count} articles."
+            tags, said = list(form.cleaned_data["tags"]), []
+            if form.cleaned_data["new_name"]:
+                kind = form.cleaned_data["new_kind"] or Tag.Kind.TOPIC
+                tag, created = curation.tag_named(kind=kind, name=form.cleaned_data["new_name"])
+                said += [f"Created the tag {tag}."] if created else []
+                tags += [tag] if tag not in tags else []
+            report = curation.articles_add_tags(articles=queryset, tags=tags)
+            said += [_added_sentence(row) for row in report]
+            level = messages.SUCCESS if any(r.added for r in report) else messages.WARNING
+            return " ".join(said), level
 
         return action_page(
-            self, request, queryset, form_class=TagsForm, title="Add tags", apply=apply
+            self, request, queryset, form_class=AddTagsForm, title="Add tags", apply=apply
         )
 
     @admin.action(description="Remove tags from the selected articles", permissions=["change"])
@@ -247,3 +284,10 @@ class ArticleAdmin(admin.ModelAdmin):
         response = StreamingHttpResponse(lines, content_type="application/jsonl; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="articles.jsonl"'
         return response
+
+
+def _added_sentence(row: curation.TagAdded) -> str:
+    """ "Oil (topic): added to 1 article, 2 already had it." """
+    noun = "article" if row.added == 1 else "articles"
+    had = f", {row.already} already had it" if row.already else ""
+    return f"{row.tag}: added to {row.added} {noun}{had}."

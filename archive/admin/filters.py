@@ -3,11 +3,12 @@
 from django.contrib import admin
 from django.db.models import Count, Exists, OuterRef, Q
 
-from archive.models import Article, ArticleAuthor, Author, Tag
+from archive.models import Article, ArticleAuthor, Author, ImportBatch, Tag
 
 # Long sidebars are useless: show the most used values; any id still works in the URL
 # (the tag and author lists link here with ?tag=<id> / ?author=<id>).
 MOST_USED = 30
+RECENT_BATCHES = 10
 
 ArticleTag = Article.tags.through
 
@@ -112,6 +113,25 @@ class UntaggedFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(tagged)
         return queryset
+
+
+class ImportBatchFilter(admin.SimpleListFilter):
+    """The newest batches that stored articles; the import reports link here."""
+
+    title = "import batch"
+    parameter_name = "import_batch"
+
+    def lookups(self, request, model_admin):
+        batches = ImportBatch.objects.filter(articles__isnull=False).distinct()
+        chosen = _int(self.value())
+        top = list(batches.order_by("-started_at")[:RECENT_BATCHES])
+        if chosen and chosen not in {b.pk for b in top}:
+            top += list(ImportBatch.objects.filter(pk=chosen))
+        return [(str(b.pk), str(b)) for b in top]
+
+    def queryset(self, request, queryset):
+        chosen = _int(self.value())
+        return queryset.filter(import_batch=chosen) if chosen else queryset
 
 
 def _int(value) -> int | None:

@@ -97,6 +97,31 @@ class TagsForm(forms.Form):
     )
 
 
+class AddTagsForm(TagsForm):
+    """Tags to add: chosen among the existing ones, or one named here (created if new)."""
+
+    new_name = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Or a tag by name",
+        help_text="Created unless a tag of this kind already has this name or alias.",
+    )
+    new_kind = forms.ChoiceField(
+        choices=Tag.Kind.choices, initial=Tag.Kind.TOPIC, required=False, label="Its kind"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].required = False
+
+    def clean(self):
+        data = super().clean()
+        data["new_name"] = " ".join((data.get("new_name") or "").split())
+        if not data.get("tags") and not data["new_name"]:
+            raise forms.ValidationError("Choose tags or name a new one.")
+        return data
+
+
 class OutletForm(forms.Form):
     outlet = forms.ModelChoiceField(
         queryset=Outlet.objects.all(),

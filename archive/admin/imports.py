@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
 
@@ -64,13 +64,14 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     @admin.display(description="articles", ordering="article_count")
     def article_count(self, obj):
-        return articles_link(getattr(obj, "article_count", 0), import_batch__id__exact=obj.pk)
+        return articles_link(getattr(obj, "article_count", 0), import_batch=obj.pk)
 
-    @admin.display(description="errors and warnings")
+    @admin.display(description="errors, warnings, skips")
     def first_error(self, obj):
         if not obj.errors:
             return ""
-        first = obj.errors[0]
+        # A failure or a warning says more than the (often many) items skipped for no text.
+        first = next((e for e in obj.errors if _level(e) != "skipped"), obj.errors[0])
         more = f" (+{len(obj.errors) - 1} more)" if len(obj.errors) > 1 else ""
         where = first.get("item") or first.get("file", "")
         return f"{_level(first)}: {where}: {first.get('reason', '')}{more}"
@@ -105,7 +106,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             "title": "Import files",
             "opts": self.model._meta,
             "form": form,
-            "reports": [(batch, error_table(batch.errors)) for batch in batches],
+            "reports": [(batch, error_table(batch.errors), _imported(batch)) for batch in batches],
             "failures": failures,
         }
         template = "admin/archive/importbatch/upload.html"
@@ -163,8 +164,19 @@ def _ingest(data: dict) -> tuple[list[ImportBatch], list[tuple[str, str]]]:
     return batches, failures
 
 
+def _imported(batch: ImportBatch) -> str:
+    """The batch's stored articles, as a link to the article list filtered by it."""
+    count = batch.articles.count()
+    if not count:
+        return "no articles stored"
+    url = reverse("admin:archive_article_changelist")
+    noun = "article" if count == 1 else "articles"
+    return format_html('<a href="{}?import_batch={}">{} {}</a>', url, batch.pk, count, noun)
+
+
 def _level(error: dict) -> str:
-    """ "failed" (the item was not stored) or "warning" (stored, with a caveat)."""
+    """ "failed" (the item was not stored), "skipped" (nothing to store) or "warning"
+    (stored, with a caveat)."""
     return error.get("level", "failed")
 
 

@@ -24,18 +24,21 @@ def action_page(
     *,
     form_class: type[forms.Form],
     title: str,
-    apply: Callable[[forms.Form], str],
+    apply: Callable[[forms.Form], str | tuple[str, int]],
     form_kwargs: dict | None = None,
     intro: str = "",
     table: dict | None = None,
 ):
     """Show ``form_class`` for the selection; on a valid ``apply`` post, run ``apply(form)``
-    and message the sentence it returns; then the change list shows again."""
+    and message the sentence it returns (with its level, when it returns one: a
+    success by default); then the change list shows again."""
     form_kwargs = form_kwargs or {}
     if "apply" in request.POST:
         form = form_class(request.POST, **form_kwargs)
         if form.is_valid():
-            modeladmin.message_user(request, apply(form), messages.SUCCESS)
+            said = apply(form)
+            text, level = said if isinstance(said, tuple) else (said, messages.SUCCESS)
+            modeladmin.message_user(request, text, level)
             return None
     else:
         form = form_class(**form_kwargs)

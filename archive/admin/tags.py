@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from django.db.models.functions import Lower
 
 from archive import curation
 from archive.admin.counts import articles_link
@@ -18,7 +19,7 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "alias_list", "rule", "article_count"]
     list_filter = ["kind", "match_mode"]
     search_fields = ["name", "slug", "aliases"]
-    ordering = ["kind", "name"]
+    ordering = ["kind", Lower("name")]  # "apple" beside "Apple", not after "Zebra"
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "aliases"]}),
         ("Matching rule", {"fields": ["match_mode", "match_pattern"]}),

@@ -51,6 +51,11 @@ class Tally:
         self.batch.failed += 1
         self.batch.errors.append({"file": file, "item": item, "reason": reason})
 
+    def skip(self, file: str, item: str, reason: str) -> None:
+        """Nothing wrong, nothing to import (no text): counted, and the reason kept."""
+        self.batch.skipped += 1
+        self.batch.errors.append({"file": file, "item": item, "reason": reason, "level": "skipped"})
+
     def warn(self, file: str, item: str, reason: str) -> None:
         """The item was stored, but not all of it could be applied: reported, not failed."""
         self.batch.errors.append({"file": file, "item": item, "reason": reason, "level": "warning"})
@@ -62,7 +67,7 @@ class Tally:
 def read_source(source: Source, *, fmt: str | None, limit: int) -> list[tuple]:
     """Read and prepare one source, touching no database (it may run in a worker).
 
-    Returns events: ("draft", draft), ("fail", item, reason) or ("skip",).
+    Returns events: ("draft", draft), ("fail", item, reason) or ("skip", item, reason).
     """
     events: list[tuple] = []
     try:
@@ -75,7 +80,7 @@ def read_source(source: Source, *, fmt: str | None, limit: int) -> list[tuple]:
         name = Path(source.name).name
         for item in readers.read(source.read(), fmt=kind, source=name, meta=source.meta):
             if isinstance(item, ItemFailure):
-                events.append(("skip",) if item.skipped else ("fail", item.item, item.reason))
+                events.append(("skip" if item.skipped else "fail", item.item, item.reason))
                 continue
             if isinstance(item, Vocabulary):
                 events.append(("draft", item))  # stored in file order, counted in no total
@@ -117,7 +122,7 @@ def _drafts(sources, fmt: str | None, tally: Tally, bar) -> Iterator[tuple[str, 
                     bar.update(1)
                 yield source.name, event[1]
             elif event[0] == "skip":
-                tally.batch.skipped += 1
+                tally.skip(source.name, event[1], event[2])
             else:
                 tally.fail(source.name, event[1], event[2])
 
@@ -274,8 +279,8 @@ def ingest_paths(
     """
     if fmt:
         readers.format_for("", fmt)  # an unknown format is an error before anything runs
-    batch = _new_batch(", ".join(str(p) for p in paths), fmt, dry_run)
     files, errors = expand(paths, fmt)
+    batch = _new_batch(", ".join(str(p) for p in paths), readers.formats_of(files, fmt), dry_run)
     tally = Tally(batch)
     for error in errors:
         tally.fail(error["file"], error["item"], error["reason"])
@@ -302,7 +307,7 @@ def ingest_upload(
     """Ingest one uploaded file or request body named ``name``."""
     if fmt:
         readers.format_for("", fmt)
-    batch = _new_batch(f"upload:{name}", fmt, dry_run)
+    batch = _new_batch(f"upload:{name}", readers.formats_of([name], fmt), dry_run)
     source = Source(name=name, data=data, meta={"outlet": outlet} if outlet else {})
     tally = run_sources([source], batch=batch, fmt=fmt, dry_run=dry_run)
     batch.linked = tally.linked

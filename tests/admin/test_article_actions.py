@@ -5,7 +5,7 @@ import json
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from archive.models import Article
+from archive.models import Article, Tag
 from tests.admin.helpers import indexed_ids, post_action
 from tests.factories import make_article, make_outlet, make_tag
 
@@ -27,6 +27,74 @@ def test_add_tags_shows_a_form_first_then_tags_every_selected_article(editor_cli
     assert set(tag.articles.values_list("pk", flat=True)) == {a.pk, b.pk}
     assert indexed_ids(tags=("topic:sanctions",)) == {a.pk, b.pk}
     assert other.pk not in indexed_ids(tags=("topic:sanctions",))
+
+
+def _messages(response) -> list[tuple[str, str]]:
+    return [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
+
+
+def test_add_tags_creates_a_new_tag_of_the_kind_given_and_the_index_follows(editor_client):
+    a, b = make_article(), make_article()
+    page = post_action(editor_client, reverse(LIST), "add_tags", [a, b])
+    assert 'name="new_name"' in page.text and 'name="new_kind"' in page.text
+
+    done = post_action(
+        editor_client,
+        reverse(LIST),
+        "add_tags",
+        [a, b],
+        apply="1",
+        new_name="Kim Yo-jong",
+        new_kind="person",
+    )
+
+    tag = Tag.objects.get(name="Kim Yo-jong")
+    assert tag.kind == "person"
+    assert set(tag.articles.values_list("pk", flat=True)) == {a.pk, b.pk}
+    assert indexed_ids(tags=("person:kim-yo-jong",)) == {a.pk, b.pk}
+    assert _messages(done) == [
+        (
+            "success",
+            "Created the tag Kim Yo-jong (person). Kim Yo-jong (person): added to 2 articles.",
+        )
+    ]
+
+
+def test_add_tags_with_a_name_that_exists_reuses_that_tag(editor_client):
+    oil = make_tag("Oil")
+    a = make_article()
+    post_action(
+        editor_client, reverse(LIST), "add_tags", [a], apply="1", new_name="oil", new_kind="topic"
+    )
+    assert Tag.objects.filter(kind="topic").count() == 1
+    assert list(oil.articles.all()) == [a]
+
+
+def test_add_tags_says_honestly_when_the_articles_already_had_it(editor_client):
+    tag = make_tag("Sanctions")
+    a, b, c = make_article(), make_article(), make_article()
+    a.tags.add(tag)
+    b.tags.add(tag)
+
+    some = post_action(
+        editor_client, reverse(LIST), "add_tags", [a, b, c], apply="1", tags=[tag.pk]
+    )
+    editor_client.get(reverse(LIST))  # shows (and so consumes) the first message
+    none = post_action(editor_client, reverse(LIST), "add_tags", [a, b], apply="1", tags=[tag.pk])
+
+    assert _messages(some) == [
+        ("success", "Sanctions (topic): added to 1 article, 2 already had it.")
+    ]
+    assert _messages(none) == [
+        ("warning", "Sanctions (topic): added to 0 articles, 2 already had it.")
+    ]
+
+
+def test_add_tags_needs_a_tag_or_a_new_name(editor_client):
+    a = make_article()
+    page = post_action(editor_client, reverse(LIST), "add_tags", [a], apply="1")
+    assert page.status_code == 200
+    assert "Choose tags or name a new one." in page.text
 
 
 def test_add_tags_across_all_filtered_results(editor_client):

@@ -33,6 +33,20 @@ def test_list_shows_outlet_date_authors_tags_words_and_duplicate_marker(editor_c
     assert "⧉ 1 copies" in page
 
 
+def test_list_cuts_long_titles_and_long_tag_lists_keeping_them_whole_in_the_tooltip(
+    editor_client,
+):
+    title = "Leaders meet again " * 10
+    article = make_article(title=title.strip())
+    names = [f"Tag {n}" for n in range(7)]
+    article.tags.add(*(make_tag(name) for name in names))
+
+    page = editor_client.get(reverse(LIST)).text
+
+    assert f'<span title="{title.strip()}">Leaders meet again' in page
+    assert f'<span title="{", ".join(names)}">Tag 0, Tag 1, Tag 2, Tag 3 +3</span>' in page
+
+
 def test_filters_by_outlet_tag_kind_tag_author_language_duplicates_and_untagged(editor_client):
     planet, bugle = make_outlet("Planet"), make_outlet("Bugle")
     kim = make_tag("Kim Jong-un", kind="person")
@@ -80,6 +94,29 @@ def test_search_goes_through_the_index_and_lists_the_best_match_first(editor_cli
     response = editor_client.get(reverse(LIST), {"q": "oil"})
 
     assert _listed(response) == [strong.title, passing.title]
+
+
+def test_search_ranks_an_older_better_match_above_a_newer_weaker_one(editor_client):
+    """The best match is the older article with the lower id: newest-first would hide it."""
+    strong = make_article(
+        title="Oil price surge",
+        body="Oil, oil and more oil: crude oil climbs.",
+        published=dt.date(1987, 3, 2),
+    )
+    passing = make_article(
+        title="Markets",
+        body="Crude oil rose. Traders watched wheat.",
+        published=dt.date(2018, 6, 1),
+    )
+    make_article(title="Weather", body="Rain all week long.", published=dt.date(2019, 1, 1))
+    indexed_ids()
+
+    response = editor_client.get(reverse(LIST), {"q": "oil"})
+
+    assert _listed(response) == [strong.title, passing.title]
+    # a clicked column still sorts (here: by date, newest first)
+    by_date = editor_client.get(reverse(LIST), {"q": "oil", "o": "-3"})
+    assert _listed(by_date) == [passing.title, strong.title]
 
 
 def test_search_finds_words_of_the_body_not_only_titles(editor_client):

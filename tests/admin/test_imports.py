@@ -9,8 +9,10 @@ from django.urls import reverse
 from archive.models import Article, ImportBatch
 from search.models import IndexChange
 from tests.admin.helpers import indexed_ids
+from tests.factories import make_article
 
 UPLOAD = "admin:archive_importbatch_add"
+ARTICLES = "admin:archive_article_changelist"
 
 
 def _jsonl(*items) -> bytes:
@@ -41,7 +43,7 @@ def test_uploading_files_imports_them_and_shows_the_batch_report(editor_client):
     assert page.status_code == 200
     assert "Report" in page.text
     batches = page.context["reports"]
-    assert [b.created for b, _ in batches] == [2, 1]
+    assert [b.created for b, *_ in batches] == [2, 1]
     assert batches[0][0].failed == 1
     assert "missing" in page.text  # the failed item's reason
     assert Article.objects.filter(outlet__name="Wire").count() == 3
@@ -78,6 +80,55 @@ def test_batch_list_and_page_show_counts_and_errors(editor_client):
     assert "line 3: missing body" in listing
     page = editor_client.get(reverse("admin:archive_importbatch_change", args=[batch.pk])).text
     assert "<td>line 3</td><td>missing body</td>" in page
+
+
+def test_the_report_names_the_format_read_and_links_to_the_imported_articles(editor_client):
+    wire = SimpleUploadedFile(
+        "wire.jsonl",
+        _jsonl(
+            {"title": "Volcano erupts", "body": "Lava flowed down the mountain overnight."},
+            {"title": "Quake", "body": "The ground shook at dawn in the valley."},
+        ),
+    )
+    make_article(title="Imported before")
+
+    page = editor_client.post(reverse(UPLOAD), {"files": [wire]})
+
+    batch = ImportBatch.objects.get()
+    assert batch.format == "jsonl"  # read by its extension: the report says so, not "?"
+    assert "(jsonl, done)" in page.text
+    link = f'{reverse(ARTICLES)}?import_batch={batch.pk}">2 articles</a>'
+    assert link in page.text
+    listed = editor_client.get(reverse(ARTICLES), {"import_batch": batch.pk})
+    assert sorted(a.title for a in listed.context["cl"].result_list) == ["Quake", "Volcano erupts"]
+    assert str(batch) in listed.text  # the sidebar says which batch is shown
+    detail = editor_client.get(reverse("admin:archive_importbatch_change", args=[batch.pk]))
+    assert f"?import_batch={batch.pk}" in detail.text
+
+
+def test_skipped_items_are_stored_with_their_reason_and_shown(editor_client):
+    sgm = SimpleUploadedFile(
+        "reut2-000.sgm",
+        b'<REUTERS NEWID="1"><TEXT><TITLE>GRAIN PRICES</TITLE><BODY>Wheat rose.</BODY></TEXT>'
+        b'</REUTERS>\n<REUTERS NEWID="2"><TEXT>&#2;</TEXT></REUTERS>',
+    )
+
+    page = editor_client.post(reverse(UPLOAD), {"files": [sgm]})
+
+    batch = ImportBatch.objects.get()
+    assert (batch.format, batch.created, batch.skipped, batch.failed) == ("reuters", 1, 1, 0)
+    assert batch.errors == [
+        {
+            "file": "reut2-000.sgm",
+            "item": "NEWID 2",
+            "reason": "no title and no body",
+            "level": "skipped",
+        }
+    ]
+    row = "<td>skipped</td><td>reut2-000.sgm</td><td>NEWID 2</td><td>no title and no body</td>"
+    assert row in page.text
+    detail = editor_client.get(reverse("admin:archive_importbatch_change", args=[batch.pk]))
+    assert row in detail.text
 
 
 # -- hostile uploads -----------------------------------------------------------------------

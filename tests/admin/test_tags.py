@@ -123,3 +123,10 @@ def test_editor_deletes_a_tag_and_the_index_forgets_it(editor_client):
 
     assert not Tag.objects.exists()
     assert indexed_ids(q="tag:obsolete") == set()
+
+
+def test_list_sorts_names_without_regard_to_case(editor_client):
+    for name in ("banana", "Cherry", "apple", "Date"):
+        make_tag(name)
+    listed = [t.name for t in editor_client.get(reverse(LIST)).context["cl"].result_list]
+    assert listed == ["apple", "banana", "Cherry", "Date"]

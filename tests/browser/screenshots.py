@@ -1,4 +1,5 @@
-"""Screenshots of the search page and an article page at desktop and phone widths.
+"""Screenshots of the search page, an article page and the admin's article list at
+desktop and phone widths.
 
     python tests/browser/screenshots.py [OUTPUT_DIR]      (``make screenshots``)
 
@@ -24,7 +25,9 @@ from tests.net import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 WIDTHS = {"desktop": 1280, "phone": 390}
-SETUP = """
+PASSWORD = "screenshots-only"  # of a user in a throwaway database
+SETUP = f"""
+PASSWORD = {PASSWORD!r}
 import django; django.setup()
 from django.core.management import call_command
 from archive.models import Article
@@ -32,6 +35,8 @@ from archive.seeds import seeds_load
 from search.service import get_backend
 call_command("migrate", verbosity=0)
 seeds_load()
+from django.contrib.auth.models import User
+User.objects.create_superuser("screens", "", PASSWORD)
 get_backend().rebuild(Article.objects.all())
 article = Article.objects.filter(outlet__slug="the-korea-herald").first() or Article.objects.first()
 print(article.get_absolute_url())
@@ -50,6 +55,14 @@ def wait_for(url: str, timeout: float = 30.0) -> None:
             time.sleep(0.2)
 
 
+def log_in(page, base: str) -> None:
+    page.goto(base + "/admin/login/")
+    page.fill("#id_username", "screens")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
 def shoot(base: str, pages: dict[str, str], out: Path) -> list[Path]:
     saved = []
     with sync_playwright() as playwright:
@@ -62,6 +75,7 @@ def shoot(base: str, pages: dict[str, str], out: Path) -> list[Path]:
                 has_touch=device == "phone",
             )
             page = context.new_page()
+            log_in(page, base)
             for name, path in pages.items():
                 page.goto(base + path)
                 page.wait_for_load_state("networkidle")
@@ -103,6 +117,7 @@ def main(out: Path) -> None:
                 "search-filtered": "/?q=summit&outlet=the-korea-herald&outlet=al-jazeera&year=2018",
                 "search-filters-drawer": "/?q=summit&bin=week#filters",
                 "article": article + "?q=denuclearization",
+                "admin-articles": "/admin/archive/article/",
             }
             for path in shoot(base, pages, out):
                 print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)

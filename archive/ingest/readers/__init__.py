@@ -5,7 +5,7 @@ Each reader module has ``read(data, *, source, meta)`` yielding ``ArticleDraft``
 which rebuilds a draft from an article's stored raw text.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import PurePath
 from types import ModuleType
 
@@ -46,6 +46,15 @@ def format_for(name: str, fmt: str | None = None) -> str:
             f"({', '.join(FORMATS)})"
         )
     return EXTENSIONS[suffix]
+
+
+def formats_of(names: Iterable[str | PurePath], fmt: str | None = None) -> str:
+    """What files of these names are read as, for a batch's record: "jsonl", or
+    "jsonl, txt" for a mix ("" when no name tells: each such file fails on its own)."""
+    if fmt:
+        return fmt
+    found = {EXTENSIONS.get(PurePath(name).suffix.lower()) for name in names} - {None}
+    return ", ".join(sorted(found))  # at most the five formats: fits ImportBatch.format
 
 
 def read(

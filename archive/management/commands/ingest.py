@@ -41,12 +41,14 @@ class Command(BaseCommand):
 
     def _report(self, batch, seconds: float) -> None:
         write = self.stdout.write
-        for error in batch.errors[:_SHOWN_ERRORS]:
+        # Skipped items (nothing to import) are counted below; their reasons stay in the batch.
+        errors = [e for e in batch.errors if e.get("level") != "skipped"]
+        for error in errors[:_SHOWN_ERRORS]:
             item = f" [{error['item']}]" if error["item"] else ""
             level = error.get("level", "failed")
             self.stderr.write(f"{level}: {error['file']}{item}: {error['reason']}")
-        if len(batch.errors) > _SHOWN_ERRORS:
-            more = len(batch.errors) - _SHOWN_ERRORS
+        if len(errors) > _SHOWN_ERRORS:
+            more = len(errors) - _SHOWN_ERRORS
             self.stderr.write(f"… and {more} more (see the import batch).")
         prefix = "Dry run: would have " if batch.dry_run else ""
         total = batch.created + batch.updated + batch.duplicates

@@ -152,6 +152,10 @@ def test_reuters_documents_with_text_become_articles_with_tags(write):
     path = write("reut2-900.xml", REUTERS.encode("cp1252"))
     batch = ingest_paths([path])
     assert (batch.created, batch.skipped, batch.failed) == (2, 1, 0)
+    assert batch.format == "reuters"  # told by the extension, and recorded
+    assert [(e["level"], e["reason"]) for e in batch.errors] == [
+        ("skipped", "no title and no body")
+    ]
     cocoa = Article.objects.get(external_id="1")
     assert cocoa.title == "BAHIA COCOA REVIEW <BCR>"
     assert cocoa.outlet.name == "Reuters"
@@ -197,3 +201,9 @@ def test_reuters_article_is_cleaned_again_from_its_raw_element(write):
     article.refresh_from_db()
     assert article_reclean(article).body == body
     assert article.raw_text.startswith('<REUTERS TOPICS="YES"')
+
+
+def test_a_batch_of_several_formats_records_them_all(write):
+    note = write("note.txt", b"Harbour closes\n\nThe harbour closed for the storm.")
+    wire = write("wire.jsonl", jsonl(ARTICLE))
+    assert ingest_paths([note, wire]).format == "jsonl, txt"
