@@ -8,21 +8,24 @@ index is unavailable).
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.http import urlencode
 
 from archive.ingest.normalize import is_web_address
 from archive.models import Article, Author, Outlet, Tag, unique_slug
 from search import service as search_service
 from search.query import MAX_QUERY_CHARS
-from search.request import page_search
+from search.request import UrlState, page_search
 from search.types import InvalidQuery, SearchUnavailable
 
 SUGGEST_LIMIT = 8
 MORE_LIKE_THIS = 5
+# Pages an article's "Back to results" may return to (``back=``): the search pages only.
+RESULT_PAGES = ("web:search", "web:outlet", "web:author", "web:tag")
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpRe
     except (InvalidQuery, SearchUnavailable) as exc:
         return search_error_page(request, exc)
     feed_state = state.without("page").without("sort")
+    q = parsed.request.q
     if preset:
         feed_state = feed_state.adding(preset.param, preset.value)
     context = {
@@ -77,6 +81,8 @@ def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpRe
         "everywhere_url": state.without("page").url(reverse("web:search")) if preset else "",
         "q": parsed.request.q,
         "max_query_chars": MAX_QUERY_CHARS,
+        # A hit's link carries the query (highlighting) and these results (the way back).
+        "hit_query": urlencode({**({"q": q} if q else {}), "back": state.url(request.path)}),
     }
     return render(request, "archive/search.html", context)
 
@@ -142,13 +148,22 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
         return redirect(target, permanent=True)
     q = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
     why = bool(q) and request.GET.get("why") == "1"
+    back = _results_page(request.GET.get("back", ""))
+    kept = {"back": back} if back else {}  # every link of the page keeps the way back
+    back_url = f"{back}#hit-{article.pk}" if back else ""
+    if not back_url and q:
+        back_url = reverse("web:search") + "?" + urlencode({"q": q})
     context = {
         "article": article,
         "q": q,
         "why": why,
-        "why_url": article.get_absolute_url() + "?" + urlencode({"q": q, "why": 1}) + "#why",
+        "why_url": article.get_absolute_url()
+        + "?"
+        + urlencode({"q": q, "why": 1, **kept})
+        + "#why",
+        "plain_url": article.get_absolute_url() + (f"?{urlencode(kept)}" if kept else ""),
         **(_explanation(q, article) if why else {}),
-        "back_url": reverse("web:search") + "?" + urlencode({"q": q}) if q else "",
+        "back_url": back_url,
         "original_url": _link_to_original(article.url),
         "more_like_this": _more_like_this(article),
         "duplicates": _same_story(article),
@@ -156,6 +171,22 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
         "tags": sorted(article.tags.all(), key=lambda t: (t.kind, t.name.casefold())),
     }
     return render(request, "archive/article_detail.html", context)
+
+
+def _results_page(value: str) -> str:
+    """The search page ``value`` names (path and query), rebuilt from its known
+    parameters; "" for anything else: another site, a scheme, a path that is not a list
+    of results. The link back can never leave the archive."""
+    parts = urlsplit(value[:2000])
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return ""
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return ""
+    if match.view_name not in RESULT_PAGES:
+        return ""
+    return UrlState.from_query(QueryDict(parts.query)).url(parts.path)
 
 
 def _explanation(q: str, article: Article) -> dict:

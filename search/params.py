@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.dateparse import parse_date
 
 from archive.models import Tag
-from search.types import FACETS, MAX_PAGE, MAX_PAGE_SIZE, SORTS, TAG_KINDS
+from search.types import BINS, FACETS, MAX_PAGE, MAX_PAGE_SIZE, SORTS, TAG_KINDS
 
 
 class Problem(ValueError):
@@ -206,6 +206,14 @@ PARAMS = (
         help=f"Results per page; larger values are capped at {MAX_PAGE_SIZE}.",
     ),
     Param("page", "page", "page", Number(1, MAX_PAGE), label="page", help="Page number."),
+    Param(
+        "histogram_bin",
+        "bin",
+        "bin",
+        Choice(BINS),
+        label="chart's bin",
+        help="The histogram's bins; absent: the finest showing the hits in a month's days.",
+    ),
     Param(
         "facets",
         None,

@@ -107,13 +107,17 @@ def search(request: SearchRequest) -> SearchResult:
     found = get_backend().search(query)
     page = articles.articles([h.id for h in found.hits])
     labels = _labels_and_links(found, query, page)
+    histogram = histogram_shape(found.days, request.histogram_bin)
     return SearchResult(
         total=found.total,
         page=request.page,
         page_size=request.page_size,
         hits=[Hit(h.id, h.score, h.highlights, page.get(h.id), h.explanation) for h in found.hits],
         facets=facets_shape(request, found.counts, labels),
-        histogram=histogram_shape(found.months),
+        histogram=histogram.buckets,
+        histogram_bin=histogram.bin,
+        histogram_bins=histogram.bins,
+        histogram_outside=histogram.outside,
         suggestion=found.suggestion,
         parsed=found.parsed,
         query_error=found.query_error,

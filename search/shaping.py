@@ -1,5 +1,5 @@
 """Raw counts shaped for people, the same whatever the engine: facet values with their
-labels, the months the month facet shows, and the histogram.
+labels, the months the month facet shows, and the histogram (from counts per day).
 
 A backend counts by id or value (``search.backends.base.BackendResult``); the query
 service looks up the labels once and hands them here.
@@ -9,11 +9,18 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
-from search.types import TAG_KINDS, FacetValue, HistogramBucket, SearchRequest
+from search.types import BINS, TAG_KINDS, FacetValue, HistogramBucket, SearchRequest
 
 FACET_SIZE = 20  # values shown per facet (selected ones come on top of it)
 CONTENDERS = FACET_SIZE * 10  # the most values counted where many tie at the cut
-YEARLY_AFTER_MONTHS = 36  # a longer span is shown by year
+# The histogram: the finest bin showing the hits in at most AUTO_BARS bars is chosen; a bin
+# asked for may take up to MAX_BARS. Outliers: see ``_dense_range``.
+AUTO_BARS = 31
+MAX_BARS = 100
+OUTLIER_SHARE = 0.1  # of the hits, at most, for a side to count as outliers
+OUTLIER_GAP = 4
+MIN_SPAN = 30  # days
+MAX_CUTS = 4
 
 
 def month_number(year: int, month: int) -> int:
@@ -131,23 +138,117 @@ def _languages(counts: dict[str, int], chosen: set[str]) -> list[FacetValue]:
     return [FacetValue(code, code, counts.get(code, 0), code in chosen) for code in codes]
 
 
-def histogram_shape(months: dict[int, int]) -> list[HistogramBucket]:
-    """Every month from the first hit to the last, or every year for a longer span."""
-    if not months:
-        return []
-    first, last = min(months), max(months)
-    if last - first > YEARLY_AFTER_MONTHS:
-        per_year: dict[int, int] = {}
-        for number, count in months.items():
-            per_year[number // 12] = per_year.get(number // 12, 0) + count
-        return [
-            HistogramBucket(str(y), per_year.get(y, 0), dt.date(y, 1, 1), dt.date(y, 12, 31))
-            for y in range(first // 12, last // 12 + 1)
-        ]
-    buckets = []
-    for number in range(first, last + 1):
-        year, month = divmod(number, 12)
-        end = dt.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
-        start = dt.date(year, month + 1, 1)
-        buckets.append(HistogramBucket(month_value(number), months.get(number, 0), start, end))
-    return buckets
+@dataclass(frozen=True)
+class Histogram:
+    """The date histogram: ``bin``-wide buckets over where the hits are, the bins that
+    would show them too, and the hits far outside (``SearchResult.histogram*``)."""
+
+    buckets: list[HistogramBucket] = field(default_factory=list)
+    bin: str = ""
+    bins: tuple[str, ...] = ()
+    outside: list[HistogramBucket] = field(default_factory=list)
+
+
+def histogram_shape(days: dict[int, int], asked: str | None = None) -> Histogram:
+    """Buckets from the day counts (``date.toordinal()`` -> hits): the finest bin that
+    shows the dense range in at most AUTO_BARS bars, or the bin ``asked`` when it needs
+    no more than MAX_BARS. Far outliers are left out of the axis, so that one article
+    decades away cannot squeeze the rest into one bar; they are counted in ``outside``."""
+    if not days:
+        return Histogram()
+    first, last, outside = _dense_range(days)
+    start, end = dt.date.fromordinal(first), dt.date.fromordinal(last)
+    bars = {name: _bar_count(start, end, name) for name in BINS}
+    auto = next((name for name in BINS if bars[name] <= AUTO_BARS), "year")
+    chosen = asked if asked in BINS and bars[asked] <= MAX_BARS else auto
+    offered = tuple(n for n in BINS if n == chosen or 1 < bars[n] <= MAX_BARS)
+    per_bin: dict[dt.date, int] = {}
+    for ordinal, count in days.items():
+        if first <= ordinal <= last:
+            key = _bin_start(dt.date.fromordinal(ordinal), chosen)
+            per_bin[key] = per_bin.get(key, 0) + count
+    buckets, at = [], _bin_start(start, chosen)
+    while at is not None and at <= end:
+        after = _bin_after(at, chosen)
+        until = after - dt.timedelta(days=1) if after else dt.date.max
+        buckets.append(HistogramBucket(_period(at, chosen), per_bin.get(at, 0), at, until))
+        at = after
+    return Histogram(buckets, chosen, offered, outside)
+
+
+def _dense_range(days: dict[int, int]) -> tuple[int, int, list[HistogramBucket]]:
+    """(first day, last day, outside buckets): the widest gap is cut off, at most
+    MAX_CUTS times, while the side beyond it is a small minority (OUTLIER_SHARE of the hits)
+    and the gap is OUTLIER_GAP times longer than what is left (plus MIN_SPAN days)."""
+    ordered = sorted(days)
+    total = sum(days.values())
+    lo, hi, cut = 0, len(ordered) - 1, {"before": 0, "after": 0}
+    for _ in range(MAX_CUTS):
+        if lo >= hi:
+            break
+        gap, at = max((ordered[i + 1] - ordered[i], i) for i in range(lo, hi))
+        left = sum(days[d] for d in ordered[lo : at + 1])
+        right = sum(days[d] for d in ordered[at + 1 : hi + 1])
+        before = left < right  # the side cut off: the smaller one
+        few = min(left, right)
+        kept = ordered[hi] - ordered[at + 1] if before else ordered[at] - ordered[lo]
+        allowed = OUTLIER_SHARE * total - cut["before"] - cut["after"]
+        if few == max(left, right) or few > allowed or gap < OUTLIER_GAP * (kept + MIN_SPAN):
+            break
+        cut["before" if before else "after"] += few
+        lo, hi = (at + 1, hi) if before else (lo, at)
+    outside = []
+    if lo > 0:
+        outside.append(_outside(ordered[0], ordered[lo - 1], cut["before"]))
+    if hi < len(ordered) - 1:
+        outside.append(_outside(ordered[hi + 1], ordered[-1], cut["after"]))
+    return ordered[lo], ordered[hi], outside
+
+
+def _outside(first: int, last: int, count: int) -> HistogramBucket:
+    start, end = dt.date.fromordinal(first), dt.date.fromordinal(last)
+    period = str(start.year) if start.year == end.year else f"{start.year}/{end.year}"
+    return HistogramBucket(period, count, start, end)
+
+
+def _bar_count(start: dt.date, end: dt.date, name: str) -> int:
+    if name == "day":
+        return (end - start).days + 1
+    if name == "week":
+        return (_bin_start(end, "week") - _bin_start(start, "week")).days // 7 + 1
+    if name == "month":
+        return (end.year - start.year) * 12 + end.month - start.month + 1
+    return end.year - start.year + 1
+
+
+def _bin_start(day: dt.date, name: str) -> dt.date:
+    if name == "week":
+        return day - dt.timedelta(days=day.weekday())  # ISO weeks start on Monday
+    if name == "month":
+        return day.replace(day=1)
+    if name == "year":
+        return day.replace(month=1, day=1)
+    return day
+
+
+def _bin_after(start: dt.date, name: str) -> dt.date | None:
+    """The first day of the next bin; None after the last representable one."""
+    try:
+        if name == "month":
+            return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        if name == "year":
+            return start.replace(year=start.year + 1)
+        return start + dt.timedelta(days=7 if name == "week" else 1)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _period(start: dt.date, name: str) -> str:
+    if name == "week":
+        year, week, _ = start.isocalendar()
+        return f"{year:04d}-W{week:02d}"
+    if name == "month":
+        return month_value(month_number(start.year, start.month))
+    if name == "year":
+        return f"{start.year:04d}"
+    return start.isoformat()

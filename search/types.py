@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 SORTS = ("relevance", "newest", "oldest")
+BINS = ("day", "week", "month", "year")  # the histogram's bins, finest first
 TAG_KINDS = ("topic", "person", "place", "organization")
 FACETS = (
     "outlet",
@@ -75,6 +76,7 @@ class SearchRequest:
     facets: tuple[str, ...] = FACETS
     highlight: bool = True
     explain: bool = False  # say for each hit of the page why it matched
+    histogram_bin: str | None = None  # one of BINS; None: chosen from the span of the hits
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ class FacetValue:
 
 @dataclass(frozen=True)
 class HistogramBucket:
-    period: str  # "2018" or "2018-05"
+    period: str  # "2018", "2018-05", "2018-W19" (ISO week) or "2018-05-03"
     count: int
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -144,7 +146,12 @@ class SearchResult:
     page_size: int
     hits: list[Hit]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    # Bins over where the hits are (``histogram_bin`` wide), empty ones included; hits far
+    # before or after them are ``histogram_outside`` (at most one bucket each side).
     histogram: list[HistogramBucket] = field(default_factory=list)
+    histogram_bin: str = ""
+    histogram_bins: tuple[str, ...] = ()  # the bins a person may switch to
+    histogram_outside: list[HistogramBucket] = field(default_factory=list)
     suggestion: str | None = None  # "did you mean", only when it has hits
     parsed: str = ""  # how the query was understood
     query_error: str | None = None  # why the syntax was not understood (searched literally)

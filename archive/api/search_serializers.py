@@ -118,7 +118,9 @@ class FacetValueSerializer(serializers.Serializer):
 
 
 class HistogramBucketSerializer(serializers.Serializer):
-    period = serializers.CharField(help_text='"2018" or "2018-05".')
+    period = serializers.CharField(
+        help_text='"2018", "2018-05", "2018-W19" (ISO week) or "2018-05-03"; outside: "2018/2020".'
+    )
     count = serializers.IntegerField()
 
 
@@ -155,6 +157,10 @@ class SearchResponseSerializer(serializers.Serializer):
     results = serializers.SerializerMethodField()
     facets = FacetsSerializer()
     histogram = HistogramBucketSerializer(many=True)
+    histogram_bin = serializers.CharField(help_text="day, week, month or year.")
+    histogram_outside = HistogramBucketSerializer(
+        many=True, help_text="Hits far before or after the histogram's range."
+    )
 
     def _page_url(self, page: int) -> str:
         url = self.context["request"].build_absolute_uri()

@@ -1,9 +1,7 @@
 """Pieces of the search page built from a ``SearchResult`` and the page's ``UrlState``:
-facet groups, active-filter chips, the histogram and the pagination, each with its URLs."""
+facet groups, active-filter chips and the pagination, each with its URLs (the histogram:
+``archive_chart``)."""
 
-import calendar
-import datetime as dt
-import math
 from dataclasses import dataclass, field
 
 from django import template
@@ -11,7 +9,7 @@ from django import template
 from archive.views import Preset
 from search.params import FACET_PARAM
 from search.request import UrlState
-from search.types import HistogramBucket, SearchRequest, SearchResult
+from search.types import SearchRequest, SearchResult
 
 register = template.Library()
 
@@ -29,9 +27,6 @@ FACET_GROUPS = (
 PARAM_TITLES = {"outlet": "Outlet", "author": "Author", "language": "Language", "year": "Year"}
 PARAM_TITLES |= {"month": "Month"}
 VISIBLE_VALUES = 6
-CHART_WIDTH, CHART_HEIGHT, LABEL_HEIGHT, TOP_MARGIN = 600, 110, 48, 24
-LABEL_WIDTH = 34  # room one label needs, in chart units
-MAX_BAR_WIDTH = 64
 
 
 @dataclass
@@ -133,69 +128,6 @@ def active_filters(result: SearchResult, search: SearchRequest, state: UrlState,
             kind = _kind_title(name, value)
         chips.append({"kind": kind, "label": label, "url": state.without(name, value).url(path)})
     return chips
-
-
-def _bucket_range(bucket: HistogramBucket) -> tuple[dt.date, dt.date]:
-    if bucket.date_from and bucket.date_to:
-        return bucket.date_from, bucket.date_to
-    year, _, month = bucket.period.partition("-")
-    if month:
-        last = calendar.monthrange(int(year), int(month))[1]
-        return dt.date(int(year), int(month), 1), dt.date(int(year), int(month), last)
-    return dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
-
-
-def _period_labels(period: str) -> tuple[str, str]:
-    """(short label, full label) of "2018" or "2018-05"."""
-    year, _, month = period.partition("-")
-    if not month:
-        return year, year
-    name = calendar.month_abbr[int(month)]
-    return name, f"{calendar.month_name[int(month)]} {year}"
-
-
-@register.simple_tag
-def histogram(result: SearchResult, state: UrlState, path: str) -> dict | None:
-    """Bars for an inline SVG chart; each bar links to the search narrowed to its period."""
-    buckets = [b for b in result.histogram if b.period]
-    if not buckets or result.total == 0:
-        return None
-    top = max(b.count for b in buckets) or 1
-    slot = CHART_WIDTH / len(buckets)
-    width = min(slot * 0.8, MAX_BAR_WIDTH)
-    every = max(1, math.ceil(len(buckets) * LABEL_WIDTH / CHART_WIDTH))
-    bars = []
-    for i, bucket in enumerate(buckets):
-        height = max(round((CHART_HEIGHT - TOP_MARGIN) * bucket.count / top, 1), 1)
-        start, end = _bucket_range(bucket)
-        short, full = _period_labels(bucket.period)
-        monthly = "-" in bucket.period
-        bars.append(
-            {
-                "x": round(i * slot + (slot - width) / 2, 1),
-                "mid": round(i * slot + slot / 2, 1),
-                "year_x": max(round(i * slot + slot / 2, 1), 24),  # keep "2018" inside
-                "y": round(CHART_HEIGHT - height, 1),
-                "width": round(width, 1),
-                "height": height,
-                "count": bucket.count,
-                "count_y": round(CHART_HEIGHT - height - 4, 1),
-                "show_count": len(buckets) <= 24 and bucket.count,
-                "period": full,
-                "label": short if i % every == 0 else "",
-                "odd": (i // every) % 2 == 1,  # hidden on phones, where labels are larger
-                "year": start.year if monthly and (i == 0 or start.month == 1) else "",
-                "url": state.with_values(from_=start.isoformat(), to=end.isoformat()).url(path),
-            }
-        )
-    return {
-        "bars": bars,
-        "width": CHART_WIDTH,
-        "height": CHART_HEIGHT + LABEL_HEIGHT,
-        "baseline": CHART_HEIGHT,
-        "label_y": CHART_HEIGHT + 20,
-        "year_y": CHART_HEIGHT + 42,
-    }
 
 
 @register.simple_tag

@@ -54,7 +54,9 @@ class BackendResult:
     # author and tag ids (at least ``search.shaping.contenders``), years, month numbers
     # (``search.shaping.month_number``; under the year filter), language codes.
     counts: dict[str, dict] = field(default_factory=dict)
-    months: dict[int, int] = field(default_factory=dict)  # month number -> hits (histogram)
+    # Day (``date.toordinal()``) -> hits under every filter: the histogram's raw material,
+    # from which ``search.shaping`` makes weeks, months and years.
+    days: dict[int, int] = field(default_factory=dict)
     suggestion: str | None = None
     parsed: str = ""
     query_error: str | None = None

@@ -115,6 +115,7 @@ def main(out: Path) -> None:
             pages = {
                 "search": "/?q=kim+jong+un&sort=",
                 "search-filtered": "/?q=summit&outlet=the-korea-herald&outlet=al-jazeera&year=2018",
+                "search-filters-drawer": "/?q=summit&bin=week#filters",
                 "article": article + "?q=denuclearization",
                 "admin-articles": "/admin/archive/article/",
             }

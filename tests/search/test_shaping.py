@@ -97,24 +97,70 @@ def test_only_counted_facets_are_shaped():
     assert shaped({}) == {}
 
 
+def days(*counted) -> dict[int, int]:
+    """{ordinal: hits} from (date, hits) pairs, as backends count."""
+    return {day.toordinal(): n for day, n in counted}
+
+
 def test_the_histogram_has_every_month_from_the_first_hit_to_the_last():
-    buckets = histogram_shape({month_number(2018, 11): 2, month_number(2019, 2): 1})
-    assert [(b.period, b.count) for b in buckets] == [
-        ("2018-11", 2),
-        ("2018-12", 0),
-        ("2019-01", 0),
-        ("2019-02", 1),
-    ]
-    assert buckets[1].date_from == dt.date(2018, 12, 1)
-    assert buckets[1].date_to == dt.date(2018, 12, 31)
+    shaped = histogram_shape(days((dt.date(2017, 11, 3), 2), (dt.date(2019, 2, 9), 1)))
+    buckets = shaped.buckets
+    assert shaped.bin == "month" and len(buckets) == 16
+    assert (buckets[0].period, buckets[0].count) == ("2017-11", 2)
+    assert (buckets[-1].period, buckets[-1].count) == ("2019-02", 1)
+    assert buckets[1].date_from == dt.date(2017, 12, 1)
+    assert buckets[1].date_to == dt.date(2017, 12, 31)
 
 
-def test_the_histogram_counts_by_year_beyond_three_years():
-    buckets = histogram_shape({month_number(1987, 3): 1, month_number(1990, 6): 2})
-    assert [(b.period, b.count) for b in buckets] == [
-        ("1987", 1),
+def test_the_histogram_counts_by_year_beyond_a_few_years():
+    shaped = histogram_shape(days((dt.date(1987, 3, 1), 2), (dt.date(1990, 6, 1), 2)))
+    assert shaped.bin == "year"
+    assert [(b.period, b.count) for b in shaped.buckets] == [
+        ("1987", 2),
         ("1988", 0),
         ("1989", 0),
         ("1990", 2),
     ]
-    assert histogram_shape({}) == []
+    assert histogram_shape({}).buckets == []
+
+
+def test_a_month_of_hits_is_shown_by_day_and_two_days_as_two_bars():
+    shaped = histogram_shape(days((dt.date(1987, 3, 2), 3), (dt.date(1987, 3, 3), 1)))
+    assert shaped.bin == "day"
+    assert [(b.period, b.count) for b in shaped.buckets] == [("1987-03-02", 3), ("1987-03-03", 1)]
+    month = histogram_shape(days((dt.date(1987, 3, 1), 1), (dt.date(1987, 3, 31), 1)))
+    assert month.bin == "day" and len(month.buckets) == 31
+
+
+def test_a_few_months_are_shown_by_iso_week():
+    shaped = histogram_shape(days((dt.date(1987, 3, 4), 3), (dt.date(1987, 6, 1), 1)))
+    assert shaped.bin == "week"
+    first = shaped.buckets[0]
+    assert (first.period, first.date_from, first.date_to) == (
+        "1987-W10",
+        dt.date(1987, 3, 2),
+        dt.date(1987, 3, 8),
+    )
+    assert shaped.bins == ("day", "week", "month")
+
+
+def test_one_far_outlier_does_not_flatten_the_rest():
+    dense = [(dt.date(1987, 3, 1) + dt.timedelta(days=i), 20) for i in range(0, 200, 3)]
+    shaped = histogram_shape(days(*dense, (dt.date(2024, 5, 1), 1)))
+    assert shaped.bin == "week"
+    assert shaped.buckets[-1].date_to.year == 1987
+    assert sum(b.count for b in shaped.buckets) == 20 * len(dense)
+    (outlier,) = shaped.outside
+    assert (outlier.period, outlier.count, outlier.date_from) == ("2024", 1, dt.date(2024, 5, 1))
+
+
+def test_two_equal_far_apart_groups_are_both_kept():
+    shaped = histogram_shape(days((dt.date(1987, 3, 1), 1), (dt.date(2019, 6, 21), 1)))
+    assert shaped.outside == [] and shaped.bin == "year" and len(shaped.buckets) == 33
+
+
+def test_a_bin_asked_for_is_used_unless_it_needs_too_many_bars():
+    counted = days((dt.date(1987, 3, 2), 3), (dt.date(1987, 9, 1), 1))
+    assert histogram_shape(counted, "month").bin == "month"
+    assert histogram_shape(counted, "day").bin == "week"  # 184 bars are too many: the default
+    assert histogram_shape(counted, "day").bin == histogram_shape(counted).bin

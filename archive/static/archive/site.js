@@ -9,8 +9,17 @@
   }
 
   // Filters and sort apply as soon as they change; empty fields stay out of the URL.
+  // In the filter drawer (one column) a tick does not reload: "Apply (n)" counts the ticks.
+  var oneColumn = window.matchMedia("(max-width: 50rem)");
+  function countSelected(form) {
+    var count = form.querySelectorAll("#filters input[type=checkbox]:checked:not(:disabled)").length;
+    form.querySelectorAll("#filters input[type=date]").forEach(function (i) { if (i.value) count++; });
+    var out = form.querySelector("[data-selected-count]");
+    if (out) out.textContent = count;
+  }
   function enhanceForm(form) {
     form.addEventListener("change", function (event) {
+      if (oneColumn.matches && event.target.closest("#filters")) { countSelected(form); return; }
       if (event.target.matches("[data-autosubmit]")) form.requestSubmit();
     });
     form.addEventListener("formdata", function (event) {
@@ -107,8 +116,82 @@
     input.addEventListener("blur", function () { setTimeout(close, 100); });
   }
 
+  // Date chart (chart-place): press on one bar and release on another (or Space on one,
+  // Enter on another) to search the dates from the first to the last. A click on one bar
+  // is its plain link, as without JavaScript.
+  function enhanceChart(figure) {
+    var svg = figure.querySelector("svg");
+    var status = figure.querySelector(".range-status");
+    var bins = Array.prototype.slice.call(figure.querySelectorAll(".bin"));
+    var start = null, end = null;
+
+    function binAt(event) {
+      var element = document.elementFromPoint(event.clientX, event.clientY);
+      return element && element.closest ? element.closest(".histogram .bin") : null;
+    }
+    function picked() {
+      var a = bins.indexOf(start), b = bins.indexOf(end);
+      return bins.slice(Math.min(a, b), Math.max(a, b) + 1);
+    }
+    function show() {
+      var chosen = picked(), count = 0;
+      bins.forEach(function (bin) { bin.classList.toggle("picked", chosen.indexOf(bin) >= 0); });
+      chosen.forEach(function (bin) { count += Number(bin.dataset.count); });
+      status.textContent = chosen[0].dataset.from + " to " + chosen[chosen.length - 1].dataset.to +
+        ": " + count + " article" + (count === 1 ? "" : "s") + " (release to search them)";
+    }
+    function reset() {
+      start = end = null;
+      bins.forEach(function (bin) { bin.classList.remove("picked"); });
+      status.textContent = "";
+    }
+    svg.addEventListener("dragstart", function (event) { event.preventDefault(); });
+    svg.addEventListener("pointerdown", function (event) {
+      var bin = binAt(event);
+      if (!bin || event.button !== 0) return;
+      start = end = bin;
+    });
+    svg.addEventListener("pointermove", function (event) {
+      if (!start) return;
+      var bin = binAt(event);
+      if (bin && bin !== end) { end = bin; show(); }
+    });
+    function search() {
+      var chosen = picked();
+      var url = new URL(figure.dataset.rangeUrl, window.location.href);
+      url.searchParams.set("from", chosen[0].dataset.from);
+      url.searchParams.set("to", chosen[chosen.length - 1].dataset.to);
+      window.location.assign(url.toString());
+    }
+    svg.addEventListener("pointerup", function () {
+      if (!start || start === end) { reset(); return; }
+      search();
+    });
+    // From the keyboard: Space marks the focused bar as one end, Enter on another bar
+    // searches from one to the other, Escape forgets the mark.
+    svg.addEventListener("keydown", function (event) {
+      var bin = event.target.closest ? event.target.closest(".histogram .bin") : null;
+      if (!bin) return;
+      if (event.key === " ") {
+        event.preventDefault();
+        start = end = bin;
+        show();
+        status.textContent = "From " + bin.dataset.from + ": press Enter on the last bar of the range";
+      } else if (event.key === "Enter" && start && start !== bin) {
+        event.preventDefault();
+        end = bin;
+        search();
+      } else if (event.key === "Escape") {
+        reset();
+      }
+    });
+    svg.addEventListener("pointercancel", reset);
+    svg.addEventListener("pointerleave", function () { if (start && start === end) reset(); });
+  }
+
   ready(function () {
     document.querySelectorAll("[data-search-form]").forEach(enhanceForm);
+    document.querySelectorAll(".histogram[data-range-url]").forEach(enhanceChart);
     document.querySelectorAll("input[data-suggest]").forEach(enhanceSuggest);
   });
 })();

@@ -45,9 +45,10 @@ _SELECTS = {
     ),
     "total": "SELECT 'total', NULL::text, NULL::text, count(*) FROM m d WHERE {where}",
     "most": "SELECT 'most', NULL::text, NULL::text, max(d.matched) FROM m d WHERE {where}",
+    # Days as ``date.toordinal()`` (1 January of year 1 is day 1).
     "histogram": (
-        f"SELECT 'histogram', k::text, NULL::text, c FROM (SELECT {_MONTH} AS k, count(*) AS c"
-        " FROM m d WHERE d.published IS NOT NULL AND {where} GROUP BY 1) s"
+        "SELECT 'histogram', k::text, NULL::text, c FROM (SELECT d.published - date '0001-01-01'"
+        " + 1 AS k, count(*) AS c FROM m d WHERE d.published IS NOT NULL AND {where} GROUP BY 1) s"
     ),
 }
 _ALL_ROWS = ("hit", "histogram", "year", "month", "total", "most")
@@ -60,7 +61,7 @@ class Counts:
     hits: list[tuple[int, float | None]]
     total: int
     counts: dict[str, dict]  # facet -> {id, year, month number or language: hits}
-    months: dict[int, int]  # month number -> hits under every filter
+    days: dict[int, int]  # day (``date.toordinal()``) -> hits under every filter
     most: int = 0  # the most words of the question one hit has (asked with ``most``)
 
 
@@ -120,7 +121,7 @@ def source(text: bool) -> str:
 
 def read_rows(rows, facets) -> Counts:
     """The ``Counts`` in the aggregate rows."""
-    total, most, months, hits = 0, 0, {}, []
+    total, most, days, hits = 0, 0, {}, []
     found = defaultdict(dict)
     for facet, value, label, count in rows:
         if facet == "hit":
@@ -130,9 +131,9 @@ def read_rows(rows, facets) -> Counts:
         elif facet == "most":
             most = count or 0
         elif facet == "histogram":
-            months[int(value)] = count
+            days[int(value)] = count
         else:
             found[facet][value if facet == "language" else int(value)] = count
     counts = {facet: found.get(facet, {}) for facet in facets}
     hits = [(i, score) for _, i, score in sorted(hits)]
-    return Counts(hits, total, counts, months, most)
+    return Counts(hits, total, counts, days, most)

@@ -68,7 +68,7 @@ def run_search(cursor, query: BackendQuery) -> BackendResult:
         total=counts.total,
         hits=hits,
         counts=counts.counts,
-        months=counts.months,
+        days=counts.days,
         suggestion=suggestion,
         parsed=compiled.echo if compiled else "",
         query_error=" ".join(parsed.errors) or None,

@@ -189,6 +189,15 @@ class FacetData:
         values = self.month[mask]
         return self._count(values[values >= 0])
 
+    def day_counts(self, mask) -> dict[int, int]:
+        """{proleptic ordinal: hits}; counted from the first day so ``bincount`` stays short."""
+        values = self.columns.date[mask]
+        values = values[values > 0]
+        if not len(values):
+            return {}
+        first = int(values.min())
+        return {first + day: n for day, n in self._count(values - first).items()}
+
     def language_counts(self, mask) -> dict[str, int]:
         counts = self._count(self.columns.language[mask])
         return {language_name(code): n for code, n in counts.items() if code}

@@ -290,7 +290,7 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
             for i, (_, s) in zip(ids, page, strict=True)
         ],
         counts=_counts(request, data, matched, groups),
-        months=data.month_counts(full),
+        days=data.day_counts(full),
         suggestion=suggestion,
         parsed=understood.shown,
         query_error=" ".join(understood.parsed.errors) or None,

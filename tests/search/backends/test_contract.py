@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 
-from search.shaping import month_number
 from tests.factories import make_article, make_outlet, make_tag
 from tests.search.conftest import raw_search
 
@@ -58,7 +57,7 @@ def test_empty_query_lists_newest_first_with_counts_by_id(search_backend):
     assert result.counts["outlet"] == {outlet.pk: 2}
     assert result.counts["topic"] == {tag.pk: 1}
     assert result.counts["year"] == {2018: 1, 2019: 1}
-    assert result.months == {month_number(2018, 5): 1, month_number(2019, 6): 1}
+    assert result.days == {older.published.toordinal(): 1, newer.published.toordinal(): 1}
 
 
 def test_stats_describe_the_index(search_backend):

@@ -153,7 +153,7 @@ def test_facets_count_the_other_outlets_when_one_is_ticked(pg):
     assert result.total == 1
     assert result.counts["outlet"] == {reuters.pk: 2, bloomberg.pk: 1}
     assert result.counts["month"] == {month_number(2018, 5): 1}
-    assert result.months == {month_number(2018, 5): 1}
+    assert result.days == {dt.date(2018, 5, 1).toordinal(): 1}
 
 
 def test_a_long_question_with_one_absent_word_still_finds_the_article(pg):

@@ -26,6 +26,8 @@ def test_counts_skip_deleted_documents_and_missing_values():
     assert data.language_counts(live) == {"en": 1, "ko": 1}
     assert data.year_counts(live) == {2018: 2}
     assert data.month_counts(live) == {2018 * 12 + 4: 1, 2018 * 12 + 5: 1}
+    day = dt.date(2018, 5, 9).toordinal()
+    assert data.day_counts(live) == {day: 1, day + 40: 1}
 
 
 def test_filters_are_masks_over_document_numbers():
