@@ -75,6 +75,10 @@ class SearchRequest:
     facets: tuple[str, ...] = FACETS
     highlight: bool = True
     explain: bool = False  # say for each hit of the page why it matched
+    # The filter a page is about: ("outlet", slug), ("author", slug) or ("tag", "kind:slug").
+    # ANDed with every other filter and kept when a facet is counted, so that an outlet,
+    # author or tag page counts its facets among its own articles only.
+    scope: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
