@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
 from archive.ingest.normalize import is_web_address
-from archive.models import Article, Author, Outlet, Tag, unique_slug
+from archive.models import Article, unique_slug
 from search import service as search_service
 from search.query import MAX_QUERY_CHARS
 from search.request import page_search
@@ -33,6 +33,8 @@ class Preset:
     value: str
     label: str
     kind: str  # "Outlet", "Person", ... for the heading
+    feed: str  # the path of its own feed
+    about: object = None  # ``archive.entities.EntitySummary``: what the page introduces
 
 
 def error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
@@ -54,7 +56,8 @@ def search_error_page(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpResponse:
-    """The search page at ``/``; outlet, tag and author pages are this page with a preset."""
+    """The search page at ``/``; outlet, tag and author pages (``archive.entity_pages``)
+    are this page with a preset: their subject, which scopes the search."""
     parsed = page_search(request.GET, fixed=(preset.param, preset.value) if preset else None)
     state = parsed.state
     try:
@@ -62,8 +65,6 @@ def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpRe
     except (InvalidQuery, SearchUnavailable) as exc:
         return search_error_page(request, exc)
     feed_state = state.without("page").without("sort")
-    if preset:
-        feed_state = feed_state.adding(preset.param, preset.value)
     context = {
         "state": state,
         "first_index": (result.page - 1) * result.page_size + 1,
@@ -73,7 +74,7 @@ def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpRe
         "search": parsed.request,
         "result": result,
         "preset": preset,
-        "feed_url": feed_state.url(reverse("web:feed")),
+        "feed_url": feed_state.url(preset.feed if preset else reverse("web:feed")),
         "everywhere_url": state.without("page").url(reverse("web:search")) if preset else "",
         "q": parsed.request.q,
         "max_query_chars": MAX_QUERY_CHARS,
@@ -168,19 +169,3 @@ def _explanation(q: str, article: Article) -> dict:
     if explanation is None:
         return {"why_message": "This article is not in the search index yet."}
     return {"explanation": explanation}
-
-
-def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    outlet = get_object_or_404(Outlet, slug=slug)
-    return search_page(request, preset=Preset("outlet", outlet.slug, outlet.name, "Outlet"))
-
-
-def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    author = get_object_or_404(Author, slug=slug)
-    return search_page(request, preset=Preset("author", author.slug, author.name, "Author"))
-
-
-def tag_detail(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
-    tag = get_object_or_404(Tag, kind=kind, slug=slug)
-    value = f"{tag.kind}:{tag.slug}"
-    return search_page(request, preset=Preset("tag", value, tag.name, tag.get_kind_display()))

@@ -1,0 +1,100 @@
+"""The pages of one outlet, author or tag, and their feeds.
+
+Each is the search page scoped to its subject (``SearchRequest.scope``: ANDed with the
+reader's filters, kept in every facet count) with an introduction of the subject
+(``archive.entities``). The slug of an outlet, author or tag merged into another leads,
+permanently, to the survivor's page or feed, with the same query string.
+"""
+
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import reverse
+
+from archive.entities import entity_kind, entity_moved, entity_summary
+from archive.feeds import SearchFeed
+from archive.models import Author, Outlet, Tag
+from archive.views import Preset, search_page
+
+
+def _find(model: type[Model], kind: str, slug: str) -> Model:
+    """The live outlet, author or tag; raises ``Moved`` for a merged slug, else 404."""
+    filters = {"slug": slug} if model is not Tag else {"slug": slug, "kind": kind}
+    found = model.objects.filter(**filters).first()
+    if found is not None:
+        return found
+    survivor = entity_moved(kind, slug)
+    if survivor is None:
+        raise Http404(f"No {kind} {slug!r} in the archive.")
+    raise Moved(survivor)
+
+
+class Moved(Exception):
+    """The slug asked for was merged into ``survivor``."""
+
+    def __init__(self, survivor: Model):
+        self.survivor = survivor
+
+
+def _moved(request: HttpRequest, survivor: Model, *, feed: bool) -> HttpResponse:
+    path = _feed_path(survivor) if feed else survivor.get_absolute_url()
+    query = request.GET.urlencode()
+    return HttpResponsePermanentRedirect(path + (f"?{query}" if query else ""))
+
+
+def _feed_path(entity: Model) -> str:
+    return entity.get_absolute_url() + "feed/"
+
+
+def _scope(entity: Model) -> tuple[str, str]:
+    """The search filter of an outlet, author or tag: ("tag", "kind:slug") for a tag."""
+    if isinstance(entity, Tag):
+        return "tag", f"{entity.kind}:{entity.slug}"
+    return entity_kind(entity), entity.slug
+
+
+def _page(request: HttpRequest, model: type[Model], kind: str, slug: str) -> HttpResponse:
+    try:
+        entity = _find(model, kind, slug)
+    except Moved as moved:
+        return _moved(request, moved.survivor, feed=False)
+    summary = entity_summary(entity)
+    param, value = _scope(entity)
+    preset = Preset(param, value, entity.name, summary.kind_title, _feed_path(entity), summary)
+    return search_page(request, preset=preset)
+
+
+def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _page(request, Outlet, "outlet", slug)
+
+
+def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _page(request, Author, "author", slug)
+
+
+def tag_detail(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    return _page(request, Tag, kind, slug)
+
+
+class EntityFeed(SearchFeed):
+    """The newest articles of one outlet, author or tag, narrowed by the page's filters."""
+
+    def __init__(self, model: type[Model]):
+        super().__init__()
+        self.model = model
+
+    def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        kind = kwargs.get("kind") or entity_kind(self.model())
+        try:
+            entity = _find(self.model, kind, kwargs["slug"])
+        except Moved as moved:
+            return _moved(request, moved.survivor, feed=True)
+        return super().__call__(request, entity=entity)
+
+    def get_object(self, request: HttpRequest, *args, entity: Model, **kwargs) -> dict:
+        return {**self.found(request, fixed=_scope(entity)), "entity": entity}
+
+    def title(self, obj: dict) -> str:
+        return f"{obj['entity'].name} · {super().title(obj)}"
+
+    def link(self, obj: dict) -> str:
+        return obj["state"].with_value("sort", "newest").url(obj["entity"].get_absolute_url())
