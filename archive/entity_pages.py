@@ -8,7 +8,6 @@ permanently, to the survivor's page or feed, with the same query string.
 
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.urls import reverse
 
 from archive.entities import entity_kind, entity_moved, entity_summary
 from archive.feeds import SearchFeed
