@@ -82,9 +82,7 @@ def test_an_import_with_labels_names_its_tags_and_keeps_the_codes_as_aliases(
     assert "Earnings and Earnings Forecasts is a topic in the archive" in page
 
 
-def test_the_label_command_names_the_tags_of_an_archive_imported_before(
-    categories, wire, client
-):
+def test_the_label_command_names_the_tags_of_an_archive_imported_before(categories, wire, client):
     run("ingest", str(wire))
     assert names()["topic:earn"] == "earn"
     out = run("label_tags", str(categories))
