@@ -1,4 +1,4 @@
-"""Screenshots of the search page and an article page at desktop and phone widths.
+"""Screenshots of the search page, an article page and a tag page at desktop and phone widths.
 
     python tests/browser/screenshots.py [OUTPUT_DIR]      (``make screenshots``)
 
@@ -102,6 +102,7 @@ def main(out: Path) -> None:
                 "search": "/?q=kim+jong+un&sort=",
                 "search-filtered": "/?q=summit&outlet=the-korea-herald&outlet=al-jazeera&year=2018",
                 "article": article + "?q=denuclearization",
+                "tag-page": "/tags/person/moon-jae-in/",
             }
             for path in shoot(base, pages, out):
                 print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
