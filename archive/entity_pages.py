@@ -6,13 +6,20 @@ reader's filters, kept in every facet count) with an introduction of the subject
 permanently, to the survivor's page or feed, with the same query string.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
-from archive.entities import entity_kind, entity_moved, entity_summary
+from archive.entities import EntitySummary, entity_kind, entity_moved, entity_summary
 from archive.feeds import SearchFeed
 from archive.models import Author, Outlet, Tag
 from archive.views import Preset, search_page
+from search import service as search_service
+from search.request import UrlState
+from search.types import FacetValue, SearchRequest, SearchUnavailable
+
+COMPANION_FACETS = ("person", "place", "organization", "outlet")
 
 
 def _find(model: type[Model], kind: str, slug: str) -> Model:
@@ -51,6 +58,27 @@ def _scope(entity: Model) -> tuple[str, str]:
     return entity_kind(entity), entity.slug
 
 
+@dataclass(frozen=True)
+class Intro:
+    """What a subject's page says of it before its search."""
+
+    summary: EntitySummary
+    # What appears with it most: the facets of its own articles, whatever the page's
+    # filters; None when the page has none (then its own result's facets say the same).
+    companions: dict[str, list[FacetValue]] | None = None
+
+
+def _companions(request: HttpRequest, scope: tuple[str, str]) -> dict | None:
+    narrowed = UrlState.from_query(request.GET).without("page").without("sort").without("size")
+    if not narrowed.pairs:
+        return None
+    alone = SearchRequest(scope=scope, facets=COMPANION_FACETS, page_size=1, highlight=False)
+    try:
+        return search_service.search(alone).facets
+    except SearchUnavailable:
+        return {}
+
+
 def _page(request: HttpRequest, model: type[Model], kind: str, slug: str) -> HttpResponse:
     try:
         entity = _find(model, kind, slug)
@@ -58,7 +86,8 @@ def _page(request: HttpRequest, model: type[Model], kind: str, slug: str) -> Htt
         return _moved(request, moved.survivor, feed=False)
     summary = entity_summary(entity)
     param, value = _scope(entity)
-    preset = Preset(param, value, entity.name, summary.kind_title, _feed_path(entity), summary)
+    intro = Intro(summary, _companions(request, (param, value)))
+    preset = Preset(param, value, entity.name, summary.kind_title, _feed_path(entity), intro)
     return search_page(request, preset=preset)
 
 

@@ -34,7 +34,7 @@ class Preset:
     label: str
     kind: str  # "Outlet", "Person", ... for the heading
     feed: str  # the path of its own feed
-    about: object = None  # ``archive.entities.EntitySummary``: what the page introduces
+    about: object = None  # what the page says of its subject (``archive.entity_pages.Intro``)
 
 
 def error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:

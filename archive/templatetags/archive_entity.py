@@ -25,13 +25,14 @@ def _url(facet: str, value: str) -> str:
 
 
 @register.simple_tag
-def companions(result: SearchResult) -> list[dict]:
+def companions(result: SearchResult, facets: dict | None = None) -> list[dict]:
     """[{"title", "items": [{"label", "count", "url"}]}]: the people, places,
-    organisations and outlets of the most articles among the page's (its facets, which
-    count within its subject), each linked to its own page."""
+    organisations and outlets of the most articles of the subject (``facets`` counted
+    within it alone, or the page's own when it has no filters), each linked to its page."""
+    facets = result.facets if facets is None else facets
     groups = []
     for facet, title in COMPANIONS:
-        values = [v for v in result.facets.get(facet, []) if v.count][:SHOWN]
+        values = [v for v in facets.get(facet, []) if v.count and not v.selected][:SHOWN]
         items = [{"label": v.label, "count": v.count, "url": _url(facet, v.value)} for v in values]
         if items:
             groups.append({"title": title, "items": items})

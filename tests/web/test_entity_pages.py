@@ -113,3 +113,15 @@ def test_a_merged_outlet_or_author_leads_to_the_survivor(client, seeded):
 def test_a_slug_never_merged_is_still_a_404(client, seeded):
     assert client.get("/tags/place/atlantis/").status_code == 404
     assert client.get("/outlets/atlantis/feed/").status_code == 404
+
+
+def test_what_appears_with_the_subject_does_not_change_with_the_page_filters(client, seeded):
+    page = text_of(client.get("/tags/person/moon-jae-in/?tag=person:mike-pompeo"))
+    assert "<strong>1</strong> article" in page  # The Korea Herald's only
+    companions = page.split('id="companions-title"', 1)[1].split("</section>", 1)[0]
+    assert '<a href="/outlets/al-jazeera/">Al Jazeera</a> <span class="count">1</span>' in (
+        companions
+    )
+    assert '<a href="/tags/person/donald-trump/">Donald Trump</a> <span class="count">2</span>' in (
+        companions
+    )
