@@ -279,3 +279,8 @@ def test_another_outlet_on_an_outlet_page_is_ignored_and_said():
     assert parsed.request.scope == ("outlet", "reuters")
     assert parsed.request.outlets == ()
     assert "al-jazeera was ignored" in parsed.notices[0]
+
+
+def test_the_service_refuses_a_scope_that_is_no_outlet_author_or_tag():
+    with pytest.raises(InvalidParams, match="scope: unknown scope 'year'"):
+        validate_request(SearchRequest(scope=("year", "2018")))
