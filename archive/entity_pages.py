@@ -22,6 +22,13 @@ from search.types import FacetValue, SearchRequest, SearchUnavailable
 COMPANION_FACETS = ("person", "place", "organization", "outlet")
 
 
+class Moved(Exception):
+    """The slug asked for was merged into ``survivor``."""
+
+    def __init__(self, survivor: Model):
+        self.survivor = survivor
+
+
 def _find(model: type[Model], kind: str, slug: str) -> Model:
     """The live outlet, author or tag; raises ``Moved`` for a merged slug, else 404."""
     filters = {"slug": slug} if model is not Tag else {"slug": slug, "kind": kind}
@@ -32,13 +39,6 @@ def _find(model: type[Model], kind: str, slug: str) -> Model:
     if survivor is None:
         raise Http404(f"No {kind} {slug!r} in the archive.")
     raise Moved(survivor)
-
-
-class Moved(Exception):
-    """The slug asked for was merged into ``survivor``."""
-
-    def __init__(self, survivor: Model):
-        self.survivor = survivor
 
 
 def _moved(request: HttpRequest, survivor: Model, *, feed: bool) -> HttpResponse:
@@ -111,7 +111,7 @@ class EntityFeed(SearchFeed):
         self.model = model
 
     def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        kind = kwargs.get("kind") or entity_kind(self.model())
+        kind = kwargs.get("kind") or self.model._meta.model_name  # "outlet", "author"
         try:
             entity = _find(self.model, kind, kwargs["slug"])
         except Moved as moved:
