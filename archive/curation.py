@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from archive.ingest.draft import IngestError, TagRef
 from archive.ingest.pipeline import article_reclean
 from archive.ingest.vocabulary import VocabularyCache
-from archive.models import Article, ArticleAuthor, Author, Outlet, Tag
+from archive.models import Article, ArticleAuthor, Author, Outlet, SlugRedirect, Tag
 from archive.signals import announce
 
 OUTLET_DETAILS = ("homepage", "domain", "country", "language")
@@ -46,6 +46,22 @@ def _merged_aliases(target: Tag, others: list[Tag]) -> list[str]:
     return aliases
 
 
+def _leave_redirects(target, others: list) -> None:
+    """Record each merged-away slug (and the slugs that led to it) as the target's, so
+    that old pages, feeds and filter values lead to the survivor. Runs before the others
+    are deleted: their own redirects would go with them."""
+    field = target._meta.model_name  # "outlet", "author" or "tag"
+    SlugRedirect.objects.filter(**{f"{field}__in": others}).update(**{field: target})
+    for other in others:
+        kind = getattr(other, "kind", field)
+        SlugRedirect.objects.update_or_create(
+            kind=kind, old_slug=other.slug, defaults={"old_name": other.name, field: target}
+        )
+    # A slug that lives again points nowhere else.
+    kind = getattr(target, "kind", field)
+    SlugRedirect.objects.filter(kind=kind, old_slug=target.slug).delete()
+
+
 def tags_merge(*, target: Tag, others: Iterable[Tag]) -> int:
     """Fold ``others`` into ``target``: their articles get the target, their names and
     aliases become its aliases, and they are deleted. Returns how many articles carried
@@ -55,6 +71,7 @@ def tags_merge(*, target: Tag, others: Iterable[Tag]) -> int:
         return 0
     with transaction.atomic():
         ids = _ids(Article.objects.filter(tags__in=others))
+        _leave_redirects(target, others)
         target.articles.add(*ids)
         for other in others:
             other.articles.clear()
@@ -71,6 +88,7 @@ def outlets_merge(*, target: Outlet, others: Iterable[Outlet]) -> int:
     if not others:
         return 0
     with transaction.atomic():
+        _leave_redirects(target, others)
         moved = articles_set_outlet(
             articles=Article.objects.filter(outlet__in=others), outlet=target
         )
@@ -92,6 +110,7 @@ def authors_merge(*, target: Author, others: Iterable[Author]) -> int:
     if not others:
         return 0
     with transaction.atomic():
+        _leave_redirects(target, others)
         credited = set(target.article_links.values_list("article_id", flat=True))
         changed = set()
         for link in ArticleAuthor.objects.filter(author__in=others).order_by("position"):

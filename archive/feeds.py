@@ -36,7 +36,11 @@ class SearchFeed(Feed):
             return search_error_page(request, exc)
 
     def get_object(self, request: HttpRequest, *args, **kwargs) -> dict:
-        parsed = page_search(request.GET)
+        return self.found(request)
+
+    def found(self, request: HttpRequest, *, fixed: tuple[str, str] | None = None) -> dict:
+        """The feed's search from the query string (within ``fixed``, a page's subject)."""
+        parsed = page_search(request.GET, fixed=fixed)
         result = search_service.search(feed_request(parsed.request))
         return {
             "q": parsed.request.q,

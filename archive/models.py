@@ -228,3 +228,51 @@ class ArticleAuthor(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.article}"
+
+
+class SlugRedirect(models.Model):
+    """The slug of an outlet, author or tag merged into another, kept so that its old
+    page, feed and filter value lead to the survivor (``kind``: "outlet", "author" or
+    the tag's kind; exactly one of ``outlet``, ``author`` and ``tag`` is set)."""
+
+    kind = models.CharField(max_length=16)
+    old_slug = models.SlugField(max_length=200, allow_unicode=True)
+    old_name = models.CharField(max_length=200, blank=True)
+    outlet = models.ForeignKey(
+        Outlet, on_delete=models.CASCADE, null=True, blank=True, related_name="redirects"
+    )
+    author = models.ForeignKey(
+        Author, on_delete=models.CASCADE, null=True, blank=True, related_name="redirects"
+    )
+    tag = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, null=True, blank=True, related_name="redirects"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "old_slug"], name="slug_redirect_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}/{self.old_slug} -> {self.target}"
+
+    @property
+    def target(self):
+        return self.outlet or self.author or self.tag
+
+
+class TagLabel(models.Model):
+    """The name a source's tag code stands for (Reuters' ``earn``: "Earnings and Earnings
+    Forecasts"): a tag created from the code takes the name, and keeps the code as alias."""
+
+    kind = models.CharField(max_length=16, choices=Tag.Kind.choices)
+    code = models.CharField(max_length=200, help_text="As the source writes it, case-folded.")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["kind", "code"]
+        constraints = [models.UniqueConstraint(fields=["kind", "code"], name="tag_label_unique")]
+
+    def __str__(self):
+        return f"{self.kind}:{self.code} = {self.name}"

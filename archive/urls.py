@@ -1,7 +1,9 @@
 from django.urls import path, register_converter
 
-from archive import views
+from archive import entity_pages, views
+from archive.entity_pages import EntityFeed
 from archive.feeds import SearchFeed
+from archive.models import Author, Outlet, Tag
 
 
 class SlugConverter:
@@ -27,7 +29,10 @@ urlpatterns = [
     path("feed/", SearchFeed(), name="feed"),
     path("articles/<int:pk>/", views.article_detail, name="article-noslug"),
     path("articles/<int:pk>/<word_slug:slug>/", views.article_detail, name="article"),
-    path("outlets/<word_slug:slug>/", views.outlet_detail, name="outlet"),
-    path("authors/<word_slug:slug>/", views.author_detail, name="author"),
-    path("tags/<slug:kind>/<word_slug:slug>/", views.tag_detail, name="tag"),
+    path("outlets/<word_slug:slug>/", entity_pages.outlet_detail, name="outlet"),
+    path("outlets/<word_slug:slug>/feed/", EntityFeed(Outlet), name="outlet-feed"),
+    path("authors/<word_slug:slug>/", entity_pages.author_detail, name="author"),
+    path("authors/<word_slug:slug>/feed/", EntityFeed(Author), name="author-feed"),
+    path("tags/<slug:kind>/<word_slug:slug>/", entity_pages.tag_detail, name="tag"),
+    path("tags/<slug:kind>/<word_slug:slug>/feed/", EntityFeed(Tag), name="tag-feed"),
 ]

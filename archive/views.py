@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.http import urlencode
 
 from archive.ingest.normalize import is_web_address
-from archive.models import Article, Author, Outlet, Tag, unique_slug
+from archive.models import Article, unique_slug
 from search import service as search_service
 from search.query import MAX_QUERY_CHARS
 from search.request import UrlState, page_search
@@ -36,6 +36,8 @@ class Preset:
     value: str
     label: str
     kind: str  # "Outlet", "Person", ... for the heading
+    feed: str  # the path of its own feed
+    about: object = None  # what the page says of its subject (``archive.entity_pages.Intro``)
 
 
 def error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
@@ -57,7 +59,8 @@ def search_error_page(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpResponse:
-    """The search page at ``/``; outlet, tag and author pages are this page with a preset."""
+    """The search page at ``/``; outlet, tag and author pages (``archive.entity_pages``)
+    are this page with a preset: their subject, which scopes the search."""
     parsed = page_search(request.GET, fixed=(preset.param, preset.value) if preset else None)
     state = parsed.state
     try:
@@ -66,8 +69,6 @@ def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpRe
         return search_error_page(request, exc)
     feed_state = state.without("page").without("sort")
     q = parsed.request.q
-    if preset:
-        feed_state = feed_state.adding(preset.param, preset.value)
     context = {
         "state": state,
         "first_index": (result.page - 1) * result.page_size + 1,
@@ -77,7 +78,7 @@ def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpRe
         "search": parsed.request,
         "result": result,
         "preset": preset,
-        "feed_url": feed_state.url(reverse("web:feed")),
+        "feed_url": feed_state.url(preset.feed if preset else reverse("web:feed")),
         "everywhere_url": state.without("page").url(reverse("web:search")) if preset else "",
         "q": parsed.request.q,
         "max_query_chars": MAX_QUERY_CHARS,
@@ -199,19 +200,3 @@ def _explanation(q: str, article: Article) -> dict:
     if explanation is None:
         return {"why_message": "This article is not in the search index yet."}
     return {"explanation": explanation}
-
-
-def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    outlet = get_object_or_404(Outlet, slug=slug)
-    return search_page(request, preset=Preset("outlet", outlet.slug, outlet.name, "Outlet"))
-
-
-def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    author = get_object_or_404(Author, slug=slug)
-    return search_page(request, preset=Preset("author", author.slug, author.name, "Author"))
-
-
-def tag_detail(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
-    tag = get_object_or_404(Tag, kind=kind, slug=slug)
-    value = f"{tag.kind}:{tag.slug}"
-    return search_page(request, preset=Preset("tag", value, tag.name, tag.get_kind_display()))

@@ -21,6 +21,7 @@ from search.types import MAX_PAGE_SIZE, InvalidParams, SearchRequest
 NOTICES_PER_PARAM = 3
 _PAGE_NAMES = tuple(p.page for p in PAGE_PARAMS)
 _PAGE_MULTI = {p.page for p in PAGE_PARAMS if p.many}
+SCOPES = ("outlet", "author", "tag")  # what a page may be about (``SearchRequest.scope``)
 _TEXT_FIELDS = ("q", "outlets", "tags", "authors", "languages", "months")
 
 
@@ -165,6 +166,21 @@ class _Reading:
             self.fields["date_from"], self.fields["date_to"] = end, start
             self.notices.append("The start date was after the end date, so they were swapped.")
 
+    def scope(self, name: str, value: str) -> None:
+        """Fix the page's own filter: ANDed with the others, never replaced by them. An
+        article has one outlet, so on an outlet's page another outlet is ignored, and said."""
+        param = next(p for p in PAGE_PARAMS if p.page == name)
+        values = tuple(v for v in self.fields.get(param.field, ()) if v != value)
+        if name == "outlet" and values:
+            shown = ", ".join(values)
+            self.notices.append(
+                f"This page lists only its own outlet's articles: the outlet filter {shown} "
+                "was ignored. Search the whole archive to see the others."
+            )
+            values = ()
+        self.fields[param.field] = values
+        self.fields["scope"] = (name, value)
+
     def say(self, field: str, strict: str, lenient: str) -> None:
         """A notice of what was adjusted: named for the API, in a sentence for a page."""
         self.notices.append(f"{_by_field(field).api}: {strict}" if self.strict else lenient)
@@ -196,10 +212,7 @@ def page_search(query: Mapping, *, fixed: tuple[str, str] | None = None) -> Pars
     for param in PAGE_PARAMS:
         reading.read(param, state.getlist(param.page) or None)
     if fixed:
-        param = next(p for p in PAGE_PARAMS if p.page == fixed[0])
-        values = reading.fields.get(param.field, ())
-        if fixed[1] not in values:
-            reading.fields[param.field] = (fixed[1], *values)
+        reading.scope(*fixed)
     explicit_sort = "sort" in reading.fields
     reading.bound()
     return ParsedSearch(reading.request(), tuple(reading.notices), explicit_sort, state)
@@ -234,6 +247,8 @@ def validate_request(request: SearchRequest) -> SearchRequest:
                     param.rule.check(item)
             except Problem as problem:
                 errors.setdefault(param.field, []).append(str(problem))
+    if request.scope and request.scope[0] not in SCOPES:
+        errors["scope"] = [f"unknown scope {request.scope[0]!r}; use one of {', '.join(SCOPES)}."]
     if request.date_from and request.date_to and request.date_from > request.date_to:
         errors["date_to"] = [_order_problem(request.date_from, request.date_to, "date_from")]
     if errors:

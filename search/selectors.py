@@ -6,7 +6,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import CharField, F, IntegerField, JSONField, Q, Value
 from django.urls import NoReverseMatch
 
-from archive.models import Article, ArticleAuthor, Author, Outlet, Tag
+from archive.models import Article, ArticleAuthor, Author, Outlet, SlugRedirect, Tag
 
 
 def articles_by_id(ids) -> dict[int, Article]:
@@ -60,7 +60,8 @@ def search_vocabulary(*, outlets=(), authors=(), tags=(), spellings: bool) -> Vo
         parts.append(_rows(Author.objects.filter(slug__in=list(authors)), "author", "slug"))
     if tag_slugs:
         parts.append(_rows(Tag.objects.filter(slug__in=tag_slugs), "tag", "slug", kind="kind"))
-    found = Vocabulary()
+    parts += _redirect_rows(outlets, authors, tag_slugs)
+    found, moved = Vocabulary(), []
     for what, pk, kind, text, aliases in _union(parts):
         if what == "spelling":
             found.spellings.append([text, *(a for a in aliases or [] if isinstance(a, str))])
@@ -68,9 +69,48 @@ def search_vocabulary(*, outlets=(), authors=(), tags=(), spellings: bool) -> Vo
             found.outlets[text] = pk
         elif what == "author":
             found.authors[text] = pk
-        else:
+        elif what == "tag":
             found.tags.append((pk, kind, text))
+        else:
+            moved.append((what, pk, kind, text))
+    _follow_redirects(found, moved)
     return found
+
+
+def _redirect_rows(outlets, authors, tag_slugs) -> list:
+    """The slugs asked for that were merged into another (``archive.curation``): rows
+    ("moved-<what>", survivor id, kind, old slug)."""
+    redirects = SlugRedirect.objects.order_by()
+    wanted = (("outlet", list(outlets)), ("author", list(authors)), ("tag", tag_slugs))
+    parts = []
+    for what, slugs in wanted:
+        if not slugs:
+            continue
+        found = redirects.filter(old_slug__in=slugs, **{f"{what}__isnull": False})
+        if what != "tag":
+            found = found.filter(kind=what)
+        parts.append(
+            found.annotate(
+                _what=Value(f"moved-{what}", output_field=CharField()),
+                _pk=F(f"{what}_id"),
+                _kind=F("kind"),
+                _text=F("old_slug"),
+                _aliases=Value(None, output_field=JSONField()),
+            ).values_list("_what", "_pk", "_kind", "_text", "_aliases")
+        )
+    return parts
+
+
+def _follow_redirects(found: Vocabulary, moved: list) -> None:
+    """An old slug stands for its survivor, unless an outlet, author or tag has it now."""
+    live_tags = {(kind, slug) for _, kind, slug in found.tags}
+    for what, pk, kind, slug in moved:
+        if what == "moved-outlet":
+            found.outlets.setdefault(slug, pk)
+        elif what == "moved-author":
+            found.authors.setdefault(slug, pk)
+        elif (kind, slug) not in live_tags:
+            found.tags.append((pk, kind, slug))
 
 
 def _rows(queryset, what: str, text: str, *, kind=None, aliases=None):

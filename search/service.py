@@ -67,21 +67,22 @@ class PageArticles:
 def backend_query(request: SearchRequest, articles: PageArticles | None = None) -> BackendQuery:
     """The request as a backend reads it: its outlet, author and tag slugs as ids, and the
     spellings of tags with aliases when there are words to search (one query at most)."""
+    field, value = request.scope or ("", "")
     vocabulary = selectors.search_vocabulary(
-        outlets=request.outlets,
-        authors=request.authors,
-        tags=request.tags,
+        outlets=(*request.outlets, value) if field == "outlet" else request.outlets,
+        authors=(*request.authors, value) if field == "author" else request.authors,
+        tags=(*request.tags, value) if field == "tag" else request.tags,
         spellings=bool(request.q.strip()),
     )
     tags: dict[str, set[int]] = {}
     for value in request.tags:
-        kind, _, slug = value.rpartition(":")
-        found = {i for i, k, s in vocabulary.tags if s == slug and (not kind or k == kind)}
-        tags.setdefault(kind, set()).update(found)
+        kind, _, _ = value.rpartition(":")
+        tags.setdefault(kind, set()).update(_tag_ids(vocabulary, value))
     filters = Filters(
         outlets=_ids(vocabulary.outlets, request.outlets) if request.outlets else None,
         authors=_ids(vocabulary.authors, request.authors) if request.authors else None,
         tags={kind: frozenset(ids) for kind, ids in tags.items()},
+        scope=_scope_ids(vocabulary, request.scope) if request.scope else None,
     )
     articles = articles or PageArticles()
     return BackendQuery(request, filters, synonym_table(vocabulary.spellings), articles.texts)
@@ -89,6 +90,20 @@ def backend_query(request: SearchRequest, articles: PageArticles | None = None) 
 
 def _ids(found: dict[str, int], slugs) -> frozenset[int]:
     return frozenset(found[s] for s in slugs if s in found)
+
+
+def _tag_ids(vocabulary: selectors.Vocabulary, value: str) -> set[int]:
+    """The ids of a tag value: ``kind:slug`` or a bare slug of any kind."""
+    kind, _, slug = value.rpartition(":")
+    return {i for i, k, s in vocabulary.tags if s == slug and (not kind or k == kind)}
+
+
+def _scope_ids(vocabulary: selectors.Vocabulary, scope: tuple[str, str]):
+    """The scope as ids; an unknown outlet, author or tag leaves none (and no hits)."""
+    field, value = scope
+    if field == "tag":
+        return field, frozenset(_tag_ids(vocabulary, value))
+    return field, _ids(vocabulary.outlets if field == "outlet" else vocabulary.authors, [value])
 
 
 def search(request: SearchRequest) -> SearchResult:

@@ -90,6 +90,11 @@ def facets_shape(
             shaped[name] = _months(found, {int(y) for y in request.years}, request.months)
         elif name == "language":
             shaped[name] = _languages(found, set(request.languages))
+    if request.scope:  # the page's own subject is no value to narrow it by
+        field, value = request.scope
+        for name in TAG_KINDS if field == "tag" else (field,):
+            if name in shaped:
+                shaped[name] = [v for v in shaped[name] if v.value != value]
     return shaped
 
 

@@ -77,6 +77,10 @@ class SearchRequest:
     highlight: bool = True
     explain: bool = False  # say for each hit of the page why it matched
     histogram_bin: str | None = None  # one of BINS; None: chosen from the span of the hits
+    # The filter a page is about: ("outlet", slug), ("author", slug) or ("tag", "kind:slug").
+    # ANDed with every other filter and kept when a facet is counted, so that an outlet,
+    # author or tag page counts its facets among its own articles only.
+    scope: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

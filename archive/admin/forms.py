@@ -140,6 +140,13 @@ class MergeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = choices
         self.fields["target"].label = "Merge into"
+        self.fields["target"].label_from_instance = _with_count
+
+
+def _with_count(obj) -> str:
+    """A merge choice with its article count, when the change list counted them."""
+    count = getattr(obj, "article_count", None)
+    return str(obj) if count is None else f"{obj} ({count} article{'s' if count != 1 else ''})"
 
 
 class ConfirmForm(forms.Form):

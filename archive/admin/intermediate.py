@@ -71,7 +71,17 @@ def merge_page(
     intro: str,
     report: Callable[[object, list, int], str],
 ):
-    """The merge action: choose the one to keep, then ``merge(target=, others=)``."""
+    """The merge action: choose the one to keep (each shown with its article count, from
+    the change list's ``article_count``), then ``merge(target=, others=)``; the others'
+    old addresses then lead to it. Fewer than two selected is nothing to merge: refused."""
+    if queryset.count() < 2:
+        plural = modeladmin.model._meta.verbose_name_plural
+        modeladmin.message_user(
+            request,
+            f"Select at least two {plural} to merge: one to keep and the others.",
+            messages.WARNING,
+        )
+        return None
 
     def apply(form):
         target = form.cleaned_data["target"]
@@ -87,4 +97,12 @@ def merge_page(
         title=title,
         intro=intro,
         apply=apply,
+        table={
+            "headings": [modeladmin.model._meta.verbose_name, "articles"],
+            "rows": [[str(obj), _articles(obj)] for obj in queryset[:SHOWN]],
+        },
     )
+
+
+def _articles(obj) -> int | str:
+    return getattr(obj, "article_count", "–")

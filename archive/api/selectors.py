@@ -11,7 +11,16 @@ def _tag_q(values: list[str]) -> Q:
     for value in values:
         kind, sep, slug = value.partition(":")
         q |= Q(tags__kind=kind, tags__slug=slug) if sep else Q(tags__slug=value)
+        # The slug of a tag merged into another stands for the survivor.
+        moved = Q(tags__redirects__old_slug=slug)
+        q |= moved & Q(tags__redirects__kind=kind) if sep else moved
     return q
+
+
+def _slugs_q(relation: str, kind: str, slugs: list[str]) -> Q:
+    """Outlets or authors by slug, or by the slug of one merged into them."""
+    moved = {f"{relation}__redirects__old_slug__in": slugs, f"{relation}__redirects__kind": kind}
+    return Q(**{f"{relation}__slug__in": slugs}) | Q(**moved)
 
 
 def article_list(*, filters: dict, ordering: str | None = None) -> QuerySet[Article]:
@@ -21,9 +30,10 @@ def article_list(*, filters: dict, ordering: str | None = None) -> QuerySet[Arti
     """
     articles = Article.objects.all()
     if filters.get("outlet"):
-        articles = articles.filter(outlet__slug__in=filters["outlet"])
+        by_outlet = Article.objects.filter(_slugs_q("outlet", "outlet", filters["outlet"]))
+        articles = articles.filter(pk__in=by_outlet.values("pk"))
     if filters.get("author"):
-        by_author = Article.objects.filter(authors__slug__in=filters["author"])
+        by_author = Article.objects.filter(_slugs_q("authors", "author", filters["author"]))
         articles = articles.filter(pk__in=by_author.values("pk"))
     if filters.get("language"):
         articles = articles.filter(language__in=filters["language"])

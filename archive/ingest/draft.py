@@ -17,6 +17,7 @@ class TagRef:
     aliases: tuple[str, ...] = ()
     match_mode: str = ""
     match_pattern: str = ""
+    slug: str = ""  # its address when not made from the name (a labelled code keeps the code)
 
 
 @dataclass(frozen=True)

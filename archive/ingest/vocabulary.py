@@ -6,9 +6,11 @@ article whose savepoint rolls back takes its new rows out of the cache too.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from archive.ingest.draft import TagRef, Vocabulary
 from archive.ingest.journal import UndoJournal
+from archive.ingest.labels import Labels
 from archive.ingest.tagrules import RuleSet
 from archive.models import Author, Outlet, Tag, unique_slug
 
@@ -158,11 +160,12 @@ class VocabularyCache:
 
     def tag(self, ref: TagRef) -> Tag:
         """The tag of this kind named or aliased ``ref.name``; created when unknown."""
+        ref = self.labels.labelled(ref)  # a source's code read as its name (ingest.labels)
         kind = ref.kind if ref.kind in _KINDS else Tag.Kind.OTHER
         name = " ".join(ref.name.split())[:200]
         tag = self.tags.by_spelling.get((kind, name.casefold()))
         if tag is None:
-            slug = unique_slug(name)
+            slug = unique_slug(ref.slug or name)
             tag = self.tags.by_slug.get((kind, slug))
         if tag is None:
             # The rules are those the archive had before this run created any tag: a
@@ -190,6 +193,10 @@ class VocabularyCache:
             tag.aliases = [*tag.aliases, *new]
             tag.save(update_fields=["aliases"])
             self._index_tag(tag, journal=True)
+
+    @cached_property
+    def labels(self) -> Labels:
+        return Labels()
 
     def tag_ids(self, refs: tuple[TagRef, ...]) -> frozenset[int]:
         return frozenset(self.tag(ref).pk for ref in refs)

@@ -23,6 +23,8 @@ class Filters:
     authors: frozenset[int] | None = None
     # One group per tag kind filtered ("" for bare slugs: any kind); groups are ANDed.
     tags: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    # The request's scope: ("outlet" | "author" | "tag", ids); no facet's count leaves it out.
+    scope: tuple[str, frozenset[int]] | None = None
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,10 @@ def test_tag_form_shows_aliases_and_rule_as_text(super_client, hostile):
 def test_intermediate_pages_show_names_as_text(super_client, hostile, model, action, objects):
     url = reverse(f"admin:archive_{model}_changelist")
 
-    html = inert(post_action(super_client, url, action, [hostile[o] for o in objects]))
+    chosen = [hostile[o] for o in objects]
+    if action.startswith("merge_") and len(chosen) == 1:  # one alone is nothing to merge
+        chosen.append(type(chosen[0]).objects.create(name="Plain"))
+    html = inert(post_action(super_client, url, action, chosen))
 
     assert "<script data-xss>" in shown(html)
 

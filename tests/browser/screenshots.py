@@ -1,5 +1,5 @@
-"""Screenshots of the search page, an article page and the admin's article list at
-desktop and phone widths.
+"""Screenshots of the search page, an article page, a tag page and the admin's article list
+at desktop and phone widths.
 
     python tests/browser/screenshots.py [OUTPUT_DIR]      (``make screenshots``)
 
@@ -118,6 +118,7 @@ def main(out: Path) -> None:
                 "search-filters-drawer": "/?q=summit&bin=week#filters",
                 "article": article + "?q=denuclearization",
                 "admin-articles": "/admin/archive/article/",
+                "tag-page": "/tags/person/moon-jae-in/",
             }
             for path in shoot(base, pages, out):
                 print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)

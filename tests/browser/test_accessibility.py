@@ -26,6 +26,7 @@ def test_search_and_article_pages_have_no_axe_violations(page, site, width):
         "/?q=kim&outlet=the-korea-herald&outlet=bloomberg",
         "/?q=sanctoins",
         article.get_absolute_url() + "?q=kim",
+        "/tags/person/moon-jae-in/?tag=person:mike-pompeo",
     ):
         page.goto(site + path)
         found[path] = violations(page)

@@ -94,9 +94,9 @@ def test_swapped_dates_are_put_in_order():
     assert parsed.notices
 
 
-def test_a_page_preset_adds_its_filter():
-    request = page("outlet=al-jazeera", fixed=("outlet", "bloomberg")).request
-    assert request.outlets == ("bloomberg", "al-jazeera")
+def test_a_page_preset_scopes_the_search():
+    request = page("", fixed=("outlet", "bloomberg")).request
+    assert request.scope == ("outlet", "bloomberg")
     assert request.sort == "newest"
 
 
@@ -256,7 +256,9 @@ def test_the_service_refuses_an_unknown_facet_or_tag_kind():
 
 
 def test_every_request_field_has_one_parameter():
-    assert sorted(p.field for p in PARAMS) == sorted(f.name for f in fields(SearchRequest))
+    from_paths = {"scope"}  # a page's subject comes from its path, never from parameters
+    named = sorted(f.name for f in fields(SearchRequest) if f.name not in from_paths)
+    assert sorted(p.field for p in PARAMS) == named
     assert len({p.api for p in PARAMS}) == len(PARAMS)
     assert len({p.page for p in PAGE_PARAMS}) == len(PAGE_PARAMS)
 
@@ -264,3 +266,21 @@ def test_every_request_field_has_one_parameter():
 def test_every_facet_is_filtered_by_a_page_parameter():
     assert set(FACET_PARAM) == set(FACETS)
     assert set(FACET_PARAM.values()) <= {p.page for p in PAGE_PARAMS}
+
+
+def test_a_page_scope_is_anded_not_replaced_by_the_same_kind_of_filter():
+    request = page("tag=person:reagan", fixed=("tag", "person:kim-jong-un")).request
+    assert request.scope == ("tag", "person:kim-jong-un")
+    assert request.tags == ("person:reagan",)
+
+
+def test_another_outlet_on_an_outlet_page_is_ignored_and_said():
+    parsed = page("outlet=al-jazeera", fixed=("outlet", "reuters"))
+    assert parsed.request.scope == ("outlet", "reuters")
+    assert parsed.request.outlets == ()
+    assert "al-jazeera was ignored" in parsed.notices[0]
+
+
+def test_the_service_refuses_a_scope_that_is_no_outlet_author_or_tag():
+    with pytest.raises(InvalidParams, match="scope: unknown scope 'year'"):
+        validate_request(SearchRequest(scope=("year", "2018")))

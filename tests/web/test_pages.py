@@ -187,7 +187,7 @@ def test_outlet_page_is_the_search_page_with_the_outlet_preset(client, seeded):
     page = text_of(client.get("/outlets/bloomberg/"))
     assert '<h1 class="preset-title">Bloomberg</h1>' in page
     assert "<strong>1</strong> article" in page
-    assert 'href="/feed/?outlet=bloomberg"' in page
+    assert 'href="/outlets/bloomberg/feed/"' in page
 
 
 def test_tag_page_lists_its_articles_newest_first(client, seeded):

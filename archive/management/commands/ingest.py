@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.ingest.draft import IngestError
+from archive.ingest.labels import label_file, labels_store
 from archive.ingest.readers import FORMATS
 from archive.ingest.run import ingest_paths
 from search.maintenance import index_sync
@@ -21,9 +22,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Read, clean and check everything; keep nothing."
         )
+        parser.add_argument(
+            "--labels",
+            metavar="FILE",
+            help="Names of the source's tag codes (kind<TAB>code<TAB>name lines, or Reuters' "
+            "cat-descriptions_120396.txt), kept for this and later imports.",
+        )
 
     def handle(self, *args, paths, format=None, outlet=None, dry_run=False, **options):
         started = time.monotonic()
+        if options.get("labels"):
+            stored = labels_store(label_file(options["labels"]))
+            self.stdout.write(f"{stored} new tag labels from {options['labels']}.")
         try:
             batch = ingest_paths(
                 paths, fmt=format, outlet=outlet, dry_run=dry_run, progress=sys.stderr.isatty()

@@ -11,6 +11,11 @@ from search.backends.base import Filters
 from search.types import InvalidQuery, SearchRequest
 
 ANY_TAG = "tag"  # a bare slug: any kind; not a facet of its own
+_SCOPE = {
+    "outlet": "d.outlet_id = ANY(%s::bigint[])",
+    "author": "d.author_ids && %s::bigint[]",
+    "tag": "d.tag_ids && %s::bigint[]",
+}
 
 
 def request_filters(request: SearchRequest, ids: Filters) -> dict[str, tuple[str, list]]:
@@ -23,6 +28,9 @@ def request_filters(request: SearchRequest, ids: Filters) -> dict[str, tuple[str
         filters[kind or ANY_TAG] = ("d.tag_ids && %s::bigint[]", [sorted(tags)])
     if ids.authors is not None:
         filters["author"] = ("d.author_ids && %s::bigint[]", [sorted(ids.authors)])
+    if ids.scope:  # named after no facet: every count keeps it
+        field, scope = ids.scope
+        filters["scope"] = (_SCOPE[field], [sorted(scope)])
     if request.languages:
         filters["language"] = ("d.language = ANY(%s)", [list(request.languages)])
     if request.years:

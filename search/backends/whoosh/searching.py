@@ -99,6 +99,10 @@ def _filter_masks(
         groups["month"] = data.month_mask([month_of(m) for m in request.months])
     for kind, ids in filters.tags.items():
         groups[f"tag:{kind}"] = data.tag_mask(ids)
+    if filters.scope:  # named after no facet: every count keeps it
+        field, ids = filters.scope
+        masks = {"outlet": data.outlet_mask, "author": data.author_mask, "tag": data.tag_mask}
+        groups["scope"] = masks[field](ids)
     if request.date_from or request.date_to:
         start = request.date_from.toordinal() if request.date_from else None
         end = request.date_to.toordinal() if request.date_to else None

@@ -88,3 +88,21 @@ def test_a_searcher_that_has_searched_sees_later_deletes_and_updates(search_back
 
     assert raw_search(search_backend, q="summit").total == 0
     assert [h.id for h in raw_search(search_backend, q="talks").hits] == [kept.pk]
+
+
+def test_a_scope_is_anded_and_kept_in_every_facet_count(search_backend):
+    kim, reagan, moon = (make_tag(n, kind="person") for n in ("Kim", "Reagan", "Moon"))
+    together = make_article("Kim and Moon")
+    together.tags.add(kim, moon)
+    alone = make_article("Kim alone")
+    alone.tags.add(kim)
+    elsewhere = make_article("Reagan speaks")
+    elsewhere.tags.add(reagan)
+    search_backend.index([together, alone, elsewhere])
+    scope = ("tag", f"person:{kim.slug}")
+    result = raw_search(search_backend, scope=scope)
+    assert result.total == 2
+    assert result.counts["person"] == {kim.pk: 2, moon.pk: 1}  # no Reagan: not on Kim's page
+    ticked = raw_search(search_backend, scope=scope, tags=(f"person:{reagan.slug}",))
+    assert ticked.total == 0  # Reagan's stories are not Kim's
+    assert raw_search(search_backend, scope=scope, tags=(f"person:{moon.slug}",)).total == 1
