@@ -155,6 +155,7 @@ def _store_chunk(chunk, tally: Tally, state: RunState) -> None:
     try:
         with transaction.atomic():
             writer = ChunkWriter(state=state, batch=tally.batch, report=report)
+            writer.prepare(draft for _, draft in chunk)
             for file, draft in chunk:
                 writer.add(file, draft)
             writer.finish()
