@@ -176,6 +176,14 @@ def _store_chunk(chunk, tally: Tally, state: RunState) -> None:
     tally.declared.update(declared)
 
 
+def _report_slow_rules(tally: Tally, state: RunState) -> None:
+    """Tag rules that timed out on an article (``tagrules``): stored without that tag."""
+    rules = state.vocabulary.loaded_rules
+    for item, warning in rules.take_warnings() if rules is not None else ():
+        tally.warn(tally.batch.source, item, warning)
+    _save_counts(tally.batch)
+
+
 def _apply_stated_links(tally: Tally) -> None:
     """Make the duplicate links the source stated, now that every item is stored."""
     if not tally.links:
@@ -228,6 +236,7 @@ def run_sources(
         with outer:
             for chunk in _chunks(drafts):
                 _store_chunk(chunk, tally, state)
+            _report_slow_rules(tally, state)
             _apply_stated_links(tally)
             if dry_run:
                 transaction.set_rollback(True)
