@@ -60,15 +60,10 @@ def empty_archive(request, tmp_path):
 
 def ingest_at_once(archive: Archive, runs: list[list], *, timeout: float = 300) -> list:
     """Start one ``manage.py ingest`` per list of files, all at once; their results."""
+    command = [sys.executable, "manage.py", "ingest"]
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
     processes = [
-        subprocess.Popen(
-            [sys.executable, "manage.py", "ingest", *map(str, files)],
-            cwd=ROOT,
-            env=archive.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )  # fmt: skip
+        subprocess.Popen([*command, *map(str, files)], cwd=ROOT, env=archive.env, **pipes)
         for files in runs
     ]
     deadline = time.monotonic() + timeout
