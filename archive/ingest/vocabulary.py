@@ -67,6 +67,24 @@ def _insert_or_find(model: type[Model], same: Q, **values) -> tuple[Model, bool]
         return found, False
 
 
+def _named(drafts: Iterable[ArticleDraft | Vocabulary]) -> tuple[list, list, list]:
+    """The outlets (name, details), authors and tag references the drafts name."""
+    outlets: list[tuple[str, dict[str, str]]] = []
+    authors: list[str] = []
+    tags: list[TagRef] = []
+    for draft in drafts:
+        if isinstance(draft, Vocabulary):
+            outlets += [(draft.outlet, dict(draft.outlet_details))] if draft.outlet else []
+            authors += [draft.author] if draft.author else []
+            tags += [draft.tag] if draft.tag is not None else []
+            continue
+        if draft.outlet.strip():
+            outlets.append((draft.outlet, dict(draft.outlet_details)))
+        authors += draft.authors
+        tags += draft.tags
+    return outlets, authors, tags
+
+
 @dataclass
 class _Outlets:
     """Outlets by case-folded name, by slug and by the label of their domain."""
@@ -265,19 +283,7 @@ class VocabularyCache:
         in opposite orders would wait for each other (a deadlock, which costs one of
         them its chunk); created in one order by every transaction, they queue instead.
         """
-        outlets: list[tuple[str, dict[str, str]]] = []
-        authors: list[str] = []
-        tags: list[TagRef] = []
-        for draft in drafts:
-            if isinstance(draft, Vocabulary):
-                outlets += [(draft.outlet, dict(draft.outlet_details))] if draft.outlet else []
-                authors += [draft.author] if draft.author else []
-                tags += [draft.tag] if draft.tag is not None else []
-                continue
-            if draft.outlet.strip():
-                outlets.append((draft.outlet, dict(draft.outlet_details)))
-            authors += draft.authors
-            tags += draft.tags
+        outlets, authors, tags = _named(drafts)
         for name, details in sorted(outlets, key=lambda o: unique_slug(o[0].strip()[:200])):
             if details:
                 self.describe_outlet(name, details)
