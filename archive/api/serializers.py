@@ -5,7 +5,6 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from archive.api.exceptions import Conflict
 from archive.ingest.normalize import validate_web_address
 from archive.ingest.tagrules import rule_problem
 from archive.models import Article, Author, ImportBatch, Outlet, Tag, unique_slug
@@ -191,7 +190,7 @@ class ArticleInputSerializer(serializers.Serializer):
 
 class _ConflictSafeSerializer(serializers.ModelSerializer):
     """A write that meets a row another request saved after validation (the same name
-    or slug, a moment later) is a 409 with a message, not a 500."""
+    or slug, a moment later) is the 400 validation gives that case, not a 500."""
 
     def create(self, validated_data):
         return self._saved(lambda: super(_ConflictSafeSerializer, self).create(validated_data))
@@ -207,8 +206,8 @@ class _ConflictSafeSerializer(serializers.ModelSerializer):
                 return write()
         except IntegrityError:
             what = self.Meta.model._meta.verbose_name
-            raise Conflict(
-                f"another {what} with this name or slug was saved meanwhile; reload and retry."
+            raise serializers.ValidationError(
+                {"slug": f"another {what} with this name or slug was saved meanwhile."}
             ) from None
 
 
