@@ -82,11 +82,8 @@ class TagAdminForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         problem = rule_problem(data.get("match_mode") or "", data.get("match_pattern") or "")
-        if problem is not None and problem.regex_error is not None:
-            error = problem.regex_error
-            self.add_error("match_pattern", f"Not a valid regular expression: {error}.")
-        elif problem is not None:
-            self.add_error("match_pattern", "This rule needs words or a pattern to match.")
+        if problem is not None:
+            self.add_error("match_pattern", problem.message)
         return data
 
 

@@ -1,5 +1,6 @@
 """Output and input serializers of the archive's resources: articles, outlets, tags, authors."""
 
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -187,7 +188,30 @@ class ArticleInputSerializer(serializers.Serializer):
     )
 
 
-class OutletSerializer(serializers.ModelSerializer):
+class _ConflictSafeSerializer(serializers.ModelSerializer):
+    """A write that meets a row another request saved after validation (the same name
+    or slug, a moment later) is the 400 validation gives that case, not a 500."""
+
+    def create(self, validated_data):
+        return self._saved(lambda: super(_ConflictSafeSerializer, self).create(validated_data))
+
+    def update(self, instance, validated_data):
+        return self._saved(
+            lambda: super(_ConflictSafeSerializer, self).update(instance, validated_data)
+        )
+
+    def _saved(self, write):
+        try:
+            with transaction.atomic():
+                return write()
+        except IntegrityError:
+            what = self.Meta.model._meta.verbose_name
+            raise serializers.ValidationError(
+                {"slug": f"another {what} with this name or slug was saved meanwhile."}
+            ) from None
+
+
+class OutletSerializer(_ConflictSafeSerializer):
     slug = serializers.SlugField(max_length=200, required=False, allow_unicode=True)
 
     class Meta:
@@ -199,7 +223,7 @@ class OutletSerializer(serializers.ModelSerializer):
         return _with_slug(self, attrs, Outlet.objects.all())
 
 
-class AuthorSerializer(serializers.ModelSerializer):
+class AuthorSerializer(_ConflictSafeSerializer):
     slug = serializers.SlugField(max_length=200, required=False, allow_unicode=True)
 
     class Meta:
@@ -210,7 +234,7 @@ class AuthorSerializer(serializers.ModelSerializer):
         return _with_slug(self, attrs, Author.objects.all())
 
 
-class TagSerializer(serializers.ModelSerializer):
+class TagSerializer(_ConflictSafeSerializer):
     slug = serializers.SlugField(max_length=200, required=False, allow_unicode=True)
     aliases = serializers.ListField(
         child=serializers.CharField(max_length=200), required=False, help_text="Other spellings."
@@ -225,13 +249,8 @@ class TagSerializer(serializers.ModelSerializer):
         mode = attrs.get("match_mode", getattr(self.instance, "match_mode", Tag.MatchMode.NONE))
         pattern = attrs.get("match_pattern", getattr(self.instance, "match_pattern", ""))
         problem = rule_problem(mode, pattern)
-        if problem is not None and problem.regex_error is not None:
-            error = problem.regex_error
-            raise serializers.ValidationError(
-                {"match_pattern": f"not a regular expression: {error}"}
-            )
         if problem is not None:
-            raise serializers.ValidationError({"match_pattern": f"required for match_mode {mode}."})
+            raise serializers.ValidationError({"match_pattern": problem.message})
         kind = attrs.get("kind", getattr(self.instance, "kind", Tag.Kind.TOPIC))
         return _with_slug(self, attrs, Tag.objects.filter(kind=kind), what=f"{kind} tag")
 
@@ -241,7 +260,8 @@ def _with_slug(serializer, attrs: dict, scope, *, what: str | None = None) -> di
     instance = serializer.instance
     if "slug" not in attrs and ("name" in attrs and instance is None):
         attrs["slug"] = unique_slug(attrs["name"])
-    slug = attrs.get("slug")
+    # A change of scope alone (a tag moved to another kind) keeps its slug: checked too.
+    slug = attrs.get("slug", getattr(instance, "slug", None))
     if slug is not None:
         taken = scope.filter(slug=slug)
         if instance is not None:

@@ -9,7 +9,7 @@ Either way a crash rolls back the open chunk whole: never half an article.
 """
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import DatabaseError, connection, transaction
@@ -55,6 +55,11 @@ class ChunkWriter:
         self.batch = batch
         self.report = report
         self.pending: list[_Pending] = []
+
+    def prepare(self, drafts: Iterable[ArticleDraft | Vocabulary]) -> None:
+        """Create first the vocabulary of the chunk's storable drafts, in the one order
+        every import follows (``VocabularyCache.prepare``)."""
+        self.state.vocabulary.prepare(draft for draft in drafts if _storable(draft))
 
     def add(self, file: str, draft: ArticleDraft | Vocabulary) -> None:
         if isinstance(draft, Vocabulary):
@@ -143,6 +148,16 @@ class ChunkWriter:
             remember(self.state, item.article, item.plan.signature)
 
     finish = flush
+
+
+def _storable(draft: ArticleDraft | Vocabulary) -> bool:
+    if isinstance(draft, Vocabulary):
+        return True
+    try:
+        validate(draft)
+    except IngestError:
+        return False
+    return True
 
 
 def _insert(pending: list[_Pending]) -> None:

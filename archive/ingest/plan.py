@@ -180,7 +180,7 @@ def plan_create(
     elif twin_id is None:
         twin_id = twin_of(signature)
     columns = _NEW.merged(draft, digest=digest, words=measures.word_count, outlet_id=refs.outlet_id)
-    ruled = {tag.pk for tag in rules.tags_for(columns.title, columns.body)}
+    ruled = {tag.pk for tag in rules.tags_for(columns.title, columns.body, item=draft.item)}
     return Plan(
         Outcome.CREATED,
         columns,

@@ -160,6 +160,7 @@ def _store_chunk(chunk, tally: Tally, state: RunState) -> None:
     try:
         with transaction.atomic():
             writer = ChunkWriter(state=state, batch=tally.batch, report=report)
+            writer.prepare(draft for _, draft in chunk)
             for file, draft in chunk:
                 writer.add(file, draft)
             writer.finish()
@@ -178,6 +179,14 @@ def _store_chunk(chunk, tally: Tally, state: RunState) -> None:
         _save_counts(tally.batch)
     tally.links.extend(links)
     tally.declared.update(declared)
+
+
+def _report_slow_rules(tally: Tally, state: RunState) -> None:
+    """Tag rules that timed out on an article (``tagrules``): stored without that tag."""
+    rules = state.vocabulary.loaded_rules
+    for item, warning in rules.take_warnings() if rules is not None else ():
+        tally.warn(tally.batch.source, item, warning)
+    _save_counts(tally.batch)
 
 
 def _apply_stated_links(tally: Tally) -> None:
@@ -232,6 +241,7 @@ def run_sources(
         with outer:
             for chunk in _chunks(drafts):
                 _store_chunk(chunk, tally, state)
+            _report_slow_rules(tally, state)
             _apply_stated_links(tally)
             if dry_run:
                 transaction.set_rollback(True)

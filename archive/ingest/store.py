@@ -161,6 +161,24 @@ def _store(draft: ArticleDraft, batch: ImportBatch | None, state: RunState) -> S
     return _update(plan, article)
 
 
+def _store_fresh(draft: ArticleDraft, batch: ImportBatch | None, state: RunState) -> StoreResult:
+    """``_store``, and once more from the database when the article met a stored one.
+
+    What the run knows was read earlier: another import running at the same time may
+    have stored this very item since (same text, url or external id). The insert then
+    conflicts, and the item is that stored article (a duplicate or an update) rather
+    than a failure.
+    """
+    mark = state.journal.mark()
+    try:
+        with transaction.atomic():
+            return _store(draft, batch, state)
+    except IntegrityError:
+        state.journal.undo(mark)
+        state.reset()
+    return _store(draft, batch, state)
+
+
 def article_store(
     *, draft: ArticleDraft, batch: ImportBatch | None = None, state: RunState | None = None
 ) -> StoreResult:
@@ -174,7 +192,7 @@ def article_store(
     mark = state.journal.mark()
     try:
         with transaction.atomic():
-            return _store(draft, batch, state)
+            return _store_fresh(draft, batch, state)
     except IntegrityError as exc:
         state.journal.undo(mark)
         raise IngestError(f"conflicts with a stored article ({exc})") from exc

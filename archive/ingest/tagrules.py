@@ -5,12 +5,19 @@ Words and phrases match on whole words, ignoring case, punctuation and hyphens, 
 is a list of words, or of phrases when it contains commas; an empty pattern means the
 tag's name and aliases. "phrase" matches the pattern or any spelling of the tag;
 "regex" is a Python regular expression searched in the title and body, ignoring case.
+
+A regular expression can backtrack for ever on some texts ("(a+)+$"). It runs with the
+``regex`` package's time limit (CPU time): over ``RULE_TIME_LIMIT`` on an article, the
+rule is skipped for that article and the run reports it; one that times out
+``RULE_STRIKES`` times in a run is dropped for the rest of it. A person saving a rule
+is told first: a pattern that is too long, or too slow on probe texts, is refused.
 """
 
-import re
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import regex
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
@@ -22,29 +29,76 @@ from archive.models import Article, Tag
 Matcher = Callable[[str, str], bool]
 # Modes that need a pattern of their own when a person writes the rule.
 _NEEDS_PATTERN = frozenset({Tag.MatchMode.ANY, Tag.MatchMode.ALL, Tag.MatchMode.REGEX})
+# CPU seconds a regular expression may take on one article, and timeouts before a run
+# stops trying it: a legitimate rule takes well under a millisecond on a long article.
+RULE_TIME_LIMIT = 0.1
+RULE_STRIKES = 3
+MAX_PATTERN_CHARS = 500
+# A pattern that takes longer than this on a probe text is refused when saved.
+_PROBE_TIME_LIMIT = 0.05
+_PROBE_LENGTH = 3000
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class RuleProblem:
-    """Why a matching rule cannot be saved: its regular expression does not compile
-    (``regex_error``), or its mode needs a pattern and it has none."""
+    """Why a matching rule cannot be saved, for a person (``message``); ``reason`` is
+    one of "invalid", "too_long", "slow" (regular expressions) or "missing"."""
 
-    regex_error: re.error | None = None
+    reason: str
+    message: str
 
 
 def rule_problem(mode: str, pattern: str) -> RuleProblem | None:
     """What is wrong with the rule ``mode``/``pattern`` a person wrote, if anything.
 
     The one check of the admin's tag form and the API's tag serializer; the same
-    regular-expression check makes ``compile_rule`` refuse a stored rule.
+    compile check makes ``compile_rule`` refuse a stored rule.
     """
-    if mode == Tag.MatchMode.REGEX:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            return RuleProblem(regex_error=exc)
     if mode in _NEEDS_PATTERN and not pattern.strip():
-        return RuleProblem()
+        return RuleProblem("missing", f"A rule of mode “{mode}” needs words or a pattern.")
+    if mode != Tag.MatchMode.REGEX:
+        return None
+    if len(pattern) > MAX_PATTERN_CHARS:
+        return RuleProblem(
+            "too_long",
+            f"The pattern is {len(pattern):,} characters long; at most "
+            f"{MAX_PATTERN_CHARS} are allowed.",
+        )
+    try:
+        compiled = _compile(pattern)
+    except regex.error as exc:
+        return RuleProblem("invalid", f"Not a valid regular expression: {exc}.")
+    probe = _slow_probe(compiled, pattern)
+    if probe is not None:
+        return RuleProblem(
+            "slow",
+            f"The pattern takes too long on a test text ({probe}); it backtracks without "
+            "end, as nested repeats like (a+)+ or (\\w+\\s?)+ do. Simplify it.",
+        )
+    return None
+
+
+def _compile(pattern: str) -> regex.Pattern:
+    return regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)
+
+
+def _probes(pattern: str) -> list[str]:
+    """Texts that make a backtracking pattern slow: long runs of a letter, a digit, a
+    space, of the pattern's own characters, or of words, each ending in a mismatch."""
+    units = ["a", "1", " ", "ab ", "a1 ", "a.", "\n"]
+    units += sorted({c for c in pattern.casefold() if c.isalnum()})[:12]
+    return [unit * (_PROBE_LENGTH // len(unit)) + "!\u0000" for unit in dict.fromkeys(units)]
+
+
+def _slow_probe(compiled: regex.Pattern, pattern: str) -> str | None:
+    """A description of the first probe text on which ``compiled`` times out, if any."""
+    for text in _probes(pattern):
+        try:
+            compiled.search(text, timeout=_PROBE_TIME_LIMIT)
+        except TimeoutError:
+            return f"{len(text):,} characters of “{text[:6]}…”"
     return None
 
 
@@ -71,13 +125,13 @@ def compile_rule(tag: Tag) -> Matcher | None:
     if mode in ("", Tag.MatchMode.NONE):
         return None
     if mode == Tag.MatchMode.REGEX:
-        problem = rule_problem(mode, tag.match_pattern)
-        if problem is not None and problem.regex_error is not None:
-            error = problem.regex_error
-            raise IngestError(f"tag {tag.name!r}: invalid regular expression ({error})")
+        try:
+            compiled = _compile(tag.match_pattern)
+        except regex.error as exc:
+            raise IngestError(f"tag {tag.name!r}: invalid regular expression ({exc})") from exc
         # An empty expression matches every article, as it always has for a stored rule.
-        regex = re.compile(tag.match_pattern, re.IGNORECASE)
-        return lambda text, haystack: bool(regex.search(text))
+        # Over the time limit, search raises TimeoutError: the caller skips the rule.
+        return lambda text, haystack: bool(compiled.search(text, timeout=RULE_TIME_LIMIT))
     terms = [f" {t} " for t in dict.fromkeys(rule_terms(tag))]
     if not terms:
         return None
@@ -96,6 +150,18 @@ def article_text(title: str, body: str) -> tuple[str, str]:
     return text, f" {' '.join(words(text))} "
 
 
+def _timed_out(tag: Tag, title: str, *, dropped: bool) -> str:
+    what = "skipped for this article"
+    if dropped:
+        what += f" and, after {RULE_STRIKES} such articles, for the rest of the run"
+    warning = (
+        f"tag rule “{tag.name}” ({tag.kind}) took over {RULE_TIME_LIMIT:g} s on “{title[:80]}”: "
+        f"{what}; simplify its pattern"
+    )
+    logger.warning(warning)
+    return warning
+
+
 class RuleSet:
     """Every tag with a rule, compiled once for a run of the pipeline."""
 
@@ -108,17 +174,40 @@ class RuleSet:
                 continue  # a broken rule must not stop an import; the admin reports it
             if rule is not None:
                 self._rules.append((tag, rule))
+        self._strikes: dict[int, int] = {}
+        # (item, warning) of the rules that timed out, for the run's report.
+        self.warnings: dict[tuple[str, int], str] = {}
 
     @classmethod
     def load(cls) -> "RuleSet":
         return cls(list(Tag.objects.exclude(match_mode=Tag.MatchMode.NONE)))
 
-    def tags_for(self, title: str, body: str) -> list[Tag]:
+    def tags_for(self, title: str, body: str, *, item: str = "") -> list[Tag]:
         if not self._rules:
             return []
         # Words are computed once; each rule looks in the same haystack.
         text, haystack = article_text(title, body)
-        return [tag for tag, rule in self._rules if rule(text, haystack)]
+        found = []
+        for tag, rule in list(self._rules):
+            try:
+                if rule(text, haystack):
+                    found.append(tag)
+            except TimeoutError:
+                self._strike(tag, title, item)
+        return found
+
+    def _strike(self, tag: Tag, title: str, item: str) -> None:
+        strikes = self._strikes[tag.pk] = self._strikes.get(tag.pk, 0) + 1
+        dropped = strikes >= RULE_STRIKES
+        if dropped:
+            self._rules = [(t, rule) for t, rule in self._rules if t.pk != tag.pk]
+        self.warnings.setdefault((item, tag.pk), _timed_out(tag, title, dropped=dropped))
+
+    def take_warnings(self) -> list[tuple[str, str]]:
+        """(item, warning) of the rules that timed out since the last call."""
+        taken = [(item, warning) for (item, _), warning in self.warnings.items()]
+        self.warnings.clear()
+        return taken
 
 
 def _prefilter(tag: Tag, articles: QuerySet) -> QuerySet:
@@ -144,9 +233,8 @@ def tag_rule_matches(tag: Tag, articles: QuerySet | None = None) -> QuerySet:
     if rule is None:
         return articles.none()
     rows = _prefilter(tag, articles).values_list("id", "title", "body")
-    ids = [
-        pk for pk, title, body in rows.iterator(chunk_size=1000) if rule(*article_text(title, body))
-    ]
+    rules = RuleSet([tag])  # its time limit: an article it times out on is not matched
+    ids = [pk for pk, title, body in rows.iterator(chunk_size=1000) if rules.tags_for(title, body)]
     return Article.objects.filter(pk__in=ids)
 
 

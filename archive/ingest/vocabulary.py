@@ -3,12 +3,20 @@
 A run of 20,000 articles must not ask the database "does this tag exist?" 60,000
 times: the rows are read once and remembered. What is created is journaled, so an
 article whose savepoint rolls back takes its new rows out of the cache too.
+
+The cache can be stale: another import running at the same time may have created a
+tag since it was read. Creating therefore takes the row that process stored when the
+insert meets it (``_insert_or_find``), on SQLite as on PostgreSQL.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from archive.ingest.draft import TagRef, Vocabulary
+from django.db import IntegrityError, transaction
+from django.db.models import Model, Q
+
+from archive.ingest.draft import ArticleDraft, TagRef, Vocabulary
 from archive.ingest.journal import UndoJournal
 from archive.ingest.labels import Labels
 from archive.ingest.tagrules import RuleSet
@@ -26,6 +34,57 @@ def _domain_label(domain: str) -> str:
 
 def _is_domain(name: str) -> bool:
     return "@" not in name and "." in name and " " not in name
+
+
+def _author_name(name: str) -> str:
+    return " ".join(name.split())[:200]
+
+
+def _tag_spelling(ref: TagRef) -> tuple[str, str]:
+    """The kind and the name a tag reference is stored under."""
+    kind = ref.kind if ref.kind in _KINDS else Tag.Kind.OTHER
+    return kind, " ".join(ref.name.split())[:200]
+
+
+def _tag_key(ref: TagRef) -> tuple[str, str]:
+    kind, name = _tag_spelling(ref)
+    return kind, unique_slug(ref.slug or name)
+
+
+def _insert_or_find(model: type[Model], same: Q, **values) -> tuple[Model, bool]:
+    """Insert a row, or read the one another process has just inserted in its place;
+    ``same`` finds that row (its unique columns). Returns (row, created).
+
+    The insert runs in a savepoint so that the conflict leaves the transaction usable
+    (PostgreSQL aborts it otherwise). On PostgreSQL an insert meeting a row another
+    transaction has not committed yet waits for it, then fails or succeeds.
+    """
+    try:
+        with transaction.atomic():
+            return model.objects.create(**values), True
+    except IntegrityError:
+        found = model.objects.filter(same).first()
+        if found is None:
+            raise
+        return found, False
+
+
+def _named(drafts: Iterable[ArticleDraft | Vocabulary]) -> tuple[list, list, list]:
+    """The outlets (name, details), authors and tag references the drafts name."""
+    outlets: list[tuple[str, dict[str, str]]] = []
+    authors: list[str] = []
+    tags: list[TagRef] = []
+    for draft in drafts:
+        if isinstance(draft, Vocabulary):
+            outlets += [(draft.outlet, dict(draft.outlet_details))] if draft.outlet else []
+            authors += [draft.author] if draft.author else []
+            tags += [draft.tag] if draft.tag is not None else []
+            continue
+        if draft.outlet.strip():
+            outlets.append((draft.outlet, dict(draft.outlet_details)))
+        authors += draft.authors
+        tags += draft.tags
+    return outlets, authors, tags
 
 
 @dataclass
@@ -97,7 +156,9 @@ class VocabularyCache:
         found = self.find_outlet(name, hints)
         name = name.strip()
         if found is None and name:
-            found = Outlet.objects.create(name=name[:200])
+            name = name[:200]
+            same = Q(name=name) | Q(slug=unique_slug(name))
+            found, _ = _insert_or_find(Outlet, same, name=name)
             self.journal.put(self.outlets.by_name, name.casefold(), found)
             self.journal.put(self.outlets.by_slug, found.slug, found)
         return found
@@ -123,9 +184,10 @@ class VocabularyCache:
     # -- authors -----------------------------------------------------------------------
 
     def author(self, name: str) -> Author:
-        name = " ".join(name.split())[:200]
+        name = _author_name(name)
         slug = unique_slug(name)
         if slug not in self._authors:
+            # get_or_create inserts in a savepoint and reads again after a conflict.
             author, created = Author.objects.get_or_create(slug=slug, defaults={"name": name})
             if created:
                 self.journal.put(self._authors, slug, author)
@@ -135,6 +197,8 @@ class VocabularyCache:
 
     def author_ids(self, names: tuple[str, ...]) -> tuple[int, ...]:
         """The byline's authors, in order, each once."""
+        for name in sorted(names, key=lambda n: unique_slug(_author_name(n))):
+            self.author(name)  # created in the order ``prepare`` explains
         return tuple(dict.fromkeys(self.author(name).pk for name in names))
 
     # -- tags --------------------------------------------------------------------------
@@ -161,8 +225,7 @@ class VocabularyCache:
     def tag(self, ref: TagRef) -> Tag:
         """The tag of this kind named or aliased ``ref.name``; created when unknown."""
         ref = self.labels.labelled(ref)  # a source's code read as its name (ingest.labels)
-        kind = ref.kind if ref.kind in _KINDS else Tag.Kind.OTHER
-        name = " ".join(ref.name.split())[:200]
+        kind, name = _tag_spelling(ref)
         tag = self.tags.by_spelling.get((kind, name.casefold()))
         if tag is None:
             slug = unique_slug(ref.slug or name)
@@ -172,7 +235,9 @@ class VocabularyCache:
             # rule that comes with an imported tag applies from the next run on, never
             # to some of this run's articles and not others.
             self.rules  # noqa: B018
-            tag = Tag.objects.create(
+            tag, created = _insert_or_find(
+                Tag,
+                Q(kind=kind, slug=slug),
                 name=name,
                 slug=slug,
                 kind=kind,
@@ -181,7 +246,8 @@ class VocabularyCache:
                 match_pattern=ref.match_pattern,
             )
             self._index_tag(tag, journal=True)
-            return tag
+            if created:
+                return tag
         if ref.aliases:
             self._add_aliases(tag, ref.aliases)
         return tag
@@ -199,7 +265,9 @@ class VocabularyCache:
         return Labels()
 
     def tag_ids(self, refs: tuple[TagRef, ...]) -> frozenset[int]:
-        return frozenset(self.tag(ref).pk for ref in refs)
+        # Created in the order of the keys they are stored under (see ``prepare``).
+        ordered = sorted(refs, key=lambda ref: _tag_key(self.labels.labelled(ref)))
+        return frozenset(self.tag(ref).pk for ref in ordered)
 
     @property
     def rules(self) -> RuleSet:
@@ -212,6 +280,26 @@ class VocabularyCache:
     def loaded_rules(self) -> RuleSet | None:
         """The rules if already read (kept when the rest is forgotten), else None."""
         return self._rules
+
+    # -- a chunk's vocabulary at once ----------------------------------------------------
+
+    def prepare(self, drafts: Iterable[ArticleDraft | Vocabulary]) -> None:
+        """Find or create, before a chunk's articles, every outlet, author and tag the
+        drafts name: outlets, then authors, then tags, each sorted by its unique key.
+
+        On PostgreSQL an insert that meets a row another transaction has inserted but
+        not committed waits for that transaction. Two imports creating the same two tags
+        in opposite orders would wait for each other (a deadlock, which costs one of
+        them its chunk); created in one order by every transaction, they queue instead.
+        """
+        outlets, authors, tags = _named(drafts)
+        for name, details in sorted(outlets, key=lambda o: unique_slug(o[0].strip()[:200])):
+            if details:
+                self.describe_outlet(name, details)
+            else:
+                self.outlet(name)
+        self.author_ids(tuple(authors))
+        self.tag_ids(tuple(tags))
 
     # -- records of their own ------------------------------------------------------------
 

@@ -55,6 +55,21 @@ def test_a_broken_regular_expression_is_refused(editor_client):
     assert "Not a valid regular expression" in response.text
 
 
+def test_a_regular_expression_that_backtracks_without_end_is_refused_with_the_reason(
+    editor_client,
+):
+    tag = make_tag("Words")
+    url = reverse("admin:archive_tag_change", args=[tag.pk])
+    data = {"name": "Words", "slug": "words", "kind": "topic", "aliases": ""}
+    data.update(match_mode="regex", match_pattern=r"(a+)+$")
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "The pattern takes too long on a test text" in response.text
+    assert Tag.objects.get(pk=tag.pk).match_mode == "none"
+
+
 def test_merge_retags_every_article_keeps_the_names_as_aliases_and_leaves_no_orphan(
     editor_client,
 ):

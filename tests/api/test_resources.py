@@ -87,7 +87,47 @@ def test_a_broken_regular_expression_is_a_400(as_editor, db):
     )
 
     assert response.status_code == 400
-    assert "match_pattern: not a regular expression" in response.json()["detail"]
+    assert "match_pattern: Not a valid regular expression" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("method", ["patch", "put"])
+def test_moving_a_tag_to_a_kind_that_has_its_slug_is_a_400_not_a_500(as_editor, db, method):
+    make_tag("Georgia", kind="place")
+    person = make_tag("Georgia", kind="person")
+    data = {"kind": "place"} if method == "patch" else {"name": "Georgia", "kind": "place"}
+
+    response = getattr(as_editor, method)(f"/api/tags/{person.pk}/", data, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"slug": ["another place tag already has slug 'georgia'."]}
+    assert Tag.objects.get(pk=person.pk).kind == "person"
+
+
+def test_a_slug_taken_between_validation_and_the_write_is_a_400_not_a_500(db):
+    from rest_framework.exceptions import ValidationError
+
+    from archive.api.serializers import OutletSerializer, TagSerializer
+
+    tag = TagSerializer(data={"name": "Oil", "kind": "topic"})
+    outlet = OutletSerializer(data={"name": "Wire", "slug": "wire"})
+    assert tag.is_valid() and outlet.is_valid()
+    make_tag("Oil", kind="topic")  # another request, a moment later
+    Outlet.objects.create(name="The Wire", slug="wire")
+
+    for serializer in (tag, outlet):
+        with pytest.raises(ValidationError, match="saved meanwhile"):
+            serializer.save()
+
+
+def test_a_catastrophic_regular_expression_is_refused_with_the_reason(as_editor, db):
+    response = as_editor.post(
+        "/api/tags/",
+        {"name": "Words", "match_mode": "regex", "match_pattern": r"(\w+\s?)+$"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "takes too long on a test text" in response.json()["errors"]["match_pattern"][0]
 
 
 def test_editor_renames_and_deletes_a_tag(as_editor, db):

@@ -33,19 +33,36 @@ def test_a_rolled_back_article_takes_the_outlet_author_and_tag_it_created_along(
     caches must forget them too, or the next article would point at rows that are gone."""
     state = RunState()
     article_store(draft=ArticleDraft(body=STORY, title="Rates up"), state=state)
-    # Another process stores an article with this url after the run read what exists.
+    # Another process stores, after the run read what exists, an article with this url
+    # and another with this text: the draft cannot be both, even read afresh.
     Article.objects.create(
         title="Theirs", body="Their text.", content_hash="theirs", url="https://x.example/a"
     )
+    article_store(draft=ArticleDraft(body=OTHER_STORY, title="Same text"), state=RunState())
     with pytest.raises(IngestError, match="conflicts with a stored article"):
         article_store(draft=_new(url="https://x.example/a"), state=state)
 
-    result = article_store(draft=_new(url="https://x.example/b"), state=state)
+    result = article_store(
+        draft=_new(url="https://x.example/b", body=STORY + " Later."), state=state
+    )
 
     article = Article.objects.get(pk=result.article.pk)
     assert article.outlet.name == "Riverside Post"
     assert article.author_names == ["Ada Novak"]
     assert [tag.name for tag in article.tags.all()] == ["Bridges"]
+
+
+def test_an_article_another_process_stored_meanwhile_is_that_article_not_a_failure():
+    """Two imports of the same file at once: the item the other one stored after this run
+    read what exists is a duplicate here, not "conflicts with a stored article"."""
+    state = RunState()
+    article_store(draft=ArticleDraft(body=STORY, title="Rates up"), state=state)
+    theirs = article_store(draft=_new(url="https://x.example/a"), state=RunState()).article
+
+    again = article_store(draft=_new(url="https://x.example/a"), state=state)
+
+    assert (again.outcome, again.article.pk) == ("duplicate", theirs.pk)
+    assert Article.objects.count() == 2
 
 
 def test_an_article_deleted_by_another_process_is_not_taken_for_a_stored_one():

@@ -48,3 +48,48 @@ def test_undo_forgets_the_rows_created_since_the_mark():
     assert vocabulary.find_outlet("Riverside Post") is None
     assert vocabulary.author("Ada Novak").pk == Author.objects.get().pk
     assert vocabulary.tag(TagRef("Bridges")).pk == Tag.objects.get().pk
+
+
+def test_a_tag_another_process_created_after_the_run_read_them_is_taken_not_a_failure():
+    vocabulary = VocabularyCache()
+    assert vocabulary.tag(TagRef("Bridges")).kind == "topic"  # the tags are read now
+    theirs = Tag.objects.create(name="Ports", slug="ports", kind="place")
+
+    assert vocabulary.tag(TagRef("ports", "place", ("Harbours",))) == theirs
+    assert Tag.objects.get(pk=theirs.pk).aliases == ["Harbours"]
+    assert Tag.objects.count() == 2
+
+
+def test_an_outlet_another_process_created_meanwhile_is_taken_by_name_or_slug():
+    vocabulary = VocabularyCache()
+    assert vocabulary.find_outlet("Anything") is None  # the outlets are read now
+    theirs = make_outlet("Riverside Post")
+
+    assert vocabulary.outlet("Riverside Post") == theirs
+    assert vocabulary.outlet("RIVERSIDE-POST") == theirs
+    assert Outlet.objects.count() == 1
+
+
+def test_a_chunk_creates_its_vocabulary_in_one_order_whatever_the_order_of_its_drafts():
+    from archive.ingest.draft import ArticleDraft
+
+    drafts = [
+        ArticleDraft(body="b", title="t", authors=("Zoe Bell", "Ada Novak"), tags=(TagRef("y"),)),
+        ArticleDraft(body="b", title="t", outlet="Wire B", tags=(TagRef("x", "place"),)),
+        ArticleDraft(body="b", title="t", outlet="Wire A", tags=(TagRef("a", "topic"),)),
+    ]
+    VocabularyCache().prepare(drafts)
+
+    assert list(Outlet.objects.order_by("pk").values_list("slug", flat=True)) == [
+        "wire-a",
+        "wire-b",
+    ]
+    assert list(Author.objects.order_by("pk").values_list("slug", flat=True)) == [
+        "ada-novak",
+        "zoe-bell",
+    ]
+    assert list(Tag.objects.order_by("pk").values_list("kind", "slug")) == [
+        ("place", "x"),
+        ("topic", "a"),
+        ("topic", "y"),
+    ]
