@@ -39,7 +39,8 @@ def _unsized(environ) -> bool:
 def _sized(environ: dict, limit: int) -> dict:
     """``environ`` with the body spooled (memory, then a temporary file) and measured;
     at most ``limit`` + 1 bytes are read."""
-    body = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)
+    # Outlives this function: closed (its file deleted) when the request lets go of it.
+    body = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)  # noqa: SIM115
     stream, length = environ["wsgi.input"], 0
     while length <= limit:
         data = stream.read(min(_READ, limit + 1 - length))
@@ -48,5 +49,4 @@ def _sized(environ: dict, limit: int) -> dict:
         body.write(data)
         length += len(data)
     body.seek(0)
-    # Closed (and its file deleted) when the request lets go of it.
     return {**environ, "wsgi.input": body, "CONTENT_LENGTH": str(length)}

@@ -12,7 +12,7 @@ from tests.reliability.service import TIMEOUT
 
 pytestmark = pytest.mark.slow
 
-ARTICLE = {"title": "Wheat harvest up", "body": "The wheat harvest rose ten percent.", "outlet": "AP"}
+ARTICLE = {"title": "Wheat harvest up", "body": "The harvest rose ten percent.", "outlet": "AP"}
 
 
 def chunked(port: int, method: str, path: str, body: bytes, headers: dict) -> tuple[int, dict]:
