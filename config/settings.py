@@ -211,6 +211,10 @@ LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
 if LOG_FORMAT not in ("plain", "json"):
     raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not 'plain' or 'json'.")
 
+# JSON: uncaught exceptions and stray stderr lines become JSON objects too.
+LOGGING_CONFIG = (
+    "config.logging.configure_json" if LOG_FORMAT == "json" else "logging.config.dictConfig"
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

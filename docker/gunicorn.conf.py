@@ -6,6 +6,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from config.env import env_bool, env_int, env_str
+from config.logging import log_everything_as_json
 
 bind = [env_str("GUNICORN_BIND", f"0.0.0.0:{env_int('PORT', 8000)}")]
 # WEB_CONCURRENCY is the name platforms (Heroku, Render, Dokku) set; ours wins when given.
@@ -38,9 +39,11 @@ if _log_format == "json":
     logconfig_dict = {
         "formatters": {"json": {"()": "config.logging.JsonFormatter"}},
         "handlers": {"console": _stdout, "error_console": _stdout},
+        "root": {"level": "INFO", "handlers": ["console"]},  # not Python's plain last resort
         # propagate off: Django's own root handler would print every line a second time.
         "loggers": {
             "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
             "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
         },
     }
+    log_everything_as_json()  # workers inherit it
