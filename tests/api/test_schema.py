@@ -61,3 +61,30 @@ def test_docs_page_loads_swagger_from_the_installed_package(anon):
     assets = re.findall(r"""<(?:script|link)[^>]*?(?:src|href)=["']([^"']+)""", html)
     assert assets
     assert [url for url in assets if re.match(r"(?:[a-z]+:)?//", url, re.I)] == []
+
+
+def _operations(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            yield method.upper(), path, operation
+
+
+def test_the_schema_says_reads_are_anonymous_and_writes_need_a_token(anon, archive):
+    operations = list(_operations(anon))
+
+    for method, path, operation in operations:
+        anonymous = {} in operation["security"]
+        assert anonymous == (method == "GET"), (method, path, operation["security"])
+        assert {"tokenAuth": []} in operation["security"]
+        assert "token" in operation["responses"]["401"]["description"].lower()
+    # ...and it is so: a read without a token is answered, a write is refused.
+    assert anon.get("/api/articles/").status_code == 200
+    assert anon.post("/api/articles/", {}, format="json").status_code == 401
+
+
+def test_with_private_reads_the_schema_asks_a_token_for_reads_too(anon, settings):
+    settings.API_PUBLIC_READS = False
+
+    for method, path, operation in _operations(anon):
+        assert {} not in operation["security"], (method, path)
