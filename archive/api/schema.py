@@ -47,3 +47,22 @@ class ArchiveAutoSchema(AutoSchema):
                 error = OpenApiResponse(ErrorSerializer, description=_MEANING[code])
                 responses[code] = self._get_response_for_code(error, code, direction=direction)
         return responses
+
+
+def unicode_patterns(result, generator, request, public):
+    """Postprocessing hook: drop each pattern using ``\\w``. Python's ``\\w`` (the
+    server's) takes letters of every script; an OpenAPI pattern is an ECMA-262 one, where
+    it means [A-Za-z0-9_], so it would refuse slugs the server makes (조선일보)."""
+    _drop_word_patterns(result)
+    return result
+
+
+def _drop_word_patterns(node) -> None:
+    if isinstance(node, dict):
+        if "\\w" in str(node.get("pattern", "")):
+            del node["pattern"]
+        for value in node.values():
+            _drop_word_patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            _drop_word_patterns(value)

@@ -88,3 +88,24 @@ def test_with_private_reads_the_schema_asks_a_token_for_reads_too(anon, settings
 
     for method, path, operation in _operations(anon):
         assert {} not in operation["security"], (method, path)
+
+
+def _patterns(node):
+    if isinstance(node, dict):
+        if isinstance(node.get("pattern"), str):
+            yield node["pattern"]
+        for value in node.values():
+            yield from _patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _patterns(value)
+
+
+def test_no_pattern_says_a_slug_is_ascii_when_it_may_be_any_script(anon):
+    """OpenAPI patterns are ECMA-262 regular expressions, where \\w is [A-Za-z0-9_]; a
+    slug may be 조선일보, so a \\w pattern would be a lie to every validating client."""
+    schema = anon.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    patterns = list(_patterns(schema))
+    assert patterns  # the others stay
+    assert [p for p in patterns if "\\w" in p] == []
