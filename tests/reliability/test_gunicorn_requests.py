@@ -3,6 +3,7 @@ a chunked body (no Content-Length) and a long query in the address."""
 
 import http.client
 import json
+import secrets
 from urllib.parse import quote
 
 import pytest
@@ -29,7 +30,8 @@ def chunked(port: int, method: str, path: str, body: bytes, headers: dict) -> tu
 
 def start(archive, serve, **env):
     archive.run("store", "Harbour", "1")  # an index to serve from
-    token = archive.run("token", "editor").split()[-1]
+    # A name of its own: on PostgreSQL the archives of a run share their users.
+    token = archive.run("token", f"editor-{secrets.token_hex(4)}").split()[-1]
     return serve(archive, token=token, **env)
 
 
