@@ -62,6 +62,14 @@ class JsonLines(io.TextIOBase):
     def isatty(self) -> bool:
         return False
 
+    @property
+    def encoding(self):
+        return getattr(self.stream, "encoding", "utf-8")
+
+    @property
+    def errors(self):
+        return getattr(self.stream, "errors", "strict")
+
     def writable(self) -> bool:
         return True
 
