@@ -1,6 +1,7 @@
 """Atom feed of a search's newest matches: follow a story, an outlet or a person."""
 
 import datetime as dt
+import re
 from dataclasses import replace
 
 from django.contrib.syndication.views import Feed
@@ -12,11 +13,34 @@ from django.utils.text import Truncator
 
 from archive.views import search_error_page
 from search import service as search_service
-from search.query import printable
 from search.request import page_search
 from search.types import InvalidQuery, SearchRequest, SearchUnavailable
 
 FEED_ITEMS = 20
+# What XML 1.0 cannot carry at all, even escaped: control characters, lone surrogates,
+# U+FFFE and U+FFFF. A query or a stored row holding one would make the feed unreadable.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value):
+    """``value`` (text, or a list or dict of texts) with what XML 1.0 refuses read as spaces."""
+    if isinstance(value, str):
+        return _NOT_XML.sub(" ", value)
+    if isinstance(value, list | tuple):
+        return [xml_text(v) for v in value]
+    if isinstance(value, dict):
+        return {k: xml_text(v) for k, v in value.items()}
+    return value
+
+
+class XmlSafeAtomFeed(Atom1Feed):
+    """An Atom feed whose every text and attribute is cleaned once, on its way in."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*xml_text(args), **xml_text(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*xml_text(args), **xml_text(kwargs))
 
 
 def feed_request(request: SearchRequest, *, limit: int = FEED_ITEMS) -> SearchRequest:
@@ -27,7 +51,7 @@ def feed_request(request: SearchRequest, *, limit: int = FEED_ITEMS) -> SearchRe
 class SearchFeed(Feed):
     """The same parameters as the search page, newest matches first."""
 
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtomFeed
 
     def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
@@ -52,7 +76,7 @@ class SearchFeed(Feed):
         described = ", ".join(f"{k}: {v}" for k, v in obj["state"].without("q").pairs)
         parts = [f"“{obj['q']}”" if obj["q"] else "", described]
         title = "News archive: " + (" · ".join(p for p in parts if p) or "newest articles")
-        return printable(title)  # XML 1.0 has no control characters
+        return title
 
     def link(self, obj: dict) -> str:
         return obj["state"].with_value("sort", "newest").url(reverse("web:search"))
@@ -64,11 +88,11 @@ class SearchFeed(Feed):
         return obj["articles"]
 
     def item_title(self, item) -> str:
-        return printable(item.title)  # rows stored before ingest removed them
+        return item.title
 
     def item_description(self, item) -> str:
         # The feed carries HTML; the article's text is text, so escape it.
-        return printable(escape(Truncator(item.summary or item.body).words(60)))
+        return escape(Truncator(item.summary or item.body).words(60))
 
     def item_link(self, item) -> str:
         return item.get_absolute_url()

@@ -188,6 +188,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "archive.api.schema.unicode_patterns",
+    ],
     # The docs page loads Swagger UI from the installed sidecar package, never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -211,6 +215,10 @@ LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
 if LOG_FORMAT not in ("plain", "json"):
     raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not 'plain' or 'json'.")
 
+# JSON: uncaught exceptions and stray stderr lines become JSON objects too.
+LOGGING_CONFIG = (
+    "config.logging.configure_json" if LOG_FORMAT == "json" else "logging.config.dictConfig"
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -6,6 +6,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from config.env import env_bool, env_int, env_str
+from config.logging import log_everything_as_json
 
 bind = [env_str("GUNICORN_BIND", f"0.0.0.0:{env_int('PORT', 8000)}")]
 # WEB_CONCURRENCY is the name platforms (Heroku, Render, Dokku) set; ours wins when given.
@@ -20,6 +21,12 @@ max_requests_jitter = 200
 # No control socket: the app is stopped and scaled by the container runtime, and the
 # socket's default place ($HOME/.gunicorn) would be shared by every gunicorn of a user.
 control_socket_disable = True
+# A search's address carries its query: 10 KB of text is searched (cut, with a notice), and
+# percent-encoded it is up to 90 KB. gunicorn caps any other value at 8,190 bytes, so 0:
+# no cap of its own (its C parser, when installed, still stops at 1 MB). A header may hold
+# such an address too (Referer), so fields get 128 KB instead of 8 KB.
+limit_request_line = 0
+limit_request_field_size = 128 * 1024
 accesslog = "-"
 errorlog = "-"
 # Heartbeat files on tmpfs: an overlay /tmp can stall workers under load in containers.
@@ -32,9 +39,11 @@ if _log_format == "json":
     logconfig_dict = {
         "formatters": {"json": {"()": "config.logging.JsonFormatter"}},
         "handlers": {"console": _stdout, "error_console": _stdout},
+        "root": {"level": "INFO", "handlers": ["console"]},  # not Python's plain last resort
         # propagate off: Django's own root handler would print every line a second time.
         "loggers": {
             "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
             "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
         },
     }
+    log_everything_as_json()  # workers inherit it

@@ -124,9 +124,16 @@ def _lex(text: str) -> list[tuple[str, str, int]]:
                 tokens.append(("FIELD", name.lower(), start))
                 if rest:
                     tokens.append(("WORD", rest, start + len(name) + 1))
-            else:
+            elif _searchable(chunk):
                 tokens.append(("WORD", chunk, start))
     return tokens
+
+
+def _searchable(chunk: str) -> bool:
+    """False for a lone dash, emoji or other sign between words ("U.S. — talks", pasted):
+    it says nothing to search, so it is skipped like a space instead of failing the query.
+    A wildcard or fuzzy mark stays, for the parser to say what is wrong with it."""
+    return bool(analyze(chunk, stem=False)) or any(mark in chunk for mark in "*~")
 
 
 # Parser --------------------------------------------------------------------------

@@ -24,6 +24,14 @@ def test_a_non_numeric_id_is_a_json_404(anon):
     assert anon.get("/api/articles/abc/").json()["code"] == "not_found"
 
 
+@pytest.mark.parametrize("path", ["/api/authors/5%0Ax/", "/api/%0A", "/api/tags/%0D%0A1/"])
+def test_a_path_with_a_line_break_is_a_json_404_too(anon, path):
+    response = anon.get(path)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
 def test_a_wrong_method_is_a_405_in_json(as_editor):
     response = as_editor.put("/api/search/", {}, format="json")
 

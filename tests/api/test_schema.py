@@ -61,3 +61,51 @@ def test_docs_page_loads_swagger_from_the_installed_package(anon):
     assets = re.findall(r"""<(?:script|link)[^>]*?(?:src|href)=["']([^"']+)""", html)
     assert assets
     assert [url for url in assets if re.match(r"(?:[a-z]+:)?//", url, re.I)] == []
+
+
+def _operations(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            yield method.upper(), path, operation
+
+
+def test_the_schema_says_reads_are_anonymous_and_writes_need_a_token(anon, archive):
+    operations = list(_operations(anon))
+
+    for method, path, operation in operations:
+        anonymous = {} in operation["security"]
+        assert anonymous == (method == "GET"), (method, path, operation["security"])
+        assert {"tokenAuth": []} in operation["security"]
+        assert "token" in operation["responses"]["401"]["description"].lower()
+    # ...and it is so: a read without a token is answered, a write is refused.
+    assert anon.get("/api/articles/").status_code == 200
+    assert anon.post("/api/articles/", {}, format="json").status_code == 401
+
+
+def test_with_private_reads_the_schema_asks_a_token_for_reads_too(anon, settings):
+    settings.API_PUBLIC_READS = False
+
+    for method, path, operation in _operations(anon):
+        assert {} not in operation["security"], (method, path)
+
+
+def _patterns(node):
+    if isinstance(node, dict):
+        if isinstance(node.get("pattern"), str):
+            yield node["pattern"]
+        for value in node.values():
+            yield from _patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _patterns(value)
+
+
+def test_no_pattern_says_a_slug_is_ascii_when_it_may_be_any_script(anon):
+    """OpenAPI patterns are ECMA-262 regular expressions, where \\w is [A-Za-z0-9_]; a
+    slug may be 조선일보, so a \\w pattern would be a lie to every validating client."""
+    schema = anon.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    patterns = list(_patterns(schema))
+    assert patterns  # the others stay
+    assert [p for p in patterns if "\\w" in p] == []

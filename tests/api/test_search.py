@@ -183,3 +183,18 @@ def test_explain_gives_each_hit_its_terms_and_shares(anon, archive):
 def test_without_explain_hits_carry_no_explanation(anon, archive):
     hits = anon.get("/api/search/", {"q": "kim"}).json()["results"]
     assert hits and all(hit["explanation"] is None for hit in hits)
+
+
+@pytest.mark.parametrize("q", ["Kim — denuclearization", "Kim 🚀 envoys", "Kim – envoys ✓"])
+def test_a_pasted_headline_with_a_lone_dash_or_emoji_searches_its_words(anon, client, archive, q):
+    answer = anon.get("/api/search/", {"q": q})
+    page = client.get("/", {"q": q})
+
+    assert answer.status_code == 200, answer.content
+    titles = [hit["title"] for hit in answer.json()["results"]]
+    assert titles == ["Kim meets envoys on denuclearization"]
+    assert page.status_code == 200
+    assert (
+        "/articles/{}/kim-meets-envoys-on-denuclearization/".format(archive["kim"].pk) in page.text
+    )
+    assert "Not understood" not in page.text

@@ -1,9 +1,11 @@
 """Odd characters in a page's address are a 404 or a normal page, never a 500 (PostgreSQL
 refuses NUL in a query; XML 1.0 refuses control characters in a feed)."""
 
+from urllib.parse import urlencode
+
 import pytest
 
-from tests.factories import make_outlet
+from tests.factories import make_outlet, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +24,15 @@ def test_slugs_in_other_scripts_still_resolve(client):
     assert client.get(outlet.get_absolute_url()).status_code == 200
 
 
-@pytest.mark.parametrize("q", ["a\x01b", "kim\x00", "\x1b[31m"])
+@pytest.mark.parametrize(
+    "q", ["a\x01b", "kim\x00", "\x1b[31m", "kim\ufffe", "\uffffkim", "a\x0bb\x0cc", "a\ud800b"]
+)
 def test_a_feed_for_a_query_with_control_characters_is_well_formed(client, q):
     from xml.etree import ElementTree
 
-    response = client.get("/feed/", {"q": q, "outlet": f"x{q}"})
+    # Raw bytes in the address, as a hostile client sends them (a lone surrogate too).
+    raw = q.encode("utf-8", "surrogatepass")
+    response = client.get("/feed/", QUERY_STRING=urlencode({"q": raw, "outlet": b"x" + raw}))
     assert response.status_code == 200
     ElementTree.fromstring(response.content)
 
@@ -37,10 +43,12 @@ def test_a_feed_listing_an_article_with_control_characters_is_well_formed(client
     from search.service import get_backend
     from tests.factories import make_article
 
-    get_backend().index([make_article("Bad\x1btitle", summary="A \x07bell")])
+    article = make_article("Bad\x1btitle\ufffe", summary="A \x07bell\uffff")
+    article.tags.add(make_tag("Odd\uffff tag"))
+    get_backend().index([article])
     response = client.get("/feed/")
     assert response.status_code == 200
-    titles = [
-        e.text for e in ElementTree.fromstring(response.content).iter() if e.tag.endswith("title")
-    ]
-    assert "Bad title" in titles
+    feed = ElementTree.fromstring(response.content)
+    titles = [e.text for e in feed.iter() if e.tag.endswith("title")]
+    assert "Bad title " in titles
+    assert [e.get("term") for e in feed.iter() if e.tag.endswith("category")] == ["Odd  tag"]
