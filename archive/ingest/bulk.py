@@ -12,13 +12,14 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 
 from archive.ingest.articletext import measure
 from archive.ingest.draft import ArticleDraft, IngestError, Vocabulary
 from archive.ingest.plan import Outcome, Plan, draft_digest, plan_create
 from archive.ingest.state import RunState
 from archive.ingest.store import (
+    INSERT_FAILURES,
     StoreResult,
     article_store,
     index_later,
@@ -123,7 +124,7 @@ class ChunkWriter:
         try:
             with transaction.atomic():
                 _insert(pending)
-        except DatabaseError:
+        except INSERT_FAILURES:
             for item in pending:
                 item.article.pk = None
                 self._settle(item)

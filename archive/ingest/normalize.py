@@ -18,8 +18,31 @@ _CONTROL = re.compile(
 )
 
 
+# A lone surrogate (JSON's "\ud800" decodes to one) has no UTF-8 form: no database can
+# store it, and Python raises UnicodeEncodeError at the insert. It becomes U+FFFD, as a
+# decoder marks bytes it could not read. Noncharacters (U+FDD0-U+FDEF and the last two
+# code points of every plane) are for a program's own use, never text: they go.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NONCHARACTER = re.compile(
+    "[\ufdd0-\ufdef"
+    + "".join(f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for p in range(0, 0x110000, 0x10000))
+    + "]"
+)
+REPLACEMENT = "\ufffd"
+
+
+def storable(text: str) -> str:
+    """``text`` with nothing a database cannot store but NUL (which ``draft.storable_record``
+    refuses instead): lone surrogates replaced, noncharacters removed. The one rule for
+    every string that comes in, whatever its field."""
+    if text.isascii():
+        return text
+    return _NONCHARACTER.sub("", _SURROGATE.sub(REPLACEMENT, text))
+
+
 def normalize_unicode(text: str) -> str:
     """NFC, unified line ends, no control characters; curly quotes stay as they are."""
+    text = storable(text)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     return _CONTROL.sub("", text)
 

@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 
 from archive.ingest.decode import decode_bytes
-from archive.ingest.draft import ArticleDraft, IngestError, ItemFailure, Vocabulary, refuse_nul
+from archive.ingest.draft import ArticleDraft, IngestError, ItemFailure, Vocabulary, storable_record
 from archive.ingest.normalize import is_web_address
 from archive.ingest.readers.text import names, parse_published, tag_refs
 
@@ -122,8 +122,7 @@ def vocabulary_from(obj: dict, *, item: str) -> Vocabulary:
         if tag is None:
             raise IngestError("a tag record needs a name")
         record = Vocabulary(item, tag=tag)
-    refuse_nul(record)
-    return record
+    return storable_record(record)
 
 
 def _one(
@@ -141,7 +140,16 @@ def _one(
     try:
         return draft_from_object(obj, source=source, item=item)
     except IngestError as exc:
-        return ItemFailure(item, str(exc))
+        return ItemFailure(item, str(exc), **_identity(obj))
+
+
+def _identity(obj) -> dict[str, str]:
+    """The url and external id an object gives, to name it in a report (as given: a
+    report makes them storable)."""
+    if not isinstance(obj, dict):
+        return {}
+    found = {"url": obj.get("url"), "external_id": obj.get("external_id")}
+    return {k: str(v)[:300] for k, v in found.items() if isinstance(v, str | int) and v != ""}
 
 
 def read(
