@@ -9,13 +9,14 @@ index is unavailable).
 
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
 from archive.ingest.normalize import is_web_address
-from archive.models import Article, Author, Outlet, Tag, unique_slug
+from archive.models import Article, Author, Outlet, Tag, byline_prefetch, unique_slug
 from search import service as search_service
 from search.query import MAX_QUERY_CHARS
 from search.request import page_search
@@ -131,7 +132,10 @@ def _link_to_original(url: str | None) -> str:
 def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     article = get_object_or_404(
         Article.objects.select_related("outlet", "duplicate_of__outlet").prefetch_related(
-            "tags", "author_links__author", "near_duplicates__outlet"
+            "tags",
+            byline_prefetch(),
+            # A join, not a second prefetch step (see ``byline_prefetch``).
+            Prefetch("near_duplicates", Article.objects.select_related("outlet")),
         ),
         pk=pk,
     )

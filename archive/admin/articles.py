@@ -20,7 +20,7 @@ from archive.admin.filters import (
 from archive.admin.forms import URL_OVERRIDES, ArticleAdminForm, OutletForm, TagsForm
 from archive.admin.intermediate import action_page
 from archive.ingest.export import export_jsonl
-from archive.models import Article, ArticleAuthor
+from archive.models import Article, ArticleAuthor, byline_prefetch
 
 RANK = "search_rank"
 TAGS_SHOWN = 6
@@ -142,7 +142,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return RankedChangeList
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("tags", "author_links__author")
+        return super().get_queryset(request).prefetch_related("tags", byline_prefetch())
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():

@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from archive.models import Article
+from archive.models import Article, byline_prefetch
 
 
 def _tag_q(values: list[str]) -> Q:
@@ -42,4 +42,4 @@ def article_list(*, filters: dict, ordering: str | None = None) -> QuerySet[Arti
 
 def with_relations(articles: QuerySet[Article]) -> QuerySet[Article]:
     """Load outlets, authors and tags for a page in a fixed number of queries."""
-    return articles.select_related("outlet").prefetch_related("author_links__author", "tags")
+    return articles.select_related("outlet").prefetch_related(byline_prefetch(), "tags")
