@@ -67,6 +67,7 @@ def articles_for_index(queryset=None, *, chunk_size: int = 2000) -> Iterator:
     queryset = Article.objects.all() if queryset is None else queryset
     queryset = (
         queryset.select_related("outlet")
+        .prefetch_related(None)  # a caller's own would clash with these
         .prefetch_related("tags", byline_prefetch())
         .defer("raw_text")
         .order_by("pk")

@@ -88,6 +88,7 @@ def export_jsonl(articles: QuerySet, *, unused: bool = False) -> Iterator[str]:
     ``unused`` (an export of the whole archive), a line per unused outlet, author, tag."""
     rows = (
         articles.select_related("outlet")
+        .prefetch_related(None)  # the caller's own (the admin's) would clash with these
         .prefetch_related(byline_prefetch(), "tags")
         .annotate(original_hash=F("duplicate_of__content_hash"))
         .order_by("published", "id")
