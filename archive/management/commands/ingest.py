@@ -42,7 +42,8 @@ class Command(BaseCommand):
     def _report(self, batch, seconds: float) -> None:
         write = self.stdout.write
         for error in batch.errors[:_SHOWN_ERRORS]:
-            item = f" [{error['item']}]" if error["item"] else ""
+            where = [error["item"], error.get("url", ""), error.get("external_id", "")]
+            item = f" [{', '.join(w for w in where if w)}]" if any(where) else ""
             level = error.get("level", "failed")
             self.stderr.write(f"{level}: {error['file']}{item}: {error['reason']}")
         if len(batch.errors) > _SHOWN_ERRORS:

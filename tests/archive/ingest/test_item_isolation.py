@@ -176,3 +176,15 @@ def test_an_insert_that_fails_for_one_item_retries_the_others_one_by_one():
         "Story 3",
         "Story 4",
     ]
+
+
+def test_the_ingest_command_names_a_failed_item_by_line_and_url(write):
+    many = {**ARTICLE, "authors": [f"Author {n}" for n in range(101)]}
+    err = io.StringIO()
+    call_command(
+        "ingest", str(write("a.jsonl", json.dumps(many))), stdout=io.StringIO(), stderr=err
+    )
+    assert (
+        f"a.jsonl [line 1, {ARTICLE['url']}]: 101 authors, over the limit of 100 per article"
+        in err.getvalue()
+    )
