@@ -139,7 +139,8 @@ def test_an_item_with_too_many_authors_is_refused_by_name(write):
         ({"title": "t" * 1001}, "1,001 characters of title, over the limit of 1,000 per article"),
         (
             {"body": "word " * 400_001},
-            "2,000,004 characters of body (after cleaning), over the limit of 2,000,000 per article",
+            "2,000,004 characters of body (after cleaning), "
+            "over the limit of 2,000,000 per article",
         ),
     ],
 )
