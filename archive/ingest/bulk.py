@@ -33,7 +33,7 @@ from archive.models import Article, ArticleAuthor, ImportBatch
 # (file, draft, result or error message)
 Report = Callable[[str, ArticleDraft, StoreResult | None, str], None]
 _keys = itertools.count(1)
-# Rows per multi-row INSERT: well under SQLite's limit on query parameters.
+# Rows per multi-row INSERT: well under SQLite's and PostgreSQL's limits on query parameters.
 _ROWS_PER_INSERT = 400
 
 
@@ -149,9 +149,14 @@ class ChunkWriter:
 def _insert(pending: list[_Pending]) -> None:
     Article.objects.bulk_create([item.article for item in pending])
     ArticleAuthor.objects.bulk_create(
-        ArticleAuthor(article_id=item.article.pk, author_id=author_id, position=position)
-        for item in pending
-        for position, author_id in enumerate(item.plan.author_ids)
+        (
+            ArticleAuthor(article_id=item.article.pk, author_id=author_id, position=position)
+            for item in pending
+            for position, author_id in enumerate(item.plan.author_ids)
+        ),
+        # SQLite batches by itself; PostgreSQL would take a chunk's whole byline (up to
+        # 250 x 100 rows) in one statement, past its 65,535 parameters when bound by the server.
+        batch_size=_ROWS_PER_INSERT,
     )
     _insert_tag_links([(item.article.pk, tag) for item in pending for tag in item.plan.tag_ids])
     index_later([item.article.pk for item in pending])
