@@ -189,3 +189,25 @@ def test_the_ingest_command_names_a_failed_item_by_line_and_url(write):
         f"a.jsonl [line 1, {ARTICLE['url']}]: 101 authors, over the limit of 100 per article"
         in err.getvalue()
     )
+
+
+def test_a_manifest_with_a_surrogate_outlet_is_read_with_it_cleaned(write, tmp_path):
+    write(
+        "folder/manifest.json",
+        '{"outlets": [{"name": "Daily \\ud800"}], "articles": '
+        '[{"file": "a.txt", "outlet": "Daily \\ud800", "title": "Ferry \\udfff news"}]}',
+    )
+    write("folder/a.txt", "The ferries run all winter on the northern route, the operator said.")
+    batch = ingest_paths([tmp_path / "folder"])
+    assert (batch.created, batch.failed, batch.errors) == (1, 0, [])
+    article = Article.objects.get()
+    assert (article.title, article.outlet.name) == ("Ferry \ufffd news", "Daily \ufffd")
+
+
+def test_a_manifest_with_a_nul_is_reported_and_its_files_still_read(write, tmp_path):
+    write("folder/manifest.json", '{"outlets": [{"name": "Daily \\u0000"}], "articles": []}')
+    write("folder/a.txt", "The ferries run all winter on the northern route, the operator said.")
+    batch = ingest_paths([tmp_path / "folder"])
+    assert batch.created == 1
+    [warning] = batch.errors
+    assert "manifest.json cannot be read (it contains NUL characters)" in warning["reason"]
