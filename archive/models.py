@@ -276,3 +276,12 @@ class TagLabel(models.Model):
 
     def __str__(self):
         return f"{self.kind}:{self.code} = {self.name}"
+
+
+def byline_prefetch() -> models.Prefetch:
+    """Articles' bylines with their authors joined in: what to prefetch instead of
+    ``"author_links__author"``. Django prefetches that second step on SQLite as one
+    ``id = 1 OR id = 2 OR …`` chain over the authors of the whole batch, which SQLite
+    refuses past 1,000 ("Expression tree is too large"): one article with a long byline,
+    or an export or index batch of ordinary ones, would fail every page that loads it."""
+    return models.Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("author"))

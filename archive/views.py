@@ -10,13 +10,14 @@ index is unavailable).
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.http import urlencode
 
 from archive.ingest.normalize import is_web_address
-from archive.models import Article, unique_slug
+from archive.models import Article, byline_prefetch, unique_slug
 from search import service as search_service
 from search.query import MAX_QUERY_CHARS
 from search.request import UrlState, page_search
@@ -138,7 +139,10 @@ def _link_to_original(url: str | None) -> str:
 def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     article = get_object_or_404(
         Article.objects.select_related("outlet", "duplicate_of__outlet").prefetch_related(
-            "tags", "author_links__author", "near_duplicates__outlet"
+            "tags",
+            byline_prefetch(),
+            # A join, not a second prefetch step (see ``byline_prefetch``).
+            Prefetch("near_duplicates", Article.objects.select_related("outlet")),
         ),
         pk=pk,
     )

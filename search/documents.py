@@ -62,12 +62,13 @@ def article_version(article) -> str:
 
 def articles_for_index(queryset=None, *, chunk_size: int = 2000) -> Iterator:
     """Articles with everything ``article_document`` reads, in batches of a few queries."""
-    from archive.models import Article
+    from archive.models import Article, byline_prefetch
 
     queryset = Article.objects.all() if queryset is None else queryset
     queryset = (
         queryset.select_related("outlet")
-        .prefetch_related("tags", "author_links__author")
+        .prefetch_related(None)  # a caller's own would clash with these
+        .prefetch_related("tags", byline_prefetch())
         .defer("raw_text")
         .order_by("pk")
     )

@@ -28,7 +28,7 @@ from archive.admin.forms import (
 )
 from archive.admin.intermediate import action_page
 from archive.ingest.export import export_jsonl
-from archive.models import Article, ArticleAuthor, Tag
+from archive.models import Article, ArticleAuthor, Tag, byline_prefetch
 
 RANK = "search_rank"
 TAGS_SHOWN = 4  # the rest counted ("+3"), all of them in the tooltip
@@ -153,7 +153,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return RankedChangeList
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("tags", "author_links__author")
+        return super().get_queryset(request).prefetch_related("tags", byline_prefetch())
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():

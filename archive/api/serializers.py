@@ -4,7 +4,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
+from archive.ingest.articletext import MAX_AUTHORS, MAX_BODY_CHARS, MAX_TAGS
 from archive.ingest.normalize import validate_web_address
 from archive.ingest.tagrules import rule_problem
 from archive.models import Article, Author, ImportBatch, Outlet, Tag, unique_slug
@@ -146,6 +148,9 @@ class TagInputField(serializers.Field):
             )
         if not data["name"].strip():
             raise serializers.ValidationError("a tag name may not be blank.")
+        # As DRF's CharField refuses them in every other field: a lone surrogate
+        # ("\ud800" in JSON) cannot be stored.
+        ProhibitSurrogateCharactersValidator()(data["name"])
         return {"name": data["name"].strip(), "kind": kind}
 
     def to_representation(self, value):
@@ -156,7 +161,7 @@ class ArticleInputSerializer(serializers.Serializer):
     """What a client sends to create or change an article (the ingest format's fields)."""
 
     title = serializers.CharField(max_length=500)
-    body = serializers.CharField()
+    body = serializers.CharField(max_length=MAX_BODY_CHARS)
     summary = serializers.CharField(required=False, allow_blank=True)
     raw_text = serializers.CharField(required=False, allow_blank=True)
     url = serializers.URLField(
@@ -179,11 +184,13 @@ class ArticleInputSerializer(serializers.Serializer):
     authors = serializers.ListField(
         child=serializers.CharField(max_length=200),
         required=False,
+        max_length=MAX_AUTHORS,
         help_text="Names, in byline order.",
     )
     tags = serializers.ListField(
         child=TagInputField(),
         required=False,
+        max_length=MAX_TAGS,
         help_text='Names (topics) or {"name", "kind"}; unknown tags are created.',
     )
 

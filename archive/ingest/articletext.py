@@ -8,6 +8,15 @@
   distinct document of the same story) keeps it salted with its identity.
 - ``word_count``: the body's words.
 
+- Caps, so that no single item makes pages, the index or the database work without
+  bound (an article with 1,000 authors went past SQLite's expression depth, one with
+  20,000 tags slowed every search that listed it): ``MAX_AUTHORS`` names in a byline,
+  ``MAX_TAGS`` tags, a title of ``MAX_TITLE_CHARS`` (the first 500, the column, are
+  kept), a body of ``MAX_BODY_CHARS`` after cleaning. Ingest refuses the item
+  (``over_limits``), the API answers 400.
+- Every string storable (``normalize.storable``): lone surrogates replaced, no
+  noncharacters; a NUL is refused (``draft.storable_record``).
+
 Every writer goes through here: ingest (``pipeline.prepare`` and the planner), the
 admin's article form, the API's update and re-cleaning (``store.article_rebody``).
 """
@@ -18,6 +27,25 @@ from archive.ingest.dedupe import sketch
 from archive.ingest.draft import TextMeasures
 from archive.ingest.normalize import content_hash, normalize_unicode, word_count
 from archive.models import Article
+
+MAX_AUTHORS = 100
+MAX_TAGS = 200
+MAX_TITLE_CHARS = 1_000
+MAX_BODY_CHARS = 2_000_000
+
+
+def over_limits(*, title: str, body: str, authors: int, tags: int) -> str | None:
+    """Why an article is over a cap, for a person; None when it is within them all."""
+    counts = (
+        (authors, MAX_AUTHORS, "authors", ""),
+        (tags, MAX_TAGS, "tags", ""),
+        (len(title), MAX_TITLE_CHARS, "characters of title", ""),
+        (len(body), MAX_BODY_CHARS, "characters of body", " (after cleaning)"),
+    )
+    for count, cap, what, note in counts:
+        if count > cap:
+            return f"{count:,} {what}{note}, over the limit of {cap:,} per article"
+    return None
 
 
 def measure(body: str) -> TextMeasures:

@@ -12,13 +12,14 @@ import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 
 from archive.ingest.articletext import measure
 from archive.ingest.draft import ArticleDraft, IngestError, Vocabulary
 from archive.ingest.plan import Outcome, Plan, draft_digest, plan_create
 from archive.ingest.state import RunState
 from archive.ingest.store import (
+    INSERT_FAILURES,
     StoreResult,
     article_store,
     index_later,
@@ -32,7 +33,7 @@ from archive.models import Article, ArticleAuthor, ImportBatch
 # (file, draft, result or error message)
 Report = Callable[[str, ArticleDraft, StoreResult | None, str], None]
 _keys = itertools.count(1)
-# Rows per multi-row INSERT: well under SQLite's limit on query parameters.
+# Rows per multi-row INSERT: well under SQLite's and PostgreSQL's limits on query parameters.
 _ROWS_PER_INSERT = 400
 
 
@@ -128,7 +129,7 @@ class ChunkWriter:
         try:
             with transaction.atomic():
                 _insert(pending)
-        except DatabaseError:
+        except INSERT_FAILURES:
             for item in pending:
                 item.article.pk = None
                 self._settle(item)
@@ -163,9 +164,14 @@ def _storable(draft: ArticleDraft | Vocabulary) -> bool:
 def _insert(pending: list[_Pending]) -> None:
     Article.objects.bulk_create([item.article for item in pending])
     ArticleAuthor.objects.bulk_create(
-        ArticleAuthor(article_id=item.article.pk, author_id=author_id, position=position)
-        for item in pending
-        for position, author_id in enumerate(item.plan.author_ids)
+        (
+            ArticleAuthor(article_id=item.article.pk, author_id=author_id, position=position)
+            for item in pending
+            for position, author_id in enumerate(item.plan.author_ids)
+        ),
+        # SQLite batches by itself; PostgreSQL would take a chunk's whole byline (up to
+        # 250 x 100 rows) in one statement, past its 65,535 parameters when bound by the server.
+        batch_size=_ROWS_PER_INSERT,
     )
     _insert_tag_links([(item.article.pk, tag) for item in pending for tag in item.plan.tag_ids])
     index_later([item.article.pk for item in pending])

@@ -4,6 +4,9 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+from archive.ingest.normalize import storable
 
 
 class IngestError(Exception):
@@ -27,6 +30,13 @@ class ItemFailure:
     item: str
     reason: str
     skipped: bool = False  # nothing wrong, just nothing to import (e.g. no text)
+    # Which item it is besides its place in the file, when the item says.
+    url: str = ""
+    external_id: str = ""
+
+    @classmethod
+    def of(cls, draft: "ArticleDraft", reason: str) -> "ItemFailure":
+        return cls(draft.item, reason, url=draft.url, external_id=draft.external_id)
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,36 @@ def _strings(value) -> Iterator[str]:
     elif dataclasses.is_dataclass(value):
         for part in dataclasses.fields(value):
             yield from _strings(getattr(value, part.name))
+
+
+_Record = TypeVar("_Record", ArticleDraft, Vocabulary)
+
+
+def _cleaned(value):
+    """``value`` (a string, or tuples and dataclasses of them) with every string storable."""
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, tuple):
+        return tuple(_cleaned(part) for part in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _cleaned(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+def storable_record(record: _Record) -> _Record:
+    """The record with every string storable (``normalize.storable``: lone surrogates
+    replaced, noncharacters removed), whatever the field; a NUL character anywhere is an
+    IngestError naming the field (a sign of binary data, not a stray character)."""
+    refuse_nul(record)
+    changes = {
+        f.name: _cleaned(getattr(record, f.name))
+        for f in dataclasses.fields(record)
+        if f.name != "measured"
+    }
+    if isinstance(record, ArticleDraft):
+        changes["measured"] = None  # measured again from the storable body
+    return dataclasses.replace(record, **changes)
 
 
 def refuse_nul(record: "ArticleDraft | Vocabulary") -> None:

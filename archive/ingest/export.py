@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from django.db.models import F, QuerySet
 
-from archive.models import Article, Author, Outlet, Tag
+from archive.models import Article, Author, Outlet, Tag, byline_prefetch
 
 # Outlet metadata carried when there is any; see outlet_value.
 _OUTLET_DETAILS = ("homepage", "domain", "country", "language")
@@ -88,7 +88,8 @@ def export_jsonl(articles: QuerySet, *, unused: bool = False) -> Iterator[str]:
     ``unused`` (an export of the whole archive), a line per unused outlet, author, tag."""
     rows = (
         articles.select_related("outlet")
-        .prefetch_related("author_links__author", "tags")
+        .prefetch_related(None)  # the caller's own (the admin's) would clash with these
+        .prefetch_related(byline_prefetch(), "tags")
         .annotate(original_hash=F("duplicate_of__content_hash"))
         .order_by("published", "id")
     )

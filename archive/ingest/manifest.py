@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.ingest.draft import IngestError
+from archive.ingest.normalize import storable
 
 NAME = "manifest.json"
 
@@ -24,9 +25,11 @@ def read_manifest(folder: Path) -> Manifest | None:
     if not path.is_file():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = _storable(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError) as exc:
         raise IngestError(f"{NAME} cannot be read ({exc})") from None
+    except RecursionError:
+        raise IngestError(f"{NAME} cannot be read (nested too deep)") from None
     if not isinstance(data, dict):
         raise IngestError(f"{NAME} must be an object with 'articles' (and 'outlets')")
     articles = _objects(data, "articles", key="file")
@@ -43,3 +46,17 @@ def _objects(data: dict, field: str, *, key: str) -> list[dict]:
     ):
         raise IngestError(f"{NAME}: '{field}' must be a list of objects, each with a '{key}'")
     return entries
+
+
+def _storable(value):
+    """The manifest's values made storable (``normalize.storable``); a NUL refuses it.
+    Its outlets are created from it directly, not through a draft."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("it contains NUL characters")
+        return storable(value)
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    return value

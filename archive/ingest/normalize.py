@@ -18,8 +18,42 @@ _CONTROL = re.compile(
 )
 
 
+# A lone surrogate (JSON's "\ud800" decodes to one) has no UTF-8 form: no database can
+# store it, and Python raises UnicodeEncodeError at the insert. It becomes U+FFFD, as a
+# decoder marks bytes it could not read. Noncharacters (U+FDD0-U+FDEF and the last two
+# code points of every plane) are for a program's own use, never text: they go.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# The BMP's noncharacters, and every code point from the first astral one on (a callback
+# keeps the others: a class of all 34 singly is three times slower over a body).
+_NONCHARACTER = re.compile("[\ufdd0-\ufdef\ufffe\uffff\U0001fffe-\U0010ffff]")
+REPLACEMENT = "\ufffd"
+
+
+def _is_noncharacter(char: str) -> bool:
+    code = ord(char)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+
+
+def _noncharacter_out(match: re.Match) -> str:
+    return "" if _is_noncharacter(match.group()) else match.group()
+
+
+def storable(text: str) -> str:
+    """``text`` with nothing a database cannot store but NUL (which ``draft.storable_record``
+    refuses instead): lone surrogates replaced, noncharacters removed. The one rule for
+    every string that comes in, whatever its field."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")  # fast, and fails exactly on a surrogate
+    except UnicodeEncodeError:
+        text = _SURROGATE.sub(REPLACEMENT, text)
+    return _NONCHARACTER.sub(_noncharacter_out, text)
+
+
 def normalize_unicode(text: str) -> str:
     """NFC, unified line ends, no control characters; curly quotes stay as they are."""
+    text = storable(text)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     return _CONTROL.sub("", text)
 

@@ -2,7 +2,7 @@
 
 from archive.ingest.articletext import normal_summary, normal_title
 from archive.ingest.clean import clean_light, layout, paragraphs
-from archive.ingest.draft import ArticleDraft, IngestError, refuse_nul
+from archive.ingest.draft import ArticleDraft, IngestError, storable_record
 from archive.ingest.extract import (
     authors_from,
     language_of,
@@ -14,8 +14,12 @@ from archive.ingest.normalize import is_web_address, words
 
 
 def prepare(draft: ArticleDraft) -> ArticleDraft:
-    """Clean the body and fill in what the source did not say; explicit metadata wins."""
-    _refuse_unsafe(draft)
+    """Clean the body and fill in what the source did not say; explicit metadata wins.
+
+    First every string is made storable (or the item refused, ``storable_record``), and
+    a url must be a web address: what the database or a reader's browser cannot take."""
+    draft = storable_record(draft)
+    refuse_unsafe_url(draft.url)
     text = clean_light(draft.body)
     draft = _from_scraped(draft, text) if draft.clean == "full" else draft.replace(body=text)
     if not draft.title.strip() and draft.body:
@@ -28,12 +32,6 @@ def prepare(draft: ArticleDraft) -> ArticleDraft:
         draft = draft.replace(language=language_of(draft.body))
     # Titles and summaries lose control characters too (a feed cannot carry them).
     return draft.replace(title=normal_title(draft.title), summary=normal_summary(draft.summary))
-
-
-def _refuse_unsafe(draft: ArticleDraft) -> None:
-    """An item the database could not store, or whose link would be unsafe to show."""
-    refuse_nul(draft)
-    refuse_unsafe_url(draft.url)
 
 
 def refuse_unsafe_url(url: str) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from archive.ingest import readers
@@ -22,9 +22,11 @@ from archive.ingest.articletext import measure
 from archive.ingest.bulk import ChunkWriter
 from archive.ingest.draft import ArticleDraft, IngestError, ItemFailure, Vocabulary
 from archive.ingest.links import StatedLink, stated_links_apply
+from archive.ingest.normalize import storable
 from archive.ingest.pipeline import prepare
 from archive.ingest.sources import Source, expand, sources_for
 from archive.ingest.state import RunState
+from archive.ingest.store import INSERT_FAILURES
 from archive.models import ImportBatch
 
 CHUNK = 250
@@ -47,18 +49,34 @@ class Tally:
         name = {"duplicate": "duplicates"}.get(outcome, outcome)
         setattr(self.batch, name, getattr(self.batch, name) + 1)
 
-    def fail(self, file: str, item: str, reason: str) -> None:
+    def fail(self, file: str, item: str, reason: str, *, url: str = "", external_id: str = ""):
+        """The item was not stored: where it is in its file, which it is (its url or
+        external id, when it has them) and why."""
         self.batch.failed += 1
-        self.batch.errors.append({"file": file, "item": item, "reason": reason})
+        error = _entry(file, item, reason)
+        error.update({k: storable(v) for k, v in (("url", url), ("external_id", external_id)) if v})
+        self.batch.errors.append(error)
+
+    def fail_item(self, file: str, failure: ItemFailure) -> None:
+        self.fail(
+            file, failure.item, failure.reason, url=failure.url, external_id=failure.external_id
+        )
 
     def skip(self, file: str, item: str, reason: str) -> None:
         """Nothing wrong, nothing to import (no text): counted, and the reason kept."""
         self.batch.skipped += 1
-        self.batch.errors.append({"file": file, "item": item, "reason": reason, "level": "skipped"})
+        self.batch.errors.append({**_entry(file, item, reason), "level": "skipped"})
 
     def warn(self, file: str, item: str, reason: str) -> None:
         """The item was stored, but not all of it could be applied: reported, not failed."""
-        self.batch.errors.append({"file": file, "item": item, "reason": reason, "level": "warning"})
+        self.batch.errors.append({**_entry(file, item, reason), "level": "warning"})
+
+
+def _entry(file: str, item: str, reason: str) -> dict:
+    # A report quotes what came in (a file's name, an item's values): storable like the
+    # rest, or saving the report would fail in its turn (PostgreSQL's jsonb refuses a
+    # lone surrogate).
+    return {"file": storable(file), "item": storable(item), "reason": storable(reason)}
 
 
 # -- reading and storing -----------------------------------------------------------------
@@ -67,7 +85,7 @@ class Tally:
 def read_source(source: Source, *, fmt: str | None, limit: int) -> list[tuple]:
     """Read and prepare one source, touching no database (it may run in a worker).
 
-    Returns events: ("draft", draft), ("fail", item, reason) or ("skip", item, reason).
+    Returns events: ("draft", draft), ("fail", ItemFailure) or ("skip", item, reason).
     """
     events: list[tuple] = []
     try:
@@ -80,7 +98,7 @@ def read_source(source: Source, *, fmt: str | None, limit: int) -> list[tuple]:
         name = Path(source.name).name
         for item in readers.read(source.read(), fmt=kind, source=name, meta=source.meta):
             if isinstance(item, ItemFailure):
-                events.append(("skip" if item.skipped else "fail", item.item, item.reason))
+                events.append(("skip", item.item, item.reason) if item.skipped else ("fail", item))
                 continue
             if isinstance(item, Vocabulary):
                 events.append(("draft", item))  # stored in file order, counted in no total
@@ -88,15 +106,16 @@ def read_source(source: Source, *, fmt: str | None, limit: int) -> list[tuple]:
             try:
                 draft = prepare(item)
             except IngestError as exc:
-                events.append(("fail", item.item, str(exc)))
+                events.append(("fail", ItemFailure.of(item, str(exc))))
                 continue
             events.append(("draft", draft.replace(measured=measure(draft.body))))
     except IngestError as exc:
-        events.append(("fail", "", str(exc)))
+        events.append(("fail", ItemFailure("", str(exc))))
     except OSError as exc:
-        events.append(("fail", "", f"cannot read the file ({exc.strerror or exc})"))
+        events.append(("fail", ItemFailure("", f"cannot read the file ({exc.strerror or exc})")))
     except Exception as exc:  # a reader's bug must cost this file only, and say so
-        events.append(("fail", "", f"could not read the file ({type(exc).__name__}: {exc})"))
+        reason = f"could not read the file ({type(exc).__name__}: {exc})"
+        events.append(("fail", ItemFailure("", reason)))
     return events
 
 
@@ -124,7 +143,7 @@ def _drafts(sources, fmt: str | None, tally: Tally, bar) -> Iterator[tuple[str, 
             elif event[0] == "skip":
                 tally.skip(source.name, event[1], event[2])
             else:
-                tally.fail(source.name, event[1], event[2])
+                tally.fail_item(source.name, event[1])
 
 
 def _chunks(drafts: Iterable[tuple[str, ArticleDraft]]) -> Iterator[list[tuple[str, ArticleDraft]]]:
@@ -145,7 +164,7 @@ def _store_chunk(chunk, tally: Tally, state: RunState) -> None:
 
     def report(file: str, draft: ArticleDraft, result, error: str) -> None:
         if result is None:
-            tally.fail(file, draft.item, error)
+            tally.fail_item(file, ItemFailure.of(draft, error))
             return
         tally.count(result.outcome)
         pk = result.article.pk
@@ -165,7 +184,7 @@ def _store_chunk(chunk, tally: Tally, state: RunState) -> None:
                 writer.add(file, draft)
             writer.finish()
             _save_counts(tally.batch)
-    except DatabaseError:
+    except INSERT_FAILURES:
         # The chunk could not commit: forget it and write its articles one by one.
         state.reset()
         _restore_counts(tally.batch, counts[0])
@@ -271,7 +290,8 @@ def _progress_bar(progress: bool):
 
 
 def _new_batch(source: str, fmt: str | None, dry_run: bool) -> ImportBatch:
-    return ImportBatch.objects.create(source=source[:500], format=fmt or "", dry_run=dry_run)
+    source = storable(source)[:500]  # a file name may carry undecodable bytes as surrogates
+    return ImportBatch.objects.create(source=source, format=fmt or "", dry_run=dry_run)
 
 
 def ingest_paths(

@@ -7,9 +7,9 @@ plainly new articles of a chunk together.
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, DataError, IntegrityError, transaction
 
-from archive.ingest.articletext import article_text_apply, measure
+from archive.ingest.articletext import article_text_apply, measure, over_limits
 from archive.ingest.draft import ArticleDraft, IngestError
 from archive.ingest.plan import (
     Columns,
@@ -27,6 +27,14 @@ from archive.ingest.vocabulary import VocabularyCache
 from archive.models import Article, ArticleAuthor, ImportBatch
 from archive.signals import announce
 
+# What an insert or update may raise for the data of one item: a value the database will
+# not take (DataError), a string or number its driver cannot send (sqlite3's
+# UnicodeEncodeError, psycopg's ValueError, an OverflowError). Any DatabaseError makes a
+# chunk retry its items one by one; only these then fail the item alone (an unreachable
+# database still fails the run).
+DATA_FAILURES = (DataError, ValueError, OverflowError)
+INSERT_FAILURES = (DatabaseError, ValueError, OverflowError)
+
 
 @dataclass(frozen=True)
 class StoreResult:
@@ -43,6 +51,11 @@ def validate(draft: ArticleDraft) -> None:
         raise IngestError("missing body (no text left after cleaning)")
     if draft.url and len(draft.url) > 1000:
         raise IngestError("url longer than 1000 characters")
+    problem = over_limits(
+        title=draft.title, body=draft.body, authors=len(draft.authors), tags=len(draft.tags)
+    )
+    if problem:
+        raise IngestError(problem)
 
 
 def refs_for(vocabulary: VocabularyCache, draft: ArticleDraft) -> Refs:
@@ -196,6 +209,10 @@ def article_store(
     except IntegrityError as exc:
         state.journal.undo(mark)
         raise IngestError(f"conflicts with a stored article ({exc})") from exc
+    except DATA_FAILURES as exc:
+        state.journal.undo(mark)
+        message = f"{type(exc).__name__}: {exc}"[:300]
+        raise IngestError(f"the database could not store it ({message})") from exc
     except BaseException:
         state.journal.undo(mark)
         raise

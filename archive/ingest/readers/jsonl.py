@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 
 from archive.ingest.decode import decode_bytes
-from archive.ingest.draft import ArticleDraft, IngestError, ItemFailure, Vocabulary, refuse_nul
+from archive.ingest.draft import ArticleDraft, IngestError, ItemFailure, Vocabulary, storable_record
 from archive.ingest.normalize import is_web_address
 from archive.ingest.readers.text import names, parse_published, tag_refs
 
@@ -24,6 +24,7 @@ _STRING_FIELDS = (
     "content_hash",
 )
 _VOCABULARY = ("outlet", "author", "tag")
+_TOO_DEEP = "invalid JSON (nested too deep to read)"
 # An outlet object's fields besides its name, with the longest value each column takes.
 OUTLET_FIELDS = {"homepage": 200, "domain": 200, "country": 100, "language": 16}
 
@@ -122,8 +123,7 @@ def vocabulary_from(obj: dict, *, item: str) -> Vocabulary:
         if tag is None:
             raise IngestError("a tag record needs a name")
         record = Vocabulary(item, tag=tag)
-    refuse_nul(record)
-    return record
+    return storable_record(record)
 
 
 def _one(
@@ -141,14 +141,26 @@ def _one(
     try:
         return draft_from_object(obj, source=source, item=item)
     except IngestError as exc:
-        return ItemFailure(item, str(exc))
+        return ItemFailure(item, str(exc), **_identity(obj))
+
+
+def _identity(obj) -> dict[str, str]:
+    """The url and external id an object gives, to name it in a report (as given: a
+    report makes them storable)."""
+    if not isinstance(obj, dict):
+        return {}
+    found = {"url": obj.get("url"), "external_id": obj.get("external_id")}
+    return {k: str(v)[:300] for k, v in found.items() if isinstance(v, str | int) and v != ""}
 
 
 def read(
     data: bytes, *, source: str, meta: dict | None = None
 ) -> Iterator[ArticleDraft | ItemFailure]:
-    """One object a line; blank lines are skipped, a bad line is reported and skipped."""
-    for number, line in enumerate(decode_bytes(data).splitlines(), start=1):
+    """One object a line; blank lines are skipped, a bad line is reported and skipped.
+
+    Lines end at "\n" only (a "\r" before it is JSON whitespace): U+2028, U+0085 and the
+    other breaks ``str.splitlines`` knows may stand raw inside a JSON string."""
+    for number, line in enumerate(decode_bytes(data).split("\n"), start=1):
         if not line.strip():
             continue
         item = f"line {number}"
@@ -156,6 +168,9 @@ def read(
             obj = json.loads(line)
         except ValueError as exc:
             yield ItemFailure(item, f"invalid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        except RecursionError:  # arrays or objects nested thousands deep
+            yield ItemFailure(item, _TOO_DEEP)
             continue
         yield _one(obj, source=source, item=item, meta=meta)
 
@@ -166,6 +181,8 @@ def read_array(
     """A JSON array of objects (or a single object)."""
     try:
         value = json.loads(decode_bytes(data))
+    except RecursionError:
+        raise IngestError(_TOO_DEEP) from None
     except ValueError as exc:
         raise IngestError(
             f"invalid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "

@@ -54,7 +54,8 @@ class Command(BaseCommand):
         # Skipped items (nothing to import) are counted below; their reasons stay in the batch.
         errors = [e for e in batch.errors if e.get("level") != "skipped"]
         for error in errors[:_SHOWN_ERRORS]:
-            item = f" [{error['item']}]" if error["item"] else ""
+            where = [error["item"], error.get("url", ""), error.get("external_id", "")]
+            item = f" [{', '.join(w for w in where if w)}]" if any(where) else ""
             level = error.get("level", "failed")
             self.stderr.write(f"{level}: {error['file']}{item}: {error['reason']}")
         if len(errors) > _SHOWN_ERRORS:

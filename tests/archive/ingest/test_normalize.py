@@ -2,7 +2,7 @@
 
 import pytest
 
-from archive.ingest.normalize import is_web_address
+from archive.ingest.normalize import is_web_address, storable
 
 
 @pytest.mark.parametrize(
@@ -26,3 +26,10 @@ def test_http_addresses_with_a_host_are_web_addresses(url):
 )
 def test_anything_else_is_not(url):
     assert not is_web_address(url)
+
+
+def test_storable_replaces_lone_surrogates_and_drops_noncharacters_only():
+    text = "a\ud800b\udc00 \ufffe\uffff\ufdd0\ufdef\U0001fffe\U0010ffff|"
+    text += "\ufdcf\ufff0🙂\U00020000\U0010fffd"
+    assert storable(text) == "a\ufffdb\ufffd |\ufdcf\ufff0🙂\U00020000\U0010fffd"
+    assert storable("plain ascii") == "plain ascii"
