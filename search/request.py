@@ -201,6 +201,7 @@ def page_search(query: Mapping, *, fixed: tuple[str, str] | None = None) -> Pars
         if fixed[1] not in values:
             reading.fields[param.field] = (fixed[1], *values)
     explicit_sort = "sort" in reading.fields
+    reading.fields.setdefault("autocorrect", True)  # a person is shown what they meant
     reading.bound()
     return ParsedSearch(reading.request(), tuple(reading.notices), explicit_sort, state)
 

@@ -75,6 +75,9 @@ class SearchRequest:
     facets: tuple[str, ...] = FACETS
     highlight: bool = True
     explain: bool = False  # say for each hit of the page why it matched
+    # When the query finds nothing and a spelling correction does, answer the correction
+    # (``SearchResult.corrected_from`` then holds the query as typed).
+    autocorrect: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,8 @@ class SearchResult:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     histogram: list[HistogramBucket] = field(default_factory=list)
     suggestion: str | None = None  # "did you mean", only when it has hits
+    # The query as typed, when it found nothing and these are the results of ``suggestion``.
+    corrected_from: str | None = None
     parsed: str = ""  # how the query was understood
     query_error: str | None = None  # why the syntax was not understood (searched literally)
     notices: tuple[str, ...] = ()  # what was cut to keep the query bounded (searched anyway)
@@ -154,6 +159,11 @@ class SearchResult:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
+
+    @property
+    def past_the_end(self) -> bool:
+        """A page asked for after the last one: there are results, none on it."""
+        return self.total > 0 and self.page > self.pages
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,9 @@ def test_a_page_past_the_end_says_so_and_links_only_to_pages_that_exist(page, si
 
 def test_a_lone_bracket_searches_nothing_and_says_so(page, site):
     page.goto(site + "/?q=(")
-    expect(page.locator(".notice")).to_have_text("There is nothing to search for in “(”.")
+    expect(page.locator(".notice")).to_have_text(
+        re.compile(r"^There is nothing to search for in “\(”")
+    )
     expect(page.get_by_text("searched literally")).to_have_count(0)
     expect(page.locator(".hit")).to_have_count(0)
     expect(summary(page)).to_contain_text("No articles")
@@ -43,7 +45,6 @@ def test_a_misspelling_with_no_results_shows_the_corrected_results_once(page, si
     correction = page.locator(".didyoumean")
     expect(correction).to_have_count(1)
     expect(correction).to_have_text("Showing results for Pyongyang. Search instead for Pyongyng")
-    expect(page.get_by_text(re.compile("pyongyang", re.I)).locator("visible=true")).not_to_have_count(0)
     expect(page.locator(".hit").first).to_be_visible()
     expect(summary(page)).to_contain_text("for “Pyongyang”")
     expect(page.get_by_text("Did you mean")).to_have_count(0)
