@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from archive import views
-from archive.feeds import SearchFeed
+from archive.feeds import SearchFeed, feed_about
 
 
 class SlugConverter:
@@ -25,6 +25,7 @@ urlpatterns = [
     path("", views.search_page, name="search"),
     path("suggest", views.suggest, name="suggest"),
     path("feed/", SearchFeed(), name="feed"),
+    path("feed/about/", feed_about, name="feed-about"),
     path("articles/<int:pk>/", views.article_detail, name="article-noslug"),
     path("articles/<int:pk>/<word_slug:slug>/", views.article_detail, name="article"),
     path("outlets/<word_slug:slug>/", views.outlet_detail, name="outlet"),

@@ -7,7 +7,7 @@ friendly page with the right status (400 for a request we cannot answer, 503 whe
 index is unavailable).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
 from archive.ingest.normalize import is_web_address
+from archive.labels import kind_label
 from archive.models import Article, Author, Outlet, Tag, unique_slug
 from search import service as search_service
 from search.query import MAX_QUERY_CHARS
@@ -56,11 +57,18 @@ def search_error_page(request: HttpRequest, exc: Exception) -> HttpResponse:
 def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpResponse:
     """The search page at ``/``; outlet, tag and author pages are this page with a preset."""
     parsed = page_search(request.GET, fixed=(preset.param, preset.value) if preset else None)
-    state = parsed.state
+    state, search = parsed.state, parsed.request
     try:
-        result = search_service.search(parsed.request)
+        result = search_service.search(search)
     except (InvalidQuery, SearchUnavailable) as exc:
         return search_error_page(request, exc)
+    as_typed_url = ""
+    if result.corrected_from:  # the page is the corrected search's, links included
+        as_typed_url = state.with_value("autocorrect", "off").url(request.path)
+        state, search = (
+            state.with_value("q", result.suggestion),
+            replace(search, q=result.suggestion),
+        )
     feed_state = state.without("page").without("sort")
     if preset:
         feed_state = feed_state.adding(preset.param, preset.value)
@@ -70,15 +78,19 @@ def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpRe
         "page_size_param": state.get("size"),
         "clear_url": state.only("q", "sort", "size").url(request.path),
         "parsed": parsed,
-        "search": parsed.request,
+        "search": search,
         "result": result,
+        "as_typed_url": as_typed_url,
         "preset": preset,
         "feed_url": feed_state.url(reverse("web:feed")),
+        "follow_url": feed_state.url(reverse("web:feed-about")),
         "everywhere_url": state.without("page").url(reverse("web:search")) if preset else "",
-        "q": parsed.request.q,
+        "q": search.q,
         "max_query_chars": MAX_QUERY_CHARS,
     }
-    return render(request, "archive/search.html", context)
+    # A page after the last one is not there: say so with links to those that are.
+    status = 404 if result.past_the_end else 200
+    return render(request, "archive/search.html", context, status=status)
 
 
 def suggest(request: HttpRequest) -> JsonResponse:
@@ -183,4 +195,4 @@ def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def tag_detail(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, kind=kind, slug=slug)
     value = f"{tag.kind}:{tag.slug}"
-    return search_page(request, preset=Preset("tag", value, tag.name, tag.get_kind_display()))
+    return search_page(request, preset=Preset("tag", value, tag.name, kind_label(tag.kind)))

@@ -85,8 +85,8 @@ def test_dates_read_the_same_in_chips_inputs_and_hits(page, site):
     page.goto(site + "/?from=2018-05-01&to=2018-06-30")
     expect(page.get_by_role("link", name="Remove filter From: 1 May 2018")).to_be_visible()
     expect(page.get_by_role("link", name="Remove filter Until: 30 Jun 2018")).to_be_visible()
-    expect(page.get_by_label("From")).to_have_value("2018-05-01")
-    assert page.get_by_label("From").get_attribute("type") == "text"
+    expect(page.get_by_role("textbox", name="From")).to_have_value("2018-05-01")
+    assert page.get_by_role("textbox", name="From").get_attribute("type") == "text"
     for shown in page.locator(".hit time").all_inner_texts():
         assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", shown), shown
 

@@ -107,8 +107,24 @@
     input.addEventListener("blur", function () { setTimeout(close, 100); });
   }
 
+  // A copy button for an address field (the feed page): shown only where it can work.
+  function enhanceCopy(button) {
+    var field = document.getElementById(button.dataset.copy);
+    var status = button.closest(".copy").querySelector("[role=status]");
+    if (!field || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      field.select();
+      navigator.clipboard.writeText(field.value).then(
+        function () { status.textContent = "Copied. Paste it into your feed reader."; },
+        function () { status.textContent = "Could not copy: the address is selected, press Ctrl+C (⌘C on a Mac)."; }
+      );
+    });
+  }
+
   ready(function () {
     document.querySelectorAll("[data-search-form]").forEach(enhanceForm);
+    document.querySelectorAll("button[data-copy]").forEach(enhanceCopy);
     document.querySelectorAll("input[data-suggest]").forEach(enhanceSuggest);
   });
 })();
