@@ -183,3 +183,15 @@ def test_explain_gives_each_hit_its_terms_and_shares(anon, archive):
 def test_without_explain_hits_carry_no_explanation(anon, archive):
     hits = anon.get("/api/search/", {"q": "kim"}).json()["results"]
     assert hits and all(hit["explanation"] is None for hit in hits)
+
+
+def test_autocorrect_answers_a_misspelling_only_when_asked(anon, archive):
+    as_sent = anon.get("/api/search/", {"q": "denuclearizaton"}).json()
+    assert as_sent["count"] == 0
+    assert as_sent["suggestion"] == "denuclearization"
+    assert as_sent["corrected_from"] is None
+
+    corrected = anon.get("/api/search/", {"q": "denuclearizaton", "autocorrect": "true"}).json()
+    assert corrected["count"] == 2
+    assert corrected["suggestion"] == "denuclearization"
+    assert corrected["corrected_from"] == "denuclearizaton"
