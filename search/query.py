@@ -297,7 +297,8 @@ def parse_query(text: str) -> ParsedQuery:
         node = _literal(text)
         if node is None:  # searching no words would list every article
             shown = text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
-            errors.append(f"There is nothing to search for in “{shown}”: {error}.")
+            why = "" if str(error).startswith("nothing to search") else f": {error}"
+            errors.append(f"There is nothing to search for in “{shown}”{why}.")
             return ParsedQuery(None, errors, notes)
         errors.append(f"Not understood: {error}. The words were searched literally.")
     # A pasted question keeps more words here: its most informative ones are chosen
