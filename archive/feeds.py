@@ -49,7 +49,7 @@ class SearchFeed(Feed):
         result = search_service.search(feed_request(parsed.request))
         return {
             "q": parsed.request.q,
-            "state": parsed.state.without("page").without("sort"),
+            "state": parsed.state.without("page").without("sort").without("autocorrect"),
             "articles": [hit.article for hit in result.hits if hit.article is not None],
         }
 

@@ -69,7 +69,7 @@ def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpRe
             state.with_value("q", result.suggestion),
             replace(search, q=result.suggestion),
         )
-    feed_state = state.without("page").without("sort")
+    feed_state = state.without("page").without("sort").without("autocorrect")
     if preset:
         feed_state = feed_state.adding(preset.param, preset.value)
     context = {
@@ -102,7 +102,9 @@ def suggest(request: HttpRequest) -> JsonResponse:
         found = search_service.suggest(prefix, limit=SUGGEST_LIMIT)
     except SearchUnavailable:
         return JsonResponse({"q": prefix, "suggestions": []}, status=503)
-    items = [{"text": s.text, "kind": s.kind, "url": s.url} for s in found]
+    items = [
+        {"text": s.text, "kind": s.kind, "label": kind_label(s.kind), "url": s.url} for s in found
+    ]
     return JsonResponse({"q": prefix, "suggestions": items})
 
 

@@ -96,6 +96,9 @@ def test_organisations_are_spelled_one_way_on_a_tag_page(page, site):
     text = page.locator("body").inner_text()
     assert "Organisation" in text
     assert "ORGANIZATION" not in text.upper().replace("ORGANISATION", "")
+    page.get_by_label("Search within United Nations").press_sequentially("Unite", delay=30)
+    option = page.get_by_role("option", name=re.compile("United Nations"))
+    expect(option).to_contain_text("Organisation")
 
 
 def test_pages_are_sent_compressed(page, site):

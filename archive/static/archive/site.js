@@ -74,7 +74,7 @@
         text.textContent = s.text;
         var kind = document.createElement("span");
         kind.className = "kind";
-        kind.textContent = s.kind;
+        kind.textContent = s.label || s.kind;
         li.append(text, kind);
         li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(i); });
         list.appendChild(li);
