@@ -32,6 +32,7 @@ def test_search_and_article_pages_have_no_axe_violations(page, site, width, sche
         "/tags/organization/united-nations/",
         "/feed/about/?q=summit",
         article.get_absolute_url() + "?q=kim",
+        article.get_absolute_url() + "?q=kim&why=1",
     ):
         page.goto(site + path)
         found[path] = violations(page)
