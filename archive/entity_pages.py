@@ -12,7 +12,7 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
 from archive.entities import EntitySummary, entity_kind, entity_moved, entity_summary
-from archive.feeds import SearchFeed
+from archive.feeds import SearchFeed, feed_about
 from archive.models import Author, Outlet, Tag
 from archive.views import Preset, search_page
 from search import service as search_service
@@ -41,8 +41,14 @@ def _find(model: type[Model], kind: str, slug: str) -> Model:
     raise Moved(survivor)
 
 
-def _moved(request: HttpRequest, survivor: Model, *, feed: bool) -> HttpResponse:
-    path = _feed_path(survivor) if feed else survivor.get_absolute_url()
+def _moved(
+    request: HttpRequest, survivor: Model, *, feed: bool, about: bool = False
+) -> HttpResponse:
+    path = (
+        (_feed_path(survivor) + ("about/" if about else ""))
+        if feed
+        else survivor.get_absolute_url()
+    )
     query = request.GET.urlencode()
     return HttpResponsePermanentRedirect(path + (f"?{query}" if query else ""))
 
@@ -126,3 +132,16 @@ class EntityFeed(SearchFeed):
 
     def link(self, obj: dict) -> str:
         return obj["state"].with_value("sort", "newest").url(obj["entity"].get_absolute_url())
+
+    def feed_url(self, obj: dict) -> str:
+        return obj["state"].url(_feed_path(obj["entity"]))
+
+
+def entity_feed_about(request: HttpRequest, model: type[Model], **kwargs) -> HttpResponse:
+    """The page that tells a person how to follow an outlet's, author's or tag's feed."""
+    kind = kwargs.get("kind") or model._meta.model_name
+    try:
+        entity = _find(model, kind, kwargs["slug"])
+    except Moved as moved:
+        return _moved(request, moved.survivor, feed=True, about=True)
+    return feed_about(request, feed=EntityFeed(model), entity=entity)

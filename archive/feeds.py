@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
@@ -44,8 +45,16 @@ class XmlSafeAtomFeed(Atom1Feed):
 
 
 def feed_request(request: SearchRequest, *, limit: int = FEED_ITEMS) -> SearchRequest:
-    """The same search for a feed reader: newest first, one page, no facets."""
-    return replace(request, sort="newest", page=1, page_size=limit, facets=(), highlight=False)
+    """The same search for a feed reader: newest first, one page, no facets, as typed."""
+    return replace(
+        request,
+        sort="newest",
+        page=1,
+        page_size=limit,
+        facets=(),
+        highlight=False,
+        autocorrect=False,
+    )
 
 
 class SearchFeed(Feed):
@@ -68,7 +77,7 @@ class SearchFeed(Feed):
         result = search_service.search(feed_request(parsed.request))
         return {
             "q": parsed.request.q,
-            "state": parsed.state.without("page").without("sort"),
+            "state": parsed.state.without("page").without("sort").without("autocorrect"),
             "articles": [hit.article for hit in result.hits if hit.article is not None],
         }
 
@@ -80,6 +89,10 @@ class SearchFeed(Feed):
 
     def link(self, obj: dict) -> str:
         return obj["state"].with_value("sort", "newest").url(reverse("web:search"))
+
+    def feed_url(self, obj: dict) -> str:
+        # rel="self" is this feed, its query and filters included (not the bare /feed/).
+        return obj["state"].url(reverse("web:feed"))
 
     def subtitle(self, obj: dict) -> str:
         return "The newest articles matching this search."
@@ -110,3 +123,28 @@ class SearchFeed(Feed):
 
     def item_categories(self, item) -> list[str]:
         return [tag.name for tag in item.tags.all()]
+
+
+FEED_PREVIEW = 5
+
+
+def feed_about(request: HttpRequest, *, feed: SearchFeed | None = None, **found) -> HttpResponse:
+    """The page "Follow this search" leads a person to: what the feed is, its address to
+    copy into a feed reader, and what it holds now (a feed's XML is for the reader).
+    ``feed`` is the search's feed (an outlet's, author's or tag's; ``found`` what its
+    ``get_object`` needs), by default the plain search feed."""
+    feed = feed or SearchFeed()
+    try:
+        obj = feed.get_object(request, **found)
+    except (InvalidQuery, SearchUnavailable) as exc:
+        return search_error_page(request, exc)
+    feed_url = feed.feed_url(obj)
+    context = {
+        "title": feed.title(obj),
+        "feed_url": feed_url,
+        "feed_address": request.build_absolute_uri(feed_url),
+        "search_url": feed.link(obj),
+        "articles": obj["articles"][:FEED_PREVIEW],
+        "q": obj["q"],
+    }
+    return render(request, "archive/feed_about.html", context)

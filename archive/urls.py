@@ -1,8 +1,8 @@
 from django.urls import path, register_converter
 
 from archive import entity_pages, views
-from archive.entity_pages import EntityFeed
-from archive.feeds import SearchFeed
+from archive.entity_pages import EntityFeed, entity_feed_about
+from archive.feeds import SearchFeed, feed_about
 from archive.models import Author, Outlet, Tag
 
 
@@ -27,12 +27,16 @@ urlpatterns = [
     path("", views.search_page, name="search"),
     path("suggest", views.suggest, name="suggest"),
     path("feed/", SearchFeed(), name="feed"),
+    path("feed/about/", feed_about, name="feed-about"),
     path("articles/<int:pk>/", views.article_detail, name="article-noslug"),
     path("articles/<int:pk>/<word_slug:slug>/", views.article_detail, name="article"),
     path("outlets/<word_slug:slug>/", entity_pages.outlet_detail, name="outlet"),
     path("outlets/<word_slug:slug>/feed/", EntityFeed(Outlet), name="outlet-feed"),
+    path("outlets/<word_slug:slug>/feed/about/", entity_feed_about, {"model": Outlet}),
     path("authors/<word_slug:slug>/", entity_pages.author_detail, name="author"),
     path("authors/<word_slug:slug>/feed/", EntityFeed(Author), name="author-feed"),
+    path("authors/<word_slug:slug>/feed/about/", entity_feed_about, {"model": Author}),
     path("tags/<slug:kind>/<word_slug:slug>/", entity_pages.tag_detail, name="tag"),
     path("tags/<slug:kind>/<word_slug:slug>/feed/", EntityFeed(Tag), name="tag-feed"),
+    path("tags/<slug:kind>/<word_slug:slug>/feed/about/", entity_feed_about, {"model": Tag}),
 ]

@@ -7,7 +7,7 @@ friendly page with the right status (400 for a request we cannot answer, 503 whe
 index is unavailable).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from django.db.models import Prefetch
@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.http import urlencode
 
 from archive.ingest.normalize import is_web_address
+from archive.labels import kind_label
 from archive.models import Article, byline_prefetch, unique_slug
 from search import service as search_service
 from search.query import MAX_QUERY_CHARS
@@ -63,30 +64,41 @@ def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpRe
     """The search page at ``/``; outlet, tag and author pages (``archive.entity_pages``)
     are this page with a preset: their subject, which scopes the search."""
     parsed = page_search(request.GET, fixed=(preset.param, preset.value) if preset else None)
-    state = parsed.state
+    state, search = parsed.state, parsed.request
     try:
-        result = search_service.search(parsed.request)
+        result = search_service.search(search)
     except (InvalidQuery, SearchUnavailable) as exc:
         return search_error_page(request, exc)
-    feed_state = state.without("page").without("sort")
-    q = parsed.request.q
+    as_typed_url = ""
+    if result.corrected_from:  # the page is the corrected search's, links included
+        as_typed_url = state.with_value("autocorrect", "off").url(request.path)
+        state, search = (
+            state.with_value("q", result.suggestion),
+            replace(search, q=result.suggestion),
+        )
+    feed_state = state.without("page").without("sort").without("autocorrect")
+    q = search.q
     context = {
         "state": state,
         "first_index": (result.page - 1) * result.page_size + 1,
         "page_size_param": state.get("size"),
         "clear_url": state.only("q", "sort", "size").url(request.path),
         "parsed": parsed,
-        "search": parsed.request,
+        "search": search,
         "result": result,
+        "as_typed_url": as_typed_url,
         "preset": preset,
         "feed_url": feed_state.url(preset.feed if preset else reverse("web:feed")),
+        "follow_url": feed_state.url((preset.feed if preset else reverse("web:feed")) + "about/"),
         "everywhere_url": state.without("page").url(reverse("web:search")) if preset else "",
-        "q": parsed.request.q,
+        "q": search.q,
         "max_query_chars": MAX_QUERY_CHARS,
         # A hit's link carries the query (highlighting) and these results (the way back).
         "hit_query": urlencode({**({"q": q} if q else {}), "back": state.url(request.path)}),
     }
-    return render(request, "archive/search.html", context)
+    # A page after the last one is not there: say so with links to those that are.
+    status = 404 if result.past_the_end else 200
+    return render(request, "archive/search.html", context, status=status)
 
 
 def suggest(request: HttpRequest) -> JsonResponse:
@@ -98,7 +110,9 @@ def suggest(request: HttpRequest) -> JsonResponse:
         found = search_service.suggest(prefix, limit=SUGGEST_LIMIT)
     except SearchUnavailable:
         return JsonResponse({"q": prefix, "suggestions": []}, status=503)
-    items = [{"text": s.text, "kind": s.kind, "url": s.url} for s in found]
+    items = [
+        {"text": s.text, "kind": s.kind, "label": kind_label(s.kind), "url": s.url} for s in found
+    ]
     return JsonResponse({"q": prefix, "suggestions": items})
 
 

@@ -25,8 +25,8 @@ def did_you_mean(
     q: str, words: Iterable[str], lexicon: Lexicon, finds: Callable[[str], bool]
 ) -> str | None:
     """``q`` with each unknown word of ``words`` replaced by the most common indexed
-    word one (from TWO_EDITS_FROM letters: two) typing mistakes away; only when
-    ``finds`` says the corrected query has hits."""
+    word one (from TWO_EDITS_FROM letters: two) typing mistakes away, written in the case
+    the word was typed in; only when ``finds`` says the corrected query has hits."""
     words = list(words)
     typed = {}  # word as typed -> its one index term, for words that could be mistyped
     for word in words:
@@ -40,10 +40,20 @@ def did_you_mean(
             continue
         best = _nearest(lexicon, typed[word])
         if best:
-            corrected, changed = corrected.replace(word, best, 1), True
+            corrected, changed = corrected.replace(word, in_case_of(word, best), 1), True
     if not changed:
         return None
     return corrected if finds(corrected) else None
+
+
+def in_case_of(typed: str, term: str) -> str:
+    """``term`` (an index's folded word) in the case of ``typed``: "Pyongyng" gives
+    "Pyongyang", "KCAN" gives "KCNA"; a person reads back what they wrote, corrected."""
+    if len(typed) > 1 and typed.isupper():
+        return term.upper()
+    if typed[:1].isupper():
+        return term[:1].upper() + term[1:]
+    return term
 
 
 def _nearest(lexicon: Lexicon, term: str) -> str | None:

@@ -226,6 +226,18 @@ PARAMS = (
     ),
     Param("highlight", None, "highlight", Flag(), label="highlight", help="Mark the matches."),
     Param(
+        "autocorrect",
+        "autocorrect",
+        "autocorrect",
+        Flag(),
+        label="autocorrect",
+        help=(
+            "When the query finds nothing and a spelling correction does, answer the "
+            "correction (`corrected_from` holds the query as sent). Default: false; the "
+            "search page corrects unless `autocorrect=off`."
+        ),
+    ),
+    Param(
         "explain",
         None,
         "explain",

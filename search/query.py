@@ -34,6 +34,7 @@ MAX_EXPANSION = 100
 MAX_FUZZY = 4  # words~ per query: each scans the vocabulary, the rest are searched as typed
 MAX_DEPTH = 16  # brackets and NOTs inside each other; deeper is searched literally
 MIN_PREFIX = 2
+SHOWN_CHARS = 40  # of a query quoted back in a message
 FIELDS = ("title", "outlet", "author", "tag", "published")
 
 
@@ -300,8 +301,13 @@ def parse_query(text: str) -> ParsedQuery:
     try:
         node = _Parser(_lex(text)).parse()
     except QuerySyntaxError as error:
-        errors.append(f"Not understood: {error}. The words were searched literally.")
         node = _literal(text)
+        if node is None:  # searching no words would list every article
+            shown = text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+            why = "" if str(error).startswith("nothing to search") else f": {error}"
+            errors.append(f"There is nothing to search for in “{shown}”{why}.")
+            return ParsedQuery(None, errors, notes)
+        errors.append(f"Not understood: {error}. The words were searched literally.")
     # A pasted question keeps more words here: its most informative ones are chosen
     # once the engine's word counts are known (``search.question.best_match``).
     node, dropped = _cap_clauses(node, [MAX_QUESTION_WORDS if is_question(node) else MAX_CLAUSES])
@@ -315,6 +321,14 @@ def parse_query(text: str) -> ParsedQuery:
             f"{-budget[0]} were searched as typed."
         )
     return ParsedQuery(node, errors, notes)
+
+
+def nothing_to_search(text: str) -> ParsedQuery | None:
+    """``text`` parsed when it has no words to search (brackets, quotes or operators
+    alone), else None. Such a query finds nothing: read as no query, it would list
+    every article."""
+    parsed = parse_query(text)
+    return parsed if parsed.node is None and parsed.errors else None
 
 
 def plain(node) -> bool:

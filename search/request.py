@@ -214,6 +214,7 @@ def page_search(query: Mapping, *, fixed: tuple[str, str] | None = None) -> Pars
     if fixed:
         reading.scope(*fixed)
     explicit_sort = "sort" in reading.fields
+    reading.fields.setdefault("autocorrect", True)  # a person is shown what they meant
     reading.bound()
     return ParsedSearch(reading.request(), tuple(reading.notices), explicit_sort, state)
 

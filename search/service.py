@@ -10,13 +10,14 @@ result shows with the page's tags and bylines (one query).
 
 import threading
 import time
+from dataclasses import replace
 
 from django.conf import settings
 
 from search import selectors
 from search.backends import backend_class
 from search.backends.base import BackendHit, BackendQuery, BackendResult, Filters, SearchBackend
-from search.query import printable
+from search.query import nothing_to_search, printable
 from search.request import validate_request
 from search.shaping import Labels, facets_shape, histogram_shape, labelled
 from search.synonyms import synonym_table
@@ -117,13 +118,18 @@ def search(request: SearchRequest) -> SearchResult:
     """
     started = time.perf_counter()
     request = validate_request(request)
+    if nothing := nothing_to_search(request.q):
+        error, notes = " ".join(nothing.errors), tuple(nothing.notes)
+        return SearchResult(
+            0, request.page, request.page_size, [], query_error=error, notices=notes
+        )
     articles = PageArticles()
     query = backend_query(request, articles)
     found = get_backend().search(query)
     page = articles.articles([h.id for h in found.hits])
     labels = _labels_and_links(found, query, page)
     histogram = histogram_shape(found.days, request.histogram_bin)
-    return SearchResult(
+    result = SearchResult(
         total=found.total,
         page=request.page,
         page_size=request.page_size,
@@ -139,6 +145,16 @@ def search(request: SearchRequest) -> SearchResult:
         notices=found.notices,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
     )
+    return _corrected(request, result)
+
+
+def _corrected(request: SearchRequest, result: SearchResult) -> SearchResult:
+    """With ``autocorrect``, the results of the suggestion when the query found nothing
+    (the correction was checked to find something: ``search.corrections``)."""
+    if not (request.autocorrect and result.total == 0 and result.suggestion):
+        return result
+    again = search(replace(request, q=result.suggestion, autocorrect=False))
+    return replace(again, suggestion=result.suggestion, corrected_from=request.q)
 
 
 def _labels_and_links(found: BackendResult, query: BackendQuery, page: dict) -> Labels:

@@ -81,6 +81,9 @@ class SearchRequest:
     # ANDed with every other filter and kept when a facet is counted, so that an outlet,
     # author or tag page counts its facets among its own articles only.
     scope: tuple[str, str] | None = None
+    # When the query finds nothing and a spelling correction does, answer the correction
+    # (``SearchResult.corrected_from`` then holds the query as typed).
+    autocorrect: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,8 @@ class SearchResult:
     histogram_bins: tuple[str, ...] = ()  # the bins a person may switch to
     histogram_outside: list[HistogramBucket] = field(default_factory=list)
     suggestion: str | None = None  # "did you mean", only when it has hits
+    # The query as typed, when it found nothing and these are the results of ``suggestion``.
+    corrected_from: str | None = None
     parsed: str = ""  # how the query was understood
     query_error: str | None = None  # why the syntax was not understood (searched literally)
     notices: tuple[str, ...] = ()  # what was cut to keep the query bounded (searched anyway)
@@ -165,6 +170,11 @@ class SearchResult:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
+
+    @property
+    def past_the_end(self) -> bool:
+        """A page asked for after the last one: there are results, none on it."""
+        return self.total > 0 and self.page > self.pages
 
 
 @dataclass(frozen=True)

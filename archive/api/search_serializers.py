@@ -149,6 +149,11 @@ class SearchResponseSerializer(serializers.Serializer):
     previous = serializers.SerializerMethodField()
     took_ms = serializers.FloatField()
     suggestion = serializers.CharField(allow_null=True, help_text="Did you mean (has hits).")
+    corrected_from = serializers.CharField(
+        allow_null=True,
+        help_text="With autocorrect: the query as sent, when it found nothing and the "
+        "results are those of `suggestion`.",
+    )
     notices = serializers.ListField(
         child=serializers.CharField(),
         help_text="What was cut to keep the query bounded (too long, too many terms, a "

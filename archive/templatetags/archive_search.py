@@ -2,10 +2,12 @@
 facet groups, active-filter chips and the pagination, each with its URLs (the histogram:
 ``archive_chart``)."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django import template
 
+from archive.labels import day_label, kind_label
 from archive.views import Preset
 from search.params import FACET_PARAM
 from search.request import UrlState
@@ -17,15 +19,16 @@ FACET_GROUPS = (
     ("outlet", "Outlets"),
     ("year", "Years"),
     ("month", "Months"),
-    ("person", "People"),
-    ("place", "Places"),
-    ("organization", "Organisations"),
-    ("topic", "Topics"),
+    ("person", kind_label("person", plural=True)),
+    ("place", kind_label("place", plural=True)),
+    ("organization", kind_label("organization", plural=True)),
+    ("topic", kind_label("topic", plural=True)),
     ("author", "Authors"),
     ("language", "Languages"),
 )
 PARAM_TITLES = {"outlet": "Outlet", "author": "Author", "language": "Language", "year": "Year"}
 PARAM_TITLES |= {"month": "Month"}
+DATE_TITLES = {"from": "From", "to": "Until"}
 VISIBLE_VALUES = 6
 
 
@@ -96,8 +99,7 @@ def _labels(result: SearchResult) -> dict[tuple[str, str], str]:
 
 def _kind_title(param: str, value: str) -> str:
     if param == "tag":
-        kind = value.split(":", 1)[0] if ":" in value else "tag"
-        return {"organization": "Organisation"}.get(kind, kind.capitalize())
+        return kind_label(value.split(":", 1)[0]) if ":" in value else "Tag"
     return PARAM_TITLES.get(param, param.capitalize())
 
 
@@ -122,7 +124,7 @@ def active_filters(result: SearchResult, search: SearchRequest, state: UrlState,
         if (name, value) not in applied:
             continue
         if name in ("from", "to"):
-            label, kind = value, "From" if name == "from" else "Until"
+            label, kind = day_label(dt.date.fromisoformat(value)), DATE_TITLES[name]
         else:
             label = labels.get((name, value), value.split(":", 1)[-1])
             kind = _kind_title(name, value)
@@ -136,7 +138,9 @@ def pagination(result: SearchResult, state: UrlState, path: str) -> dict | None:
     pages, current = result.pages, result.page
     if pages <= 1:
         return None
-    wanted = {1, pages, *range(current - 2, current + 3)}
+    # Past the end, the window is the last pages and nothing links to pages that are not.
+    middle = min(current, pages)
+    wanted = {1, pages, *range(middle - 2, middle + 3)}
     numbers, previous = [], 0
     for number in sorted(n for n in wanted if 1 <= n <= pages):
         if number - previous > 1:
@@ -151,7 +155,7 @@ def pagination(result: SearchResult, state: UrlState, path: str) -> dict | None:
         "items": [
             {"number": n, "url": url(n), "current": n == current} if n else None for n in numbers
         ],
-        "previous": url(current - 1) if current > 1 else "",
+        "previous": url(current - 1) if 1 < current <= pages else "",
         "next": url(current + 1) if current < pages else "",
     }
 

@@ -8,6 +8,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from archive import labels
+
 register = template.Library()
 
 _ONLY_MARK = re.compile(r"<(?!/?mark>)")
@@ -98,3 +100,15 @@ def body_html(text: str, q: str = "") -> SafeString:
 def marked(text: str, q: str = "") -> SafeString:
     """One line of text (a title) with the query words marked."""
     return mark_terms(text or "", q)
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    """A tag kind's name for people: ``{{ tag.kind|kind_label }}``."""
+    return labels.kind_label(kind)
+
+
+@register.filter
+def day(value) -> str:
+    """A date as every page writes it: ``{{ article.published|day }}`` -> "5 Mar 1987"."""
+    return labels.day_label(value) if value else ""

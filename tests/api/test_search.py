@@ -198,3 +198,15 @@ def test_a_pasted_headline_with_a_lone_dash_or_emoji_searches_its_words(anon, cl
         "/articles/{}/kim-meets-envoys-on-denuclearization/".format(archive["kim"].pk) in page.text
     )
     assert "Not understood" not in page.text
+
+
+def test_autocorrect_answers_a_misspelling_only_when_asked(anon, archive):
+    as_sent = anon.get("/api/search/", {"q": "denuclearizaton"}).json()
+    assert as_sent["count"] == 0
+    assert as_sent["suggestion"] == "denuclearization"
+    assert as_sent["corrected_from"] is None
+
+    corrected = anon.get("/api/search/", {"q": "denuclearizaton", "autocorrect": "true"}).json()
+    assert corrected["count"] == 2
+    assert corrected["suggestion"] == "denuclearization"
+    assert corrected["corrected_from"] == "denuclearizaton"

@@ -1,5 +1,5 @@
-"""Screenshots of the search page, an article page, a tag page and the admin's article list
-at desktop and phone widths.
+"""Screenshots of the search, article, tag and feed pages and the admin's article list at
+desktop and phone widths, some also in the dark colour scheme.
 
     python tests/browser/screenshots.py [OUTPUT_DIR]      (``make screenshots``)
 
@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 WIDTHS = {"desktop": 1280, "phone": 390}
 PASSWORD = "screenshots-only"  # of a user in a throwaway database
+DARK = ("search", "feed-about", "article")  # also shot in the dark colour scheme
 SETUP = f"""
 PASSWORD = {PASSWORD!r}
 import django; django.setup()
@@ -64,25 +65,31 @@ def log_in(page, base: str) -> None:
 
 
 def shoot(base: str, pages: dict[str, str], out: Path) -> list[Path]:
+    """Every page in the light scheme; those named in DARK in the dark one too."""
     saved = []
     with sync_playwright() as playwright:
         browser = launch(playwright)
         for device, width in WIDTHS.items():
-            context = browser.new_context(
-                viewport={"width": width, "height": 900},
-                device_scale_factor=1,
-                is_mobile=device == "phone",
-                has_touch=device == "phone",
-            )
-            page = context.new_page()
-            log_in(page, base)
-            for name, path in pages.items():
-                page.goto(base + path)
-                page.wait_for_load_state("networkidle")
-                target = out / f"{name}-{device}-{width}.png"
-                page.screenshot(path=str(target), full_page=True)
-                saved.append(target)
-            context.close()
+            for scheme in ("light", "dark"):
+                context = browser.new_context(
+                    viewport={"width": width, "height": 900},
+                    device_scale_factor=1,
+                    is_mobile=device == "phone",
+                    has_touch=device == "phone",
+                    color_scheme=scheme,
+                )
+                page = context.new_page()
+                log_in(page, base)
+                for name, path in pages.items():
+                    if scheme == "dark" and name not in DARK:
+                        continue
+                    page.goto(base + path)
+                    page.wait_for_load_state("networkidle")
+                    suffix = "-dark" if scheme == "dark" else ""
+                    target = out / f"{name}-{device}-{width}{suffix}.png"
+                    page.screenshot(path=str(target), full_page=True)
+                    saved.append(target)
+                context.close()
         browser.close()
     return saved
 
@@ -119,6 +126,11 @@ def main(out: Path) -> None:
                 "article": article + "?q=denuclearization",
                 "admin-articles": "/admin/archive/article/",
                 "tag-page": "/tags/person/moon-jae-in/",
+                "search-corrected": "/?q=Pyongyng",
+                "search-past-the-end": "/?size=2&page=99",
+                "search-nothing": "/?q=(",
+                "tag-organisation": "/tags/organization/united-nations/",
+                "feed-about": "/feed/about/?q=summit&outlet=bloomberg",
             }
             for path in shoot(base, pages, out):
                 print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)

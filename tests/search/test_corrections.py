@@ -38,7 +38,7 @@ def always(_corrected: str) -> bool:
 def test_an_unknown_word_becomes_the_most_common_word_one_mistake_away():
     words = Words(pyongyang=5, summit=3)
     assert did_you_mean("Pyongyng summit", ["Pyongyng", "summit"], words, always) == (
-        "pyongyang summit"
+        "Pyongyang summit"
     )
     assert words.asked[0] == ("known", ("pyongyng", "summit"))  # every word at once
 
@@ -60,3 +60,10 @@ def test_short_numeric_and_known_words_are_left_alone():
 
 def test_no_suggestion_when_the_corrected_query_finds_nothing():
     assert did_you_mean("sumit", ["sumit"], Words(summit=1), lambda _q: False) is None
+
+
+def test_the_correction_keeps_the_case_it_was_typed_in():
+    words = Words(pyongyang=5, kcna=2)
+    assert did_you_mean("pyongyng", ["pyongyng"], words, always) == "pyongyang"
+    assert did_you_mean("Pyongyng", ["Pyongyng"], words, always) == "Pyongyang"
+    assert did_you_mean("PYONGYNG", ["PYONGYNG"], words, always) == "PYONGYANG"

@@ -120,7 +120,22 @@ def test_a_query_of_only_common_words_still_searches_them(seeded, find):
 def test_did_you_mean_offers_an_index_word_with_hits(seeded, find):
     result = find("Pyongyng")
     assert result.total == 0
-    assert result.suggestion == "pyongyang"
+    assert result.suggestion == "Pyongyang"  # in the case it was typed
+
+
+def test_autocorrect_answers_the_correction_when_the_query_finds_nothing(seeded, find):
+    result = find("Pyongyng", autocorrect=True)
+    assert result.total > 0
+    assert result.corrected_from == "Pyongyng"
+    assert result.suggestion == "Pyongyang"
+    assert find("Pyongyng").total == 0  # as typed unless asked
+
+
+def test_brackets_alone_find_nothing_and_say_so(seeded, find):
+    result = find("(")
+    assert result.total == 0 and result.hits == []
+    assert result.query_error.startswith("There is nothing to search for in “(”")
+    assert "literally" not in result.query_error
 
 
 def test_no_suggestion_when_nothing_close_has_hits(seeded, find):

@@ -110,7 +110,7 @@ def test_overlong_query_is_cut_and_said():
 
 def test_pages_do_not_take_the_api_only_parameters():
     parsed = page("facets=outlet&highlight=no&page_size=3&date_from=2018-01-01")
-    assert parsed.request == SearchRequest(sort="newest")
+    assert parsed.request == SearchRequest(sort="newest", autocorrect=True)
     assert parsed.state == UrlState()
 
 

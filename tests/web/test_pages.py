@@ -85,8 +85,10 @@ def test_bad_parameters_give_a_friendly_page_not_an_error(client, seeded):
 
 def test_a_page_past_the_end_points_back_to_the_results(client, seeded):
     response = client.get("/?q=kim&size=2&page=999")
-    assert response.status_code == 200
+    assert response.status_code == 404  # the page is not there; the notice links to those that are
     assert "There is no page 999" in text_of(response)
+    assert "page 999 of" not in text_of(response)
+    assert "page=998" not in text_of(response)
     assert 'href="/?q=kim&amp;size=2&amp;page=3">Go to the last page' in text_of(response)
 
 

@@ -83,7 +83,7 @@
         text.textContent = s.text;
         var kind = document.createElement("span");
         kind.className = "kind";
-        kind.textContent = s.kind;
+        kind.textContent = s.label || s.kind;
         li.append(text, kind);
         li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(i); });
         list.appendChild(li);
@@ -189,9 +189,25 @@
     svg.addEventListener("pointerleave", function () { if (start && start === end) reset(); });
   }
 
+  // A copy button for an address field (the feed page): shown only where it can work.
+  function enhanceCopy(button) {
+    var field = document.getElementById(button.dataset.copy);
+    var status = button.closest(".copy").querySelector("[role=status]");
+    if (!field || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      field.select();
+      navigator.clipboard.writeText(field.value).then(
+        function () { status.textContent = "Copied. Paste it into your feed reader."; },
+        function () { status.textContent = "Could not copy: the address is selected, press Ctrl+C (⌘C on a Mac)."; }
+      );
+    });
+  }
+
   ready(function () {
     document.querySelectorAll("[data-search-form]").forEach(enhanceForm);
     document.querySelectorAll(".histogram[data-range-url]").forEach(enhanceChart);
+    document.querySelectorAll("button[data-copy]").forEach(enhanceCopy);
     document.querySelectorAll("input[data-suggest]").forEach(enhanceSuggest);
   });
 })();
