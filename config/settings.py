@@ -139,6 +139,9 @@ SEARCH_BACKEND = env_str("SEARCH_BACKEND", "whoosh")
 SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(DATA_DIR / "index")))
 # Seconds between a web process's background retries of queued index changes (0: off).
 SEARCH_OUTBOX_INTERVAL = env_int("SEARCH_OUTBOX_INTERVAL", 5)
+# The budget of one search (search/budget.py): units of engine work, then milliseconds.
+SEARCH_WORK_LIMIT = env_int("SEARCH_WORK_LIMIT", 300_000)
+SEARCH_TIME_LIMIT = env_int("SEARCH_TIME_LIMIT_MS", 1000) / 1000
 
 # Ingest
 INGEST_MAX_FILE_BYTES = env_int("INGEST_MAX_FILE_BYTES", 50 * 1024 * 1024)
