@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from archive import views
 from archive.feeds import SearchFeed
+from archive.throttle import throttled
 
 
 class SlugConverter:
@@ -21,13 +22,15 @@ register_converter(SlugConverter, "word_slug")
 
 app_name = "web"
 
+# Pages that search are throttled per anonymous client (PAGES_ANON_RATE); an article page
+# (a redirect when its slug is old) and autocomplete stay free.
 urlpatterns = [
-    path("", views.search_page, name="search"),
+    path("", throttled("pages")(views.search_page), name="search"),
     path("suggest", views.suggest, name="suggest"),
-    path("feed/", SearchFeed(), name="feed"),
+    path("feed/", throttled("pages")(SearchFeed()), name="feed"),
     path("articles/<int:pk>/", views.article_detail, name="article-noslug"),
     path("articles/<int:pk>/<word_slug:slug>/", views.article_detail, name="article"),
-    path("outlets/<word_slug:slug>/", views.outlet_detail, name="outlet"),
-    path("authors/<word_slug:slug>/", views.author_detail, name="author"),
-    path("tags/<slug:kind>/<word_slug:slug>/", views.tag_detail, name="tag"),
+    path("outlets/<word_slug:slug>/", throttled("pages")(views.outlet_detail), name="outlet"),
+    path("authors/<word_slug:slug>/", throttled("pages")(views.author_detail), name="author"),
+    path("tags/<slug:kind>/<word_slug:slug>/", throttled("pages")(views.tag_detail), name="tag"),
 ]

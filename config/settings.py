@@ -162,9 +162,14 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 100  # files in one admin upload
 
 # REST API (archive/api/)
 API_PUBLIC_READS = env_bool("API_PUBLIC_READS", True)
-API_ANON_RATE = env_str("API_ANON_RATE", "120/min")  # empty: anonymous clients unthrottled
-if API_ANON_RATE and not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", API_ANON_RATE):
-    raise ImproperlyConfigured(f"API_ANON_RATE={API_ANON_RATE!r}: use N/sec, N/min, N/hour, N/day")
+# Anonymous clients' rates (archive/throttle.py); empty: unthrottled.
+API_ANON_RATE = env_str("API_ANON_RATE", "120/min")
+PAGES_ANON_RATE = env_str("PAGES_ANON_RATE", "60/min")  # search, outlet/tag/author pages, feed
+EXPORT_ANON_RATE = env_str("EXPORT_ANON_RATE", "10/hour")  # GET /api/export/ (also counts as API)
+for _name in ("API_ANON_RATE", "PAGES_ANON_RATE", "EXPORT_ANON_RATE"):
+    if globals()[_name] and not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", globals()[_name]):
+        raise ImproperlyConfigured(f"{_name}: use N/sec, N/min, N/hour, N/day or nothing")
+NUM_PROXIES = env_int("NUM_PROXIES", 0)  # trusted proxies in front: who the client is
 API_MAX_UPLOAD_BYTES = env_int("API_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 REST_FRAMEWORK = {
     # Token first: an anonymous request gets 401 with a WWW-Authenticate header,

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from archive.api import params as p
 from archive.api.exceptions import PayloadTooLarge
+from archive.api.throttling import AnonThrottle, ExportThrottle
 from archive.api.parsers import (
     JSONLinesRenderer,
     RawJSONLinesParser,
@@ -298,6 +299,7 @@ class ExportView(APIView):
     """The matching articles as JSON Lines (the ingest format), streamed."""
 
     permission_model = Article
+    throttle_classes = [AnonThrottle, ExportThrottle]
     renderer_classes = [JSONRenderer, JSONLinesRenderer]
 
     @extend_schema(
