@@ -17,7 +17,6 @@ from rest_framework.views import APIView
 
 from archive.api import params as p
 from archive.api.exceptions import PayloadTooLarge
-from archive.api.throttling import AnonThrottle, ExportThrottle
 from archive.api.parsers import (
     JSONLinesRenderer,
     RawJSONLinesParser,
@@ -43,6 +42,7 @@ from archive.api.serializers import (
     TagSerializer,
 )
 from archive.api.services import article_create, article_update
+from archive.api.throttling import AnonThrottle, ExportThrottle
 from archive.ingest.decode import ARCHIVE_REFUSAL, archive_kind
 from archive.ingest.export import export_jsonl
 from archive.ingest.run import ingest_upload
