@@ -38,23 +38,29 @@ WORDS = (
 PREFIXES = [f"{a}{b}*" for a in "sctpmbdr" for b in "aeio"]
 
 
-def fit(text: str) -> str:
-    """At most the documented 500 characters, cut at a space."""
-    return text if len(text) <= 500 else text[:500].rsplit(" ", 1)[0]
+def fit(parts, sep: str = " ", room: int = 500) -> str:
+    """As many of ``parts`` as the documented 500 characters (or ``room``) hold."""
+    text = ""
+    for part in parts:
+        longer = f"{text}{sep}{part}" if text else part
+        if len(longer) > room:
+            break
+        text = longer
+    return text
 
 
 QUERIES = {
-    "32 phrases": fit(" ".join(f'"{p}"' for p in COMMON)),
-    "32 phrases OR": fit(" OR ".join(f'"{p}"' for p in COMMON)),
-    "32 phrases NOT": fit("said " + " ".join(f'-"{p}"' for p in COMMON[:31])),
-    "3-word phrases": fit(" OR ".join(f'"{p} said"' for p in COMMON)),
-    "32 prefixes": fit(" ".join(PREFIXES)),
-    "32 prefixes OR": fit(" OR ".join(PREFIXES)),
-    "fuzzy": fit("said~2 share~2 market~2 company~2 " + " ".join(f"{w}~2" for w in WORDS)),
-    "nested": fit("(" * 15 + " OR ".join(f'"{p}"' for p in COMMON[:12]) + ")" * 15),
-    "many ORs": fit(" OR ".join(WORDS)),
-    "question": fit("what did " + " ".join(WORDS) + " say"),
-    "mixed": fit(" OR ".join(f'("{p}" {x})' for p, x in zip(COMMON, PREFIXES, strict=False))),
+    "32 phrases": fit(f'"{p}"' for p in COMMON),
+    "32 phrases OR": fit((f'"{p}"' for p in COMMON), " OR "),
+    "32 phrases NOT": fit(["said", *(f'-"{p}"' for p in COMMON[:31])]),
+    "3-word phrases": fit((f'"{p} said"' for p in COMMON), " OR "),
+    "32 prefixes": fit(PREFIXES),
+    "32 prefixes OR": fit(PREFIXES, " OR "),
+    "fuzzy": fit(f"{w}~2" for w in WORDS),
+    "nested": "(" * 15 + fit((f'"{p}"' for p in COMMON), " OR ", room=470) + ")" * 15,
+    "many ORs": fit(WORDS, " OR "),
+    "question": fit(["what", "did", *WORDS, "say"]),
+    "mixed": fit((f'("{p}" {x})' for p, x in zip(COMMON, PREFIXES, strict=False)), " OR "),
 }
 
 SERVICE_SCRIPT = """
