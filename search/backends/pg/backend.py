@@ -33,6 +33,7 @@ def bounded(budget: Budget):
     statement_timeout``, inside a transaction of their own), a stopped one raising
     SearchTooCostly and any other database error SearchUnavailable."""
     milliseconds = max(1, int(budget.remaining_seconds() * 1000))
+    nested = connection.in_atomic_block
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
@@ -42,8 +43,8 @@ def bounded(budget: Budget):
             )
             before = cursor.fetchone()[0]
             yield cursor
-            # A savepoint in a caller's transaction would keep the setting: put it back.
-            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
+            if nested:  # a savepoint's release keeps the setting: put it back
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
     except DatabaseError as error:
         if getattr(error.__cause__, "pgcode", None) == QUERY_CANCELED:
             log.warning("search stopped after %d ms: %s", milliseconds, budget)
