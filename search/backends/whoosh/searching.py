@@ -21,6 +21,7 @@ from search.backends.whoosh.ranking import (
     with_feedback,
 )
 from search.backends.whoosh.translate import BestPlan, Translation
+from search.budget import Budget
 from search.corrections import SUGGEST_BELOW, did_you_mean
 from search.documents import TAG_KIND_CODES
 from search.nodes import ParsedQuery
@@ -320,7 +321,7 @@ def run_more_like_this(
     query = wq.Or([wq.Term("body", term, boost=weight) for term, weight in keys])
     allowed = data.live.copy()
     allowed[data.docnums_for_ids({article_id, *exclude})] = False
-    scores = score_array(searcher, query, data)
+    scores = score_array(searcher, query, data, Reading(Budget.from_settings()))
     best = top_scored(scores, allowed & (scores > 0), limit)
     return [BackendHit(int(data.columns.ids[docnum]), score) for docnum, score in best]
 
@@ -339,6 +340,7 @@ def run_title_suggestions(backend, prefix: str, *, limit: int) -> list[int]:
     title_words = [wq.Or([wq.Term("title", t) for t in expansions] or [wq.NullQuery])]
     title_words += [wq.Term("title", w) for w in words[:-1]]
     query = wq.And(title_words)
-    scores = score_array(searcher, query, data)
-    best = top_scored(scores, match_mask(searcher, query, data), limit)
+    reading = Reading(Budget.from_settings())
+    scores = score_array(searcher, query, data, reading)
+    best = top_scored(scores, match_mask(searcher, query, data, reading), limit)
     return [int(data.columns.ids[docnum]) for docnum, _ in best]
