@@ -2,8 +2,10 @@
 
 Whoosh's matchers walk the postings one document at a time in Python; for the set
 of all matches (facets, totals) reading each term's postings block by block and
-combining them with numpy is several times faster. Queries this module does not
-know (phrases, ranges) fall back to Whoosh's own matching.
+combining them with numpy is several times faster. A phrase is checked from its
+words' positions only where its words all stand and the rest of the query leaves the
+document undecided, within the search's budget (``search.budget``); ranges fall back
+to Whoosh's own matching.
 """
 
 import bisect
