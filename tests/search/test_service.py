@@ -26,7 +26,13 @@ FILTERS = {"outlets": ("bloomberg",), "tags": ("person:kim-jong-un",), "authors"
 # savepoint around the search and the setting put back.
 BUDGETS = {
     "whoosh": {"kim": 4, "kim filtered": 4, "browse": 4, "question": 4, "question filtered": 4},
-    "postgres": {"kim": 11, "kim filtered": 11, "browse": 7, "question": 15, "question filtered": 15},
+    "postgres": {
+        "kim": 11,
+        "kim filtered": 11,
+        "browse": 7,
+        "question": 15,
+        "question filtered": 15,
+    },
 }
 CASES = {
     "kim": SearchRequest(q="kim"),

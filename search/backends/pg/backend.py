@@ -27,6 +27,26 @@ QUERY_CANCELED = "57014"  # SQLSTATE of a statement stopped by statement_timeout
 log = logging.getLogger(__name__)
 
 
+class _TimedCursor:
+    """A cursor that gives each statement only the budget's time left: a search of many
+    statements (a fuzzy word's expansions, a question's retry) ends in time as a whole."""
+
+    def __init__(self, cursor, budget: Budget, milliseconds: int):
+        self._cursor, self._budget, self._limit = cursor, budget, milliseconds
+
+    def execute(self, sql, params=None):
+        left = int(self._budget.remaining_seconds() * 1000)
+        if left <= 0:
+            raise SearchTooCostly(TOO_COSTLY)
+        if left < self._limit * 0.8:  # reset only when it matters: one statement more
+            self._cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(left)])
+            self._limit = left
+        return self._cursor.execute(sql, params)
+
+    def __getattr__(self, name):
+        return getattr(self._cursor, name)
+
+
 @contextmanager
 def bounded(budget: Budget):
     """A cursor whose statements each stop after the budget's time (``SET LOCAL
@@ -42,7 +62,7 @@ def bounded(budget: Budget):
                 [str(milliseconds)],
             )
             before = cursor.fetchone()[0]
-            yield cursor
+            yield _TimedCursor(cursor, budget, milliseconds)
             if nested:  # a savepoint's release keeps the setting: put it back
                 cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
     except DatabaseError as error:
