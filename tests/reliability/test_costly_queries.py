@@ -84,7 +84,7 @@ for name, q in json.loads(sys.argv[1]).items():
 
 @pytest.fixture(scope="module")
 def reuters_archive(make_archive, tmp_path_factory, reuters_files):
-    """All of Reuters-21578 in a database and an index of their own (about 40 s on an idle machine)."""
+    """All of Reuters-21578 in a database and an index of their own (40 s when idle)."""
     archive = make_archive(tmp_path_factory.mktemp("reuters"))
     done = archive.manage("ingest", *map(str, reuters_files), timeout=900)  # a loaded machine
     assert done.returncode == 0, done.stderr[-2000:]
