@@ -4,6 +4,7 @@ from archive import entity_pages, views
 from archive.entity_pages import EntityFeed, entity_feed_about
 from archive.feeds import SearchFeed, feed_about
 from archive.models import Author, Outlet, Tag
+from archive.throttle import throttled
 
 
 class SlugConverter:
@@ -23,20 +24,50 @@ register_converter(SlugConverter, "word_slug")
 
 app_name = "web"
 
+# Pages that search are throttled per anonymous client (PAGES_ANON_RATE); an article page
+# (a redirect when its slug is old) and autocomplete stay free.
 urlpatterns = [
-    path("", views.search_page, name="search"),
+    path("", throttled("pages")(views.search_page), name="search"),
     path("suggest", views.suggest, name="suggest"),
-    path("feed/", SearchFeed(), name="feed"),
-    path("feed/about/", feed_about, name="feed-about"),
+    path("feed/", throttled("pages")(SearchFeed()), name="feed"),
+    path("feed/about/", throttled("pages")(feed_about), name="feed-about"),
     path("articles/<int:pk>/", views.article_detail, name="article-noslug"),
     path("articles/<int:pk>/<word_slug:slug>/", views.article_detail, name="article"),
-    path("outlets/<word_slug:slug>/", entity_pages.outlet_detail, name="outlet"),
-    path("outlets/<word_slug:slug>/feed/", EntityFeed(Outlet), name="outlet-feed"),
-    path("outlets/<word_slug:slug>/feed/about/", entity_feed_about, {"model": Outlet}),
-    path("authors/<word_slug:slug>/", entity_pages.author_detail, name="author"),
-    path("authors/<word_slug:slug>/feed/", EntityFeed(Author), name="author-feed"),
-    path("authors/<word_slug:slug>/feed/about/", entity_feed_about, {"model": Author}),
-    path("tags/<slug:kind>/<word_slug:slug>/", entity_pages.tag_detail, name="tag"),
-    path("tags/<slug:kind>/<word_slug:slug>/feed/", EntityFeed(Tag), name="tag-feed"),
-    path("tags/<slug:kind>/<word_slug:slug>/feed/about/", entity_feed_about, {"model": Tag}),
+    path(
+        "outlets/<word_slug:slug>/", throttled("pages")(entity_pages.outlet_detail), name="outlet"
+    ),
+    path(
+        "outlets/<word_slug:slug>/feed/", throttled("pages")(EntityFeed(Outlet)), name="outlet-feed"
+    ),
+    path(
+        "outlets/<word_slug:slug>/feed/about/",
+        throttled("pages")(entity_feed_about),
+        {"model": Outlet},
+    ),
+    path(
+        "authors/<word_slug:slug>/", throttled("pages")(entity_pages.author_detail), name="author"
+    ),
+    path(
+        "authors/<word_slug:slug>/feed/", throttled("pages")(EntityFeed(Author)), name="author-feed"
+    ),
+    path(
+        "authors/<word_slug:slug>/feed/about/",
+        throttled("pages")(entity_feed_about),
+        {"model": Author},
+    ),
+    path(
+        "tags/<slug:kind>/<word_slug:slug>/",
+        throttled("pages")(entity_pages.tag_detail),
+        name="tag",
+    ),
+    path(
+        "tags/<slug:kind>/<word_slug:slug>/feed/",
+        throttled("pages")(EntityFeed(Tag)),
+        name="tag-feed",
+    ),
+    path(
+        "tags/<slug:kind>/<word_slug:slug>/feed/about/",
+        throttled("pages")(entity_feed_about),
+        {"model": Tag},
+    ),
 ]

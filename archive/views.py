@@ -22,7 +22,7 @@ from archive.models import Article, byline_prefetch, unique_slug
 from search import service as search_service
 from search.query import MAX_QUERY_CHARS
 from search.request import UrlState, page_search
-from search.types import InvalidQuery, SearchUnavailable
+from search.types import InvalidQuery, SearchTooCostly, SearchUnavailable
 
 SUGGEST_LIMIT = 8
 MORE_LIKE_THIS = 5
@@ -48,6 +48,10 @@ def error_page(request: HttpRequest, status: int, title: str, message: str) -> H
 
 
 def search_error_page(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if isinstance(exc, SearchTooCostly):
+        response = error_page(request, 503, "This search was too costly", str(exc))
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     if isinstance(exc, SearchUnavailable):
         response = error_page(
             request,

@@ -140,6 +140,9 @@ SEARCH_BACKEND = env_str("SEARCH_BACKEND", "whoosh")
 SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(DATA_DIR / "index")))
 # Seconds between a web process's background retries of queued index changes (0: off).
 SEARCH_OUTBOX_INTERVAL = env_int("SEARCH_OUTBOX_INTERVAL", 5)
+# The budget of one search (search/budget.py): units of engine work, then milliseconds.
+SEARCH_WORK_LIMIT = env_int("SEARCH_WORK_LIMIT", 300_000)
+SEARCH_TIME_LIMIT = env_int("SEARCH_TIME_LIMIT_MS", 1000) / 1000
 
 # Ingest
 INGEST_MAX_FILE_BYTES = env_int("INGEST_MAX_FILE_BYTES", 50 * 1024 * 1024)
@@ -160,9 +163,14 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 100  # files in one admin upload
 
 # REST API (archive/api/)
 API_PUBLIC_READS = env_bool("API_PUBLIC_READS", True)
-API_ANON_RATE = env_str("API_ANON_RATE", "120/min")  # empty: anonymous clients unthrottled
-if API_ANON_RATE and not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", API_ANON_RATE):
-    raise ImproperlyConfigured(f"API_ANON_RATE={API_ANON_RATE!r}: use N/sec, N/min, N/hour, N/day")
+# Anonymous clients' rates (archive/throttle.py); empty: unthrottled.
+API_ANON_RATE = env_str("API_ANON_RATE", "120/min")
+PAGES_ANON_RATE = env_str("PAGES_ANON_RATE", "60/min")  # search, outlet/tag/author pages, feed
+EXPORT_ANON_RATE = env_str("EXPORT_ANON_RATE", "10/hour")  # GET /api/export/ (also counts as API)
+for _name in ("API_ANON_RATE", "PAGES_ANON_RATE", "EXPORT_ANON_RATE"):
+    if globals()[_name] and not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", globals()[_name]):
+        raise ImproperlyConfigured(f"{_name}: use N/sec, N/min, N/hour, N/day or nothing")
+NUM_PROXIES = env_int("NUM_PROXIES", 0)  # trusted proxies in front: who the client is
 API_MAX_UPLOAD_BYTES = env_int("API_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 REST_FRAMEWORK = {
     # Token first: an anonymous request gets 401 with a WWW-Authenticate header,

@@ -51,6 +51,14 @@ class InvalidParams(InvalidQuery):
 class SearchUnavailable(SearchError):
     """The index cannot be read (missing, corrupt, locked for too long): answer 503."""
 
+    retry_after = 60  # seconds a client should wait before asking again
+
+
+class SearchTooCostly(SearchUnavailable):
+    """A search ran out of its wall time (``search.budget``): a 503, worth a retry soon."""
+
+    retry_after = 5
+
 
 @dataclass(frozen=True)
 class SearchRequest:

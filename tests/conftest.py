@@ -21,6 +21,14 @@ def reuters_dir() -> Path:
     return path
 
 
+# Pages and exports are not throttled in tests (the test client is always 127.0.0.1);
+# the throttle's own tests set a rate.
+@pytest.fixture(autouse=True)
+def _no_page_throttle(settings):
+    settings.PAGES_ANON_RATE = ""
+    settings.EXPORT_ANON_RATE = ""
+
+
 # Search: every test gets its own empty index; none ever touches var/index.
 @pytest.fixture(autouse=True)
 def _search_index_dir(tmp_path_factory, settings):

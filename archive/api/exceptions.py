@@ -12,7 +12,7 @@ from rest_framework.views import exception_handler
 
 from archive.ingest.draft import IngestError
 from config.middleware import DATABASE_DOWN, DATABASE_ERRORS, RETRY_AFTER
-from search.types import InvalidParams, InvalidQuery, SearchUnavailable
+from search.types import InvalidParams, InvalidQuery, SearchTooCostly, SearchUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,15 @@ class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "Search is unavailable right now; try again in a minute."
     default_code = "search_unavailable"
+
+
+class TooCostly(ServiceUnavailable):
+    default_detail = "This search took too long to finish right now; try again in a few seconds."
+    default_code = "search_too_costly"
+
+    def __init__(self, detail: str, retry_after: int):
+        super().__init__(detail)
+        self.wait = retry_after  # DRF's handler sends it as Retry-After
 
 
 class DatabaseUnavailable(exceptions.APIException):
@@ -62,6 +71,9 @@ def _domain_error(exc: Exception) -> exceptions.APIException | None:
         return exceptions.ValidationError(exc.errors, code="invalid")
     if isinstance(exc, InvalidQuery | IngestError):
         return exceptions.ValidationError({"detail": str(exc)}, code="invalid")
+    if isinstance(exc, SearchTooCostly):
+        logger.warning("search too costly: %s", exc)
+        return TooCostly(str(exc), exc.retry_after)
     if isinstance(exc, SearchUnavailable):
         logger.warning("search unavailable: %s", exc)
         return ServiceUnavailable()
@@ -105,7 +117,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
         text = _with_accepted_types(str(exc.detail), context.get("view"))
         exc.detail = exceptions.ErrorDetail(text, code=exc.detail.code)
     response = exception_handler(exc, context)
-    if response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
+    if response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE and not getattr(exc, "wait", 0):
         response["Retry-After"] = RETRY_AFTER
     if isinstance(exc, exceptions.ValidationError):
         errors = exc.detail if isinstance(exc.detail, dict) else {"detail": exc.detail}

@@ -1,11 +1,30 @@
-"""Anonymous clients are throttled at API_ANON_RATE (per process, in the default cache)."""
+"""Anonymous API clients are throttled at API_ANON_RATE, exports also at EXPORT_ANON_RATE,
+by the same rule as the pages (``archive.throttle``)."""
 
 from django.conf import settings
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import BaseThrottle
+
+from archive.throttle import client_address, wait_seconds
 
 
-class AnonThrottle(AnonRateThrottle):
+class AnonThrottle(BaseThrottle):
     """Reads the rate on every request, so a setting override applies at once."""
 
-    def get_rate(self) -> str | None:
-        return settings.API_ANON_RATE or None
+    scope, setting = "api", "API_ANON_RATE"
+
+    def allow_request(self, request, view) -> bool:
+        self._wait = None
+        if request.user and request.user.is_authenticated:
+            return True
+        rate = getattr(settings, self.setting)
+        self._wait = wait_seconds(self.scope, rate, client_address(request.META))
+        return self._wait is None
+
+    def wait(self) -> float | None:
+        return self._wait
+
+
+class ExportThrottle(AnonThrottle):
+    """An export of the whole archive reads every article: far fewer of them."""
+
+    scope, setting = "export", "EXPORT_ANON_RATE"

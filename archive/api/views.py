@@ -42,6 +42,7 @@ from archive.api.serializers import (
     TagSerializer,
 )
 from archive.api.services import article_create, article_update
+from archive.api.throttling import AnonThrottle, ExportThrottle
 from archive.ingest.decode import ARCHIVE_REFUSAL, archive_kind
 from archive.ingest.export import export_jsonl
 from archive.ingest.run import ingest_upload
@@ -298,6 +299,7 @@ class ExportView(APIView):
     """The matching articles as JSON Lines (the ingest format), streamed."""
 
     permission_model = Article
+    throttle_classes = [AnonThrottle, ExportThrottle]
     renderer_classes = [JSONRenderer, JSONLinesRenderer]
 
     @extend_schema(

@@ -9,6 +9,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from search.budget import Budget
 from search.types import Explanation, Highlights, SearchRequest
 
 # {article id: (title, summary and body)} of the ids asked for (those still stored).
@@ -36,6 +37,7 @@ class BackendQuery:
     filters: Filters
     synonyms: Mapping[tuple[str, ...], tuple[str, ...]]  # ``search.query.synonym_table``
     texts: Texts
+    budget: Budget = field(default_factory=Budget.from_settings)  # work and time it may take
 
 
 @dataclass(frozen=True)

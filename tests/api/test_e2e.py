@@ -92,6 +92,8 @@ def server(tmp_path_factory):
         "DATABASE_URL": f"sqlite:///{data_dir / 'archive.sqlite3'}",
         "SEARCH_INDEX_DIR": str(data_dir / "index"),
         "API_ANON_RATE": "",
+        "PAGES_ANON_RATE": "",
+        "EXPORT_ANON_RATE": "",
         "DJANGO_SUPERUSER_PASSWORD": "e2e-password-123",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)

@@ -142,7 +142,13 @@ def main() -> None:
     args = parser.parse_args()
     if "DATA_DIR" not in os.environ:
         raise SystemExit("Set DATA_DIR to a directory of its own (it holds the benchmark's DB).")
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "benchmark-only", "API_ANON_RATE": ""}
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "benchmark-only",
+        "API_ANON_RATE": "",
+        "PAGES_ANON_RATE": "",
+    }
     env |= {"ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING"}
     if args.setup:
         setup(env)

@@ -78,6 +78,8 @@ class Service:
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "0",
             "API_ANON_RATE": "",
+            "PAGES_ANON_RATE": "",
+            "EXPORT_ANON_RATE": "",
             "LOG_LEVEL": "INFO",
         }
         self.process: subprocess.Popen | None = None

@@ -10,6 +10,7 @@ modules of ``search/backends/pg/``.
 
 import logging
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection, transaction
@@ -18,10 +19,57 @@ from django.db.models.expressions import RawSQL
 
 from search.backends.base import BackendHit, BackendQuery, BackendResult, SearchBackend, Texts
 from search.backends.pg import explain, maintenance, ranking, searching, similar
-from search.types import SearchUnavailable
+from search.budget import TOO_COSTLY, Budget
+from search.types import SearchTooCostly, SearchUnavailable
 
 STALE = "stale"
+QUERY_CANCELED = "57014"  # SQLSTATE of a statement stopped by statement_timeout
 log = logging.getLogger(__name__)
+
+
+class _TimedCursor:
+    """A cursor that gives each statement only the budget's time left: a search of many
+    statements (a fuzzy word's expansions, a question's retry) ends in time as a whole."""
+
+    def __init__(self, cursor, budget: Budget, milliseconds: int):
+        self._cursor, self._budget, self._limit = cursor, budget, milliseconds
+
+    def execute(self, sql, params=None):
+        left = int(self._budget.remaining_seconds() * 1000)
+        if left <= 0:
+            raise SearchTooCostly(TOO_COSTLY)
+        if left < self._limit * 0.8:  # reset only when it matters: one statement more
+            self._cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(left)])
+            self._limit = left
+        return self._cursor.execute(sql, params)
+
+    def __getattr__(self, name):
+        return getattr(self._cursor, name)
+
+
+@contextmanager
+def bounded(budget: Budget):
+    """A cursor whose statements each stop after the budget's time (``SET LOCAL
+    statement_timeout``, inside a transaction of their own), a stopped one raising
+    SearchTooCostly and any other database error SearchUnavailable."""
+    milliseconds = max(1, int(budget.remaining_seconds() * 1000))
+    nested = connection.in_atomic_block
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('statement_timeout'),"
+                " set_config('statement_timeout', %s, true)",
+                [str(milliseconds)],
+            )
+            before = cursor.fetchone()[0]
+            yield _TimedCursor(cursor, budget, milliseconds)
+            if nested:  # a savepoint's release keeps the setting: put it back
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
+    except DatabaseError as error:
+        if getattr(error.__cause__, "pgcode", None) == QUERY_CANCELED:
+            log.warning("search stopped after %d ms: %s", milliseconds, budget)
+            raise SearchTooCostly(TOO_COSTLY) from error
+        raise SearchUnavailable(f"The search tables cannot be read: {error}") from error
 
 
 def require_postgres() -> None:
@@ -71,28 +119,22 @@ class PostgresBackend(SearchBackend):
             return cursor.rowcount
 
     def search(self, query: BackendQuery) -> BackendResult:
-        try:
-            with self._cursor() as cursor:
-                return searching.run_search(cursor, query)
-        except DatabaseError as error:
-            raise SearchUnavailable(f"The search tables cannot be read: {error}") from error
+        with bounded(query.budget) as cursor:
+            return searching.run_search(cursor, query)
 
     def explain(self, query: BackendQuery, article_id: int):
-        try:
-            with self._cursor() as cursor:
-                return explain.explain(cursor, query.request.q, article_id, query.synonyms)
-        except DatabaseError as error:
-            raise SearchUnavailable(f"The search tables cannot be read: {error}") from error
+        with bounded(query.budget) as cursor:
+            return explain.explain(cursor, query.request.q, article_id, query.synonyms)
 
     def more_like_this(
         self, article_id: int, *, texts: Texts, limit: int = 5, exclude: Iterable[int] = ()
     ) -> list[BackendHit]:
         """From the article's own vector (``texts`` is not read)."""
-        with self._cursor() as cursor:
+        with bounded(Budget.from_settings()) as cursor:
             return similar.more_like_this(cursor, article_id, limit, exclude=list(exclude))
 
     def suggest_titles(self, prefix: str, *, limit: int = 10) -> list[int]:
-        with self._cursor() as cursor:
+        with bounded(Budget.from_settings()) as cursor:
             return similar.title_suggestions(cursor, prefix, limit)
 
     def rebuild(self, articles: Iterable, *, total: int | None = None) -> int:

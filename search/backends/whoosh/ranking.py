@@ -67,7 +67,9 @@ class Scorer:
             wq.Phrase(fieldname, list(p)) if len(p) > 1 else wq.Term(fieldname, p[0])
             for p in phrases
         ]
-        return match_mask(self.searcher, wq.Or(queries), self.data, self.cache)
+        # Ranking only: when the budget cannot check the phrase everywhere, a document
+        # with all its words counts (the hits themselves were checked).
+        return match_mask(self.searcher, wq.Or(queries), self.data, self.cache, approximate=True)
 
     def _tf(self, fieldname: str, form: str) -> np.ndarray:
         tf = np.zeros(self.data.size, dtype=np.float32)

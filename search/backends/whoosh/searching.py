@@ -10,7 +10,7 @@ from search.analysis import analyze, fold
 from search.backends.base import BackendHit, BackendQuery, BackendResult, Filters, Texts
 from search.backends.whoosh.columns import FacetData
 from search.backends.whoosh.highlight import highlight_body, highlight_title
-from search.backends.whoosh.matching import match_mask, score_array, top_scored
+from search.backends.whoosh.matching import Reading, budget_of, match_mask, score_array, top_scored
 from search.backends.whoosh.ranking import (
     FEEDBACK_DOCS,
     PROXIMITY_DOCS,
@@ -21,6 +21,7 @@ from search.backends.whoosh.ranking import (
     with_feedback,
 )
 from search.backends.whoosh.translate import BestPlan, Translation
+from search.budget import Budget
 from search.corrections import SUGGEST_BELOW, did_you_mean
 from search.documents import TAG_KIND_CODES
 from search.nodes import ParsedQuery
@@ -50,7 +51,7 @@ def _understand(
 ) -> Understood:
     parsed = read(text)
     node, dates = split_dates(parsed.node)
-    translation = Translation(searcher.reader(), backend_stems(searcher))
+    translation = Translation(searcher.reader(), backend_stems(searcher), budget=budget_of(cache))
     dropped = 0
     if node is not None:
         node = expand_synonyms(node, synonyms)
@@ -161,11 +162,13 @@ class _Lexicon:
         return best.decode() if isinstance(best, bytes) else best
 
 
-def _suggestion(searcher, data, query: BackendQuery, translation, groups, stems) -> str | None:
+def _suggestion(
+    searcher, data, query: BackendQuery, translation, groups, stems, postings
+) -> str | None:
     """A spelling correction from the index's own words, only when it finds hits."""
 
     def finds(corrected: str) -> bool:
-        understood = _understand(searcher, data, corrected, stems, query.synonyms)
+        understood = _understand(searcher, data, corrected, stems, query.synonyms, postings)
         return understood.query is not None and bool(_without(understood.matched, groups).any())
 
     words = translation.words
@@ -229,7 +232,9 @@ def run_explain(backend, query: BackendQuery, article_id: int) -> Explanation | 
     docnums = data.docnums_for_ids({article_id})
     if not len(docnums):
         return None
-    docnum, postings, stems = int(docnums[0]), {}, backend.stem_terms
+    docnum, postings, stems = int(docnums[0]), Reading(query.budget), backend.stem_terms
+    stems(searcher)  # built once per index segment, before the clock starts
+    query.budget.start()
     understood = _understand(searcher, data, query.request.q, stems, query.synonyms, postings)
     translation = understood.translation
     if understood.query is None:
@@ -245,7 +250,9 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
     request = query.request
     searcher = backend.searcher()
     data = backend.facet_data(searcher)
-    stems, postings = backend.stem_terms, {}
+    stems, postings = backend.stem_terms, Reading(query.budget)
+    stems(searcher)  # built once per index segment, before the clock starts
+    query.budget.start()
     understood = _understand(searcher, data, request.q, stems, query.synonyms, postings)
     matched, translation = understood.matched, understood.translation
     notes = list(understood.parsed.notes)
@@ -280,8 +287,9 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
     if request.highlight and understood.query is not None and ids:
         highlights = _highlights(ids, translation.terms, query.texts)
     suggestion = None
-    if translation.words and total < SUGGEST_BELOW:
-        suggestion = _suggestion(searcher, data, query, translation, groups, stems)
+    if translation.words and total < SUGGEST_BELOW and not query.budget.cut:
+        suggestion = _suggestion(searcher, data, query, translation, groups, stems, postings)
+        query.budget.cut = False  # a correction tried partly cuts nothing of the results
     return BackendResult(
         total=total,
         hits=[
@@ -298,7 +306,7 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
         suggestion=suggestion,
         parsed=understood.shown,
         query_error=" ".join(understood.parsed.errors) or None,
-        notices=tuple(dict.fromkeys(notes + translation.notes)),
+        notices=tuple(dict.fromkeys([*notes, *translation.notes, *query.budget.notices()])),
     )
 
 
@@ -317,7 +325,7 @@ def run_more_like_this(
     query = wq.Or([wq.Term("body", term, boost=weight) for term, weight in keys])
     allowed = data.live.copy()
     allowed[data.docnums_for_ids({article_id, *exclude})] = False
-    scores = score_array(searcher, query, data)
+    scores = score_array(searcher, query, data, Reading(Budget.from_settings()))
     best = top_scored(scores, allowed & (scores > 0), limit)
     return [BackendHit(int(data.columns.ids[docnum]), score) for docnum, score in best]
 
@@ -336,6 +344,7 @@ def run_title_suggestions(backend, prefix: str, *, limit: int) -> list[int]:
     title_words = [wq.Or([wq.Term("title", t) for t in expansions] or [wq.NullQuery])]
     title_words += [wq.Term("title", w) for w in words[:-1]]
     query = wq.And(title_words)
-    scores = score_array(searcher, query, data)
-    best = top_scored(scores, match_mask(searcher, query, data), limit)
+    reading = Reading(Budget.from_settings())
+    scores = score_array(searcher, query, data, reading)
+    best = top_scored(scores, match_mask(searcher, query, data, reading), limit)
     return [int(data.columns.ids[docnum]) for docnum, _ in best]

@@ -12,14 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from whoosh import query as wq
+from whoosh.support.levenshtein import damerau_levenshtein
 
 from search.analysis import analyze, fold
 from search.backends.whoosh.ranking import Concept
+from search.budget import Budget
 from search.nodes import And, Best, DateRange, Not, Or, Phrase, Synonyms, Word
 from search.query import MAX_EXPANSION
 from search.question import is_common
 
 TEXT_FIELDS = ("title", "body")
+LEXICON_COST = 8  # units of the budget per vocabulary entry read (a posting read is one)
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,9 @@ class Translation:
     words: list[str] = field(default_factory=list)  # plain words, for "did you mean"
     concepts: list[Concept] = field(default_factory=list)  # what ranks the hits
     best: "BestPlan | None" = None  # the question, when the query is one
+    # Expansions (prefix*, fuzzy~) keep the words whose postings the budget can read.
+    budget: Budget = field(default_factory=Budget.unlimited)
+    planned: int = 0  # postings the expansions so far will read
 
     def translate(self, node, *, keep_stops=False, positive=True):
         """(whoosh query or None when nothing is left to search, readable text)."""
@@ -208,29 +214,66 @@ class Translation:
     def _prefix_terms(self, fields, prefix: str) -> list[str]:
         found: dict[str, int] = {}
         for index_field in fields:
-            for count, (term, info) in enumerate(self.reader.iter_prefix(index_field, prefix)):
-                if count >= 20 * MAX_EXPANSION:
+            # Segment by segment: the merged term list costs ten times more per word.
+            for leaf, _offset in self.reader.leaf_readers():
+                if not self.budget.affords(20 * MAX_EXPANSION * LEXICON_COST):
+                    self.note(
+                        f"{prefix}* was looked up in part of the vocabulary only, to keep "
+                        "the search within its budget."
+                    )
                     break
-                word = term.decode() if isinstance(term, bytes) else term
-                found[word] = found.get(word, 0) + info.doc_frequency()
+                terms = leaf.iter_prefix(index_field, prefix)
+                scanned = 0
+                for term, info in itertools.islice(terms, 20 * MAX_EXPANSION):
+                    word = term.decode() if isinstance(term, bytes) else term
+                    found[word] = found.get(word, 0) + info.doc_frequency()
+                    scanned += 1
+                self.budget.charge(scanned * LEXICON_COST)
         if len(found) > MAX_EXPANSION:
             self.note(
                 f"{prefix}* matches more than {MAX_EXPANSION} words: the {MAX_EXPANSION} most "
                 "common were searched; type more letters to narrow it."
             )
             found = dict(sorted(found.items(), key=lambda kv: -kv[1])[:MAX_EXPANSION])
-        return sorted(found)
+        return self._affordable(f"{prefix}*", found)
+
+    def _affordable(self, shown: str, found: dict[str, int]) -> list[str]:
+        """The most common of the expansion's words whose postings (in every field
+        searched) the search's budget can still read, estimated from their frequencies."""
+        kept = []
+        for word, frequency in sorted(found.items(), key=lambda kv: -kv[1]):
+            if not self.budget.affords(self.planned + frequency):
+                self.note(
+                    f"{shown} was searched as {len(kept)} of its {len(found)} words "
+                    "to keep the search within its budget."
+                )
+                break
+            self.planned += frequency
+            kept.append(word)
+        return sorted(kept)
 
     def _fuzzy_terms(self, fields, word: str, distance: int) -> list[str]:
         """At most MAX_EXPANSION indexed words within ``distance`` edits, the closest first."""
         terms: dict[str, int] = {}
-        for edits in range(1, distance + 1):
-            for index_field in fields:
-                # Each match costs a seek in the term list: stop once the cap is passed.
-                found = self.reader.terms_within(index_field, word, edits, prefix=1)
-                for term in itertools.islice(found, MAX_EXPANSION + 1):
-                    terms.setdefault(term.decode() if isinstance(term, bytes) else term, edits)
-            if len(terms) > MAX_EXPANSION:
-                self.note(f"{word}~ matches more than {MAX_EXPANSION} words; some were left out.")
-                break
+        for index_field in fields:
+            # One pass over the words with the same first letter (Whoosh's own
+            # terms_within makes one per distance, and a segment's automaton seeks the
+            # file for every word); the length rules most out before the distance.
+            for scanned, term in enumerate(self.reader.expand_prefix(index_field, word[:1])):
+                if scanned % 256 == 0:
+                    if not self.budget.affords(256 * LEXICON_COST):
+                        self.note(
+                            f"{word}~ was compared with part of the words only, to keep "
+                            "the search within its budget."
+                        )
+                        break
+                    self.budget.charge(256 * LEXICON_COST)
+                text = term.decode() if isinstance(term, bytes) else term
+                if abs(len(text) - len(word)) > distance or text in terms:
+                    continue
+                edits = damerau_levenshtein(text, word, distance)
+                if edits <= distance:
+                    terms[text] = edits
+        if len(terms) > MAX_EXPANSION:
+            self.note(f"{word}~ matches more than {MAX_EXPANSION} words; some were left out.")
         return sorted(sorted(terms, key=lambda t: (terms[t], t))[:MAX_EXPANSION])
