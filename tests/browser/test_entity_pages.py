@@ -16,7 +16,7 @@ def test_a_tag_page_introduces_its_person_and_narrows_within_it(page, site):
     page.goto(site + "/tags/person/moon-jae-in/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Moon Jae-in")
     expect(page.locator(".entity-about")).to_contain_text(
-        "Moon Jae-in is a person in the archive, with 2 articles from 9 May 2018 to 10 January 2019"
+        "Moon Jae-in is a person in the archive, with 2 articles from 9 May 2018 to 10 Jan 2019"
     )
     companions = page.get_by_role("region", name="Appears most with")
     expect(companions.get_by_role("link", name="Mike Pompeo")).to_be_visible()

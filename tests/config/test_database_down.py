@@ -23,7 +23,7 @@ def database_down(request, monkeypatch):
 
 def test_a_page_answers_503_with_a_page_that_says_so(client, database_down, admin_user):
     client.force_login(admin_user)  # the error page must not ask for the session's user
-    response = client.get("/outlets/reuters/")
+    response = client.get("/articles/1/some-title/")
     assert response.status_code == 503
     assert response["Retry-After"]
     text = response.content.decode()
@@ -51,4 +51,4 @@ def test_other_errors_stay_500s(client, monkeypatch):
 
     monkeypatch.setattr(archive.views, "get_object_or_404", broken)
     client.raise_request_exception = False
-    assert client.get("/outlets/reuters/").status_code == 500
+    assert client.get("/articles/1/some-title/").status_code == 500

@@ -30,8 +30,10 @@ BUDGETS = {
         "kim": 11,
         "kim filtered": 11,
         "browse": 7,
-        "question": 15,
-        "question filtered": 15,
+        # One more than seen alone: in the whole suite a question once took 16 (a
+        # statistics read after other tests changed the collection).
+        "question": 16,
+        "question filtered": 16,
     },
 }
 CASES = {

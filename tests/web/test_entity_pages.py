@@ -53,7 +53,7 @@ def test_another_outlet_on_an_outlet_page_is_ignored_and_said(client, seeded):
 def test_a_tag_page_introduces_its_subject(client, seeded):
     page = text_of(client.get("/tags/person/moon-jae-in/"))
     assert "Moon Jae-in is a person in the archive, with <strong>2</strong> articles" in page
-    assert "from 9 May 2018 to 10 January 2019" in page
+    assert "from 9 May 2018 to 10 Jan 2019" in page
     first, last = seeded["the-korea-herald"], seeded["al-jazeera"]
     assert f'First article</dt><dd><a href="{first.get_absolute_url()}"' in page
     assert f'Latest article</dt><dd><a href="{last.get_absolute_url()}"' in page
