@@ -12,8 +12,10 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 
+from archive.templatetags.archive_search import active_filters
 from archive.views import search_error_page
 from search import service as search_service
+from search.params import FACET_PARAM
 from search.request import page_search
 from search.types import InvalidQuery, SearchRequest, SearchUnavailable
 
@@ -74,15 +76,25 @@ class SearchFeed(Feed):
     def found(self, request: HttpRequest, *, fixed: tuple[str, str] | None = None) -> dict:
         """The feed's search from the query string (within ``fixed``, a page's subject)."""
         parsed = page_search(request.GET, fixed=fixed)
-        result = search_service.search(feed_request(parsed.request))
+        state = parsed.state.without("page").without("sort").without("autocorrect")
+        # Only the facets of the filters it has: they carry the filters' names.
+        named = {name for name, _ in state.pairs}
+        facets = tuple(key for key, param in FACET_PARAM.items() if param in named)
+        search = replace(feed_request(parsed.request), facets=facets)
+        result = search_service.search(search)
         return {
             "q": parsed.request.q,
-            "state": parsed.state.without("page").without("sort").without("autocorrect"),
+            "state": state,
+            # Its filters as the search page's chips name them ("Outlet: Bloomberg").
+            "filters": [
+                f"{chip['kind']}: {chip['label']}"
+                for chip in active_filters(result, search, state, reverse("web:search"))
+            ],
             "articles": [hit.article for hit in result.hits if hit.article is not None],
         }
 
     def title(self, obj: dict) -> str:
-        described = ", ".join(f"{k}: {v}" for k, v in obj["state"].without("q").pairs)
+        described = ", ".join(obj["filters"])
         parts = [f"“{obj['q']}”" if obj["q"] else "", described]
         title = "News archive: " + (" · ".join(p for p in parts if p) or "newest articles")
         return title

@@ -212,6 +212,11 @@ def test_feed_lists_newest_matches(client, seeded):
     assert "<title>China's Xi Tells North Korea's Kim" in body
 
 
+def test_a_feed_names_its_filters_as_the_page_does(client, seeded):
+    body = text_of(client.get("/feed/?q=kim&outlet=bloomberg&tag=person:kim-jong-un"))
+    assert "<title>News archive: “kim” · Outlet: Bloomberg, Person: Kim Jong Un</title>" in body
+
+
 def test_the_sidebar_has_a_group_for_every_facet():
     assert {key for key, _ in FACET_GROUPS} == set(FACETS)
 
