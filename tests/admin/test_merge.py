@@ -60,3 +60,34 @@ def test_a_merged_away_outlet_slug_follows_a_second_merge(editor_client):
     assert list(Outlet.objects.all()) == [third]
     redirects = SlugRedirect.objects.values_list("old_slug", "outlet__slug")
     assert set(redirects) == {("reuters", "rtrs"), ("reuters-uk", "rtrs")}
+
+
+def test_an_editor_sees_the_redirects_a_merge_left_and_can_delete_a_wrong_one(
+    editor_client, client
+):
+    target, source = make_tag("United States", kind="place"), make_tag("USA", kind="place")
+    make_article().tags.add(source)
+    post_action(
+        editor_client, reverse(TAGS), "merge_tags", [target, source], apply="1", target=target.pk
+    )
+    listing = editor_client.get(reverse("admin:archive_slugredirect_changelist")).text
+    assert "usa" in listing and "United States (place)" in listing
+    assert editor_client.get(reverse("admin:archive_slugredirect_add")).status_code == 403
+
+    moved = SlugRedirect.objects.get(old_slug="usa")
+    delete = reverse("admin:archive_slugredirect_delete", args=[moved.pk])
+    assert editor_client.post(delete, {"post": "yes"}).status_code == 302
+    assert client.get("/tags/place/usa/").status_code == 404
+
+
+def test_an_editor_corrects_a_tag_code_label(editor_client):
+    from archive.models import TagLabel
+
+    label = TagLabel.objects.create(kind="topic", code="earn", name="Earnings")
+    change = reverse("admin:archive_taglabel_change", args=[label.pk])
+    answer = editor_client.post(
+        change, {"kind": "topic", "code": "earn", "name": "Earnings and forecasts"}
+    )
+    assert answer.status_code == 302
+    label.refresh_from_db()
+    assert label.name == "Earnings and forecasts"
