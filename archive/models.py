@@ -70,7 +70,7 @@ class Tag(models.Model):
         TOPIC = "topic", "Topic"
         PERSON = "person", "Person"
         PLACE = "place", "Place"
-        ORGANIZATION = "organization", "Organization"
+        ORGANIZATION = "organization", "Organisation"  # as pages write it (archive.labels)
         OTHER = "other", "Other"
 
     class MatchMode(models.TextChoices):

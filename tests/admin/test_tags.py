@@ -145,3 +145,10 @@ def test_list_sorts_names_without_regard_to_case(editor_client):
         make_tag(name)
     listed = [t.name for t in editor_client.get(reverse(LIST)).context["cl"].result_list]
     assert listed == ["apple", "banana", "Cherry", "Date"]
+
+
+def test_the_tag_list_spells_organisation_as_the_pages_do(editor_client):
+    make_tag("United Nations", kind="organization")
+    listing = editor_client.get(reverse("admin:archive_tag_changelist")).text
+    assert "Organisation" in listing
+    assert "Organization" not in listing
