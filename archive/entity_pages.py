@@ -31,6 +31,8 @@ class Moved(Exception):
 
 def _find(model: type[Model], kind: str, slug: str) -> Model:
     """The live outlet, author or tag; raises ``Moved`` for a merged slug, else 404."""
+    if model is Tag and kind not in Tag.Kind.values:
+        raise Http404(f"No tags of the kind {kind!r}.")  # /tags/outlet/… is no outlet's
     filters = {"slug": slug} if model is not Tag else {"slug": slug, "kind": kind}
     found = model.objects.filter(**filters).first()
     if found is not None:

@@ -30,7 +30,14 @@ class ChunkedBody:
         return self.app(environ, start_response)
 
 
+# Only these carry a body any view reads; another method's chunked body is left unread
+# (a GET must not make the server spool 50 MB before routing).
+_WITH_BODY = {"POST", "PUT", "PATCH"}
+
+
 def _unsized(environ) -> bool:
+    if environ.get("REQUEST_METHOD", "GET").upper() not in _WITH_BODY:
+        return False
     chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
     terminated = bool(environ.get("wsgi.input_terminated"))
     return chunked and terminated and not environ.get("CONTENT_LENGTH")

@@ -168,8 +168,10 @@ API_ANON_RATE = env_str("API_ANON_RATE", "120/min")
 PAGES_ANON_RATE = env_str("PAGES_ANON_RATE", "60/min")  # search, outlet/tag/author pages, feed
 EXPORT_ANON_RATE = env_str("EXPORT_ANON_RATE", "10/hour")  # GET /api/export/ (also counts as API)
 for _name in ("API_ANON_RATE", "PAGES_ANON_RATE", "EXPORT_ANON_RATE"):
-    if globals()[_name] and not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", globals()[_name]):
-        raise ImproperlyConfigured(f"{_name}: use N/sec, N/min, N/hour, N/day or nothing")
+    if globals()[_name] and not re.fullmatch(
+        r"[1-9]\d*/(s|sec|m|min|h|hour|d|day)", globals()[_name]
+    ):
+        raise ImproperlyConfigured(f"{_name}: use N/sec, N/min, N/hour, N/day (N > 0) or nothing")
 NUM_PROXIES = env_int("NUM_PROXIES", 0)  # trusted proxies in front: who the client is
 API_MAX_UPLOAD_BYTES = env_int("API_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 REST_FRAMEWORK = {

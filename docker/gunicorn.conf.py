@@ -21,12 +21,14 @@ max_requests_jitter = 200
 # No control socket: the app is stopped and scaled by the container runtime, and the
 # socket's default place ($HOME/.gunicorn) would be shared by every gunicorn of a user.
 control_socket_disable = True
-# A search's address carries its query: 10 KB of text is searched (cut, with a notice), and
-# percent-encoded it is up to 90 KB. gunicorn caps any other value at 8,190 bytes, so 0:
-# no cap of its own (its C parser, when installed, still stops at 1 MB). A header may hold
-# such an address too (Referer), so fields get 128 KB instead of 8 KB.
-limit_request_line = 0
-limit_request_field_size = 128 * 1024
+# A search's address carries its query, read up to 500 characters (the rest cut with a
+# notice): at most 6 KB percent-encoded, so gunicorn's largest cap, 8,190 bytes, holds
+# every query the archive reads (its default, 4,094, did not). No cap (0) is no option:
+# gunicorn's Python parser reads a request line in time that grows with its square
+# (16 MB: 24 s of CPU), before any throttle sees it. A header may hold such an address
+# too (Referer), so fields get 16 KB.
+limit_request_line = 8190
+limit_request_field_size = 16 * 1024
 accesslog = "-"
 errorlog = "-"
 # Heartbeat files on tmpfs: an overlay /tmp can stall workers under load in containers.

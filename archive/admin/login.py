@@ -10,6 +10,8 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
+from archive.throttle import client_address
+
 LOGIN_FAILURES = 5  # wrong passwords allowed in a window...
 LOGIN_WINDOW = 5 * 60  # ...of this many seconds, counted from the first
 
@@ -36,7 +38,9 @@ class LimitedLoginForm(AdminAuthenticationForm):
 
 
 def _key(request, username: str) -> str:
-    address = request.META.get("REMOTE_ADDR", "") if request else ""
+    # The client as the throttles see it: behind a proxy (NUM_PROXIES) REMOTE_ADDR is the
+    # proxy's, and anyone's five wrong passwords would lock the user out for everyone.
+    address = client_address(request.META) if request else ""
     who = f"{address}\n{username.strip().casefold()}".encode()
     return "admin-login-failures:" + hashlib.sha256(who).hexdigest()
 

@@ -62,3 +62,22 @@ def test_a_successful_sign_in_clears_the_count(superuser):
         sign_in(Client(), "boss", "guess")
 
     assert signed_in(sign_in(Client(), "boss", "pw"))
+
+
+def test_behind_a_proxy_one_clients_guesses_do_not_lock_out_another(client, superuser, settings):
+    settings.NUM_PROXIES = 1
+    proxy = "10.0.0.2"
+    for _ in range(LOGIN_FAILURES):
+        client.post(
+            LOGIN,
+            {"username": "boss", "password": "guess", "next": "/admin/"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR="198.51.100.7",
+        )
+    owner = Client().post(
+        LOGIN,
+        {"username": "boss", "password": "pw", "next": "/admin/"},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
+    assert signed_in(owner)

@@ -71,3 +71,16 @@ def test_env_bool_rejects_a_typo(monkeypatch):
     monkeypatch.setenv("SOME_FLAG", "ture")
     with pytest.raises(ValueError, match="SOME_FLAG"):
         env_bool("SOME_FLAG", False)
+
+
+@pytest.mark.parametrize("name", ["PAGES_ANON_RATE", "API_ANON_RATE", "EXPORT_ANON_RATE"])
+def test_a_rate_of_zero_is_refused_at_start_not_a_500_on_every_request(name):
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()"
+    )
+    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {name: "0/min"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True
+    )
+    assert done.returncode != 0
+    assert f"{name}: use N/sec" in done.stderr

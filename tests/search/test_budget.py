@@ -94,3 +94,18 @@ def test_a_statement_past_the_time_is_search_too_costly_on_postgresql():
         cursor.execute("SELECT pg_sleep(0.1), current_setting('statement_timeout')")
         assert cursor.fetchone()[1] == "0"
     assert Article.objects.count() == 0 or get_backend()
+
+
+def test_a_did_you_mean_out_of_time_leaves_the_results_found(archive, monkeypatch):
+    if archive.name != "whoosh":
+        pytest.skip("the suggestion step is Whoosh's own")
+    import search.backends.whoosh.searching as searching
+
+    def out_of_time(*args, **kwargs):
+        raise SearchTooCostly("late")
+
+    monkeypatch.setattr(searching, "_suggestion", out_of_time)
+    result = search(SearchRequest(q='"oil minister" 7'))  # few hits: a correction is tried
+
+    assert result.total == 1
+    assert result.suggestion is None

@@ -125,3 +125,14 @@ def test_what_appears_with_the_subject_does_not_change_with_the_page_filters(cli
     assert '<a href="/tags/person/donald-trump/">Donald Trump</a> <span class="count">2</span>' in (
         companions
     )
+
+
+def test_a_tag_address_of_an_outlets_kind_is_no_way_to_a_merged_outlet(client, db):
+    survivor, merged = (
+        Outlet.objects.create(name="Bloomberg"),
+        Outlet.objects.create(name="Al Jazeera"),
+    )
+    outlets_merge(target=survivor, others=Outlet.objects.filter(pk=merged.pk))
+
+    assert client.get("/outlets/al-jazeera/").status_code == 301
+    assert client.get("/tags/outlet/al-jazeera/").status_code == 404

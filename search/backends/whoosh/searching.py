@@ -28,7 +28,7 @@ from search.nodes import ParsedQuery
 from search.question import best_match, best_notice, dropped_note, read, split_dates
 from search.shaping import contenders, month_of
 from search.synonyms import expand_synonyms
-from search.types import TAG_KINDS, Explanation, Highlights, SearchRequest
+from search.types import TAG_KINDS, Explanation, Highlights, SearchRequest, SearchTooCostly
 
 MLT_TERMS = 12  # an article's most distinctive words used to find similar ones
 
@@ -288,7 +288,10 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
         highlights = _highlights(ids, translation.terms, query.texts)
     suggestion = None
     if translation.words and total < SUGGEST_BELOW and not query.budget.cut:
-        suggestion = _suggestion(searcher, data, query, translation, groups, stems, postings)
+        try:
+            suggestion = _suggestion(searcher, data, query, translation, groups, stems, postings)
+        except SearchTooCostly:
+            suggestion = None  # the results are found: an optional step out of time is skipped
         query.budget.cut = False  # a correction tried partly cuts nothing of the results
     return BackendResult(
         total=total,
