@@ -1,12 +1,13 @@
 """Read-side queries of the API: the articles matching the list and export filters."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
-from archive.models import Article, Tag, byline_prefetch
+from archive.models import Article, Author, Outlet, Tag, byline_prefetch
 
 
 def _tag_q(values: list[str]) -> Q:
-    """``kind:slug`` matches one tag, a bare slug matches that slug in any kind.
+    """``kind:slug`` matches one tag, a bare slug matches that slug in any kind; the slug of
+    a tag merged into another stands for the survivor, unless a tag has it now.
 
     One ``IN`` a kind, not one ``OR`` a value: a thousand values made a chain deeper than
     SQLite takes ("Expression tree is too large"). An unknown kind matches nothing."""
@@ -16,18 +17,33 @@ def _tag_q(values: list[str]) -> Q:
         kind, sep, slug = value.partition(":")
         if sep and kind in Tag.Kind.values:
             by_kind.setdefault(kind, []).append(slug)
-    # The slug of a tag merged into another stands for the survivor.
-    q = (Q(tags__slug__in=bare) | Q(tags__redirects__old_slug__in=bare)) if bare else Q(pk__in=[])
-    for kind, slugs in by_kind.items():
-        q |= Q(tags__kind=kind, tags__slug__in=slugs)
-        q |= Q(tags__redirects__kind=kind, tags__redirects__old_slug__in=slugs)
+    slugs = {*bare, *(slug for kind_slugs in by_kind.values() for slug in kind_slugs)}
+    live = set(Tag.objects.filter(slug__in=slugs).values_list("kind", "slug"))
+    live_slugs = {slug for _, slug in live}
+    q = Q(pk__in=[])
+    if bare:
+        q |= Q(tags__slug__in=bare)
+        gone = [slug for slug in bare if slug not in live_slugs]
+        q |= Q(tags__redirects__old_slug__in=gone) if gone else Q(pk__in=[])
+    for kind, kind_slugs in by_kind.items():
+        q |= Q(tags__kind=kind, tags__slug__in=kind_slugs)
+        gone = [slug for slug in kind_slugs if (kind, slug) not in live]
+        if gone:
+            q |= Q(tags__redirects__kind=kind, tags__redirects__old_slug__in=gone)
     return q
 
 
-def _slugs_q(relation: str, kind: str, slugs: list[str]) -> Q:
-    """Outlets or authors by slug, or by the slug of one merged into them."""
-    moved = {f"{relation}__redirects__old_slug__in": slugs, f"{relation}__redirects__kind": kind}
-    return Q(**{f"{relation}__slug__in": slugs}) | Q(**moved)
+def _slugs_q(relation: str, model: type[Model], kind: str, slugs: list[str]) -> Q:
+    """Outlets or authors by slug, or by the slug of one merged into them when no outlet
+    or author has it now (as the search's filters read them: ``search.selectors``)."""
+    live = set(model.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    gone = [slug for slug in slugs if slug not in live]
+    q = Q(**{f"{relation}__slug__in": slugs})
+    if gone:
+        q |= Q(
+            **{f"{relation}__redirects__old_slug__in": gone, f"{relation}__redirects__kind": kind}
+        )
+    return q
 
 
 def article_list(*, filters: dict, ordering: str | None = None) -> QuerySet[Article]:
@@ -37,10 +53,10 @@ def article_list(*, filters: dict, ordering: str | None = None) -> QuerySet[Arti
     """
     articles = Article.objects.all()
     if filters.get("outlet"):
-        by_outlet = Article.objects.filter(_slugs_q("outlet", "outlet", filters["outlet"]))
+        by_outlet = Article.objects.filter(_slugs_q("outlet", Outlet, "outlet", filters["outlet"]))
         articles = articles.filter(pk__in=by_outlet.values("pk"))
     if filters.get("author"):
-        by_author = Article.objects.filter(_slugs_q("authors", "author", filters["author"]))
+        by_author = Article.objects.filter(_slugs_q("authors", Author, "author", filters["author"]))
         articles = articles.filter(pk__in=by_author.values("pk"))
     if filters.get("language"):
         articles = articles.filter(language__in=filters["language"])

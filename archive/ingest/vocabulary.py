@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model, Q
+from django.db.models import Model, Q, QuerySet
 
 from archive.ingest.draft import ArticleDraft, TagRef, Vocabulary
 from archive.ingest.journal import UndoJournal
 from archive.ingest.labels import Labels
 from archive.ingest.tagrules import RuleSet
-from archive.models import Author, Outlet, Tag, unique_slug
+from archive.models import Author, Outlet, SlugRedirect, Tag, unique_slug
 
 _KINDS = frozenset(Tag.Kind.values)
 _MODES = frozenset(Tag.MatchMode.values)
@@ -87,6 +87,12 @@ def _named(drafts: Iterable[ArticleDraft | Vocabulary]) -> tuple[list, list, lis
     return outlets, authors, tags
 
 
+def _moves(field: str) -> QuerySet[SlugRedirect]:
+    """The redirects merges of outlets, authors or tags (``field``) left: an import that
+    names a merged-away one means its survivor, and must not bring the old one back."""
+    return SlugRedirect.objects.filter(**{f"{field}__isnull": False}).select_related(field)
+
+
 @dataclass
 class _Outlets:
     """Outlets by case-folded name, by slug and by the label of their domain."""
@@ -103,6 +109,10 @@ class _Outlets:
             outlets.by_slug.setdefault(outlet.slug, outlet)
             if outlet.domain:
                 outlets.by_label.setdefault(_domain_label(outlet.domain), outlet)
+        for moved in _moves("outlet"):  # after the live ones: a live name or slug wins
+            if moved.old_name:
+                outlets.by_name.setdefault(moved.old_name.casefold(), moved.outlet)
+            outlets.by_slug.setdefault(moved.old_slug, moved.outlet)
         return outlets
 
     def find(self, name: str) -> Outlet | None:
@@ -186,6 +196,8 @@ class VocabularyCache:
     def author(self, name: str) -> Author:
         name = _author_name(name)
         slug = unique_slug(name)
+        if slug not in self._authors and slug in self._author_moves:
+            self._authors[slug] = self._author_moves[slug]
         if slug not in self._authors:
             # get_or_create inserts in a savepoint and reads again after a conflict.
             author, created = Author.objects.get_or_create(slug=slug, defaults={"name": name})
@@ -194,6 +206,15 @@ class VocabularyCache:
             else:
                 self._authors[slug] = author
         return self._authors[slug]
+
+    @cached_property
+    def _author_moves(self) -> dict[str, Author]:
+        moves = {}
+        for moved in _moves("author"):
+            moves[moved.old_slug] = moved.author
+            if moved.old_name:
+                moves.setdefault(unique_slug(_author_name(moved.old_name)), moved.author)
+        return moves
 
     def author_ids(self, names: tuple[str, ...]) -> tuple[int, ...]:
         """The byline's authors, in order, each once."""
@@ -209,6 +230,11 @@ class VocabularyCache:
             self._tags = _Tags()
             for tag in Tag.objects.all():
                 self._index_tag(tag, journal=False)
+            for moved in _moves("tag"):  # a live slug or spelling wins
+                self._tags.by_slug.setdefault((moved.kind, moved.old_slug), moved.tag)
+                if moved.old_name:
+                    spelling = (moved.kind, moved.old_name.casefold())
+                    self._tags.by_spelling.setdefault(spelling, moved.tag)
         return self._tags
 
     def _index_tag(self, tag: Tag, *, journal: bool) -> None:

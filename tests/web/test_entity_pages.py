@@ -136,3 +136,15 @@ def test_a_tag_address_of_an_outlets_kind_is_no_way_to_a_merged_outlet(client, d
 
     assert client.get("/outlets/al-jazeera/").status_code == 301
     assert client.get("/tags/outlet/al-jazeera/").status_code == 404
+
+
+def test_a_live_slug_wins_over_a_redirect_in_the_search_and_the_article_list(client, seeded):
+    outlets_merge(
+        target=Outlet.objects.get(slug="bloomberg"), others=[Outlet.objects.get(slug="al-jazeera")]
+    )
+    reborn = Outlet.objects.create(name="Al Jazeera")  # made again by hand, say
+    index_all()
+    api = APIClient()
+    assert api.get("/api/search/", {"outlet": "al-jazeera"}).json()["count"] == 0
+    assert api.get("/api/articles/", {"outlet": "al-jazeera"}).json()["count"] == 0
+    assert reborn.slug == "al-jazeera"
