@@ -24,8 +24,19 @@ register_converter(SlugConverter, "word_slug")
 
 app_name = "web"
 
+
 # Pages that search are throttled per anonymous client (PAGES_ANON_RATE); an article page
 # (a redirect when its slug is old) and autocomplete stay free.
+def _entity_paths(prefix: str, name: str, model, view) -> list:
+    """An outlet's, author's or tag's page, its feed and the page about its feed."""
+    pages = throttled("pages")
+    return [
+        path(prefix, pages(view), name=name),
+        path(prefix + "feed/", pages(EntityFeed(model)), name=f"{name}-feed"),
+        path(prefix + "feed/about/", pages(entity_feed_about), {"model": model}),
+    ]
+
+
 urlpatterns = [
     path("", throttled("pages")(views.search_page), name="search"),
     path("suggest", views.suggest, name="suggest"),
@@ -33,41 +44,7 @@ urlpatterns = [
     path("feed/about/", throttled("pages")(feed_about), name="feed-about"),
     path("articles/<int:pk>/", views.article_detail, name="article-noslug"),
     path("articles/<int:pk>/<word_slug:slug>/", views.article_detail, name="article"),
-    path(
-        "outlets/<word_slug:slug>/", throttled("pages")(entity_pages.outlet_detail), name="outlet"
-    ),
-    path(
-        "outlets/<word_slug:slug>/feed/", throttled("pages")(EntityFeed(Outlet)), name="outlet-feed"
-    ),
-    path(
-        "outlets/<word_slug:slug>/feed/about/",
-        throttled("pages")(entity_feed_about),
-        {"model": Outlet},
-    ),
-    path(
-        "authors/<word_slug:slug>/", throttled("pages")(entity_pages.author_detail), name="author"
-    ),
-    path(
-        "authors/<word_slug:slug>/feed/", throttled("pages")(EntityFeed(Author)), name="author-feed"
-    ),
-    path(
-        "authors/<word_slug:slug>/feed/about/",
-        throttled("pages")(entity_feed_about),
-        {"model": Author},
-    ),
-    path(
-        "tags/<slug:kind>/<word_slug:slug>/",
-        throttled("pages")(entity_pages.tag_detail),
-        name="tag",
-    ),
-    path(
-        "tags/<slug:kind>/<word_slug:slug>/feed/",
-        throttled("pages")(EntityFeed(Tag)),
-        name="tag-feed",
-    ),
-    path(
-        "tags/<slug:kind>/<word_slug:slug>/feed/about/",
-        throttled("pages")(entity_feed_about),
-        {"model": Tag},
-    ),
+    *_entity_paths("outlets/<word_slug:slug>/", "outlet", Outlet, entity_pages.outlet_detail),
+    *_entity_paths("authors/<word_slug:slug>/", "author", Author, entity_pages.author_detail),
+    *_entity_paths("tags/<slug:kind>/<word_slug:slug>/", "tag", Tag, entity_pages.tag_detail),
 ]

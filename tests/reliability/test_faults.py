@@ -22,7 +22,13 @@ import pytest
 
 from tests.reliability.proxy import Proxy
 from tests.reliability.service import ROOT, Database, open_files, sigkill
-from tests.search.test_concurrency_support import Archive, _child_env, _Postgres, kill
+from tests.search.test_concurrency_support import (
+    Archive,
+    _child_env,
+    _Postgres,
+    kill,
+    postgres_server,
+)
 from tests.search.test_crash import sync
 
 pytestmark = pytest.mark.slow
@@ -262,19 +268,7 @@ def test_segments_cut_under_running_workers_do_not_kill_them(archive, serve):
 @pytest.fixture
 def postgres_archive(tmp_path):
     """An Archive on a PostgreSQL database of its own, whichever database the suite uses."""
-    import psycopg2
-    from django.conf import settings
-
-    db = dict(settings.DATABASES["default"])
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        db = {"USER": "postgres", "PASSWORD": "", "HOST": "127.0.0.1", "PORT": 5432}
-    try:
-        psycopg2.connect(
-            dbname="postgres", user=db["USER"], password=db.get("PASSWORD") or None,
-            host=db["HOST"], port=db["PORT"] or 5432, connect_timeout=3,
-        ).close()  # fmt: skip
-    except psycopg2.OperationalError as error:
-        pytest.skip(f"PostgreSQL is not reachable at {db['HOST']}:{db['PORT']}: {error}")
+    db = postgres_server()
     server = _Postgres(db)
     server.name = f"reliability_{uuid.uuid4().hex[:12]}"
     server.create()

@@ -79,6 +79,24 @@ def _child_env(tmp: Path, database_url: str) -> dict:
     return env
 
 
+def postgres_server() -> dict:
+    """The suite's PostgreSQL server, or the local one; skips when none answers."""
+    import psycopg2
+    from django.conf import settings
+
+    db = dict(settings.DATABASES["default"])
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        db = {"USER": "postgres", "PASSWORD": "", "HOST": "127.0.0.1", "PORT": 5432}
+    try:
+        psycopg2.connect(
+            dbname="postgres", user=db["USER"], password=db.get("PASSWORD") or None,
+            host=db["HOST"], port=db["PORT"] or 5432, connect_timeout=3,
+        ).close()  # fmt: skip
+    except psycopg2.OperationalError as error:
+        pytest.skip(f"PostgreSQL is not reachable at {db['HOST']}:{db['PORT']}: {error}")
+    return db
+
+
 class _Postgres:
     """A database of our own on the suite's PostgreSQL server, emptied for each test."""
 

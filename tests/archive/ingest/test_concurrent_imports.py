@@ -18,27 +18,16 @@ import pytest
 
 from tests.reliability.service import Database
 from tests.reliability.test_faults import expected_articles
-from tests.search.test_concurrency_support import ROOT, Archive, _child_env, _Postgres, kill
+from tests.search.test_concurrency_support import (
+    ROOT,
+    Archive,
+    _child_env,
+    _Postgres,
+    kill,
+    postgres_server,
+)
 
 pytestmark = pytest.mark.slow
-
-
-def _postgres_server() -> dict:
-    """The suite's PostgreSQL server, or the local one; skips when none answers."""
-    import psycopg2
-    from django.conf import settings
-
-    db = dict(settings.DATABASES["default"])
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        db = {"USER": "postgres", "PASSWORD": "", "HOST": "127.0.0.1", "PORT": 5432}
-    try:
-        psycopg2.connect(
-            dbname="postgres", user=db["USER"], password=db.get("PASSWORD") or None,
-            host=db["HOST"], port=db["PORT"] or 5432, connect_timeout=3,
-        ).close()  # fmt: skip
-    except psycopg2.OperationalError as error:
-        pytest.skip(f"PostgreSQL is not reachable at {db['HOST']}:{db['PORT']}: {error}")
-    return db
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -49,7 +38,7 @@ def empty_archive(request, tmp_path):
         archive.run("migrate", timeout=180)
         yield archive
         return
-    server = _Postgres(_postgres_server())
+    server = _Postgres(postgres_server())
     server.name = f"concurrent_{uuid.uuid4().hex[:12]}"
     server.create()
     try:
