@@ -16,8 +16,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
+# A rate's form is checked once, at start, by config/settings.py.
 PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
-RATE_FORMAT = r"\d+/(s|sec|m|min|h|hour|d|day)"
 
 
 def client_address(meta) -> str:
@@ -48,6 +48,15 @@ def wait_seconds(scope: str, rate: str, client: str) -> float | None:
     return None
 
 
+def anonymous_wait(request, scope: str, setting: str) -> float | None:
+    """Count one request in ``scope`` at the rate in ``setting``: None for a signed-in user
+    or a client within the rate, else the seconds to wait (pages and the API alike)."""
+    user = getattr(request, "user", None)
+    if user and user.is_authenticated:
+        return None
+    return wait_seconds(scope, getattr(settings, setting), client_address(request.META))
+
+
 def too_many(request, wait: float):
     """A 429 page that says how long to wait, with ``Retry-After``."""
     seconds = max(1, math.ceil(wait))
@@ -71,12 +80,9 @@ def throttled(scope: str, setting: str = "PAGES_ANON_RATE"):
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            user = getattr(request, "user", None)
-            if not (user and user.is_authenticated):
-                rate = getattr(settings, setting)
-                wait = wait_seconds(scope, rate, client_address(request.META))
-                if wait is not None:
-                    return too_many(request, wait)
+            wait = anonymous_wait(request, scope, setting)
+            if wait is not None:
+                return too_many(request, wait)
             return view(request, *args, **kwargs)
 
         return wrapper

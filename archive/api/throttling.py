@@ -1,10 +1,9 @@
 """Anonymous API clients are throttled at API_ANON_RATE, exports also at EXPORT_ANON_RATE,
 by the same rule as the pages (``archive.throttle``)."""
 
-from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
-from archive.throttle import client_address, wait_seconds
+from archive.throttle import anonymous_wait
 
 
 class AnonThrottle(BaseThrottle):
@@ -13,11 +12,7 @@ class AnonThrottle(BaseThrottle):
     scope, setting = "api", "API_ANON_RATE"
 
     def allow_request(self, request, view) -> bool:
-        self._wait = None
-        if request.user and request.user.is_authenticated:
-            return True
-        rate = getattr(settings, self.setting)
-        self._wait = wait_seconds(self.scope, rate, client_address(request.META))
+        self._wait = anonymous_wait(request, self.scope, self.setting)
         return self._wait is None
 
     def wait(self) -> float | None:
