@@ -155,6 +155,33 @@ class ImportBatch(models.Model):
         return not self.dry_run and bool(self.created + self.updated)
 
 
+class Story(models.Model):
+    """Coverage of one event: the write-ups of several outlets within a few days, each
+    with its copies (an article's ``duplicate_of``). Grouped at ingest and rebuilt by
+    ``manage.py group_articles``; curators split and merge stories in the admin."""
+
+    title = models.CharField(max_length=500, blank=True, help_text="The first report's title.")
+    first_published = models.DateField(null=True, blank=True, db_index=True)
+    last_published = models.DateField(null=True, blank=True)
+    size = models.PositiveIntegerField(default=0, help_text="Articles in the story, copies too.")
+    curated = models.BooleanField(
+        default=False,
+        help_text="Split or merged by a curator: regrouping leaves its articles where they are.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-first_published", "-id"]
+        verbose_name_plural = "stories"
+
+    def __str__(self):
+        return self.title or f"Story {self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("web:story", kwargs={"pk": self.pk})
+
+
 class Article(models.Model):
     """A news article: clean body for reading and search, raw text as received."""
 
@@ -183,7 +210,16 @@ class Article(models.Model):
         null=True,
         blank=True,
         related_name="near_duplicates",
-        help_text="The article this one is a near-duplicate of (same story, small edits).",
+        help_text="The original this article is a copy of (the same text with edits, often "
+        "in another outlet); always the first publisher's article, never another copy.",
+    )
+    story = models.ForeignKey(
+        Story,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="The event this article reports, with the other outlets' write-ups.",
     )
     source = models.CharField(max_length=500, blank=True, help_text="File name or import.")
     external_id = models.CharField(
