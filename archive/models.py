@@ -321,3 +321,14 @@ def byline_prefetch() -> models.Prefetch:
     refuses past 1,000 ("Expression tree is too large"): one article with a long byline,
     or an export or index batch of ordinary ones, would fail every page that loads it."""
     return models.Prefetch("author_links", queryset=ArticleAuthor.objects.select_related("author"))
+
+
+# Saved searches and alerts live in their own module; imported here so Django finds them.
+from archive.alerts.models import (  # noqa: E402, F401
+    AlertMatch,
+    Delivery,
+    DeliveryAttempt,
+    Dispatch,
+    SavedSearch,
+    Webhook,
+)
