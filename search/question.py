@@ -10,12 +10,26 @@ translates it:
 - Common words (``search.analysis.STOP_WORDS``) carry no meaning outside phrases.
 - Three or more informative plain words are a question (``Best``): an article needs
   only some of them, and ranking puts those with more, and rarer, words first.
+- Quotes keep their strict meaning, except around one word of a passage pasted whole
+  (more informative words than a query holds): there they mark a term, as in running
+  text, and the word is one of the question's.
 """
 
 from collections.abc import Callable
 from dataclasses import replace
 
-from search.nodes import And, Best, DateRange, Not, Or, ParsedQuery, Synonyms, Word, map_words
+from search.nodes import (
+    And,
+    Best,
+    DateRange,
+    Not,
+    Or,
+    ParsedQuery,
+    Phrase,
+    Synonyms,
+    Word,
+    map_words,
+)
 from search.query import MAX_CLAUSES, MIN_QUESTION, common, parse_query, plain
 
 # A question of n informative words needs at least this share of them in an article.
@@ -107,6 +121,12 @@ def best_match(node, doc_frequency: Callable[[object], int] | None = None):
         else:
             must.append(child)
     informative = [c for c in should if not (isinstance(c, Word) and is_common(c))]
+    quoted = [c for c in must if _quoted_word(c)]
+    if len(set(informative)) + len(quoted) > MAX_CLAUSES:
+        # A passage pasted whole: quotes in running text mark a term (the "training"
+        # phase), not a demand that every hit have it.
+        must = [c for c in must if not _quoted_word(c)]
+        informative += [Word(c.text.strip()) for c in quoted]
     typed = {c: informative.count(c) for c in informative}  # each word once, weighed
     if len(typed) < MIN_QUESTION:
         return node, 0
@@ -124,6 +144,11 @@ def best_match(node, doc_frequency: Callable[[object], int] | None = None):
         tuple(typed[c] for c in distinct),
     )
     return best, dropped
+
+
+def _quoted_word(node) -> bool:
+    """One word in quotes, in no field."""
+    return isinstance(node, Phrase) and node.field is None and len(node.text.split()) == 1
 
 
 def _flat(node: And) -> list:

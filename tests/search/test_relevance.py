@@ -160,3 +160,29 @@ def test_words_side_by_side_rank_before_the_same_words_apart(search_backend, new
     assert ids(result) == [close.pk, apart.pk]
     top = result.hits[0].explanation
     assert sum(m.score for m in top.matches) == pytest.approx(result.hits[0].score, rel=1e-3)
+
+
+PASSAGE = (
+    "An experimental program classifies reports into sections by pattern recognition "
+    "supplemented with heuristics. During the {first} phase, words from labelled reports "
+    "are selected and the probability of each word in each section is computed and stored "
+    "in a reference dictionary. The {second} phase matches each word of a title against "
+    "the dictionary and assigns a section using weights derived from those probabilities; "
+    "variants such as plurals, tenses and gerunds are normalised, nomenclature terms are "
+    "split into roots, and performance is compared with human consistency by experienced "
+    "indexers over approximately eighty sections."
+)
+
+
+def test_a_quoted_word_in_a_pasted_passage_is_one_of_its_words(search_backend, newsroom):
+    training = make_article("Indexer training", body="Training indexers to assign sections.")
+    sorting = make_article("Report sorting", body="The classification of reports by heuristics.")
+    search_backend.index([training, sorting])
+    passage = PASSAGE.format(first='"training"', second='"classification"')
+    result = ask(search_backend, passage)
+    assert {training.pk, sorting.pk} <= set(ids(result))
+
+
+def test_a_quoted_word_in_a_short_question_is_still_required(search_backend, newsroom):
+    result = ask(search_backend, 'crude output prices "ministers"')
+    assert ids(result) == [newsroom["opec"].pk]
