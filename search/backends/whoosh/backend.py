@@ -13,7 +13,14 @@ import numpy as np
 from django.conf import settings
 
 from search.analysis import stem_map
-from search.backends.base import BackendHit, BackendQuery, BackendResult, SearchBackend, Texts
+from search.backends.base import (
+    BackendHit,
+    BackendQuery,
+    BackendResult,
+    SearchBackend,
+    TermCounts,
+    Texts,
+)
 from search.backends.whoosh.columns import Columns, FacetData
 from search.backends.whoosh.store import READ_ERRORS, IndexStore
 from search.documents import article_document
@@ -223,6 +230,12 @@ class WhooshBackend(SearchBackend):
 
         with self._reading():
             return run_more_like_this(self, article_id, texts=texts, limit=limit, exclude=exclude)
+
+    def term_counts(self, query: BackendQuery, *, sample: int) -> TermCounts:
+        from search.backends.whoosh.terms import run_term_counts
+
+        with self._reading():
+            return run_term_counts(self, query, sample=sample)
 
     def suggest_titles(self, prefix: str, *, limit: int = 10) -> list[int]:
         from search.backends.whoosh.searching import run_title_suggestions

@@ -1,0 +1,47 @@
+"""A result set's words against the index's, for significant terms (``search.significance``).
+
+The words are the folded, unstemmed lexemes of the ``exact`` vectors of the matching
+documents (all of them, or an even sample in article id order, the same sample the
+Whoosh backend reads); the index's document frequencies are ``search_pgword``'s, which
+holds the alphabetic words of three letters or more of those same vectors.
+"""
+
+from search.backends.base import BackendQuery, TermCounts
+from search.backends.pg import ranking
+from search.backends.pg.compile import Compiler
+from search.backends.pg.filters import combine, request_filters
+from search.backends.pg.questions import question_tree
+from search.backends.pg.searching import _Search
+from search.question import read
+
+_COUNT = (
+    "WITH {matches}, s AS (SELECT d.article_id, row_number() OVER (ORDER BY d.article_id) AS n,"
+    " count(*) OVER () AS total FROM m d WHERE {where}),"
+    " chosen AS (SELECT article_id FROM s"
+    " WHERE (n - 1) %% greatest(1, ceil(total::numeric / %s)::int) = 0)"
+    " SELECT u.lexeme, count(*), w.ndoc FROM chosen c"
+    " JOIN search_pgdocument x ON x.article_id = c.article_id"
+    " CROSS JOIN LATERAL unnest(x.exact) u JOIN search_pgword w ON w.word = u.lexeme"
+    " GROUP BY u.lexeme, w.ndoc"
+    " UNION ALL SELECT NULL, (SELECT count(*) FROM chosen), (SELECT count(*) FROM s)"
+)
+
+
+def term_counts(cursor, query: BackendQuery, *, sample: int) -> TermCounts:
+    request = query.request
+    compiler = Compiler(cursor)
+    tree = question_tree(cursor, compiler, read(request.q).node, query.synonyms)
+    search = _Search(cursor, request, compiler, request_filters(request, query.filters), tree)
+    compiled = compiler.compile(tree.node) if tree.node is not None else None
+    matches, params = search.matches(tree.node, compiled)
+    where, where_params = combine(search.filters)
+    sql = _COUNT.format(matches=matches, where=where)
+    cursor.execute(sql, [*params, *where_params, max(1, sample)])
+    words, matched, counted = {}, 0, 0
+    for word, count, ndoc in cursor.fetchall():
+        if word is None:
+            counted, matched = count, ndoc
+        else:
+            words[word] = (count, max(ndoc, count))
+    documents, _ = ranking.collection(cursor)
+    return TermCounts(matched, counted, documents, words)
