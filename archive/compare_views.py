@@ -106,7 +106,7 @@ def download_table(request: HttpRequest, panel: str) -> HttpResponse:
     if panel not in TABLES:
         return error_page(request, 404, "No such download", f"Download one of {', '.join(TABLES)}.")
     try:
-        state, comparison = _answer(request)
+        _state, comparison = _answer(request)
     except _Refused as refused:
         return refused.response
     if comparison is None:
