@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from search import selectors
 from search.service import backend_query, get_backend, search_with_days
 from search.shaping import bin_of, series_shape
-from search.significance import SignificantTerms, significant_terms
+from search.significance import MIN_DOCUMENTS, SignificantTerms, significant_terms
 from search.types import SearchRequest, SearchResult
 
 MAX_SEARCHES = 5
@@ -137,7 +137,9 @@ def terms(request: SearchRequest, *, limit: int = TERMS) -> SignificantTerms:
     """The words that set the search's result apart from the archive (G²)."""
     # Sorted by date: the engine need not score what it only counts.
     counted = replace(request, sort="newest", facets=(), page_size=1, highlight=False)
-    counts = get_backend().term_counts(backend_query(counted), sample=TERM_SAMPLE)
+    counts = get_backend().term_counts(
+        backend_query(counted), sample=TERM_SAMPLE, least=MIN_DOCUMENTS
+    )
     return significant_terms(counts, limit=limit)
 
 

@@ -3,9 +3,10 @@
 Each word's document frequency in the result (or an even sample of it: a backend's
 ``term_counts``) is compared with its frequency in the rest of the archive by
 Dunning's log-likelihood ratio (G², a 2×2 table of documents with and without the word,
-inside and outside the result). Only over-represented words count; stop words, numbers
-and one-letter words are left out; forms of one stem (``quota``, ``quotas``) are shown
-once, as the form that scores best.
+inside and outside the result). Only over-represented words count, and only when the
+difference is unlikely to be chance (G² of at least MIN_SCORE); stop words, numbers and
+one-letter words are left out; forms of one stem (``quota``, ``quotas``) are shown once,
+as the form that scores best.
 """
 
 import math
@@ -15,6 +16,9 @@ from search.analysis import STOP_WORDS, normalize_word
 from search.backends.base import TermCounts
 
 MIN_DOCUMENTS = 2  # a word must be in at least this many of the documents read
+# G² of a difference chance would make once in twenty times (χ², one degree of freedom):
+# below it, a word does not set the result apart, however it ranks.
+MIN_SCORE = 3.84
 # Reporting verbs and units of wire copy are not stop words of the query language but
 # say nothing about a subject; they go too.
 _EXTRA = "also said says say told would could may might one two new"
@@ -82,6 +86,8 @@ def significant_terms(counts: TermCounts, *, limit: int = 20) -> SignificantTerm
         if rest and inside / matched <= outside / rest:
             continue  # not over-represented
         score = log_likelihood(inside, matched - inside, outside, max(rest - outside, 0.0))
+        if score < MIN_SCORE:
+            continue
         term = SignificantTerm(
             word,
             round(score, 2),

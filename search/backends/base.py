@@ -116,9 +116,10 @@ class SearchBackend(ABC):
         as a word prefix, best first (the service adds titles, names and links)."""
 
     @abstractmethod
-    def term_counts(self, query: BackendQuery, *, sample: int) -> TermCounts:
+    def term_counts(self, query: BackendQuery, *, sample: int, least: int = 1) -> TermCounts:
         """The words of the documents ``query`` matches (at most ``sample`` of them, evenly
-        spread over the article ids) with each word's document frequency in the index."""
+        spread over the article ids) with each word's document frequency in the index;
+        words in fewer than ``least`` of the documents read are left out."""
 
     @abstractmethod
     def rebuild(self, articles: Iterable, *, total: int | None = None) -> int:

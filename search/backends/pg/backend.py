@@ -140,10 +140,10 @@ class PostgresBackend(SearchBackend):
         with bounded(Budget.from_settings()) as cursor:
             return similar.more_like_this(cursor, article_id, limit, exclude=list(exclude))
 
-    def term_counts(self, query: BackendQuery, *, sample: int) -> TermCounts:
+    def term_counts(self, query: BackendQuery, *, sample: int, least: int = 1) -> TermCounts:
         """From the matching documents' ``exact`` vectors (``texts`` is not read)."""
         with bounded(query.budget) as cursor:
-            return terms.term_counts(cursor, query, sample=sample)
+            return terms.term_counts(cursor, query, sample=sample, least=least)
 
     def suggest_titles(self, prefix: str, *, limit: int = 10) -> list[int]:
         with bounded(Budget.from_settings()) as cursor:

@@ -18,16 +18,19 @@ _COUNT = (
     "WITH {matches}, s AS (SELECT d.article_id, row_number() OVER (ORDER BY d.article_id) AS n,"
     " count(*) OVER () AS total FROM m d WHERE {where}),"
     " chosen AS (SELECT article_id FROM s"
-    " WHERE (n - 1) %% greatest(1, ceil(total::numeric / %s)::int) = 0)"
-    " SELECT u.lexeme, count(*), w.ndoc FROM chosen c"
+    " WHERE (n - 1) %% greatest(1, ceil(total::numeric / %s)::int) = 0),"
+    # Count in the sample first, look the few thousand words up after: one lookup a word,
+    # not one for each of its occurrences.
+    " counted AS (SELECT u.lexeme, count(*) AS c FROM chosen c"
     " JOIN search_pgdocument x ON x.article_id = c.article_id"
-    " CROSS JOIN LATERAL unnest(x.exact) u JOIN search_pgword w ON w.word = u.lexeme"
-    " GROUP BY u.lexeme, w.ndoc"
+    " CROSS JOIN LATERAL unnest(tsvector_to_array(x.exact)) AS u(lexeme)"
+    " GROUP BY u.lexeme HAVING count(*) >= %s)"
+    " SELECT k.lexeme, k.c, w.ndoc FROM counted k JOIN search_pgword w ON w.word = k.lexeme"
     " UNION ALL SELECT NULL, (SELECT count(*) FROM chosen), (SELECT count(*) FROM s)"
 )
 
 
-def term_counts(cursor, query: BackendQuery, *, sample: int) -> TermCounts:
+def term_counts(cursor, query: BackendQuery, *, sample: int, least: int = 1) -> TermCounts:
     request = query.request
     compiler = Compiler(cursor)
     tree = question_tree(cursor, compiler, read(request.q).node, query.synonyms)
@@ -36,7 +39,7 @@ def term_counts(cursor, query: BackendQuery, *, sample: int) -> TermCounts:
     matches, params = search.matches(tree.node, compiled)
     where, where_params = combine(search.filters)
     sql = _COUNT.format(matches=matches, where=where)
-    cursor.execute(sql, [*params, *where_params, max(1, sample)])
+    cursor.execute(sql, [*params, *where_params, max(1, sample), least])
     words, matched, counted = {}, 0, 0
     for word, count, ndoc in cursor.fetchall():
         if word is None:

@@ -231,11 +231,11 @@ class WhooshBackend(SearchBackend):
         with self._reading():
             return run_more_like_this(self, article_id, texts=texts, limit=limit, exclude=exclude)
 
-    def term_counts(self, query: BackendQuery, *, sample: int) -> TermCounts:
+    def term_counts(self, query: BackendQuery, *, sample: int, least: int = 1) -> TermCounts:
         from search.backends.whoosh.terms import run_term_counts
 
         with self._reading():
-            return run_term_counts(self, query, sample=sample)
+            return run_term_counts(self, query, sample=sample, least=least)
 
     def suggest_titles(self, prefix: str, *, limit: int = 10) -> list[int]:
         from search.backends.whoosh.searching import run_title_suggestions

@@ -24,7 +24,7 @@ def even_sample(ids: np.ndarray, size: int) -> list[int]:
     return [int(i) for i in ordered[::step]]
 
 
-def run_term_counts(backend, query: BackendQuery, *, sample: int) -> TermCounts:
+def run_term_counts(backend, query: BackendQuery, *, sample: int, least: int = 1) -> TermCounts:
     found = match_request(backend, query)
     data, reader = found.data, found.searcher.reader()
     ids = data.columns.ids[found.full]
@@ -36,6 +36,8 @@ def run_term_counts(backend, query: BackendQuery, *, sample: int) -> TermCounts:
             seen[word] = seen.get(word, 0) + 1
     words = {}
     for word, count in seen.items():
+        if count < least:
+            continue
         archive = max(reader.doc_frequency("title", word), reader.doc_frequency("body", word))
         words[word] = (count, max(archive, count))
     return TermCounts(len(ids), len(texts), int(data.live.sum()), words)
