@@ -4,6 +4,7 @@ switch the period, download the series as CSV."""
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -35,7 +36,7 @@ def test_compare_two_searches_and_download_the_series(page, site):
 
     with page.expect_download() as info:
         page.get_by_role("link", name="series CSV").click()
-    text = open(info.value.path(), encoding="utf-8").read()
+    text = Path(info.value.path()).read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][4:] == ["kim count", "kim share", "Pompeo count", "Pompeo share"]
     assert sum(int(r[4]) for r in rows[1:]) == 5  # every seed mentions Kim
