@@ -17,6 +17,8 @@ register = template.Library()
 WIDTH, HEIGHT = 720, 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 40
 CHAR_WIDTH = 8  # chart units a label character may take
+# A dash pattern per search, so that lines are told apart without their colour too.
+DASHES = ("", "8 4", "2 4", "10 4 2 4", "4 2")
 
 
 def _value(panel, i: int, measure: str) -> float:
@@ -46,7 +48,7 @@ def compare_chart(comparison: Comparison, measure: str = "count") -> dict | None
         return round(TOP + plot_h - plot_h * value / top, 1)
 
     lines = []
-    for panel in comparison.panels:
+    for number, panel in enumerate(comparison.panels):
         points = []
         for i, period in enumerate(periods):
             value = _value(panel, i, measure)
@@ -63,6 +65,7 @@ def compare_chart(comparison: Comparison, measure: str = "count") -> dict | None
             {
                 "label": panel.search.label,
                 "color": panel.search.color,
+                "dash": DASHES[number % len(DASHES)],
                 "points": points,
                 "path": " ".join(f"{p['x']},{p['y']}" for p in points),
             }

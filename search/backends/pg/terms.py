@@ -3,7 +3,8 @@
 The words are the folded, unstemmed lexemes of the ``exact`` vectors of the matching
 documents (all of them, or an even sample in article id order, the same sample the
 Whoosh backend reads); the index's document frequencies are ``search_pgword``'s, which
-holds the alphabetic words of three letters or more of those same vectors.
+holds the alphabetic words of three letters or more of those same vectors. The matching
+documents' words are counted first and looked up after, one lookup a word.
 """
 
 from search.backends.base import BackendQuery, TermCounts
@@ -18,14 +19,11 @@ _COUNT = (
     "WITH {matches}, s AS (SELECT d.article_id, row_number() OVER (ORDER BY d.article_id) AS n,"
     " count(*) OVER () AS total FROM m d WHERE {where}),"
     " chosen AS (SELECT article_id FROM s"
-    " WHERE (n - 1) %% greatest(1, ceil(total::numeric / %s)::int) = 0),"
-    # Count in the sample first, look the few thousand words up after: one lookup a word,
-    # not one for each of its occurrences.
-    " counted AS (SELECT u.lexeme, count(*) AS c FROM chosen c"
+    " WHERE (n - 1) %% greatest(1, ceil(total::numeric / %s)::int) = 0)"
+    " SELECT u.lexeme, count(*), 0::bigint FROM chosen c"
     " JOIN search_pgdocument x ON x.article_id = c.article_id"
     " CROSS JOIN LATERAL unnest(tsvector_to_array(x.exact)) AS u(lexeme)"
-    " GROUP BY u.lexeme HAVING count(*) >= %s)"
-    " SELECT k.lexeme, k.c, w.ndoc FROM counted k JOIN search_pgword w ON w.word = k.lexeme"
+    " GROUP BY u.lexeme HAVING count(*) >= %s"
     " UNION ALL SELECT NULL, (SELECT count(*) FROM chosen), (SELECT count(*) FROM s)"
 )
 
@@ -40,11 +38,15 @@ def term_counts(cursor, query: BackendQuery, *, sample: int, least: int = 1) -> 
     where, where_params = combine(search.filters)
     sql = _COUNT.format(matches=matches, where=where)
     cursor.execute(sql, [*params, *where_params, max(1, sample), least])
-    words, matched, counted = {}, 0, 0
-    for word, count, ndoc in cursor.fetchall():
+    counted, matched, read_ = {}, 0, 0
+    for word, count, total in cursor.fetchall():
         if word is None:
-            counted, matched = count, ndoc
+            read_, matched = count, total
         else:
-            words[word] = (count, max(ndoc, count))
+            counted[word] = count
+    # The words looked up once each, by the index, in a statement of their own: joined
+    # in the one above, a planner without fresh statistics may scan the table per word.
+    cursor.execute("SELECT word, ndoc FROM search_pgword WHERE word = ANY(%s)", [list(counted)])
+    words = {w: (counted[w], max(ndoc, counted[w])) for w, ndoc in cursor.fetchall()}
     documents, _ = ranking.collection(cursor)
-    return TermCounts(matched, counted, documents, words)
+    return TermCounts(matched, read_, documents, words)
