@@ -51,3 +51,15 @@ def test_the_page_works_without_javascript(page_without_js, site):
     expect(page.locator(".legend li")).to_have_text(["pompeo"])
     page.get_by_text("The numbers behind the chart").click()
     expect(page.locator(".compare-table tbody tr").first).to_be_visible()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_compare_page_has_no_axe_violations(page, site, width, scheme):
+    from tests.browser.test_accessibility import violations
+
+    page.set_viewport_size({"width": width, "height": 900})
+    page.emulate_media(color_scheme=scheme)
+    page.goto(site + "/compare/?s1.q=kim&s2.q=pompeo&s3.tag=place:pyongyang&measure=share")
+    page.get_by_text("The numbers behind the chart").click()
+    assert violations(page) == []

@@ -44,9 +44,14 @@ def term_counts(cursor, query: BackendQuery, *, sample: int, least: int = 1) -> 
             read_, matched = count, total
         else:
             counted[word] = count
-    # The words looked up once each, by the index, in a statement of their own: joined
-    # in the one above, a planner without fresh statistics may scan the table per word.
-    cursor.execute("SELECT word, ndoc FROM search_pgword WHERE word = ANY(%s)", [list(counted)])
+    # The words looked up once each, in a statement of their own, as a join: either plan
+    # (index lookups, or one hash of the words) is fast, where ``word = ANY(…)`` may
+    # compare every row of the table with every word when statistics are stale.
+    cursor.execute(
+        "SELECT w.word, w.ndoc FROM unnest(%s::text[]) AS k(word)"
+        " JOIN search_pgword w ON w.word = k.word",
+        [list(counted)],
+    )
     words = {w: (counted[w], max(ndoc, counted[w])) for w, ndoc in cursor.fetchall()}
     documents, _ = ranking.collection(cursor)
     return TermCounts(matched, read_, documents, words)
