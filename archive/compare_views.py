@@ -16,7 +16,7 @@ from django.urls import reverse
 from archive.views import error_page, search_error_page
 from search import compare as compare_service
 from search.compare import MAX_SEARCHES, PALETTE
-from search.compare_request import FILTERS, CompareState, compare_state
+from search.compare_request import CompareState, compare_state
 from search.compare_tables import TABLES
 from search.types import BINS, InvalidParams, InvalidQuery, SearchUnavailable
 
@@ -70,7 +70,6 @@ def compare_page(request: HttpRequest) -> HttpResponse:
         "new_color": PALETTE[len(state.searches) % len(PALETTE)],
         "can_add": len(state.searches) < MAX_SEARCHES,
         "max_searches": MAX_SEARCHES,
-        "filters": FILTERS,
         **links,
     }
     return render(request, "archive/compare.html", context)

@@ -68,22 +68,21 @@ class CompareState:
 
 
 def _grouped(query: Mapping) -> tuple[dict[int, dict[str, list[str]]], dict[str, list[str]]]:
+    """{search number: {name: values}} of the ``sN.name`` parameters, and the errors of
+    those that are no search's parameter; other parameters are not a search's business."""
     searches: dict[int, dict[str, list[str]]] = {}
     errors: dict[str, list[str]] = {}
     for key in query:
         match = _KEY.fullmatch(key)
         if not match:
+            if key.startswith("s") and "." in key:
+                errors[key] = ["not a search's parameter; write s1.q, s2.tag, … (1 to 5)."]
             continue
         number, name = int(match[1]), match[2]
         if name not in OWN:
             errors[key] = [f"unknown parameter; a search takes {', '.join(OWN)}."]
-            continue
-        values = given(query, key)
-        if values:
+        elif values := given(query, key):
             searches.setdefault(number, {})[name] = values
-    if any(key.startswith("s") and "." in key and not _KEY.fullmatch(key) for key in query):
-        bad = next(k for k in query if k.startswith("s") and "." in k and not _KEY.fullmatch(k))
-        errors[bad] = ["not a search's parameter; write s1.q, s2.tag, … (1 to 5)."]
     return searches, errors
 
 
