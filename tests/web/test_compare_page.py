@@ -114,3 +114,8 @@ def test_empty_page_invites_a_search_and_the_search_page_links_here(client, arch
     assert "Add a search" in client.get("/compare/").content.decode()
     html = client.get("/?q=coffee&tag=topic:coffee&sort=oldest").content.decode()
     assert "/compare/?s1.q=coffee&amp;s1.tag=topic%3Acoffee" in html
+
+
+def test_an_entity_page_carries_its_own_filter_to_the_compare_page(client, archive):
+    html = client.get("/tags/topic/coffee/?q=brazil").content.decode()
+    assert "/compare/?s1.q=brazil&amp;s1.tag=topic%3Acoffee" in html
