@@ -99,3 +99,17 @@ def test_panels_carry_facets_and_highlighted_samples(archive):
     assert "<mark>" in panel.result.hits[0].highlights.body[0].lower() or "<mark>" in (
         panel.result.hits[0].highlights.title
     )
+
+
+def test_term_counts_give_result_and_archive_document_frequencies(archive, search_backend):
+    """The port itself: "the" is in the four coffee articles and the three about rates."""
+    from search.service import backend_query
+
+    query = backend_query(SearchRequest(tags=("topic:coffee",)))
+    counts = search_backend.term_counts(query, sample=300, least=2)
+    assert (counts.matched, counts.read, counts.documents) == (4, 4, 9)
+    assert counts.words["the"] == (4, 7)
+    assert counts.words["coffee"] == (4, 4)
+    assert "vienna" not in counts.words  # in no coffee article
+    sampled = search_backend.term_counts(query, sample=2)
+    assert (sampled.matched, sampled.read) == (4, 2) and sampled.sampled

@@ -211,7 +211,8 @@ class WhooshBackend(SearchBackend):
             if key is None or key not in self._frequencies:
                 counts: dict[str, int] = {}
                 for name in ("title", "body"):
-                    for word, info in leaf.iter_field(name):
+                    for term, info in leaf.iter_field(name):
+                        word = term.decode() if isinstance(term, bytes) else term
                         counts[word] = max(counts.get(word, 0), info.doc_frequency())
                 if key is None:
                     maps.append(counts)
