@@ -289,14 +289,9 @@ def match_request(backend, query: BackendQuery) -> Matching:
 def run_search(backend, query: BackendQuery) -> BackendResult:
     request = query.request
     found = match_request(backend, query)
-    searcher, data, understood, postings = (
-        found.searcher,
-        found.data,
-        found.understood,
-        found.postings,
-    )
-    groups, matched, full, notes = found.groups, found.matched, found.full, found.notes
-    translation, stems = understood.translation, backend.stem_terms
+    searcher, data, understood = found.searcher, found.data, found.understood
+    postings, groups, matched, full = found.postings, found.groups, found.matched, found.full
+    notes, translation, stems = found.notes, understood.translation, backend.stem_terms
     total = int(full.sum())
     start, size = (request.page - 1) * request.page_size, request.page_size
     ranking = None
