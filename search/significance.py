@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from search.analysis import STOP_WORDS, normalize_word
 from search.backends.base import TermCounts
 
-MIN_DOCUMENTS = 2  # a word must be in at least this many of the documents read
+MIN_DOCUMENTS = 3  # a word must be in at least this many of the documents read (as Elasticsearch)
 # G² of a difference chance would make once in twenty times (χ², one degree of freedom):
 # below it, a word does not set the result apart, however it ranks.
 MIN_SCORE = 3.84
