@@ -38,7 +38,7 @@ test: install browser
 test-fast: install
 	$(PY) -m pytest -q -m "not browser and not slow"
 
-## PNGs of the search, article, tag, feed and admin article-list pages at 1280 and 390 px (some dark) into screenshots/
+## PNGs of the search, article, tag, feed, compare and admin article-list pages at 1280 and 390 px (some dark) into screenshots/
 screenshots: install browser
 	$(PY) tests/browser/screenshots.py screenshots
 

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from archive import entity_pages, views
+from archive import compare_views, entity_pages, views
 from archive.entity_pages import EntityFeed, entity_feed_about
 from archive.feeds import SearchFeed, feed_about
 from archive.models import Author, Outlet, Tag
@@ -40,6 +40,14 @@ def _entity_paths(prefix: str, name: str, model, view) -> list:
 urlpatterns = [
     path("", throttled("pages")(views.search_page), name="search"),
     path("suggest", views.suggest, name="suggest"),
+    path("compare/", throttled("pages")(compare_views.compare_page), name="compare"),
+    path(
+        "compare/<str:panel>.csv",
+        throttled("pages")(compare_views.download_table),
+        {},
+        name="compare-csv",
+    ),
+    path("compare/chart.svg", throttled("pages")(compare_views.download_chart), name="compare-svg"),
     path("feed/", throttled("pages")(SearchFeed()), name="feed"),
     path("feed/about/", throttled("pages")(feed_about), name="feed-about"),
     path("articles/<int:pk>/", views.article_detail, name="article-noslug"),

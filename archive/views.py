@@ -20,6 +20,7 @@ from archive.ingest.normalize import is_web_address
 from archive.labels import kind_label
 from archive.models import Article, byline_prefetch, unique_slug
 from search import service as search_service
+from search.compare_request import from_search_page
 from search.query import MAX_QUERY_CHARS
 from search.request import UrlState, page_search
 from search.types import InvalidQuery, SearchTooCostly, SearchUnavailable
@@ -95,6 +96,10 @@ def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpRe
         "feed_url": feed_state.url(preset.feed if preset else reverse("web:feed")),
         "follow_url": feed_state.url((preset.feed if preset else reverse("web:feed")) + "about/"),
         "everywhere_url": state.without("page").url(reverse("web:search")) if preset else "",
+        # The compare page with this search (and the page's own filter) as search 1.
+        "compare_url": reverse("web:compare")
+        + "?"
+        + from_search_page([*state.pairs, *([(preset.param, preset.value)] if preset else [])]),
         "q": search.q,
         "max_query_chars": MAX_QUERY_CHARS,
         # A hit's link carries the query (highlighting) and these results (the way back).

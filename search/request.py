@@ -261,3 +261,18 @@ def _printable(value):
     if isinstance(value, tuple):
         return tuple(printable(str(v)) for v in value)
     return printable(value or "")
+
+
+def strict_page_search(query: Mapping, names: tuple[str, ...]) -> SearchRequest:
+    """A search from a page's parameters named ``names`` (page names: ``from``, ``to``),
+    read strictly: ``InvalidParams`` keyed by those page names (the compare page)."""
+    reading = _Reading(strict=True)
+    params = [p for p in PAGE_PARAMS if p.page in names]
+    for param in params:
+        reading.read(param, given(query, param.page))
+    reading.bound()
+    try:
+        return reading.request()
+    except InvalidParams as error:
+        page_name = {p.api: p.page for p in params}
+        raise InvalidParams({page_name.get(k, k): v for k, v in error.errors.items()}) from None

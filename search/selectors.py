@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import CharField, F, IntegerField, JSONField, Q, Value
+from django.db.models import CharField, Count, F, IntegerField, JSONField, Max, Q, Value
 from django.urls import NoReverseMatch
 
 from archive.models import Article, ArticleAuthor, Author, Outlet, SlugRedirect, Tag
@@ -257,3 +257,9 @@ def name_suggestions(prefix: str, *, limit: int) -> list[tuple[str, str, object]
     for author in Author.objects.filter(words)[:limit]:
         found.append((author.name, "author", author))
     return found
+
+
+def archive_version() -> tuple:
+    """What changes whenever an article is added, edited or deleted: (count, last edit)."""
+    found = Article.objects.aggregate(count=Count("pk"), last=Max("updated_at"))
+    return found["count"], found["last"]

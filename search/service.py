@@ -116,13 +116,21 @@ def search(request: SearchRequest) -> SearchResult:
     has no hits (``total`` still says how many there are). Raises InvalidQuery (bad
     sort, page, facet, month or dates) and SearchUnavailable (the index cannot be read).
     """
+    result, _days = search_with_days(request)
+    return _corrected(request, result)
+
+
+def search_with_days(request: SearchRequest) -> tuple[SearchResult, dict[int, int]]:
+    """A search (never corrected) and its hits per day (``date.toordinal()`` -> hits,
+    the histogram's raw material) for time series (``search.compare``)."""
     started = time.perf_counter()
     request = validate_request(request)
     if nothing := nothing_to_search(request.q):
         error, notes = " ".join(nothing.errors), tuple(nothing.notes)
-        return SearchResult(
+        empty = SearchResult(
             0, request.page, request.page_size, [], query_error=error, notices=notes
         )
+        return empty, {}
     articles = PageArticles()
     query = backend_query(request, articles)
     found = get_backend().search(query)
@@ -145,7 +153,7 @@ def search(request: SearchRequest) -> SearchResult:
         notices=found.notices,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
     )
-    return _corrected(request, result)
+    return result, found.days
 
 
 def _corrected(request: SearchRequest, result: SearchResult) -> SearchResult:

@@ -162,6 +162,23 @@ def histogram_shape(days: dict[int, int], asked: str | None = None) -> Histogram
     if not days:
         return Histogram()
     first, last, outside = _dense_range(days)
+    return _binned(days, first, last, asked, outside)
+
+
+def series_shape(days: dict[int, int], asked: str | None = None) -> Histogram:
+    """Buckets over the whole span of ``days`` (no outliers left off: a time series of
+    a comparison sums to its totals), the bin chosen as for ``histogram_shape``."""
+    if not days:
+        return Histogram()
+    return _binned(days, min(days), max(days), asked, [])
+
+
+def bin_of(ordinal: int, name: str) -> dt.date:
+    """The first day of the ``name`` bin holding day ``ordinal`` (``date.toordinal()``)."""
+    return _bin_start(dt.date.fromordinal(ordinal), name)
+
+
+def _binned(days: dict[int, int], first: int, last: int, asked, outside) -> Histogram:
     start, end = dt.date.fromordinal(first), dt.date.fromordinal(last)
     bars = {name: _bar_count(start, end, name) for name in BINS}
     auto = next((name for name in BINS if bars[name] <= AUTO_BARS), "year")

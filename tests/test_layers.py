@@ -15,6 +15,7 @@ PACKAGES = ("archive", "search", "config")
 EDGES = (
     "archive.admin",
     "archive.api",
+    "archive.compare_views",
     "archive.entity_pages",
     "archive.feeds",
     "archive.management",

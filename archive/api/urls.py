@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from archive.api import views
+from archive.api import compare_views, views
 from archive.api.exceptions import api_not_found
 from archive.api.tokens import TokenRevokeView
 
@@ -11,6 +11,9 @@ app_name = "api"
 
 urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
+    path("search/series/", compare_views.SeriesView.as_view(), name="search-series"),
+    path("search/terms/", compare_views.TermsView.as_view(), name="search-terms"),
+    path("compare/", compare_views.CompareView.as_view(), name="compare"),
     path("suggest/", views.SuggestView.as_view(), name="suggest"),
     path("articles/", views.ArticleListView.as_view(), name="article-list"),
     path("articles/<int:pk>/", views.ArticleDetailView.as_view(), name="article-detail"),

@@ -67,6 +67,22 @@ class BackendResult:
     notices: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class TermCounts:
+    """Document frequencies of words in a result set and in the whole index: what
+    ``search.significance`` scores. Words are folded surface forms, not stems."""
+
+    matched: int  # documents the search matches
+    read: int  # documents whose words were counted: all of them, or an even sample
+    documents: int  # documents in the index
+    # word -> (documents read that have it, documents of the index that have it)
+    words: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def sampled(self) -> bool:
+        return self.read < self.matched
+
+
 class SearchBackend(ABC):
     """Index and query articles. Implementations live in ``search/backends/<name>/``."""
 
@@ -98,6 +114,12 @@ class SearchBackend(ABC):
     def suggest_titles(self, prefix: str, *, limit: int = 10) -> list[int]:
         """Ids of the articles whose title has every word of ``prefix``, the last one
         as a word prefix, best first (the service adds titles, names and links)."""
+
+    @abstractmethod
+    def term_counts(self, query: BackendQuery, *, sample: int, least: int = 1) -> TermCounts:
+        """The words of the documents ``query`` matches (at most ``sample`` of them, evenly
+        spread over the article ids) with each word's document frequency in the index;
+        words in fewer than ``least`` of the documents read are left out."""
 
     @abstractmethod
     def rebuild(self, articles: Iterable, *, total: int | None = None) -> int:

@@ -1,4 +1,4 @@
-"""Screenshots of the search, article, tag and feed pages and the admin's article list at
+"""Screenshots of the search, article, tag, feed and compare pages and the admin's article list at
 desktop and phone widths, some also in the dark colour scheme.
 
     python tests/browser/screenshots.py [OUTPUT_DIR]      (``make screenshots``)
@@ -131,6 +131,8 @@ def main(out: Path) -> None:
                 "search-nothing": "/?q=(",
                 "tag-organisation": "/tags/organization/united-nations/",
                 "feed-about": "/feed/about/?q=summit&outlet=bloomberg",
+                "compare": "/compare/?s1.q=kim+jong+un&s1.label=Kim+Jong+Un&s2.q=pompeo"
+                "&s3.tag=place:pyongyang&bin=month",
             }
             for path in shoot(base, pages, out):
                 print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)

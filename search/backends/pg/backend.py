@@ -17,8 +17,15 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from search.backends.base import BackendHit, BackendQuery, BackendResult, SearchBackend, Texts
-from search.backends.pg import explain, maintenance, ranking, searching, similar
+from search.backends.base import (
+    BackendHit,
+    BackendQuery,
+    BackendResult,
+    SearchBackend,
+    TermCounts,
+    Texts,
+)
+from search.backends.pg import explain, maintenance, ranking, searching, similar, terms
 from search.budget import TOO_COSTLY, Budget
 from search.types import SearchTooCostly, SearchUnavailable
 
@@ -132,6 +139,11 @@ class PostgresBackend(SearchBackend):
         """From the article's own vector (``texts`` is not read)."""
         with bounded(Budget.from_settings()) as cursor:
             return similar.more_like_this(cursor, article_id, limit, exclude=list(exclude))
+
+    def term_counts(self, query: BackendQuery, *, sample: int, least: int = 1) -> TermCounts:
+        """From the matching documents' ``exact`` vectors (``texts`` is not read)."""
+        with bounded(query.budget) as cursor:
+            return terms.term_counts(cursor, query, sample=sample, least=least)
 
     def suggest_titles(self, prefix: str, *, limit: int = 10) -> list[int]:
         with bounded(Budget.from_settings()) as cursor:

@@ -13,7 +13,14 @@ import numpy as np
 from django.conf import settings
 
 from search.analysis import stem_map
-from search.backends.base import BackendHit, BackendQuery, BackendResult, SearchBackend, Texts
+from search.backends.base import (
+    BackendHit,
+    BackendQuery,
+    BackendResult,
+    SearchBackend,
+    TermCounts,
+    Texts,
+)
 from search.backends.whoosh.columns import Columns, FacetData
 from search.backends.whoosh.store import READ_ERRORS, IndexStore
 from search.documents import article_document
@@ -36,6 +43,7 @@ class WhooshBackend(SearchBackend):
         self._data: tuple | None = None  # (key, FacetData)
         self._segments: dict[str, Columns] = {}
         self._stems: dict[str, dict[str, list[str]]] = {}
+        self._frequencies: dict[str, dict[str, int]] = {}
 
     # Writing -----------------------------------------------------------------
     def index(self, articles: Iterable) -> int:
@@ -126,6 +134,7 @@ class WhooshBackend(SearchBackend):
             self._directory = directory
             self._segments.clear()
             self._stems.clear()
+            self._frequencies.clear()
             if old is not None:
                 old.close()
         elif not self._searcher.up_to_date():
@@ -162,6 +171,7 @@ class WhooshBackend(SearchBackend):
         for stale in set(self._segments) - seen:
             del self._segments[stale]
             self._stems.pop(stale, None)
+            self._frequencies.pop(stale, None)
         live = np.concatenate(lives) if lives else np.zeros(0, dtype=bool)
         data = FacetData(Columns.concat(parts), live)
         self._data = (key, data)
@@ -189,6 +199,27 @@ class WhooshBackend(SearchBackend):
             only = maps[0]
             return lambda stem: only.get(stem, [])
         return lambda stem: [t for m in maps for t in m.get(stem, ())]
+
+    def word_frequency(self, searcher):
+        """A function: word -> documents with it in their title or body (the larger of
+        the two fields' counts, summed over segments; maps cached per segment), for
+        significant terms: one dictionary lookup a word instead of two term-table reads."""
+        maps = []
+        for leaf, _offset in searcher.reader().leaf_readers():
+            segment = leaf.segment()
+            key = segment.segment_id() if segment is not None else None
+            if key is None or key not in self._frequencies:
+                counts: dict[str, int] = {}
+                for name in ("title", "body"):
+                    for term, info in leaf.iter_field(name):
+                        word = term.decode() if isinstance(term, bytes) else term
+                        counts[word] = max(counts.get(word, 0), info.doc_frequency())
+                if key is None:
+                    maps.append(counts)
+                    continue
+                self._frequencies[key] = counts
+            maps.append(self._frequencies[key])
+        return lambda word: sum(m.get(word, 0) for m in maps)
 
     @staticmethod
     def _load_segment(leaf) -> Columns:
@@ -223,6 +254,12 @@ class WhooshBackend(SearchBackend):
 
         with self._reading():
             return run_more_like_this(self, article_id, texts=texts, limit=limit, exclude=exclude)
+
+    def term_counts(self, query: BackendQuery, *, sample: int, least: int = 1) -> TermCounts:
+        from search.backends.whoosh.terms import run_term_counts
+
+        with self._reading():
+            return run_term_counts(self, query, sample=sample, least=least)
 
     def suggest_titles(self, prefix: str, *, limit: int = 10) -> list[int]:
         from search.backends.whoosh.searching import run_title_suggestions

@@ -246,7 +246,22 @@ def run_explain(backend, query: BackendQuery, article_id: int) -> Explanation | 
     return replace(ranking.explain(docnum), matched=bool(matched[docnum]))
 
 
-def run_search(backend, query: BackendQuery) -> BackendResult:
+@dataclass
+class Matching:
+    """What a request matches: ``full`` under every filter, ``matched`` before them."""
+
+    searcher: object
+    data: FacetData
+    understood: Understood
+    postings: Reading
+    groups: dict[str, np.ndarray]
+    matched: np.ndarray
+    full: np.ndarray
+    notes: list[str]
+
+
+def match_request(backend, query: BackendQuery) -> Matching:
+    """The documents a request matches (its query, its filters, a question's best)."""
     request = query.request
     searcher = backend.searcher()
     data = backend.facet_data(searcher)
@@ -268,6 +283,15 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
         notice = best_notice(translation.best.node, most)
         if notice:
             notes.append(notice)
+    return Matching(searcher, data, understood, postings, groups, matched, full, notes)
+
+
+def run_search(backend, query: BackendQuery) -> BackendResult:
+    request = query.request
+    found = match_request(backend, query)
+    searcher, data, understood = found.searcher, found.data, found.understood
+    postings, groups, matched, full = found.postings, found.groups, found.matched, found.full
+    notes, translation, stems = found.notes, understood.translation, backend.stem_terms
     total = int(full.sum())
     start, size = (request.page - 1) * request.page_size, request.page_size
     ranking = None
