@@ -17,7 +17,8 @@ from archive.models import Article, Author, Outlet, Tag, byline_prefetch
 _OUTLET_DETAILS = ("homepage", "domain", "country", "language")
 
 
-def _published(article: Article) -> str | None:
+def published_text(article: Article) -> str | None:
+    """The publication date, with its time when known (ISO 8601), or None."""
     if article.published is None:
         return None
     if article.published_time is None:
@@ -54,7 +55,7 @@ def article_record(article: Article) -> dict:
         "title": article.title,
         "body": article.body,
         "outlet": outlet_value(article.outlet if article.outlet_id else None),
-        "published": _published(article),
+        "published": published_text(article),
         "authors": [link.author.name for link in article.author_links.all()],
         "tags": [_tag(t) for t in sorted(article.tags.all(), key=lambda t: (t.kind, t.name))],
         "url": article.url or None,

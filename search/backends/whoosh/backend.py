@@ -13,7 +13,14 @@ import numpy as np
 from django.conf import settings
 
 from search.analysis import stem_map
-from search.backends.base import BackendHit, BackendQuery, BackendResult, SearchBackend, Texts
+from search.backends.base import (
+    BackendHit,
+    BackendQuery,
+    BackendResult,
+    MatchingIds,
+    SearchBackend,
+    Texts,
+)
 from search.backends.whoosh.columns import Columns, FacetData
 from search.backends.whoosh.store import READ_ERRORS, IndexStore
 from search.documents import article_document
@@ -209,6 +216,21 @@ class WhooshBackend(SearchBackend):
 
         with self._reading():
             return run_search(self, query)
+
+    def matching_ids(self, query: BackendQuery, *, batch: int) -> MatchingIds:
+        """The ids are read at once (8 bytes a hit; ranking needs every score anyway)."""
+        from search.backends.whoosh.searching import notices_of, run_matching_ids
+
+        with self._reading():
+            ids, found = run_matching_ids(self, query)
+        batches = (ids[at : at + batch].tolist() for at in range(0, len(ids), batch))
+        return MatchingIds(
+            total=len(ids),
+            batches=batches,
+            parsed=found.understood.shown,
+            query_error=" ".join(found.understood.parsed.errors) or None,
+            notices=notices_of(found, query),
+        )
 
     def explain(self, query: BackendQuery, article_id: int):
         from search.backends.whoosh.searching import run_explain

@@ -246,13 +246,20 @@ def run_explain(backend, query: BackendQuery, article_id: int) -> Explanation | 
     return replace(ranking.explain(docnum), matched=bool(matched[docnum]))
 
 
-def run_search(backend, query: BackendQuery) -> BackendResult:
+@dataclass
+class Matched:
+    """A request's hits on this index, before any ordering."""
+
+    understood: Understood
+    matched: np.ndarray  # the query's documents (a question's hits added), before filters
+    full: np.ndarray  # the hits: under every filter
+    groups: dict[str, np.ndarray]  # the filters' masks (``_filter_masks``)
+    notes: list[str]
+
+
+def _match(searcher, data, query: BackendQuery, stems, postings) -> Matched:
+    """The hits of a request: its query under its filters; a question's best matches."""
     request = query.request
-    searcher = backend.searcher()
-    data = backend.facet_data(searcher)
-    stems, postings = backend.stem_terms, Reading(query.budget)
-    stems(searcher)  # built once per index segment, before the clock starts
-    query.budget.start()
     understood = _understand(searcher, data, request.q, stems, query.synonyms, postings)
     matched, translation = understood.matched, understood.translation
     notes = list(understood.parsed.notes)
@@ -268,6 +275,26 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
         notice = best_notice(translation.best.node, most)
         if notice:
             notes.append(notice)
+    return Matched(understood, matched, full, groups, notes)
+
+
+def _started(backend, query: BackendQuery):
+    """The searcher, its arrays, the stems and a postings reader; the budget's clock
+    started after what is built once per index segment."""
+    searcher = backend.searcher()
+    data = backend.facet_data(searcher)
+    stems, postings = backend.stem_terms, Reading(query.budget)
+    stems(searcher)
+    query.budget.start()
+    return searcher, data, stems, postings
+
+
+def run_search(backend, query: BackendQuery) -> BackendResult:
+    request = query.request
+    searcher, data, stems, postings = _started(backend, query)
+    found = _match(searcher, data, query, stems, postings)
+    understood, full, groups = found.understood, found.full, found.groups
+    translation = understood.translation
     total = int(full.sum())
     start, size = (request.page - 1) * request.page_size, request.page_size
     ranking = None
@@ -276,8 +303,7 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
         ranking = _ranking(searcher, data, translation, full, postings, forms, query.texts)
         page = top_scored(ranking.scores, full, start + size)[start:]
     else:
-        order = data.oldest if request.sort == "oldest" else data.newest
-        page = [(int(d), None) for d in order[full[order]][start : start + size]]
+        page = [(int(d), None) for d in _by_date(data, request.sort, full)[start : start + size]]
     ids = [int(data.columns.ids[docnum]) for docnum, _ in page]
     explanations = {}
     if request.explain and ranking is not None:
@@ -304,13 +330,41 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
             )
             for i, (_, s) in zip(ids, page, strict=True)
         ],
-        counts=_counts(request, data, matched, groups),
+        counts=_counts(request, data, found.matched, groups),
         days=data.day_counts(full),
         suggestion=suggestion,
         parsed=understood.shown,
         query_error=" ".join(understood.parsed.errors) or None,
-        notices=tuple(dict.fromkeys([*notes, *translation.notes, *query.budget.notices()])),
+        notices=notices_of(found, query),
     )
+
+
+def notices_of(found: Matched, query: BackendQuery) -> tuple[str, ...]:
+    notes = [*found.notes, *found.understood.translation.notes, *query.budget.notices()]
+    return tuple(dict.fromkeys(notes))
+
+
+def _by_date(data, sort: str, allowed: np.ndarray) -> np.ndarray:
+    """The allowed docnums, newest (or with ``sort="oldest"`` oldest) first."""
+    order = data.oldest if sort == "oldest" else data.newest
+    return order[allowed[order]]
+
+
+def run_matching_ids(backend, query: BackendQuery) -> tuple[np.ndarray, Matched]:
+    """Every hit's article id in the search's order (the page's order, uncapped): by
+    score with ties to the lower docnum, as ``top_scored`` ranks a page, or by date."""
+    request = query.request
+    searcher, data, stems, postings = _started(backend, query)
+    found = _match(searcher, data, query, stems, postings)
+    understood = found.understood
+    if understood.query is not None and request.sort == "relevance":
+        translation, forms = understood.translation, stems(searcher)
+        ranking = _ranking(searcher, data, translation, found.full, postings, forms, query.texts)
+        docs = np.flatnonzero(found.full)
+        docnums = docs[np.lexsort((docs, -ranking.scores[docs]))]
+    else:
+        docnums = _by_date(data, request.sort, found.full)
+    return data.columns.ids[docnums].copy(), found
 
 
 def run_more_like_this(
