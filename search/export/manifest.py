@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.ingest.readers.jsonl import is_manifest_record
+
 VERSION = 1
 HASHED = (
     "SHA-256 of every byte of the export before its manifest line: the whole CSV file "
@@ -47,10 +49,6 @@ def manifest_of(export) -> dict:
 
 def manifest_line(manifest: dict) -> bytes:
     return (json.dumps({"manifest": manifest}, ensure_ascii=False) + "\n").encode()
-
-
-def is_manifest_record(record) -> bool:
-    return isinstance(record, dict) and list(record) == ["manifest"]
 
 
 @dataclass(frozen=True)
