@@ -6,7 +6,7 @@ canonical query string that asks for the same export again (the manifest keeps i
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from urllib.parse import urlencode
 
 from search.export.columns import COLUMNS, DEFAULT_COLUMNS, unknown_columns
@@ -82,6 +82,10 @@ def read_spec(query: Mapping) -> ExportSpec:
     errors: dict[str, list[str]] = {}
     try:
         request = search_only(api_search(query).request)
+        if not given(query, "sort") and not request.q:
+            # Oldest first, as the export always wrote the archive: an original before
+            # its duplicates, and an import gives the articles in the same order again.
+            request = replace(request, sort="oldest")
     except InvalidParams as invalid:
         errors.update(invalid.errors)
         request = SearchRequest()

@@ -19,6 +19,7 @@ from search.export.columns import csv_row
 from search.export.manifest import manifest_line, manifest_of
 from search.export.rows import articles_in_order
 from search.export.spec import ExportSpec
+from search.maintenance import index_catch_up
 
 BOM = "\ufeff".encode()
 BATCH = 500  # articles read (and bytes sent) at a time
@@ -47,6 +48,9 @@ class Export:
         self.spec = spec
         self.created = timezone.now().replace(microsecond=0)
         self.backend = service.get_backend().name
+        # Queued index changes first: an export has every article stored when it starts
+        # (one of the whole archive is its backup), not only those indexed so far.
+        index_catch_up()
         self.matches = service.matching_ids(spec.request, batch=batch)
         self.total = self.matches.total
         self.rows = 0  # articles written
