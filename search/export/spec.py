@@ -77,6 +77,24 @@ def search_only(request: SearchRequest) -> SearchRequest:
     return SearchRequest(**kept)
 
 
+def spec_of_page(request: SearchRequest, fmt: str) -> ExportSpec:
+    """The export of what a page shows: its search, its page's own subject (an outlet,
+    author or tag page's scope) as one more filter."""
+    scoped = _with_scope(request, request.scope) if request.scope else request
+    return ExportSpec(search_only(scoped), fmt)
+
+
+def download_url(path: str, request: SearchRequest, fmt: str) -> str:
+    """``/api/export/`` of a page's search (``path`` is its address), in ``fmt``."""
+    return f"{path}?{spec_of_page(request, fmt).query_string()}"
+
+
+def _with_scope(request: SearchRequest, scope: tuple[str, str]) -> SearchRequest:
+    field = {"outlet": "outlets", "author": "authors", "tag": "tags"}[scope[0]]
+    values = getattr(request, field)
+    return replace(request, **{field: values if scope[1] in values else (*values, scope[1])})
+
+
 def read_spec(query: Mapping) -> ExportSpec:
     """An export from GET parameters; raises ``InvalidParams`` naming every bad one."""
     errors: dict[str, list[str]] = {}
