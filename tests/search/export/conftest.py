@@ -39,7 +39,9 @@ def harvest(search_backend):
         article.author_links.create(author=author, position=0)
         articles.append(article)
     for n in range(5):
-        make_article(title=f"Parliament sits {n}", body=f"The parliament sat again ({n}).", outlet=other)
+        make_article(
+            title=f"Parliament sits {n}", body=f"The parliament sat again ({n}).", outlet=other
+        )
     index_all()
     return {"outlet": wire, "tag": coffee, "articles": articles}
 
