@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from search.export.columns import COLUMNS
 from tests.search.export.conftest import harvest  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +80,17 @@ def test_bad_parameters_are_a_400_naming_them(anon, harvest, params, named, says
     assert response["Content-Type"] == "application/json"
     body = response.json()
     assert named in body["detail"] and says in body["detail"]
+
+
+def test_the_export_and_its_manifest_are_in_the_schema(anon):
+    schema = anon.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    export = schema["paths"]["/api/export/"]["get"]
+    documented = {p["name"]: p for p in export["parameters"]}
+    assert {"q", "outlet", "tag", "sort", "date_from", "format", "columns", "bom"} <= set(
+        documented
+    )
+    assert not {"page", "page_size", "facets"} & set(documented)
+    assert documented["columns"]["schema"]["items"]["enum"] == list(COLUMNS)
+    assert {"text/csv", "application/x-ndjson"} <= set(export["responses"]["200"]["content"])
+    assert "/api/export/manifest/" in schema["paths"]
