@@ -17,7 +17,7 @@ from archive.ingest.export import article_record, unused_records
 from search import service
 from search.export.columns import csv_row
 from search.export.manifest import manifest_line, manifest_of
-from search.export.rows import articles_in_order
+from search.export.rows import LONG_TEXTS, Exported, Loader
 from search.export.spec import ExportSpec
 from search.maintenance import index_catch_up
 
@@ -29,9 +29,11 @@ def jsonl_line(record: dict) -> bytes:
     return (json.dumps(record, ensure_ascii=False) + "\n").encode()
 
 
-def jsonl_row(article) -> bytes:
+def jsonl_row(exported: Exported) -> bytes:
     """The ingest format's record (``archive.ingest.export``) with the article's id first."""
-    return jsonl_line({"id": article.pk, **article_record(article)})
+    article = exported.article
+    record = article_record(article, authors=exported.authors, tags=exported.tags)
+    return jsonl_line({"id": article.pk, **record})
 
 
 def csv_lines(rows: list[list]) -> bytes:
@@ -80,7 +82,8 @@ class Export:
         csv_file = self.spec.format == "csv"
         if csv_file:
             yield (BOM if self.spec.bom else b"") + csv_lines([list(self.spec.columns)])
-        for articles in articles_in_order(self.matches.batches):
+        texts = self.spec.columns if csv_file else LONG_TEXTS
+        for articles in Loader(texts=texts).in_order(self.matches.batches):
             self.fetched += len(articles)
             self.rows += len(articles)
             if csv_file:
