@@ -55,8 +55,7 @@ class Export:
         index_catch_up()
         self.matches = service.matching_ids(spec.request, batch=batch)
         self.total = self.matches.total
-        self.rows = 0  # articles written
-        self.fetched = 0  # articles loaded from the database so far
+        self.rows = 0  # articles written so far
         self.size = 0  # bytes hashed
         self.digest = hashlib.sha256()
         self.manifest: dict | None = None  # once the body is written
@@ -84,7 +83,6 @@ class Export:
             yield (BOM if self.spec.bom else b"") + csv_lines([list(self.spec.columns)])
         texts = self.spec.columns if csv_file else LONG_TEXTS
         for articles in Loader(texts=texts).in_order(self.matches.batches):
-            self.fetched += len(articles)
             self.rows += len(articles)
             if csv_file:
                 yield csv_lines([csv_row(a, self.spec.columns) for a in articles])

@@ -5,8 +5,9 @@ both backends' indexes (the Whoosh one under ``DATA_DIR``), then exports, each r
 fresh process: every article (no query, oldest first) and the oldest tenth of them, as
 CSV and as JSON Lines. Each run reads the export's body to the end (hashing it, as an
 HTTP response would be read) and reports articles per second, the time to the first
-row and the process's peak resident memory (VmHWM) before and after: flat memory means
-the same peak for the whole archive as for a tenth of it.
+row, articles per CPU second (this process and its PostgreSQL server process: the
+steadier figure on a shared machine) and the process's peak resident memory (VmHWM)
+before and after: flat memory means the same peak for the whole archive as for a tenth.
 
     DEBUG=0 DATA_DIR=/tmp/export-bench \\
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/export_bench \\
@@ -34,6 +35,20 @@ def setup_django(backend: str | None = None) -> None:
     import django
 
     django.setup()
+
+
+def server_cpu_seconds() -> float:
+    """CPU seconds of this connection's PostgreSQL server process (same machine)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_mb() -> float:
@@ -88,7 +103,7 @@ def one_run(backend: str, fmt: str, part: str) -> dict:
         last = dated.values_list("published", flat=True)[dated.count() // 10]
         request = SearchRequest(sort="oldest", date_to=last)
     before = peak_rss_mb()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time() + server_cpu_seconds()
     export = Export(ExportSpec(request, fmt))
     first_row, size = None, 0
     for chunk in export.body():
@@ -96,7 +111,9 @@ def one_run(backend: str, fmt: str, part: str) -> dict:
         if first_row is None and export.rows:
             first_row = time.perf_counter() - started
     seconds = time.perf_counter() - started
+    cpu = time.process_time() + server_cpu_seconds() - cpu
     return {
+        "cpu_rate": export.rows / cpu,
         "rows": export.rows,
         "total": export.total,
         "seconds": seconds,
@@ -126,11 +143,13 @@ def measure(backends: list[str], runs: int) -> None:
                     )
                     results.append(json.loads(out.strip().splitlines()[-1]))
                 rates = [r["rate"] for r in results]
+                cpu_rates = [r["cpu_rate"] for r in results]
                 first = [r["first_row_ms"] for r in results]
                 rows.append(
                     f"| {backend} | {fmt} | {part} | {results[0]['rows']:,} "
                     f"| {results[0]['megabytes']:.1f} "
                     f"| {statistics.median(rates):,.0f} / {min(rates):,.0f} "
+                    f"| {statistics.median(cpu_rates):,.0f} "
                     f"| {statistics.median(first):.0f} / {p95(first):.0f} "
                     f"| {statistics.median(r['rss_before'] for r in results):.0f} "
                     f"| {max(r['rss_peak'] for r in results):.0f} |"
@@ -139,9 +158,10 @@ def measure(backends: list[str], runs: int) -> None:
     print(f"uptime after: {subprocess.check_output(['uptime'], text=True).strip()}")
     print(
         "| backend | format | part | articles | MB | articles/s median / slowest run "
-        "| first row ms median / p95 | RSS before MB | peak RSS MB |"
+        "| articles per CPU second (median) | first row ms median / p95 | RSS before MB "
+        "| peak RSS MB |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     print("\n".join(rows))
 
 
