@@ -177,8 +177,9 @@ class DeclaredIds:
 def declare_ids(cursor, query: BackendQuery, name: str) -> DeclaredIds:
     """Declare the cursor ``name`` over every hit's id in the search's order, run it
     once (the total, under the budget's statement time) and rewind it. It is held
-    (``WITH HOLD``): the rows stay on the server after the transaction, read by FETCH
-    until CLOSE, so an export keeps no transaction open while it streams."""
+    (``WITH HOLD``): at the commit the server keeps its rows (rewinding the sort just
+    made, or running it again: the same work, not timed), read by FETCH until CLOSE, so
+    an export keeps no transaction open while it streams."""
     parsed, compiler, tree, search = _prepared(cursor, query)
     node = tree.node
     if isinstance(node, Best):
