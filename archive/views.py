@@ -21,6 +21,7 @@ from archive.labels import kind_label
 from archive.models import Article, byline_prefetch, unique_slug
 from search import service as search_service
 from search.compare_request import from_search_page
+from search.export.spec import FORMATS, download_url
 from search.query import MAX_QUERY_CHARS
 from search.request import UrlState, page_search
 from search.types import InvalidQuery, SearchTooCostly, SearchUnavailable
@@ -104,6 +105,8 @@ def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpRe
         "max_query_chars": MAX_QUERY_CHARS,
         # A hit's link carries the query (highlighting) and these results (the way back).
         "hit_query": urlencode({**({"q": q} if q else {}), "back": state.url(request.path)}),
+        # Every hit, not only this page's, as a file (the API's export of this search).
+        "downloads": {fmt: download_url(reverse("api:export"), search, fmt) for fmt in FORMATS},
     }
     # A page after the last one is not there: say so with links to those that are.
     status = 404 if result.past_the_end else 200

@@ -16,7 +16,14 @@ from django.conf import settings
 
 from search import selectors
 from search.backends import backend_class
-from search.backends.base import BackendHit, BackendQuery, BackendResult, Filters, SearchBackend
+from search.backends.base import (
+    BackendHit,
+    BackendQuery,
+    BackendResult,
+    Filters,
+    MatchingIds,
+    SearchBackend,
+)
 from search.query import nothing_to_search, printable
 from search.request import validate_request
 from search.shaping import Labels, facets_shape, histogram_shape, labelled
@@ -154,6 +161,25 @@ def search_with_days(request: SearchRequest) -> tuple[SearchResult, dict[int, in
         took_ms=round((time.perf_counter() - started) * 1000, 2),
     )
     return result, found.days
+
+
+def matching_ids(request: SearchRequest, *, batch: int = 500) -> MatchingIds:
+    """Every hit of the full search (query, filters, sort; relevance included) in the
+    order its pages show them, without the page cap, ``batch`` ids at a time; ``total``
+    before the first batch. Call ``close()`` when done (or read every batch).
+
+    Finding and ordering the hits is the search's own work, within the same budget as a
+    search (``search.budget``): what a search of it can answer, its export can; what
+    the budget cut is said in ``notices``. Reading the ids after that has no time limit:
+    an export is as long as its result. Never autocorrected: an export is of what was asked.
+    """
+    request = validate_request(
+        replace(request, page=1, facets=(), highlight=False, explain=False, autocorrect=False)
+    )
+    if nothing := nothing_to_search(request.q):
+        errors, notes = " ".join(nothing.errors) or None, tuple(nothing.notes)
+        return MatchingIds(0, iter(()), query_error=errors, notices=notes)
+    return get_backend().matching_ids(backend_query(request), batch=batch)
 
 
 def _corrected(request: SearchRequest, result: SearchResult) -> SearchResult:

@@ -11,6 +11,8 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from archive.ingest.readers import FORMATS
+from search.export import spec as export_spec
+from search.export.columns import COLUMNS, DEFAULT_COLUMNS
 from search.params import PARAMS, Param
 from search.types import SearchRequest
 
@@ -108,6 +110,34 @@ def search_parameters() -> list[OpenApiParameter]:
         )
         for param in PARAMS
     ]
+
+
+def export_parameters() -> list[OpenApiParameter]:
+    """/api/export/'s parameters: the search's (not its page, facets or highlights), the
+    format, the CSV's columns and its byte order mark."""
+    searched = [q for q in search_parameters() if q.name in _EXPORTED]
+    return [
+        *searched,
+        OpenApiParameter(
+            "format", {"type": "string", "enum": list(export_spec.FORMATS), "default": "jsonl"}
+        ),
+        OpenApiParameter(
+            "columns",
+            {"type": "array", "items": {"type": "string", "enum": list(COLUMNS)}},
+            description="The CSV's columns, in order (comma-separated or repeated); default "
+            + ",".join(DEFAULT_COLUMNS)
+            + ".",
+            explode=False,
+        ),
+        OpenApiParameter(
+            "bom",
+            {"type": "boolean", "default": False},
+            description="Start a CSV with a UTF-8 byte order mark (for spreadsheets).",
+        ),
+    ]
+
+
+_EXPORTED = {p.api for p in PARAMS if p.field in export_spec.SEARCH_FIELDS}
 
 
 def _schema(param: Param) -> dict:

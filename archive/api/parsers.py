@@ -99,3 +99,10 @@ class JSONLinesRenderer(JSONRenderer):
 
     media_type = "application/x-ndjson"
     format = "jsonl"
+
+
+class CSVRenderer(JSONRenderer):
+    """Lets a client ask for CSV (export); errors are still one JSON object."""
+
+    media_type = "text/csv"
+    format = "csv"

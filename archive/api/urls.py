@@ -26,6 +26,7 @@ urlpatterns = [
     path("tags/<int:pk>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("ingest/", views.IngestView.as_view(), name="ingest"),
     path("export/", views.ExportView.as_view(), name="export"),
+    path("export/manifest/", views.ExportManifestView.as_view(), name="export-manifest"),
     path("token/", TokenRevokeView.as_view(), name="token-revoke"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

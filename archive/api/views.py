@@ -6,6 +6,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -18,6 +19,7 @@ from rest_framework.views import APIView
 from archive.api import params as p
 from archive.api.exceptions import PayloadTooLarge
 from archive.api.parsers import (
+    CSVRenderer,
     JSONLinesRenderer,
     RawJSONLinesParser,
     RawJSONParser,
@@ -44,10 +46,11 @@ from archive.api.serializers import (
 from archive.api.services import article_create, article_update
 from archive.api.throttling import AnonThrottle, ExportThrottle
 from archive.ingest.decode import ARCHIVE_REFUSAL, archive_kind
-from archive.ingest.export import export_jsonl
 from archive.ingest.run import ingest_upload
 from archive.models import Article, Author, Outlet, Tag
 from search import service as search_service
+from search.export.spec import MEDIA_TYPES, read_spec
+from search.export.stream import Export
 from search.maintenance import index_catch_up
 from search.request import api_search
 
@@ -296,26 +299,66 @@ class IngestView(APIView):
 
 
 class ExportView(APIView):
-    """The matching articles as JSON Lines (the ingest format), streamed."""
+    """Every hit of a full search, streamed as CSV or JSON Lines, with its manifest.
+
+    The total is in ``X-Total-Count`` before the first row; JSON Lines ends with the
+    manifest line, and ``Link: rel="describedby"`` names the manifest URL (for a CSV:
+    the same export made again, hashed, without its rows)."""
 
     permission_model = Article
+    may_be_unavailable = True
     throttle_classes = [AnonThrottle, ExportThrottle]
-    renderer_classes = [JSONRenderer, JSONLinesRenderer]
+    renderer_classes = [JSONRenderer, JSONLinesRenderer, CSVRenderer]
+
+    def perform_content_negotiation(self, request, force=False):
+        # ``format`` names the export's format, read (and refused with a 400) by read_spec.
+        return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(
-        parameters=[p.ArticleFilterParams],
+        parameters=p.export_parameters(),
         responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, a header row."),
             (200, "application/x-ndjson"): OpenApiResponse(
-                OpenApiTypes.STR, description="One JSON object per line."
-            )
+                OpenApiTypes.STR, description="One JSON object per article, then the manifest."
+            ),
         },
     )
     def get(self, request):
-        filters = validated(p.ArticleFilterParams, request.GET)
-        articles = article_list(filters=filters, ordering="id")
-        # Unfiltered, it is the whole archive: with the outlets, authors and tags no
-        # article uses, as the export command writes it.
-        lines = export_jsonl(articles, unused=not any(filters.values()))
-        response = StreamingHttpResponse(lines, content_type="application/x-ndjson")
-        response["Content-Disposition"] = 'attachment; filename="articles.jsonl"'
+        spec = read_spec(request.GET)  # InvalidParams: a 400 naming each bad parameter
+        export = opened_export(spec)
+        response = StreamingHttpResponse(export, content_type=MEDIA_TYPES[spec.format])
+        response["X-Total-Count"] = str(export.total)
+        stamp = export.created.strftime("%Y%m%dT%H%M%SZ")
+        response["Content-Disposition"] = f'attachment; filename="export-{stamp}.{spec.format}"'
+        manifest = request.build_absolute_uri(
+            f"{reverse('api:export-manifest')}?{spec.query_string()}"
+        )
+        response["Link"] = f'<{manifest}>; rel="describedby"; type="application/json"'
         return response
+
+
+def opened_export(spec) -> Export:
+    """The export with its hits found; a query that cannot be understood is a 400, as
+    in a search (an export is of what was asked, never of the words taken literally)."""
+    export = Export(spec)
+    if export.matches.query_error:
+        export.close()
+        raise ValidationError(
+            {"q": f"the query could not be understood: {export.matches.query_error}"}
+        )
+    return export
+
+
+class ExportManifestView(APIView):
+    """The manifest of an export made now: its rows hashed, not sent."""
+
+    permission_model = Article
+    may_be_unavailable = True
+    throttle_classes = [AnonThrottle, ExportThrottle]
+
+    @extend_schema(parameters=p.export_parameters(), responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        export = opened_export(read_spec(request.GET))
+        for _chunk in export.body():
+            pass
+        return Response(export.manifest)

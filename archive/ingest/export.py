@@ -17,7 +17,8 @@ from archive.models import Article, Author, Outlet, Tag, byline_prefetch
 _OUTLET_DETAILS = ("homepage", "domain", "country", "language")
 
 
-def _published(article: Article) -> str | None:
+def published_text(article: Article) -> str | None:
+    """The publication date, with its time when known (ISO 8601), or None."""
     if article.published is None:
         return None
     if article.published_time is None:
@@ -47,16 +48,21 @@ def outlet_value(outlet: Outlet | None) -> str | dict | None:
     return {"name": outlet.name, **details} if details else outlet.name
 
 
-def article_record(article: Article) -> dict:
+def article_record(article: Article, *, authors=None, tags=None) -> dict:
     """One article as a JSON-ready dict (see "JSON Lines format" in the README); the
-    article comes annotated with its original's ``original_hash`` (``export_jsonl``)."""
+    article comes annotated with its original's ``original_hash`` (``export_jsonl``).
+    ``authors`` (names in byline order) and ``tags`` may be given, already read."""
+    if authors is None:
+        authors = [link.author.name for link in article.author_links.all()]
+    if tags is None:
+        tags = article.tags.all()
     record = {
         "title": article.title,
         "body": article.body,
         "outlet": outlet_value(article.outlet if article.outlet_id else None),
-        "published": _published(article),
-        "authors": [link.author.name for link in article.author_links.all()],
-        "tags": [_tag(t) for t in sorted(article.tags.all(), key=lambda t: (t.kind, t.name))],
+        "published": published_text(article),
+        "authors": list(authors),
+        "tags": [_tag(t) for t in sorted(tags, key=lambda t: (t.kind, t.name))],
         "url": article.url or None,
         "summary": article.summary,
         "language": article.language,

@@ -6,7 +6,7 @@ facets and the histogram for every engine alike (``search.shaping``).
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from search.budget import Budget
@@ -83,6 +83,19 @@ class TermCounts:
         return self.read < self.matched
 
 
+@dataclass
+class MatchingIds:
+    """Every hit of a search in its order, uncapped, in batches of ids; ``total`` is known
+    before the first batch is read. ``close`` frees what the batches hold (a cursor)."""
+
+    total: int
+    batches: Iterator[list[int]]
+    parsed: str = ""
+    query_error: str | None = None
+    notices: tuple[str, ...] = ()
+    close: Callable[[], None] = lambda: None
+
+
 class SearchBackend(ABC):
     """Index and query articles. Implementations live in ``search/backends/<name>/``."""
 
@@ -97,6 +110,12 @@ class SearchBackend(ABC):
     @abstractmethod
     def search(self, query: BackendQuery) -> BackendResult:
         """Answer a request; a syntax error is reported in the result, never raised."""
+
+    @abstractmethod
+    def matching_ids(self, query: BackendQuery, *, batch: int) -> MatchingIds:
+        """Every hit's id in the order a search pages them (no page cap), ``batch`` at a
+        time, in memory that does not grow with the rows read (Whoosh holds the ids).
+        Finding and ordering the hits is a search's work, within ``query.budget``."""
 
     @abstractmethod
     def explain(self, query: BackendQuery, article_id: int) -> Explanation | None:

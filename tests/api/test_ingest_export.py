@@ -16,6 +16,15 @@ GOOD = {"title": "Wheat harvest up", "body": "The wheat harvest rose ten percent
 BAD = {"title": "No body here"}
 
 
+def exported(response) -> list[dict]:
+    """The records of a JSON Lines export, without its last line, the manifest."""
+    *records, last = [
+        json.loads(line) for line in b"".join(response.streaming_content).splitlines()
+    ]
+    assert list(last) == ["manifest"]
+    return records
+
+
 def jsonl(*items) -> str:
     return "".join(json.dumps(item) + "\n" for item in items)
 
@@ -114,8 +123,7 @@ def test_export_streams_json_lines_of_the_filtered_articles(anon, archive):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/x-ndjson"
-    lines = b"".join(response.streaming_content).decode().splitlines()
-    titles = {json.loads(line)["title"] for line in lines}
+    titles = {record["title"] for record in exported(response)}
     assert titles == {"Denuclearization summit planned", "Crude oil prices rise"}
 
 
@@ -124,12 +132,9 @@ def test_an_unfiltered_export_carries_outlets_no_article_uses(anon, archive):
 
     make_outlet("Quiet Gazette")
     response = anon.get("/api/export/")
-    records = [json.loads(line) for line in b"".join(response.streaming_content).splitlines()]
-    assert {"outlet": "Quiet Gazette"} in records
+    assert {"outlet": "Quiet Gazette"} in exported(response)
     filtered = anon.get("/api/export/", {"outlet": "reuters"})
-    assert all(
-        "title" in json.loads(line) for line in b"".join(filtered.streaming_content).splitlines()
-    )
+    assert all("title" in record for record in exported(filtered))
 
 
 def test_export_accepts_a_json_lines_accept_header(anon, archive):

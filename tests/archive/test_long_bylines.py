@@ -96,5 +96,5 @@ def test_an_export_batch_of_ordinary_articles_with_many_authors_between_them(adm
         _byline(make_article(title=f"Story {n}"), 2, start=2 * n)
     response = admin_client.get("/api/export/")
     assert response.status_code == 200
-    assert len(b"".join(response.streaming_content).splitlines()) == 600
+    assert len(b"".join(response.streaming_content).splitlines()) == 600 + 1  # the manifest
     call_command("search_index", "rebuild", stdout=StringIO())

@@ -126,6 +126,12 @@ def vocabulary_from(obj: dict, *, item: str) -> Vocabulary:
     return storable_record(record)
 
 
+def is_manifest_record(obj) -> bool:
+    """The last line of a search export (``search.export``): it describes the file,
+    it is no article, and an import skips it."""
+    return isinstance(obj, dict) and list(obj) == ["manifest"]
+
+
 def _one(
     obj, *, source: str, item: str, meta: dict | None
 ) -> ArticleDraft | Vocabulary | ItemFailure:
@@ -171,6 +177,8 @@ def read(
             continue
         except RecursionError:  # arrays or objects nested thousands deep
             yield ItemFailure(item, _TOO_DEEP)
+            continue
+        if is_manifest_record(obj):
             continue
         yield _one(obj, source=source, item=item, meta=meta)
 

@@ -9,6 +9,7 @@ modules of ``search/backends/pg/``.
 """
 
 import logging
+import uuid
 from collections.abc import Iterable
 from contextlib import contextmanager
 
@@ -21,6 +22,7 @@ from search.backends.base import (
     BackendHit,
     BackendQuery,
     BackendResult,
+    MatchingIds,
     SearchBackend,
     TermCounts,
     Texts,
@@ -79,6 +81,36 @@ def bounded(budget: Budget):
         raise SearchUnavailable(f"The search tables cannot be read: {error}") from error
 
 
+class _HeldCursor:
+    """Reads and closes a cursor declared ``WITH HOLD`` (``searching.declare_ids``)."""
+
+    def __init__(self, name: str):
+        self.name, self.open = name, True
+
+    def batches(self, size: int):
+        try:
+            while self.open:
+                with connection.cursor() as cursor:
+                    cursor.execute(f'FETCH FORWARD {int(size)} FROM "{self.name}"')
+                    rows = cursor.fetchall()
+                if not rows:
+                    break
+                yield [row[0] for row in rows]
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Free the rows the server keeps; a lost connection took them already."""
+        if not self.open:
+            return
+        self.open = False
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f'CLOSE "{self.name}"')
+        except DatabaseError:
+            log.warning("export cursor %s was gone before it was closed", self.name)
+
+
 def require_postgres() -> None:
     if connection.vendor != "postgresql":
         raise ImproperlyConfigured(
@@ -128,6 +160,22 @@ class PostgresBackend(SearchBackend):
     def search(self, query: BackendQuery) -> BackendResult:
         with bounded(query.budget) as cursor:
             return searching.run_search(cursor, query)
+
+    def matching_ids(self, query: BackendQuery, *, batch: int) -> MatchingIds:
+        """A held server-side cursor: found and counted within the budget, then read
+        ``batch`` ids a FETCH (each a read of rows the server keeps: no time limit)."""
+        name = f"export_{uuid.uuid4().hex}"
+        with bounded(query.budget) as cursor:
+            declared = searching.declare_ids(cursor, query, name)
+        held = _HeldCursor(name)
+        return MatchingIds(
+            total=declared.total,
+            batches=held.batches(batch),
+            parsed=declared.parsed,
+            query_error=declared.query_error,
+            notices=declared.notices,
+            close=held.close,
+        )
 
     def explain(self, query: BackendQuery, article_id: int):
         with bounded(query.budget) as cursor:

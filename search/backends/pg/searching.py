@@ -1,4 +1,5 @@
 """Answer a ``SearchRequest`` in two SQL statements: page, counts and facets; highlights.
+An export declares a cursor over every hit instead (``declare_ids``).
 
 A question (``search.query.Best``) that no article answers with ``need`` of its words
 takes two more: the most words any article has, and the search asking for that many.
@@ -33,20 +34,34 @@ _ORDER = {
 }
 
 
-def run_search(cursor, query: BackendQuery) -> BackendResult:
-    request = query.request
-    parsed = read(request.q)
+def _prepared(cursor, query: BackendQuery):
+    """The query as read, its compiler, its tree (a question's words looked up) and the
+    request's statements."""
+    parsed = read(query.request.q)
     compiler = Compiler(cursor)
     tree = question_tree(cursor, compiler, parsed.node, query.synonyms)
-    search = _Search(cursor, request, compiler, request_filters(request, query.filters), tree)
-    node, counts = tree.node, search.aggregate(tree.node)
+    filters = request_filters(query.request, query.filters)
+    return parsed, compiler, tree, _Search(cursor, query.request, compiler, filters, tree)
+
+
+def _settled(search: "_Search", node) -> tuple[object, Counts]:
+    """The node as answered and its counts: a question no article answers with ``need``
+    of its words asks for the most words any article has (fewer, never none)."""
+    counts = search.aggregate(node)
     if isinstance(node, Best):
-        if counts.total == 0:  # no article has ``need`` of the words: fewer, never none
-            most = most_words(cursor, compiler, node, search.conditions())
+        if counts.total == 0:
+            most = most_words(search.cursor, search.compiler, node, search.conditions())
             if most:
                 node = replace(node, need=min(node.need, most))
                 counts = search.aggregate(node)
-        tree.notes.append(best_notice(node, counts.most))
+        search.tree.notes.append(best_notice(node, counts.most))
+    return node, counts
+
+
+def run_search(cursor, query: BackendQuery) -> BackendResult:
+    request = query.request
+    parsed, compiler, tree, search = _prepared(cursor, query)
+    node, counts = _settled(search, tree.node)
     compiled = compiler.compile(node) if node is not None else None
     marks = {}
     if request.highlight and counts.hits:
@@ -118,12 +133,25 @@ class _Search:
             score = ranking.ts_rank(_rank(compiled))
         return ranking.scored(match, score, text=compiled is not None)
 
+    def order(self, compiled) -> str:
+        """ORDER BY of the hits: by score for relevance (when there is one), then by date."""
+        order = _ORDER.get(self.request.sort) or _ORDER["newest"]
+        if compiled and compiled.rank and self.request.sort == "relevance":
+            order = f"d.score DESC, {order}"
+        return order
+
+    def ids(self, node) -> tuple[str, list]:
+        """(SQL, params) of every hit's id, in the order ``aggregate`` pages them."""
+        compiled = self.compiler.compile(node) if node is not None else None
+        matches_sql, params = self.matches(node, compiled)
+        all_sql, all_params = combine(self.filters)
+        sql = f"WITH {matches_sql} SELECT d.article_id FROM m d WHERE {all_sql}"
+        return f"{sql} ORDER BY {self.order(compiled)}", params + all_params
+
     def aggregate(self, node) -> Counts:
         request = self.request
         compiled = self.compiler.compile(node) if node is not None else None
-        order = _ORDER.get(request.sort) or _ORDER["newest"]
-        if compiled and compiled.rank and request.sort == "relevance":
-            order = f"d.score DESC, {order}"
+        order = self.order(compiled)
         size = min(request.page_size, MAX_PAGE_SIZE)
         page = (order, size, (request.page - 1) * size)
         question = isinstance(node, Best)
@@ -134,6 +162,42 @@ class _Search:
             self.cursor.execute(sql, params)
             rows = self.cursor.fetchall()
         return read_rows(rows, request.facets)
+
+
+@dataclass(frozen=True)
+class DeclaredIds:
+    """A cursor over every hit's id (``declare_ids``) and what the query reads as."""
+
+    total: int
+    parsed: str
+    query_error: str | None
+    notices: tuple[str, ...]
+
+
+def declare_ids(cursor, query: BackendQuery, name: str) -> DeclaredIds:
+    """Declare the cursor ``name`` over every hit's id in the search's order, run it
+    once (the total, under the budget's statement time) and rewind it. It is held
+    (``WITH HOLD``): at the commit the server keeps its rows (rewinding the sort just
+    made, or running it again: the same work, not timed), read by FETCH until CLOSE, so
+    an export keeps no transaction open while it streams."""
+    parsed, compiler, tree, search = _prepared(cursor, query)
+    node = tree.node
+    if isinstance(node, Best):
+        node, _ = _settled(search, node)
+    sql, params = search.ids(node)
+    with _index_scans(cursor, isinstance(node, Best)):
+        cursor.execute(f'DECLARE "{name}" SCROLL CURSOR WITH HOLD FOR {sql}', params)
+        cursor.execute(f'MOVE FORWARD ALL IN "{name}"')
+        total = cursor.rowcount
+        cursor.execute(f'MOVE ABSOLUTE 0 IN "{name}"')
+    compiled = compiler.compile(node) if node is not None else None
+    notices = [n for n in parsed.notes + tree.notes + compiler.notes if n]
+    return DeclaredIds(
+        total=total,
+        parsed=compiled.echo if compiled else "",
+        query_error=" ".join(parsed.errors) or None,
+        notices=tuple(dict.fromkeys(notices)),
+    )
 
 
 @contextmanager

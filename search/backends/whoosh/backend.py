@@ -17,6 +17,7 @@ from search.backends.base import (
     BackendHit,
     BackendQuery,
     BackendResult,
+    MatchingIds,
     SearchBackend,
     TermCounts,
     Texts,
@@ -240,6 +241,21 @@ class WhooshBackend(SearchBackend):
 
         with self._reading():
             return run_search(self, query)
+
+    def matching_ids(self, query: BackendQuery, *, batch: int) -> MatchingIds:
+        """The ids are read at once (8 bytes a hit; ranking needs every score anyway)."""
+        from search.backends.whoosh.searching import notices_of, run_matching_ids
+
+        with self._reading():
+            ids, found = run_matching_ids(self, query)
+        batches = (ids[at : at + batch].tolist() for at in range(0, len(ids), batch))
+        return MatchingIds(
+            total=len(ids),
+            batches=batches,
+            parsed=found.understood.shown,
+            query_error=" ".join(found.understood.parsed.errors) or None,
+            notices=notices_of(found, query),
+        )
 
     def explain(self, query: BackendQuery, article_id: int):
         from search.backends.whoosh.searching import run_explain

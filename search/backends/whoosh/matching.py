@@ -333,7 +333,13 @@ def top_scored(scores: np.ndarray, allowed: np.ndarray, limit: int) -> list[tupl
         return []
     values = scores[docs]
     if len(docs) > limit:
-        keep = np.argpartition(-values, limit - 1)[:limit]
+        # Ties at the cut go to the lower docnums, as in the order below: otherwise one
+        # page and the next could each take a different one of them (one shown twice,
+        # one never), and a page would not be a slice of the whole order (an export's).
+        cut = np.partition(-values, limit - 1)[limit - 1]
+        better = np.flatnonzero(-values < cut)
+        tied = np.flatnonzero(-values == cut)[: limit - len(better)]
+        keep = np.concatenate([better, tied])
         docs, values = docs[keep], values[keep]
     order = np.lexsort((docs, -values))
     return [(int(docs[i]), float(values[i])) for i in order]

@@ -290,8 +290,8 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
     request = query.request
     found = match_request(backend, query)
     searcher, data, understood = found.searcher, found.data, found.understood
-    postings, groups, matched, full = found.postings, found.groups, found.matched, found.full
-    notes, translation, stems = found.notes, understood.translation, backend.stem_terms
+    postings, groups, full = found.postings, found.groups, found.full
+    translation, stems = understood.translation, backend.stem_terms
     total = int(full.sum())
     start, size = (request.page - 1) * request.page_size, request.page_size
     ranking = None
@@ -300,8 +300,7 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
         ranking = _ranking(searcher, data, translation, full, postings, forms, query.texts)
         page = top_scored(ranking.scores, full, start + size)[start:]
     else:
-        order = data.oldest if request.sort == "oldest" else data.newest
-        page = [(int(d), None) for d in order[full[order]][start : start + size]]
+        page = [(int(d), None) for d in _by_date(data, request.sort, full)[start : start + size]]
     ids = [int(data.columns.ids[docnum]) for docnum, _ in page]
     explanations = {}
     if request.explain and ranking is not None:
@@ -328,13 +327,42 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
             )
             for i, (_, s) in zip(ids, page, strict=True)
         ],
-        counts=_counts(request, data, matched, groups),
+        counts=_counts(request, data, found.matched, groups),
         days=data.day_counts(full),
         suggestion=suggestion,
         parsed=understood.shown,
         query_error=" ".join(understood.parsed.errors) or None,
-        notices=tuple(dict.fromkeys([*notes, *translation.notes, *query.budget.notices()])),
+        notices=notices_of(found, query),
     )
+
+
+def notices_of(found: Matching, query: BackendQuery) -> tuple[str, ...]:
+    notes = [*found.notes, *found.understood.translation.notes, *query.budget.notices()]
+    return tuple(dict.fromkeys(notes))
+
+
+def _by_date(data, sort: str, allowed: np.ndarray) -> np.ndarray:
+    """The allowed docnums, newest (or with ``sort="oldest"`` oldest) first."""
+    order = data.oldest if sort == "oldest" else data.newest
+    return order[allowed[order]]
+
+
+def run_matching_ids(backend, query: BackendQuery) -> tuple[np.ndarray, Matching]:
+    """Every hit's article id in the search's order (the page's order, uncapped): by
+    score with ties to the lower docnum, as ``top_scored`` ranks a page, or by date."""
+    request = query.request
+    found = match_request(backend, query)
+    searcher, data, understood = found.searcher, found.data, found.understood
+    if understood.query is not None and request.sort == "relevance":
+        translation, forms = understood.translation, backend.stem_terms(searcher)
+        ranking = _ranking(
+            searcher, data, translation, found.full, found.postings, forms, query.texts
+        )
+        docs = np.flatnonzero(found.full)
+        docnums = docs[np.lexsort((docs, -ranking.scores[docs]))]
+    else:
+        docnums = _by_date(data, request.sort, found.full)
+    return data.columns.ids[docnums].copy(), found
 
 
 def run_more_like_this(

@@ -66,12 +66,13 @@ def test_export_writes_json_lines_with_filters(write, tmp_path):
     ingest_paths([write("a.jsonl", jsonl(ARTICLE, other))])
     target = tmp_path / "out.jsonl"
     _run("export", "--format", "jsonl", "--outlet", "Harbour Times", "-o", str(target))
-    [line] = target.read_text(encoding="utf-8").splitlines()
+    [line, manifest] = target.read_text(encoding="utf-8").splitlines()
     record = json.loads(line)
     assert record["title"] == ARTICLE["title"]
     assert {"name": "Rotterdam", "kind": "place", "aliases": ["Rotterdam port"]} in record["tags"]
+    assert json.loads(manifest)["manifest"]["count"] == 1
     out, _ = _run("export", "--since", "2000-01-01", "--tag", "Labour")
-    assert [json.loads(x)["title"] for x in out.splitlines()] == [ARTICLE["title"]]
+    assert [json.loads(x).get("title") for x in out.splitlines()] == [ARTICLE["title"], None]
 
 
 def test_reclean_rebuilds_the_body_from_the_raw_text(seeds_dir):

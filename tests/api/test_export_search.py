@@ -1,0 +1,96 @@
+"""GET /api/export/ of a full search, and /api/export/manifest/."""
+
+import csv
+import hashlib
+import io
+import json
+
+import pytest
+
+from search.export.columns import COLUMNS
+from tests.search.export.conftest import harvest  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_export_has_the_searchs_total_in_a_header_and_as_many_rows(anon, harvest):  # noqa: F811
+    searched = anon.get("/api/search/", {"q": "harvest", "tag": "topic:coffee"}).json()
+
+    response = anon.get(
+        "/api/export/",
+        {"q": "harvest", "tag": "topic:coffee", "format": "csv", "columns": "id,title"},
+    )
+
+    assert response.status_code == 200
+    assert response.streaming  # the header came before any row was read
+    assert response["X-Total-Count"] == str(searched["count"]) == "15"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="export-' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode(), newline="")))
+    assert rows[0] == ["id", "title"]
+    assert [int(r[0]) for r in rows[1:21]] == [r["id"] for r in searched["results"]]
+    assert len(rows) - 1 == 15
+
+
+def test_the_manifest_url_hashes_the_same_rows(anon, harvest):  # noqa: F811
+    response = anon.get("/api/export/", {"q": "harvest", "format": "csv", "bom": "1"})
+    data = b"".join(response.streaming_content)
+    link = response["Link"]
+    assert link.endswith('>; rel="describedby"; type="application/json"')
+    url = link[1 : link.index(">")]
+
+    manifest = anon.get(url).json()
+
+    assert manifest["sha256"] == hashlib.sha256(data).hexdigest()
+    assert manifest["count"] == 30 and manifest["query"] == "harvest"
+    assert manifest["format"] == "csv" and manifest["bom"] is True
+
+
+def test_json_lines_carry_their_manifest_as_the_last_line(anon, harvest):  # noqa: F811
+    response = anon.get("/api/export/", {"q": "harvest", "sort": "newest", "format": "jsonl"})
+
+    *rows, last = b"".join(response.streaming_content).splitlines(keepends=True)
+    manifest = json.loads(last)["manifest"]
+    assert manifest["sha256"] == hashlib.sha256(b"".join(rows)).hexdigest()
+    assert manifest["count"] == len(rows) == int(response["X-Total-Count"]) == 30
+    assert manifest["sort"] == "newest"
+
+
+def test_a_client_may_ask_for_csv_by_accept_header(anon, harvest):  # noqa: F811
+    response = anon.get("/api/export/", {"q": "harvest", "format": "csv"}, HTTP_ACCEPT="text/csv")
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("params", "named", "says"),
+    [
+        ({"format": "csv", "columns": "id,colour"}, "columns", "use any of id, published,"),
+        ({"format": "xml"}, "format", "use one of csv, jsonl"),
+        ({"bom": "maybe"}, "bom", "neither true nor false"),
+        ({"sort": "best"}, "sort", "best"),
+        ({"date_from": "soon"}, "date_from", "soon"),
+        ({"q": "harvest AND (field"}, "q", "could not be understood"),
+    ],
+)
+def test_bad_parameters_are_a_400_naming_them(anon, harvest, params, named, says):  # noqa: F811
+    response = anon.get("/api/export/", params)
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert named in body["detail"] and says in body["detail"]
+
+
+def test_the_export_and_its_manifest_are_in_the_schema(anon):
+    schema = anon.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    export = schema["paths"]["/api/export/"]["get"]
+    documented = {p["name"]: p for p in export["parameters"]}
+    assert {"q", "outlet", "tag", "sort", "date_from", "format", "columns", "bom"} <= set(
+        documented
+    )
+    assert not {"page", "page_size", "facets"} & set(documented)
+    assert documented["columns"]["schema"]["items"]["enum"] == list(COLUMNS)
+    assert {"text/csv", "application/x-ndjson"} <= set(export["responses"]["200"]["content"])
+    assert "/api/export/manifest/" in schema["paths"]
