@@ -12,7 +12,7 @@ from django.db import transaction
 from search.backends.base import BackendHit, BackendQuery, BackendResult
 from search.backends.pg import explain, ranking
 from search.backends.pg.compile import Compiler
-from search.backends.pg.facets import Counts, aggregate_sql, read_rows, source
+from search.backends.pg.facets import UNITS, Counts, aggregate_sql, read_rows, source
 from search.backends.pg.filters import combine, fixed_filters, request_filters
 from search.backends.pg.highlight import highlights
 from search.backends.pg.questions import (
@@ -57,7 +57,9 @@ def run_search(cursor, query: BackendQuery) -> BackendResult:
             i: explain.explain(cursor, request.q, i, query.synonyms) for i, _ in counts.hits
         }
     hits = [
-        BackendHit(i, score, marks.get(i, Highlights()), explained.get(i))
+        BackendHit(
+            i, score, marks.get(i, Highlights()), explained.get(i), *counts.folded.get(i, ((), 0))
+        )
         for i, score in counts.hits
     ]
     suggestion = None
@@ -66,6 +68,7 @@ def run_search(cursor, query: BackendQuery) -> BackendResult:
     notices = [n for n in parsed.notes + tree.notes + compiler.notes if n]
     return BackendResult(
         total=counts.total,
+        total_articles=counts.articles,
         hits=hits,
         counts=counts.counts,
         days=counts.days,
@@ -128,7 +131,13 @@ class _Search:
         page = (order, size, (request.page - 1) * size)
         question = isinstance(node, Best)
         sql, params = aggregate_sql(
-            request.facets, self.filters, self.matches(node, compiled), page=page, most=question
+            request.facets,
+            self.filters,
+            self.matches(node, compiled),
+            page=page,
+            most=question,
+            unit=UNITS[request.collapse],
+            original=request.outlet_credit == "original",
         )
         with _index_scans(self.cursor, question):
             self.cursor.execute(sql, params)
