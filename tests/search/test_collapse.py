@@ -1,61 +1,19 @@
 """Copies and stories folded in results: list, totals, facets and histogram agree, on
 every backend (``SearchRequest.collapse``)."""
 
-import datetime as dt
-
 import pytest
 
-from archive.models import Article, Story
+from archive.models import Article
 from search.documents import article_version, articles_for_index
 from search.types import InvalidParams, SearchRequest
-from tests.factories import make_article, make_outlet
+from tests.search.conftest import wire_articles
 
 pytestmark = pytest.mark.django_db
-
-DAY = dt.date(2018, 5, 8)
 
 
 @pytest.fixture
 def wire(search_backend):
-    """A Yonhap original with two copies, another write-up of the same story, and an
-    article of its own: 5 articles, 3 copy groups, 2 stories-or-singles."""
-    yonhap, joongang, herald, bloomberg, reuters = (
-        make_outlet(name) for name in ("Yonhap", "JoongAng", "Herald", "Bloomberg", "Reuters")
-    )
-    story = Story.objects.create(title="Kim in Dalian")
-    body = "Kim Jong Un met Xi Jinping in Dalian for a second summit."
-    original = make_article(
-        "Kim visits Dalian", body=body, outlet=yonhap, published=DAY, story=story, language="en"
-    )
-    copies = [
-        make_article(
-            f"Kim visits Dalian ({outlet.name})",
-            body=f"{body} ({outlet.name})",  # a copy with an edit
-            outlet=outlet,
-            published=DAY + dt.timedelta(days=n),
-            duplicate_of=original,
-            story=story,
-            language="en",
-        )
-        for n, outlet in ((1, joongang), (2, herald))
-    ]
-    other = make_article(
-        "Second summit in Dalian",
-        body="Xi hosted Kim at a summit by the sea.",
-        outlet=bloomberg,
-        published=DAY,
-        story=story,
-        language="en",
-    )
-    alone = make_article(
-        "Summit talk in Geneva",
-        body="A summit of a different kind.",
-        outlet=reuters,
-        published=dt.date(2019, 1, 3),
-        language="en",
-    )
-    search_backend.index(articles_for_index())
-    return {"original": original, "copies": copies, "other": other, "alone": alone}
+    return wire_articles(search_backend)
 
 
 def _search(**fields):
