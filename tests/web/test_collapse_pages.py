@@ -61,3 +61,9 @@ def test_original_reporting_only_changes_the_outlet_counts(client, wire):
     page = client.get("/?outlet_credit=original").content.decode()
     assert 'value="joongang"' not in page
     assert 'value="yonhap"' in page
+
+
+def test_the_feed_does_not_repeat_copies(client, wire):
+    feed = client.get("/feed/").content.decode()
+    assert feed.count("<entry>") == 3
+    assert client.get("/feed/?collapse=none").content.decode().count("<entry>") == 5
