@@ -14,6 +14,9 @@ ALTER TABLE search_pgfacet ADD COLUMN IF NOT EXISTS copy_group bigint;
 ALTER TABLE search_pgfacet ADD COLUMN IF NOT EXISTS story_id bigint;
 UPDATE search_pgfacet f SET copy_group = coalesce(a.duplicate_of_id, a.id), story_id = a.story_id
     FROM archive_article a WHERE a.id = f.article_id;
+-- The groups that have copies, read by every folded search: one entry per copy.
+CREATE INDEX IF NOT EXISTS search_pgfacet_copies ON search_pgfacet (copy_group)
+    WHERE copy_group <> article_id;
 
 CREATE OR REPLACE FUNCTION search_pg_refresh_facets(ids bigint[]) RETURNS void
 LANGUAGE sql AS $$
@@ -105,6 +108,7 @@ BEGIN
     RETURN NULL;
 END $$;
 
+DROP INDEX IF EXISTS search_pgfacet_copies;
 ALTER TABLE search_pgfacet DROP COLUMN IF EXISTS copy_group;
 ALTER TABLE search_pgfacet DROP COLUMN IF EXISTS story_id;
 """

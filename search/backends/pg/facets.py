@@ -15,12 +15,27 @@ from search.types import MAX_COPIES_LISTED, TAG_KINDS
 
 # Months as numbers (year * 12 + month - 1, ``search.shaping.month_number``).
 _MONTH = "extract(year FROM d.published)::int * 12 + extract(month FROM d.published)::int - 1"
-# What one hit stands for (``SearchRequest.collapse``); rows of older indexes that have no
-# copy group yet stand for themselves.
+# What one hit stands for (``SearchRequest.collapse``): the unit's key, and whether a row
+# may share it with others (only those are numbered within their unit; every other row
+# is its own unit). ``g`` holds the copy groups that have copies (``_SHARED_GROUPS``).
+# Rows of older indexes that have no copy group yet stand for themselves.
 _GROUP = "coalesce(d.copy_group, d.article_id)"
-UNITS = {"none": None, "copies": _GROUP, "stories": f"coalesce(-d.story_id, {_GROUP})"}
-# {n}: how a row counts (each row, or each unit once); {k}: the unit's key, for the
-# selects that unnest first and count ``k`` after.
+_IN_SHARED_GROUP = f"{_GROUP} IN (SELECT k FROM g)"
+UNITS = {
+    "none": None,
+    "copies": (_GROUP, _IN_SHARED_GROUP),
+    "stories": (
+        f"coalesce(-d.story_id, {_GROUP})",
+        f"(d.story_id IS NOT NULL OR {_IN_SHARED_GROUP})",
+    ),
+}
+# Served by the partial index of migration 0102: as many rows as there are copies.
+_SHARED_GROUPS = (
+    "g AS MATERIALIZED (SELECT DISTINCT copy_group AS k FROM search_pgfacet"
+    " WHERE copy_group <> article_id)"
+)
+# {n}: how a row counts (each row, or each unit once); {k} and {sh}: the unit's key and
+# whether it may be shared, for the selects that unnest first and count with {nk} after.
 _SELECTS = {
     "outlet": (
         "SELECT 'outlet', d.outlet_id::text, NULL::text, {n} FROM m d"
@@ -28,9 +43,9 @@ _SELECTS = {
     ),
     # Original reporting only: each row credited to the outlet of its copy group's original.
     "outlet_original": (
-        "SELECT 'outlet', o::text, NULL::text, {nk} FROM (SELECT coalesce(g.outlet_id,"
-        f" d.outlet_id) AS o, {{k}} AS k FROM m d LEFT JOIN search_pgfacet g"
-        f" ON g.article_id = {_GROUP} WHERE {{where}}) u WHERE o IS NOT NULL GROUP BY o"
+        "SELECT 'outlet', o::text, NULL::text, {nk} FROM (SELECT coalesce(og.outlet_id,"
+        f" d.outlet_id) AS o, {{k}} AS k, {{sh}} AS sh FROM m d LEFT JOIN search_pgfacet og"
+        f" ON og.article_id = {_GROUP} WHERE {{where}}) u WHERE o IS NOT NULL GROUP BY o"
     ),
     # Group by a number first, format the few groups after: cheaper than per-row text.
     "year": (
@@ -47,12 +62,13 @@ _SELECTS = {
     ),
     "author": (
         "SELECT 'author', i::text, NULL::text, {nk} FROM (SELECT unnest(d.author_ids) AS i,"
-        " {k} AS k FROM m d WHERE {where}) u GROUP BY i"
+        " {k} AS k, {sh} AS sh FROM m d WHERE {where}) u GROUP BY i"
     ),
     # The tag table only for the kind: a facet per kind.
     "tags": (
         "SELECT t.kind, x.i::text, NULL::text, c FROM (SELECT i, {nk} AS c"
-        " FROM (SELECT unnest(d.tag_ids) AS i, {k} AS k FROM m d WHERE {where}) u GROUP BY 1) x"
+        " FROM (SELECT unnest(d.tag_ids) AS i, {k} AS k, {sh} AS sh FROM m d WHERE {where}) u"
+        " GROUP BY 1) x"
         " JOIN archive_tag t ON t.id = x.i WHERE t.kind = ANY(%s)"
     ),
     "total": "SELECT 'total', NULL::text, NULL::text, count(*) FROM m d WHERE {where}",
@@ -101,7 +117,7 @@ def aggregate_sql(
     all_sql, all_params = combine(filters)
     order, limit, offset = page
     if unit is None:
-        counting = {"n": "count(*)", "nk": "count(*)", "k": "NULL"}
+        counting = {"n": "count(*)", "nk": "count(*)", "k": "NULL", "sh": "false"}
         parts.append(
             # The position is numbered after LIMIT: a top-N sort, not a sort of every match.
             "SELECT 'hit', p.article_id::text, p.score::text, row_number() OVER () FROM"
@@ -113,25 +129,41 @@ def aggregate_sql(
             parts.append(_SELECTS[name].format(where=all_sql))
             params += all_params
     else:
-        counting = {"n": f"count(DISTINCT {unit})", "nk": "count(DISTINCT k)", "k": unit}
+        key, shared = unit
+        counting = {
+            "n": f"count(*) FILTER (WHERE NOT {shared}) + count(DISTINCT {key}) FILTER"
+            f" (WHERE {shared})",
+            "nk": "count(*) FILTER (WHERE NOT sh) + count(DISTINCT k) FILTER (WHERE sh)",
+            "k": key,
+            "sh": shared,
+        }
+        # s: the rows that may share their unit, numbered in it; a: every other row.
         ctes += (
-            f", f AS MATERIALIZED (SELECT d.*, {unit} AS gk, row_number() OVER"
-            f" (PARTITION BY {unit} ORDER BY {order}) AS gr FROM m d WHERE {all_sql}),"
+            f", {_SHARED_GROUPS}, s AS MATERIALIZED (SELECT d.article_id, d.score, d.published,"
+            f" {key} AS gk, row_number() OVER (PARTITION BY {key} ORDER BY {order}) AS gr"
+            f" FROM m d WHERE ({all_sql}) AND {shared}),"
+            f" a AS (SELECT d.article_id, d.score, d.published, {key} AS gk FROM m d"
+            f" WHERE ({all_sql}) AND NOT {shared}),"
             " p AS MATERIALIZED (SELECT q.*, row_number() OVER () AS pos FROM (SELECT"
-            f" d.article_id, d.score, d.gk FROM f d WHERE d.gr = 1 ORDER BY {order}"
-            " LIMIT %s OFFSET %s) q)"
+            " d.article_id, d.score, d.gk FROM (SELECT * FROM a UNION ALL SELECT"
+            " d.article_id, d.score, d.published, d.gk FROM s d WHERE d.gr = 1) d"
+            f" ORDER BY {order} LIMIT %s OFFSET %s) q),"
+            " c AS MATERIALIZED (SELECT count(*) AS n FROM a)"
         )
-        params += [*all_params, limit, offset]
-        histogram = _SELECTS["histogram"].replace("FROM m d", "FROM f d")
+        params += [*all_params, *all_params, limit, offset]
         parts += [
             "SELECT 'hit', p.article_id::text, p.score::text, p.pos FROM p",
             "SELECT 'group', p.article_id::text, p.gk::text, p.pos FROM p",
-            "SELECT 'total', NULL::text, NULL::text, count(*) FROM f d WHERE d.gr = 1",
-            "SELECT 'articles', NULL::text, NULL::text, count(*) FROM f d",
-            histogram.format(where="d.gr = 1"),
+            "SELECT 'total', NULL::text, NULL::text,"
+            " (SELECT n FROM c) + (SELECT count(*) FROM s WHERE gr = 1)",
+            "SELECT 'articles', NULL::text, NULL::text,"
+            " (SELECT n FROM c) + (SELECT count(*) FROM s)",
+            "SELECT 'histogram', k::text, NULL::text, count(*) FROM (SELECT d.published -"
+            " date '0001-01-01' + 1 AS k FROM (SELECT published FROM a UNION ALL SELECT"
+            " published FROM s WHERE gr = 1) d WHERE d.published IS NOT NULL) x GROUP BY k",
             "SELECT 'copy', c.article_id::text, c.gk::text, c.n FROM (SELECT d.article_id,"
             " d.gk, row_number() OVER (PARTITION BY d.gk ORDER BY d.published ASC NULLS LAST,"
-            " d.article_id) AS n FROM f d WHERE d.gr > 1 AND d.gk IN (SELECT gk FROM p)) c",
+            " d.article_id) AS n FROM s d WHERE d.gr > 1 AND d.gk IN (SELECT gk FROM p)) c",
         ]
     if most:
         parts.append(_SELECTS["most"].format(where=all_sql))
