@@ -22,19 +22,21 @@ def _search(**fields):
     return search(SearchRequest(**fields))
 
 
-def _every_page(**fields):
-    """The hits of every page, one a page."""
-    first = _search(page_size=1, **fields)
+def _every_page(size=1, **fields):
+    """The hits of every page, ``size`` a page."""
+    first = _search(page_size=size, **fields)
     hits = list(first.hits)
     for page in range(2, first.pages + 1):
-        hits += _search(page_size=1, page=page, **fields).hits
+        hits += _search(page_size=size, page=page, **fields).hits
     return first, hits
 
 
 @pytest.mark.parametrize(("collapse", "units"), [("copies", 3), ("none", 5), ("stories", 2)])
-@pytest.mark.parametrize("q", ["", "summit"])
+@pytest.mark.parametrize("q", ["", "summit", "Kim summit Dalian Geneva"])  # the last: a question
 def test_list_totals_facets_and_histogram_count_the_same_thing(wire, collapse, units, q):
-    result, hits = _every_page(q=q, collapse=collapse)
+    # A question's scores on Whoosh are not the same from one request to the next (its
+    # feedback step), so its hits are read from one page.
+    result, hits = _every_page(size=20 if len(q.split()) > 2 else 1, q=q, collapse=collapse)
     assert result.total == units
     assert result.articles == 5
     assert len({h.id for h in hits}) == len(hits) == units

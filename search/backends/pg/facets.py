@@ -17,10 +17,10 @@ from search.types import MAX_COPIES_LISTED, TAG_KINDS
 _MONTH = "extract(year FROM d.published)::int * 12 + extract(month FROM d.published)::int - 1"
 # What one hit stands for (``SearchRequest.collapse``): the unit's key, and whether a row
 # may share it with others (only those are numbered within their unit; every other row
-# is its own unit). ``g`` holds the copy groups that have copies (``_SHARED_GROUPS``).
+# is its own unit). ``fold_groups`` holds the copy groups that have copies (``_SHARED_GROUPS``).
 # Rows of older indexes that have no copy group yet stand for themselves.
 _GROUP = "coalesce(d.copy_group, d.article_id)"
-_IN_SHARED_GROUP = f"{_GROUP} IN (SELECT k FROM g)"
+_IN_SHARED_GROUP = f"{_GROUP} IN (SELECT k FROM fold_groups)"
 UNITS = {
     "none": None,
     "copies": (_GROUP, _IN_SHARED_GROUP),
@@ -31,7 +31,7 @@ UNITS = {
 }
 # Served by the partial index of migration 0102: as many rows as there are copies.
 _SHARED_GROUPS = (
-    "g AS MATERIALIZED (SELECT DISTINCT copy_group AS k FROM search_pgfacet"
+    "fold_groups AS MATERIALIZED (SELECT DISTINCT copy_group AS k FROM search_pgfacet"
     " WHERE copy_group <> article_id)"
 )
 # {n}: how a row counts (each row, or each unit once); {k} and {sh}: the unit's key and
@@ -107,7 +107,8 @@ def aggregate_sql(
     ``matches`` is (SQL, params) of the CTEs ending with ``m``, the matching facet rows
     with their ``score`` (and, for a question, ``matched``: how many of its words);
     ``page`` is (ORDER BY, limit, offset). With ``unit`` (an expression of ``UNITS``)
-    the list shows the first row of each unit under the order (``f`` numbers them),
+    the list shows the first row of each unit under the order (``fold_shared`` numbers
+    the rows that may share one),
     the total and the histogram count those, the facets count units, and rows say the
     articles matched ('articles'), each hit's unit ('group') and what was folded into
     it ('copy', id, unit, rank). With ``original`` the outlet facet credits each row
@@ -137,33 +138,36 @@ def aggregate_sql(
             "k": key,
             "sh": shared,
         }
-        # s: the rows that may share their unit, numbered in it; a: every other row.
+        # fold_shared: the rows that may share their unit, numbered in it; fold_alone:
+        # every other row (named so as not to clash with the CTEs of ``matches``).
         ctes += (
-            f", {_SHARED_GROUPS}, s AS MATERIALIZED (SELECT d.article_id, d.score, d.published,"
-            f" {key} AS gk, row_number() OVER (PARTITION BY {key} ORDER BY {order}) AS gr"
-            f" FROM m d WHERE ({all_sql}) AND {shared}),"
-            f" a AS (SELECT d.article_id, d.score, d.published, {key} AS gk FROM m d"
+            f", {_SHARED_GROUPS}, fold_shared AS MATERIALIZED (SELECT d.article_id, d.score,"
+            f" d.published, {key} AS gk, row_number() OVER (PARTITION BY {key} ORDER BY {order})"
+            f" AS gr FROM m d WHERE ({all_sql}) AND {shared}),"
+            f" fold_alone AS (SELECT d.article_id, d.score, d.published, {key} AS gk FROM m d"
             f" WHERE ({all_sql}) AND NOT {shared}),"
-            " p AS MATERIALIZED (SELECT q.*, row_number() OVER () AS pos FROM (SELECT"
-            " d.article_id, d.score, d.gk FROM (SELECT * FROM a UNION ALL SELECT"
-            " d.article_id, d.score, d.published, d.gk FROM s d WHERE d.gr = 1) d"
+            " fold_page AS MATERIALIZED (SELECT q.*, row_number() OVER () AS pos FROM (SELECT"
+            " d.article_id, d.score, d.gk FROM (SELECT * FROM fold_alone UNION ALL SELECT"
+            " d.article_id, d.score, d.published, d.gk FROM fold_shared d WHERE d.gr = 1) d"
             f" ORDER BY {order} LIMIT %s OFFSET %s) q),"
-            " c AS MATERIALIZED (SELECT count(*) AS n FROM a)"
+            " fold_count AS MATERIALIZED (SELECT count(*) AS n FROM fold_alone)"
         )
         params += [*all_params, *all_params, limit, offset]
         parts += [
-            "SELECT 'hit', p.article_id::text, p.score::text, p.pos FROM p",
-            "SELECT 'group', p.article_id::text, p.gk::text, p.pos FROM p",
-            "SELECT 'total', NULL::text, NULL::text,"
-            " (SELECT n FROM c) + (SELECT count(*) FROM s WHERE gr = 1)",
-            "SELECT 'articles', NULL::text, NULL::text,"
-            " (SELECT n FROM c) + (SELECT count(*) FROM s)",
+            "SELECT 'hit', p.article_id::text, p.score::text, p.pos FROM fold_page p",
+            "SELECT 'group', p.article_id::text, p.gk::text, p.pos FROM fold_page p",
+            "SELECT 'total', NULL::text, NULL::text, (SELECT n FROM fold_count)"
+            " + (SELECT count(*) FROM fold_shared WHERE gr = 1)",
+            "SELECT 'articles', NULL::text, NULL::text, (SELECT n FROM fold_count)"
+            " + (SELECT count(*) FROM fold_shared)",
             "SELECT 'histogram', k::text, NULL::text, count(*) FROM (SELECT d.published -"
-            " date '0001-01-01' + 1 AS k FROM (SELECT published FROM a UNION ALL SELECT"
-            " published FROM s WHERE gr = 1) d WHERE d.published IS NOT NULL) x GROUP BY k",
+            " date '0001-01-01' + 1 AS k FROM (SELECT published FROM fold_alone UNION ALL"
+            " SELECT published FROM fold_shared WHERE gr = 1) d WHERE d.published IS NOT NULL)"
+            " x GROUP BY k",
             "SELECT 'copy', c.article_id::text, c.gk::text, c.n FROM (SELECT d.article_id,"
             " d.gk, row_number() OVER (PARTITION BY d.gk ORDER BY d.published ASC NULLS LAST,"
-            " d.article_id) AS n FROM s d WHERE d.gr > 1 AND d.gk IN (SELECT gk FROM p)) c",
+            " d.article_id) AS n FROM fold_shared d WHERE d.gr > 1"
+            " AND d.gk IN (SELECT gk FROM fold_page)) c",
         ]
     if most:
         parts.append(_SELECTS["most"].format(where=all_sql))
