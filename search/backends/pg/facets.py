@@ -131,44 +131,44 @@ def aggregate_sql(
             params += all_params
     else:
         key, shared = unit
-        counting = {
-            "n": f"count(*) FILTER (WHERE NOT {shared}) + count(DISTINCT {key}) FILTER"
-            f" (WHERE {shared})",
-            "nk": "count(*) FILTER (WHERE NOT sh) + count(DISTINCT k) FILTER (WHERE sh)",
+        counting = {"n": "count(*)", "nk": "count(*)", "k": "NULL", "sh": "false"}
+        # Each facet counts rows (a hash aggregate), and a second select over the rows that
+        # may share their unit says how many of those rows repeat a unit ('fold:<facet>',
+        # subtracted by ``read_rows``): a DISTINCT over every row would sort them all.
+        folding = {
+            "n": f"count(*) - count(DISTINCT {key})",
+            "nk": "count(*) - count(DISTINCT k)",
             "k": key,
             "sh": shared,
         }
-        # fold_shared: the rows that may share their unit, numbered in it; fold_alone:
-        # every other row (named so as not to clash with the CTEs of ``matches``).
+        # fold_shared: the rows that may share their unit, numbered in it (named so as not
+        # to clash with the CTEs of ``matches``); a row is shown when it shares its unit
+        # with no other or comes first in it.
+        shown = (
+            f"(NOT {shared} OR d.article_id IN (SELECT article_id FROM fold_shared WHERE gr = 1))"
+        )
         ctes += (
-            f", {_SHARED_GROUPS}, fold_shared AS MATERIALIZED (SELECT d.article_id, d.score,"
+            f", {_SHARED_GROUPS}, fold_shared AS MATERIALIZED (SELECT d.article_id,"
             f" d.published, {key} AS gk, row_number() OVER (PARTITION BY {key} ORDER BY {order})"
             f" AS gr FROM m d WHERE ({all_sql}) AND {shared}),"
-            f" fold_alone AS (SELECT d.article_id, d.score, d.published, {key} AS gk FROM m d"
-            f" WHERE ({all_sql}) AND NOT {shared}),"
             " fold_page AS MATERIALIZED (SELECT q.*, row_number() OVER () AS pos FROM (SELECT"
-            " d.article_id, d.score, d.gk FROM (SELECT * FROM fold_alone UNION ALL SELECT"
-            " d.article_id, d.score, d.published, d.gk FROM fold_shared d WHERE d.gr = 1) d"
-            f" ORDER BY {order} LIMIT %s OFFSET %s) q),"
-            " fold_count AS MATERIALIZED (SELECT count(*) AS n FROM fold_alone)"
+            f" d.article_id, d.score, {key} AS gk FROM m d WHERE ({all_sql}) AND {shown}"
+            f" ORDER BY {order} LIMIT %s OFFSET %s) q)"
         )
         params += [*all_params, *all_params, limit, offset]
         parts += [
             "SELECT 'hit', p.article_id::text, p.score::text, p.pos FROM fold_page p",
             "SELECT 'group', p.article_id::text, p.gk::text, p.pos FROM fold_page p",
-            "SELECT 'total', NULL::text, NULL::text, (SELECT n FROM fold_count)"
-            " + (SELECT count(*) FROM fold_shared WHERE gr = 1)",
-            "SELECT 'articles', NULL::text, NULL::text, (SELECT n FROM fold_count)"
-            " + (SELECT count(*) FROM fold_shared)",
-            "SELECT 'histogram', k::text, NULL::text, count(*) FROM (SELECT d.published -"
-            " date '0001-01-01' + 1 AS k FROM (SELECT published FROM fold_alone UNION ALL"
-            " SELECT published FROM fold_shared WHERE gr = 1) d WHERE d.published IS NOT NULL)"
-            " x GROUP BY k",
+            f"SELECT 'total', NULL::text, NULL::text, count(*) FROM m d WHERE ({all_sql})"
+            f" AND {shown}",
+            _SELECTS["total"].replace("'total'", "'articles'").format(where=all_sql),
+            _SELECTS["histogram"].format(where=f"({all_sql}) AND {shown}"),
             "SELECT 'copy', c.article_id::text, c.gk::text, c.n FROM (SELECT d.article_id,"
             " d.gk, row_number() OVER (PARTITION BY d.gk ORDER BY d.published ASC NULLS LAST,"
             " d.article_id) AS n FROM fold_shared d WHERE d.gr > 1"
             " AND d.gk IN (SELECT gk FROM fold_page)) c",
         ]
+        params += [*all_params, *all_params, *all_params]
     if most:
         parts.append(_SELECTS["most"].format(where=all_sql))
         params += all_params
@@ -183,9 +183,15 @@ def aggregate_sql(
         name = "outlet_original" if facet == "outlet" and original else facet
         parts.append(_SELECTS[name].format(where=where, **counting))
         params += where_params
+        if unit is not None:
+            parts.append(_repeats(_SELECTS[name], f"({where}) AND {unit[1]}", folding))
+            params += where_params
     for (where, _), kinds in tag_kinds_by_condition.items():
         parts.append(_SELECTS["tags"].format(where=where, **counting))
         params += [*kinds[0][1], [k for k, _ in kinds]]
+        if unit is not None:
+            parts.append(_repeats(_SELECTS["tags"], f"({where}) AND {unit[1]}", folding))
+            params += [*kinds[0][1], [k for k, _ in kinds]]
     # A facet's contenders (``search.shaping.contenders``): counted at least as often as
     # its FACET_SIZE-th value, at most CONTENDERS of them, smaller ids first.
     ranked = (
@@ -193,10 +199,17 @@ def aggregate_sql(
         " AS r, row_number() OVER (PARTITION BY f ORDER BY c DESC, length(v), v) AS n FROM ("
         + " UNION ALL ".join(f"({p})" for p in parts)
         + ") AS u(f, v, l, c)) AS x"
-        f" WHERE (r <= %s AND n <= %s) OR f IN {_ALL_ROWS!r}"
+        f" WHERE (r <= %s AND n <= %s) OR f IN {_ALL_ROWS!r} OR f LIKE 'fold:%%'"
     )
     params += [FACET_SIZE, CONTENDERS]
     return f"WITH {ctes} {ranked}", params
+
+
+def _repeats(select: str, where: str, folding: dict) -> str:
+    """A facet's select counting, per value, the rows that repeat a unit already counted
+    (rows minus units), as rows of 'fold:<facet>'."""
+    inner = select.format(where=where, **folding)
+    return f"SELECT 'fold:' || f, v, l, c FROM ({inner}) z(f, v, l, c) WHERE c > 0"
 
 
 def source(text: bool) -> str:
@@ -210,6 +223,7 @@ def read_rows(rows, facets) -> Counts:
     """The ``Counts`` in the aggregate rows."""
     total, most, articles, days, hits = 0, 0, None, {}, []
     found, groups, copies = defaultdict(dict), {}, defaultdict(list)
+    repeats = defaultdict(dict)  # facet -> {value: rows that repeat a unit}
     for facet, value, label, count in rows:
         if facet == "hit":
             hits.append((count, int(value), None if label is None else float(label)))
@@ -225,8 +239,14 @@ def read_rows(rows, facets) -> Counts:
             most = count or 0
         elif facet == "histogram":
             days[int(value)] = count
+        elif facet.startswith("fold:"):
+            repeats[facet[5:]][value if facet == "fold:language" else int(value)] = count
         else:
             found[facet][value if facet == "language" else int(value)] = count
+    for facet, values in repeats.items():
+        for value, n in values.items():
+            if value in found[facet]:  # values cut from the contenders stay cut
+                found[facet][value] -= n
     counts = {facet: found.get(facet, {}) for facet in facets}
     hits = [(i, score) for _, i, score in sorted(hits)]
     folded = {}
