@@ -139,18 +139,18 @@ def aggregate_sql(
             "n": f"count(*) - count(DISTINCT {key})",
             "nk": "count(*) - count(DISTINCT k)",
             "k": key,
-            "sh": shared,
+            "sh": "true",
         }
-        # fold_shared: the rows that may share their unit, numbered in it (named so as not
-        # to clash with the CTEs of ``matches``); a row is shown when it shares its unit
-        # with no other or comes first in it.
-        shown = (
-            f"(NOT {shared} OR d.article_id IN (SELECT article_id FROM fold_shared WHERE gr = 1))"
-        )
+        # fold_rows: the matching rows that may share their unit (few: copies and their
+        # originals, stories); fold_shared: those under every filter, numbered in their
+        # unit (names that do not clash with the CTEs of ``matches``). A row is shown
+        # unless it comes after the first of its unit.
+        shown = "d.article_id NOT IN (SELECT article_id FROM fold_shared WHERE gr > 1)"
         ctes += (
-            f", {_SHARED_GROUPS}, fold_shared AS MATERIALIZED (SELECT d.article_id,"
-            f" d.published, {key} AS gk, row_number() OVER (PARTITION BY {key} ORDER BY {order})"
-            f" AS gr FROM m d WHERE ({all_sql}) AND {shared}),"
+            f", {_SHARED_GROUPS}, fold_rows AS MATERIALIZED (SELECT d.* FROM m d WHERE {shared}),"
+            f" fold_shared AS MATERIALIZED (SELECT d.article_id, d.published, {key} AS gk,"
+            f" row_number() OVER (PARTITION BY {key} ORDER BY {order}) AS gr"
+            f" FROM fold_rows d WHERE {all_sql}),"
             " fold_page AS MATERIALIZED (SELECT q.*, row_number() OVER () AS pos FROM (SELECT"
             f" d.article_id, d.score, {key} AS gk FROM m d WHERE ({all_sql}) AND {shown}"
             f" ORDER BY {order} LIMIT %s OFFSET %s) q)"
@@ -184,13 +184,13 @@ def aggregate_sql(
         parts.append(_SELECTS[name].format(where=where, **counting))
         params += where_params
         if unit is not None:
-            parts.append(_repeats(_SELECTS[name], f"({where}) AND {unit[1]}", folding))
+            parts.append(_repeats(_SELECTS[name], where, folding))
             params += where_params
     for (where, _), kinds in tag_kinds_by_condition.items():
         parts.append(_SELECTS["tags"].format(where=where, **counting))
         params += [*kinds[0][1], [k for k, _ in kinds]]
         if unit is not None:
-            parts.append(_repeats(_SELECTS["tags"], f"({where}) AND {unit[1]}", folding))
+            parts.append(_repeats(_SELECTS["tags"], where, folding))
             params += [*kinds[0][1], [k for k, _ in kinds]]
     # A facet's contenders (``search.shaping.contenders``): counted at least as often as
     # its FACET_SIZE-th value, at most CONTENDERS of them, smaller ids first.
@@ -207,8 +207,8 @@ def aggregate_sql(
 
 def _repeats(select: str, where: str, folding: dict) -> str:
     """A facet's select counting, per value, the rows that repeat a unit already counted
-    (rows minus units), as rows of 'fold:<facet>'."""
-    inner = select.format(where=where, **folding)
+    (rows minus units, over ``fold_rows``), as rows of 'fold:<facet>'."""
+    inner = select.replace("FROM m d", "FROM fold_rows d").format(where=where, **folding)
     return f"SELECT 'fold:' || f, v, l, c FROM ({inner}) z(f, v, l, c) WHERE c > 0"
 
 
