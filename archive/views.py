@@ -30,6 +30,12 @@ SUGGEST_LIMIT = 8
 MORE_LIKE_THIS = 5
 # Pages an article's "Back to results" may return to (``back=``): the search pages only.
 RESULT_PAGES = ("web:search", "web:outlet", "web:author", "web:tag")
+# The search page's toggle: what one result stands for (``SearchRequest.collapse``).
+COLLAPSE_CHOICES = (
+    ("copies", "Fold copies"),
+    ("none", "Show every copy"),
+    ("stories", "One per story"),
+)
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,8 @@ def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpRe
         + from_search_page([*state.pairs, *([(preset.param, preset.value)] if preset else [])]),
         "q": search.q,
         "max_query_chars": MAX_QUERY_CHARS,
+        "collapse_choices": COLLAPSE_CHOICES,
+        "story_links": False,  # the story page (``web:story``) comes with the stories branch
         # A hit's link carries the query (highlighting) and these results (the way back).
         "hit_query": urlencode({**({"q": q} if q else {}), "back": state.url(request.path)}),
         # Every hit, not only this page's, as a file (the API's export of this search).

@@ -30,6 +30,8 @@ def article_document(article) -> dict:
         tuple(TAG_KIND_CODES.get(t.kind, 5) for t in tags),
         tuple(a.pk for a in authors),
         article.duplicate_of_id or 0,
+        article.duplicate_of_id or article.pk,  # the copy group: its original's id
+        article.story_id or 0,
     )
     text = _join([article.summary, article.body])
     document = {
@@ -56,7 +58,7 @@ def _version_of(document: dict) -> str:
 
 def article_version(article) -> str:
     """The version stamp of what the index holds for ``article`` (changes with any
-    indexed field: text, outlet, tags, authors, date, language, duplicate link)."""
+    indexed field: text, outlet, tags, authors, date, language, copy group, story)."""
     return article_document(article)["version"]
 
 

@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from django.utils.dateparse import parse_date
 
 from archive.models import Tag
-from search.types import BINS, FACETS, MAX_PAGE, MAX_PAGE_SIZE, SORTS, TAG_KINDS
+from search.types import (
+    BINS,
+    COLLAPSES,
+    FACETS,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    OUTLET_CREDITS,
+    SORTS,
+    TAG_KINDS,
+)
 
 
 class Problem(ValueError):
@@ -196,6 +205,33 @@ PARAMS = (
         Choice(SORTS),
         label="sort",
         help="Default: relevance with a query, newest without.",
+    ),
+    Param(
+        "collapse",
+        "collapse",
+        "collapse",
+        Choice(COLLAPSES),
+        label="folding",
+        help=(
+            "What one hit stands for: `copies` (default) one per copy group, the copy that "
+            "ranks first under the sort, its other matching copies in `copies`; `none` every "
+            "article; `stories` one per story (articles without one stand alone). `count`, "
+            "the pages, the facets and the histogram count the same unit; `count_articles` "
+            "counts every matching article."
+        ),
+    ),
+    Param(
+        "outlet_credit",
+        "outlet_credit",
+        "outlet_credit",
+        Choice(OUTLET_CREDITS),
+        label="outlet credit",
+        help=(
+            "Whom the outlet facet credits: `all` (default) every outlet that carried a "
+            "matching article; `original` (original reporting only) each copy group's "
+            "original's outlet, so a copy counts for the outlet that first published it. "
+            "The outlet filter is not changed."
+        ),
     ),
     Param(
         "page_size",

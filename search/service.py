@@ -141,14 +141,16 @@ def search_with_days(request: SearchRequest) -> tuple[SearchResult, dict[int, in
     articles = PageArticles()
     query = backend_query(request, articles)
     found = get_backend().search(query)
-    page = articles.articles([h.id for h in found.hits])
+    folded = [i for h in found.hits for i in h.folded]
+    loaded = articles.articles([h.id for h in found.hits] + folded)  # one query for both
+    page = {h.id: loaded[h.id] for h in found.hits if h.id in loaded}
     labels = _labels_and_links(found, query, page)
     histogram = histogram_shape(found.days, request.histogram_bin)
     result = SearchResult(
         total=found.total,
         page=request.page,
         page_size=request.page_size,
-        hits=[Hit(h.id, h.score, h.highlights, page.get(h.id), h.explanation) for h in found.hits],
+        hits=[_hit(h, loaded) for h in found.hits],
         facets=facets_shape(request, found.counts, labels),
         histogram=histogram.buckets,
         histogram_bin=histogram.bin,
@@ -159,6 +161,8 @@ def search_with_days(request: SearchRequest) -> tuple[SearchResult, dict[int, in
         query_error=found.query_error,
         notices=found.notices,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
+        total_articles=found.total if found.total_articles is None else found.total_articles,
+        collapse=request.collapse,
     )
     return result, found.days
 
@@ -180,6 +184,21 @@ def matching_ids(request: SearchRequest, *, batch: int = 500) -> MatchingIds:
         errors, notes = " ".join(nothing.errors) or None, tuple(nothing.notes)
         return MatchingIds(0, iter(()), query_error=errors, notices=notes)
     return get_backend().matching_ids(backend_query(request), batch=batch)
+
+
+def _hit(found: BackendHit, loaded: dict) -> Hit:
+    """A hit with its article and the articles folded into it (those still stored)."""
+    copies = tuple(loaded[i] for i in found.folded if i in loaded)
+    article = loaded.get(found.id)
+    return Hit(
+        found.id,
+        found.score,
+        found.highlights,
+        article,
+        found.explanation,
+        copies,
+        found.folded_total,
+    )
 
 
 def _corrected(request: SearchRequest, result: SearchResult) -> SearchResult:

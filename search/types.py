@@ -8,6 +8,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 SORTS = ("relevance", "newest", "oldest")
+# What one hit of a result stands for: a copy group (an article and its copies, the
+# default), each article, or a story (an event's coverage; articles without one alone).
+COLLAPSES = ("copies", "none", "stories")
+# Whom the outlet facet credits: every outlet that carried a matching article, or, for
+# each copy group, its original's outlet only ("original reporting only").
+OUTLET_CREDITS = ("all", "original")
+MAX_COPIES_LISTED = 20  # a hit lists at most this many of its folded articles
 BINS = ("day", "week", "month", "year")  # the histogram's bins, finest first
 TAG_KINDS = ("topic", "person", "place", "organization")
 FACETS = (
@@ -92,6 +99,8 @@ class SearchRequest:
     # When the query finds nothing and a spelling correction does, answer the correction
     # (``SearchResult.corrected_from`` then holds the query as typed).
     autocorrect: bool = False
+    collapse: str = "copies"  # one of COLLAPSES
+    outlet_credit: str = "all"  # one of OUTLET_CREDITS
 
 
 @dataclass(frozen=True)
@@ -136,6 +145,19 @@ class Hit:
     # The Article, loaded for the page in one query by the service (None if it vanished).
     article: object | None = None
     explanation: Explanation | None = None  # with SearchRequest(explain=True)
+    # The other matching articles this hit stands for (its copies, or its story's other
+    # articles), loaded with their outlets, oldest first; at most MAX_COPIES_LISTED.
+    copies: tuple = ()
+    folded: int = 0  # how many matching articles were folded into this hit (all of them)
+
+    @property
+    def copy_group(self) -> int:
+        """The id of the copy group's original (the hit's own id when it is one)."""
+        return getattr(self.article, "duplicate_of_id", None) or self.id
+
+    @property
+    def story(self) -> int | None:
+        return getattr(self.article, "story_id", None)
 
 
 @dataclass(frozen=True)
@@ -156,6 +178,10 @@ class HistogramBucket:
 
 @dataclass(frozen=True)
 class SearchResult:
+    """``total`` counts what the list shows (copy groups or stories when collapsed,
+    articles with ``collapse="none"``), and so do the pages, the facets and the histogram;
+    ``total_articles`` counts every matching article."""
+
     total: int
     page: int
     page_size: int
@@ -174,6 +200,12 @@ class SearchResult:
     query_error: str | None = None  # why the syntax was not understood (searched literally)
     notices: tuple[str, ...] = ()  # what was cut to keep the query bounded (searched anyway)
     took_ms: float = 0.0
+    total_articles: int | None = None  # None: the same as ``total``
+    collapse: str = "copies"
+
+    @property
+    def articles(self) -> int:
+        return self.total if self.total_articles is None else self.total_articles
 
     @property
     def pages(self) -> int:

@@ -13,9 +13,11 @@ def ranked_ids(q: str, *, limit: int = LIMIT) -> tuple[list[int], int]:
     ids: list[int] = []
     page = 1
     while True:
-        result = search(
-            SearchRequest(q=q, page=page, page_size=MAX_PAGE_SIZE, facets=(), highlight=False)
+        # Curators see every article: copies are not folded here.
+        request = SearchRequest(
+            q=q, page=page, page_size=MAX_PAGE_SIZE, facets=(), highlight=False, collapse="none"
         )
+        result = search(request)
         ids += [hit.id for hit in result.hits]
         if len(ids) >= limit or page >= result.pages or not result.hits:
             return ids[:limit], result.total

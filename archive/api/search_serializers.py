@@ -70,6 +70,31 @@ def explanation_data(explanation) -> dict | None:
     }
 
 
+class CopySerializer(serializers.Serializer):
+    """An article folded into a hit: one of its copies, or of its story's articles."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField(allow_null=True)
+    outlet = OutletRefSerializer(allow_null=True)
+    published = serializers.DateField(allow_null=True)
+    api_url = serializers.CharField()
+    web_url = serializers.CharField()
+
+
+def copy_data(article, links) -> dict:
+    outlet = article.outlet
+    return {
+        "id": article.pk,
+        "title": article.title,
+        "url": article.url,
+        "outlet": {"name": outlet.name, "slug": outlet.slug} if outlet else None,
+        "published": article.published.isoformat() if article.published else None,
+        "api_url": links.api_url(article),
+        "web_url": links.web_url(article),
+    }
+
+
 class HitSerializer(serializers.Serializer):
     """One search hit (a ``search.types.Hit`` whose article is loaded).
 
@@ -91,6 +116,18 @@ class HitSerializer(serializers.Serializer):
     )
     api_url = serializers.CharField()
     web_url = serializers.CharField()
+    copy_group = serializers.IntegerField(
+        help_text="The id of its copy group's original (its own id unless it is a copy)."
+    )
+    story = serializers.IntegerField(allow_null=True, help_text="Its story's id; null: none.")
+    copies = CopySerializer(
+        many=True,
+        help_text="The other matching articles folded into this hit (its copies; with "
+        "`collapse=stories` its story's other articles), oldest first, at most 20.",
+    )
+    folded = serializers.IntegerField(
+        help_text="How many matching articles were folded into this hit (all of them)."
+    )
 
     def to_representation(self, hit) -> dict:
         article, links = hit.article, links_for(self.context)
@@ -108,6 +145,10 @@ class HitSerializer(serializers.Serializer):
             "explanation": explanation_data(hit.explanation),
             "api_url": links.api_url(article),
             "web_url": links.web_url(article),
+            "copy_group": hit.copy_group,
+            "story": hit.story,
+            "copies": [copy_data(copy, links) for copy in hit.copies],
+            "folded": hit.folded,
         }
 
 
@@ -142,7 +183,15 @@ class FacetsSerializer(serializers.Serializer):
 class SearchResponseSerializer(serializers.Serializer):
     """A ``search.types.SearchResult`` as the API shows it."""
 
-    count = serializers.IntegerField(source="total")
+    count = serializers.IntegerField(
+        source="total",
+        help_text="Hits as listed: copy groups (`collapse=copies`), stories or articles "
+        "(`collapse=none`); the pages, facets and histogram count the same.",
+    )
+    count_articles = serializers.IntegerField(
+        source="articles", help_text="Matching articles, before folding."
+    )
+    collapse = serializers.CharField(help_text="copies, none or stories: what a hit stands for.")
     page = serializers.IntegerField()
     page_size = serializers.IntegerField()
     next = serializers.SerializerMethodField()

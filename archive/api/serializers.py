@@ -81,6 +81,13 @@ class ArticleSerializer(ArticleLinksMixin, serializers.ModelSerializer):
     tags = TagRefSerializer(many=True)
     raw_text = serializers.CharField(required=False, help_text="Only with ?include=raw.")
     published_time = LocalTimeField(allow_null=True)
+    copy_group = serializers.SerializerMethodField()
+    story = serializers.IntegerField(
+        source="story_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The story (an event's coverage) it belongs to; null: none.",
+    )
 
     class Meta:
         model = Article
@@ -99,6 +106,8 @@ class ArticleSerializer(ArticleLinksMixin, serializers.ModelSerializer):
             "language",
             "word_count",
             "duplicate_of",
+            "copy_group",
+            "story",
             "source",
             "external_id",
             "created_at",
@@ -110,6 +119,10 @@ class ArticleSerializer(ArticleLinksMixin, serializers.ModelSerializer):
     @extend_schema_field(AuthorRefSerializer(many=True))
     def get_authors(self, obj) -> list[dict]:
         return author_refs(obj)
+
+    def get_copy_group(self, obj) -> int:
+        """The id of its copy group's original: its own id unless it is a copy."""
+        return obj.duplicate_of_id or obj.pk
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

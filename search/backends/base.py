@@ -46,25 +46,32 @@ class BackendHit:
     score: float | None
     highlights: Highlights = field(default_factory=Highlights)
     explanation: Explanation | None = None
+    # With a collapse: the ids of the other matching articles of the hit's group, oldest
+    # first (at most ``MAX_COPIES_LISTED``), and how many there are in all.
+    folded: tuple[int, ...] = ()
+    folded_total: int = 0
 
 
 @dataclass(frozen=True)
 class BackendResult:
     """What a backend answers; the query service adds labels, articles and the timing."""
 
-    total: int
+    total: int  # hits under the request's collapse: groups, stories or articles
     hits: list[BackendHit]
-    # Facet name -> {key: hits}, each facet counted under every filter but its own: outlet,
+    # Facet name -> {key: hits}, each facet counted under every filter but its own, in the
+    # unit of ``total`` (a group counts once for each value any of its hits has): outlet,
     # author and tag ids (at least ``search.shaping.contenders``), years, month numbers
     # (``search.shaping.month_number``; under the year filter), language codes.
     counts: dict[str, dict] = field(default_factory=dict)
-    # Day (``date.toordinal()``) -> hits under every filter: the histogram's raw material,
+    # Day (``date.toordinal()``) -> hits under every filter, each at the date of the
+    # article the list shows for it (so the days add up to ``total``): the histogram's raw material,
     # from which ``search.shaping`` makes weeks, months and years.
     days: dict[int, int] = field(default_factory=dict)
     suggestion: str | None = None
     parsed: str = ""
     query_error: str | None = None
     notices: tuple[str, ...] = ()
+    total_articles: int | None = None  # matching articles, before folding (None: ``total``)
 
 
 @dataclass(frozen=True)

@@ -52,9 +52,11 @@ def question_ask(question: Question, *, documents: dict[int, str], depth: int) -
     found: list[str] = []
     first = None
     for page in range(1, math.ceil(depth / size) + 1):
-        result = search(
-            SearchRequest(q=question.text, page=page, page_size=size, facets=(), highlight=False)
+        # Relevance is judged per document: nothing is folded.
+        request = SearchRequest(
+            q=question.text, page=page, page_size=size, facets=(), highlight=False, collapse="none"
         )
+        result = search(request)
         first = first or result
         found += [documents[h.id] for h in result.hits if h.id in documents]
         if not result.hits or page * size >= result.total:

@@ -1,5 +1,7 @@
 """Search fixtures: the five seeds loaded and indexed in the test's own index."""
 
+import datetime as dt
+
 import pytest
 
 from search.types import SearchRequest
@@ -61,3 +63,54 @@ def raw_explain(backend, q: str, article_id: int):
     from search.service import backend_query
 
     return backend.explain(backend_query(SearchRequest(q=q)), article_id)
+
+
+DAY = dt.date(2018, 5, 8)
+
+
+def wire_articles(backend=None):
+    """A Yonhap original with two copies, another write-up of the same story, and an
+    article of its own: 5 articles, 3 copy groups, 2 stories-or-singles."""
+    from archive.models import Story
+    from search.documents import articles_for_index
+    from tests.factories import make_article, make_outlet
+
+    yonhap, joongang, herald, bloomberg, reuters = (
+        make_outlet(name) for name in ("Yonhap", "JoongAng", "Herald", "Bloomberg", "Reuters")
+    )
+    story = Story.objects.create(title="Kim in Dalian")
+    body = "Kim Jong Un met Xi Jinping in Dalian for a second summit."
+    original = make_article(
+        "Kim visits Dalian", body=body, outlet=yonhap, published=DAY, story=story, language="en"
+    )
+    copies = [
+        make_article(
+            f"Kim visits Dalian ({outlet.name})",
+            body=f"{body} ({outlet.name})",  # a copy with an edit
+            outlet=outlet,
+            published=DAY + dt.timedelta(days=n),
+            duplicate_of=original,
+            story=story,
+            language="en",
+        )
+        for n, outlet in ((1, joongang), (2, herald))
+    ]
+    other = make_article(
+        "Second summit in Dalian",
+        body="Xi hosted Kim at a summit by the sea.",
+        outlet=bloomberg,
+        published=DAY,
+        story=story,
+        language="en",
+    )
+    alone = make_article(
+        "Summit talk in Geneva",
+        body="A summit of a different kind.",
+        outlet=reuters,
+        published=dt.date(2019, 1, 3),
+        language="en",
+    )
+    from search.service import get_backend
+
+    (backend or get_backend()).index(articles_for_index())
+    return {"original": original, "copies": copies, "other": other, "alone": alone}

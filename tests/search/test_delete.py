@@ -101,9 +101,10 @@ def _shown(request: SearchRequest) -> dict:
     }
 
 
-_EVERYTHING = SearchRequest(page_size=100)
-_STORY = SearchRequest(q="harbour squid", page_size=100)
-_IN_2019 = SearchRequest(page_size=100, years=(2019,))
+# Every article, the twin too (folding copies is tested in test_collapse).
+_EVERYTHING = SearchRequest(page_size=100, collapse="none")
+_STORY = SearchRequest(q="harbour squid", page_size=100, collapse="none")
+_IN_2019 = SearchRequest(page_size=100, years=(2019,), collapse="none")
 
 
 def _editor():

@@ -13,7 +13,14 @@ from django.db import transaction
 from search.backends.base import BackendHit, BackendQuery, BackendResult
 from search.backends.pg import explain, ranking
 from search.backends.pg.compile import Compiler
-from search.backends.pg.facets import Counts, aggregate_sql, read_rows, source
+from search.backends.pg.facets import (
+    UNITS,
+    Counts,
+    aggregate_sql,
+    folding_ctes,
+    read_rows,
+    source,
+)
 from search.backends.pg.filters import combine, fixed_filters, request_filters
 from search.backends.pg.highlight import highlights
 from search.backends.pg.questions import (
@@ -72,7 +79,9 @@ def run_search(cursor, query: BackendQuery) -> BackendResult:
             i: explain.explain(cursor, request.q, i, query.synonyms) for i, _ in counts.hits
         }
     hits = [
-        BackendHit(i, score, marks.get(i, Highlights()), explained.get(i))
+        BackendHit(
+            i, score, marks.get(i, Highlights()), explained.get(i), *counts.folded.get(i, ((), 0))
+        )
         for i, score in counts.hits
     ]
     suggestion = None
@@ -81,6 +90,7 @@ def run_search(cursor, query: BackendQuery) -> BackendResult:
     notices = [n for n in parsed.notes + tree.notes + compiler.notes if n]
     return BackendResult(
         total=counts.total,
+        total_articles=counts.articles,
         hits=hits,
         counts=counts.counts,
         days=counts.days,
@@ -145,8 +155,15 @@ class _Search:
         compiled = self.compiler.compile(node) if node is not None else None
         matches_sql, params = self.matches(node, compiled)
         all_sql, all_params = combine(self.filters)
-        sql = f"WITH {matches_sql} SELECT d.article_id FROM m d WHERE {all_sql}"
-        return f"{sql} ORDER BY {self.order(compiled)}", params + all_params
+        order, unit = self.order(compiled), UNITS[self.request.collapse]
+        if unit is None:
+            sql = f"WITH {matches_sql} SELECT d.article_id FROM m d WHERE {all_sql}"
+            return f"{sql} ORDER BY {order}", params + all_params
+        folded, shown = folding_ctes(unit, order, all_sql)
+        sql = (
+            f"WITH {matches_sql}{folded} SELECT d.article_id FROM m d WHERE ({all_sql}) AND {shown}"
+        )
+        return f"{sql} ORDER BY {order}", params + all_params + all_params
 
     def aggregate(self, node) -> Counts:
         request = self.request
@@ -156,7 +173,13 @@ class _Search:
         page = (order, size, (request.page - 1) * size)
         question = isinstance(node, Best)
         sql, params = aggregate_sql(
-            request.facets, self.filters, self.matches(node, compiled), page=page, most=question
+            request.facets,
+            self.filters,
+            self.matches(node, compiled),
+            page=page,
+            most=question,
+            unit=UNITS[request.collapse],
+            original=request.outlet_credit == "original",
         )
         with _index_scans(self.cursor, question):
             self.cursor.execute(sql, params)

@@ -229,7 +229,7 @@ class WhooshBackend(SearchBackend):
         for docnum in range(count):
             stored = leaf.stored_fields(docnum)
             ids.append(int(stored.get("id", 0)))
-            metas.append(stored.get("meta") or (0, 0, "", (), (), (), 0))
+            metas.append(stored.get("meta") or (0, 0, "", (), (), (), 0, 0, 0))
         columns = Columns.from_metas(ids, metas)
         length = leaf.doc_field_length
         columns.title_length = np.array([length(d, "title", 0) for d in range(count)], np.float32)

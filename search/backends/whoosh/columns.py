@@ -32,6 +32,8 @@ class Columns:
     date: np.ndarray  # proleptic ordinal, 0 for undated
     language: np.ndarray  # code from language_code()
     duplicate_of: np.ndarray
+    copy_group: np.ndarray  # the id of the copy group's original (its own id for one)
+    story: np.ndarray  # story id, 0 for none
     tag_doc: np.ndarray  # one entry per (document, tag)
     tag_id: np.ndarray
     tag_kind: np.ndarray
@@ -57,6 +59,12 @@ class Columns:
             date=np.array([m[1] for m in metas], dtype=np.int64),
             language=np.array([language_code(m[2]) for m in metas], dtype=np.int32),
             duplicate_of=np.array([m[6] for m in metas], dtype=np.int64),
+            # Documents indexed before copy groups were kept: their own group, no story.
+            copy_group=np.array(
+                [(m[7] if len(m) > 7 else 0) or m[6] or i for i, m in zip(ids, metas, strict=True)],
+                dtype=np.int64,
+            ),
+            story=np.array([m[8] if len(m) > 8 else 0 for m in metas], dtype=np.int64),
             tag_doc=np.array(tag_doc, dtype=np.int64),
             tag_id=np.array(tag_id, dtype=np.int64),
             tag_kind=np.array(tag_kind, dtype=np.int8),
@@ -78,6 +86,8 @@ class Columns:
             date=cat("date"),
             language=cat("language"),
             duplicate_of=cat("duplicate_of"),
+            copy_group=cat("copy_group"),
+            story=cat("story"),
             tag_doc=cat("tag_doc", shift=True),
             tag_id=cat("tag_id"),
             tag_kind=cat("tag_kind"),
@@ -86,6 +96,47 @@ class Columns:
             title_length=cat("title_length"),
             body_length=cat("body_length"),
         )
+
+
+@dataclass(frozen=True)
+class Units:
+    """What one hit stands for under a collapse: a key per document (its copy group, or
+    its story as a negative number), and whether another live document shares it."""
+
+    key: np.ndarray
+    shared: np.ndarray  # bool per document number
+
+    @classmethod
+    def of(cls, key: np.ndarray, live: np.ndarray) -> "Units":
+        keys, counts = np.unique(key[live], return_counts=True)
+        return cls(key, live & np.isin(key, keys[counts > 1]))
+
+    def first_of_each(self, docs: np.ndarray, *order: np.ndarray) -> np.ndarray:
+        """Of ``docs`` (document numbers), the first of each unit: ``order`` sorts them,
+        as ``np.lexsort`` keys, the last one primary."""
+        sort = np.lexsort((*order, self.key[docs]))
+        keys = self.key[docs][sort]
+        first = np.ones(len(sort), dtype=bool)
+        first[1:] = keys[1:] != keys[:-1]
+        return docs[sort[first]]
+
+
+def tally(values: np.ndarray, docs: np.ndarray, units: Units | None) -> dict[int, int]:
+    """{value: count} of the documents ``docs`` having ``values`` (aligned), counting
+    each unit once per value; without units, each document."""
+    if units is None:
+        return FacetData._count(values)
+    shared = units.shared[docs]
+    counts = FacetData._count(values[~shared])
+    if shared.any():
+        values, keys = values[shared], units.key[docs[shared]]
+        sort = np.lexsort((keys, values))
+        values, keys = values[sort], keys[sort]
+        first = np.ones(len(values), dtype=bool)
+        first[1:] = (values[1:] != values[:-1]) | (keys[1:] != keys[:-1])
+        for value, n in FacetData._count(values[first]).items():
+            counts[value] = counts.get(value, 0) + n
+    return counts
 
 
 @dataclass
@@ -99,6 +150,7 @@ class FacetData:
     newest: np.ndarray = field(init=False)  # live docnums, newest first
     oldest: np.ndarray = field(init=False)
     _by_id: tuple = field(init=False)
+    _derived: dict = field(init=False, default_factory=dict)  # built on first use
 
     def __post_init__(self):
         c = self.columns
@@ -165,7 +217,45 @@ class FacetData:
         c = self.columns
         return self.mask_of(c.author_doc[np.isin(c.author_id, list(ids))])
 
-    # Counts over a mask: {value: count} for values with at least one document.
+    def units(self, collapse: str) -> Units | None:
+        """What one hit stands for (``SearchRequest.collapse``); None: each document."""
+        if collapse == "none":
+            return None
+        if collapse not in self._derived:
+            c = self.columns
+            key = (
+                c.copy_group
+                if collapse == "copies"
+                else np.where(c.story > 0, -c.story, c.copy_group)
+            )
+            self._derived[collapse] = Units.of(key, self.live)
+        return self._derived[collapse]
+
+    def original_outlet(self) -> np.ndarray:
+        """Per document, the outlet of its copy group's original (its own when the
+        original is not indexed): whom "original reporting only" credits."""
+        if "credit" not in self._derived:
+            c = self.columns
+            sorted_ids, docs = self._by_id
+            if not len(sorted_ids):
+                self._derived["credit"] = c.outlet
+                return c.outlet
+            where = np.clip(np.searchsorted(sorted_ids, c.copy_group), 0, len(sorted_ids) - 1)
+            found = sorted_ids[where] == c.copy_group
+            self._derived["credit"] = np.where(found, c.outlet[docs[where]], c.outlet)
+        return self._derived["credit"]
+
+    def rank_of(self, order: np.ndarray) -> np.ndarray:
+        """Each document's position in ``order`` (``newest`` or ``oldest``)."""
+        name = "newest" if order is self.newest else "oldest"
+        if name not in self._derived:
+            rank = np.full(self.size, len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            self._derived[name] = rank
+        return self._derived[name]
+
+    # Counts over a mask: {value: count} for values with at least one document
+    # (with ``units``: of units, each counted once per value).
     @staticmethod
     def _count(values: np.ndarray) -> dict[int, int]:
         if not len(values):
@@ -177,17 +267,22 @@ class FacetData:
         found, counts = np.unique(values, return_counts=True)
         return dict(zip(found.tolist(), counts.tolist(), strict=True))
 
-    def outlet_counts(self, mask) -> dict[int, int]:
-        values = self.columns.outlet[mask]
-        return self._count(values[values > 0])
+    @staticmethod
+    def _per_doc(array: np.ndarray, mask, units: Units | None, keep) -> dict[int, int]:
+        docs = np.flatnonzero(mask)
+        values = array[docs]
+        chosen = keep(values)
+        return tally(values[chosen], docs[chosen], units)
 
-    def year_counts(self, mask) -> dict[int, int]:
-        values = self.year[mask]
-        return self._count(values[values > 0])
+    def outlet_counts(self, mask, units=None, *, original=False) -> dict[int, int]:
+        outlets = self.original_outlet() if original else self.columns.outlet
+        return self._per_doc(outlets, mask, units, lambda v: v > 0)
 
-    def month_counts(self, mask) -> dict[int, int]:
-        values = self.month[mask]
-        return self._count(values[values >= 0])
+    def year_counts(self, mask, units=None) -> dict[int, int]:
+        return self._per_doc(self.year, mask, units, lambda v: v > 0)
+
+    def month_counts(self, mask, units=None) -> dict[int, int]:
+        return self._per_doc(self.month, mask, units, lambda v: v >= 0)
 
     def day_counts(self, mask) -> dict[int, int]:
         """{proleptic ordinal: hits}; counted from the first day so ``bincount`` stays short."""
@@ -198,18 +293,19 @@ class FacetData:
         first = int(values.min())
         return {first + day: n for day, n in self._count(values - first).items()}
 
-    def language_counts(self, mask) -> dict[str, int]:
-        counts = self._count(self.columns.language[mask])
-        return {language_name(code): n for code, n in counts.items() if code}
+    def language_counts(self, mask, units=None) -> dict[str, int]:
+        counts = self._per_doc(self.columns.language, mask, units, lambda v: v > 0)
+        return {language_name(code): n for code, n in counts.items()}
 
-    def tag_counts(self, mask, kind_code: int) -> dict[int, int]:
+    def tag_counts(self, mask, kind_code: int, units=None) -> dict[int, int]:
         c = self.columns
         chosen = mask[c.tag_doc] & (c.tag_kind == kind_code)
-        return self._count(c.tag_id[chosen])
+        return tally(c.tag_id[chosen], c.tag_doc[chosen], units)
 
-    def author_counts(self, mask) -> dict[int, int]:
+    def author_counts(self, mask, units=None) -> dict[int, int]:
         c = self.columns
-        return self._count(c.author_id[mask[c.author_doc]])
+        chosen = mask[c.author_doc]
+        return tally(c.author_id[chosen], c.author_doc[chosen], units)
 
     def date_bounds(self, mask) -> tuple[int, int] | None:
         months = self.month[mask]

@@ -8,7 +8,7 @@ from whoosh import query as wq
 
 from search.analysis import analyze, fold
 from search.backends.base import BackendHit, BackendQuery, BackendResult, Filters, Texts
-from search.backends.whoosh.columns import FacetData
+from search.backends.whoosh.columns import FacetData, Units
 from search.backends.whoosh.highlight import highlight_body, highlight_title
 from search.backends.whoosh.matching import Reading, budget_of, match_mask, score_array, top_scored
 from search.backends.whoosh.ranking import (
@@ -28,7 +28,14 @@ from search.nodes import ParsedQuery
 from search.question import best_match, best_notice, dropped_note, read, split_dates
 from search.shaping import contenders, month_of
 from search.synonyms import expand_synonyms
-from search.types import TAG_KINDS, Explanation, Highlights, SearchRequest, SearchTooCostly
+from search.types import (
+    MAX_COPIES_LISTED,
+    TAG_KINDS,
+    Explanation,
+    Highlights,
+    SearchRequest,
+    SearchTooCostly,
+)
 
 MLT_TERMS = 12  # an article's most distinctive words used to find similar ones
 
@@ -124,23 +131,62 @@ def _without(matched, groups, *names) -> np.ndarray:
 
 
 def _counts(request: SearchRequest, data: FacetData, matched, groups) -> dict[str, dict]:
-    """Each facet asked for, counted under every filter but its own."""
+    """Each facet asked for, counted under every filter but its own, in the request's
+    unit (a copy group or story once per value any of its matching articles has)."""
     wanted, counts = set(request.facets), {}
+    units = data.units(request.collapse)
     if "outlet" in wanted:
-        counts["outlet"] = contenders(data.outlet_counts(_without(matched, groups, "outlet")))
+        mask = _without(matched, groups, "outlet")
+        original = request.outlet_credit == "original"
+        counts["outlet"] = contenders(data.outlet_counts(mask, units, original=original))
     if "author" in wanted:
-        counts["author"] = contenders(data.author_counts(_without(matched, groups, "author")))
+        mask = _without(matched, groups, "author")
+        counts["author"] = contenders(data.author_counts(mask, units))
     for kind in TAG_KINDS:
         if kind in wanted:
             mask = _without(matched, groups, f"tag:{kind}")
-            counts[kind] = contenders(data.tag_counts(mask, TAG_KIND_CODES[kind]))
+            counts[kind] = contenders(data.tag_counts(mask, TAG_KIND_CODES[kind], units))
     if "year" in wanted:
-        counts["year"] = data.year_counts(_without(matched, groups, "year", "month"))
+        counts["year"] = data.year_counts(_without(matched, groups, "year", "month"), units)
     if "month" in wanted:
-        counts["month"] = data.month_counts(_without(matched, groups, "month"))
+        counts["month"] = data.month_counts(_without(matched, groups, "month"), units)
     if "language" in wanted:
-        counts["language"] = data.language_counts(_without(matched, groups, "language"))
+        mask = _without(matched, groups, "language")
+        counts["language"] = data.language_counts(mask, units)
     return counts
+
+
+def _shown(full: np.ndarray, units: Units | None, order) -> np.ndarray:
+    """The documents of ``full`` the list shows: each that shares its unit with no other
+    match, and the first match of each shared unit under the result's order
+    (``order(docs)``: ``np.lexsort`` keys, the last one primary)."""
+    if units is None:
+        return full
+    shared = full & units.shared
+    if not shared.any():
+        return full
+    shown = full & ~units.shared
+    docs = np.flatnonzero(shared)
+    shown[units.first_of_each(docs, *order(docs))] = True
+    return shown
+
+
+def _folded(data: FacetData, full, shown, units: Units | None, page: list[int]) -> dict:
+    """{docnum of the page: (ids of the matches folded into it, oldest first, at most
+    MAX_COPIES_LISTED; how many in all)}."""
+    if units is None or not page:
+        return {}
+    docs = np.flatnonzero(full & units.shared & ~shown)
+    docs = docs[np.isin(units.key[docs], units.key[page])]
+    docs = docs[np.argsort(data.rank_of(data.oldest)[docs], kind="stable")]
+    members: dict[int, list[int]] = {}
+    for docnum in docs.tolist():
+        members.setdefault(int(units.key[docnum]), []).append(int(data.columns.ids[docnum]))
+    folded = {}
+    for docnum in page:
+        ids = members.get(int(units.key[docnum]), [])
+        folded[docnum] = (tuple(ids[:MAX_COPIES_LISTED]), len(ids))
+    return folded
 
 
 @dataclass
@@ -292,15 +338,22 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
     searcher, data, understood = found.searcher, found.data, found.understood
     postings, groups, full = found.postings, found.groups, found.full
     translation, stems = understood.translation, backend.stem_terms
-    total = int(full.sum())
+    articles = int(full.sum())
+    units = data.units(request.collapse)
     start, size = (request.page - 1) * request.page_size, request.page_size
     ranking = None
     if understood.query is not None and request.sort == "relevance":
         forms = stems(searcher)
         ranking = _ranking(searcher, data, translation, full, postings, forms, query.texts)
-        page = top_scored(ranking.scores, full, start + size)[start:]
+        scores = ranking.scores
+        shown = _shown(full, units, lambda docs: (docs, -scores[docs]))
+        page = top_scored(scores, shown, start + size)[start:]
     else:
-        page = [(int(d), None) for d in _by_date(data, request.sort, full)[start : start + size]]
+        order = data.oldest if request.sort == "oldest" else data.newest
+        shown = _shown(full, units, lambda docs: (data.rank_of(order)[docs],))
+        page = [(int(d), None) for d in order[shown[order]][start : start + size]]
+    total = int(shown.sum()) if shown is not full else articles
+    folded = _folded(data, full, shown, units, [docnum for docnum, _ in page])
     ids = [int(data.columns.ids[docnum]) for docnum, _ in page]
     explanations = {}
     if request.explain and ranking is not None:
@@ -310,7 +363,7 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
     if request.highlight and understood.query is not None and ids:
         highlights = _highlights(ids, translation.terms, query.texts)
     suggestion = None
-    if translation.words and total < SUGGEST_BELOW and not query.budget.cut:
+    if translation.words and articles < SUGGEST_BELOW and not query.budget.cut:
         try:
             suggestion = _suggestion(searcher, data, query, translation, groups, stems, postings)
         except SearchTooCostly:
@@ -318,17 +371,19 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
         query.budget.cut = False  # a correction tried partly cuts nothing of the results
     return BackendResult(
         total=total,
+        total_articles=articles,
         hits=[
             BackendHit(
                 i,
                 None if s is None else float(s),
                 highlights.get(i, Highlights()),
                 explanations.get(i),
+                *folded.get(docnum, ((), 0)),
             )
-            for i, (_, s) in zip(ids, page, strict=True)
+            for i, (docnum, s) in zip(ids, page, strict=True)
         ],
         counts=_counts(request, data, found.matched, groups),
-        days=data.day_counts(full),
+        days=data.day_counts(shown),
         suggestion=suggestion,
         parsed=understood.shown,
         query_error=" ".join(understood.parsed.errors) or None,
@@ -341,27 +396,26 @@ def notices_of(found: Matching, query: BackendQuery) -> tuple[str, ...]:
     return tuple(dict.fromkeys(notes))
 
 
-def _by_date(data, sort: str, allowed: np.ndarray) -> np.ndarray:
-    """The allowed docnums, newest (or with ``sort="oldest"`` oldest) first."""
-    order = data.oldest if sort == "oldest" else data.newest
-    return order[allowed[order]]
-
-
 def run_matching_ids(backend, query: BackendQuery) -> tuple[np.ndarray, Matching]:
-    """Every hit's article id in the search's order (the page's order, uncapped): by
-    score with ties to the lower docnum, as ``top_scored`` ranks a page, or by date."""
+    """Every hit's article id in the search's order (the page's order, uncapped, copies
+    folded as the request says): by score with ties to the lower docnum, as
+    ``top_scored`` ranks a page, or by date."""
     request = query.request
     found = match_request(backend, query)
     searcher, data, understood = found.searcher, found.data, found.understood
+    units = data.units(request.collapse)
     if understood.query is not None and request.sort == "relevance":
         translation, forms = understood.translation, backend.stem_terms(searcher)
-        ranking = _ranking(
+        scores = _ranking(
             searcher, data, translation, found.full, found.postings, forms, query.texts
-        )
-        docs = np.flatnonzero(found.full)
-        docnums = docs[np.lexsort((docs, -ranking.scores[docs]))]
+        ).scores
+        shown = _shown(found.full, units, lambda docs: (docs, -scores[docs]))
+        docs = np.flatnonzero(shown)
+        docnums = docs[np.lexsort((docs, -scores[docs]))]
     else:
-        docnums = _by_date(data, request.sort, found.full)
+        order = data.oldest if request.sort == "oldest" else data.newest
+        shown = _shown(found.full, units, lambda docs: (data.rank_of(order)[docs],))
+        docnums = order[shown[order]]
     return data.columns.ids[docnums].copy(), found
 
 

@@ -1,4 +1,5 @@
-"""python manage.py benchmark_search [--corpus PATH] [--scale 10] [--repeat 60]"""
+"""python manage.py benchmark_search [--corpus PATH] [--scale 10] [--repeat 60]
+[--link-copies] [--collapse copies none ...]"""
 
 from pathlib import Path
 
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.models import Article
+from search.types import COLLAPSES
 
 
 class Command(BaseCommand):
@@ -24,28 +26,51 @@ class Command(BaseCommand):
             action="store_true",
             help="Reuse the index when it already holds every article.",
         )
+        parser.add_argument(
+            "--link-copies",
+            action="store_true",
+            help="Link articles with the same headline and date as copies (a stand-in for "
+            "copy detection) before the rebuild, so that there are groups to fold.",
+        )
+        parser.add_argument(
+            "--collapse",
+            nargs="+",
+            choices=COLLAPSES,
+            default=["copies"],
+            help="Time the queries under each of these (search's collapse); default: copies.",
+        )
 
     def handle(self, *args, corpus: Path, scale: int, repeat: int, skip_rebuild: bool, **kw):
         from search import bench
 
+        link_copies, collapses = kw["link_copies"], kw["collapse"]
         if not corpus.is_dir():
             raise CommandError(f"No corpus at {corpus}")
         steps = [1] + ([scale] if scale > 1 else [])
         for copies in steps:
             bench.corpus_load(corpus, copies=range(copies), log=self.stdout.write)
+            if link_copies:
+                linked = bench.copies_link()
+                self.stdout.write(f"linked {linked:,} more articles as copies")
             total = Article.objects.count()
-            self.stdout.write(f"\n== {total:,} articles ({copies}x corpus)")
+            folded = Article.objects.exclude(duplicate_of=None).count()
+            self.stdout.write(
+                f"\n== {total:,} articles, {folded:,} of them copies ({copies}x corpus)"
+            )
             if not skip_rebuild or _indexed() != total:
                 count, rate, cpu_rate = bench.rebuild_rate()
                 self.stdout.write(
                     f"rebuild: {count:,} articles at {rate:,.0f} articles/s "
                     f"({cpu_rate:,.0f} per CPU-second of all its processes)"
                 )
-            self.stdout.write(
-                f"{'query (page of 20, facets, histogram, highlights)':42} p50 ms  p95 ms  CPU p50"
-            )
-            for name, (p50, p95, cpu) in bench.query_figures(repeat=repeat).items():
-                self.stdout.write(f"{name:42} {p50:6.1f}  {p95:6.1f}  {cpu:6.1f}")
+            for collapse in collapses:
+                self.stdout.write(
+                    f"{'collapse=' + collapse + ': query (page of 20, facets...)':42}"
+                    " p50 ms  p95 ms  CPU p50"
+                )
+                figures = bench.query_figures(repeat=repeat, collapse=collapse)
+                for name, (p50, p95, cpu) in figures.items():
+                    self.stdout.write(f"{name:42} {p50:6.1f}  {p95:6.1f}  {cpu:6.1f}")
 
 
 def _indexed() -> int:

@@ -169,7 +169,8 @@ def search_state(queries=QUERIES, *, ties: bool = True) -> dict:
     """
     shown = {}
     for query in queries:
-        result = search(SearchRequest(q=query, page_size=100, sort="newest"))
+        # Every article, copies too (the archive's own duplicates are among them).
+        result = search(SearchRequest(q=query, page_size=100, sort="newest", collapse="none"))
         facets = {}
         for name, values in result.facets.items():
             cut = min((v.count for v in values), default=0) if not ties else 0

@@ -91,3 +91,20 @@ def test_postgres_frees_the_ids_once_all_are_read(harvest, search_backend):
 
     assert sum(len(batch) for batch in found.batches) == 30
     assert held_cursors() == 0
+
+
+@pytest.mark.parametrize("collapse", ["copies", "none", "stories"])
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_an_export_folds_copies_as_the_search_does(search_backend, collapse, sort):
+    from tests.search.conftest import wire_articles
+
+    wire_articles(search_backend)
+    request_ = SearchRequest(q="summit OR dalian", sort=sort, collapse=collapse)
+    total, paged = all_pages(request_)
+
+    found = matching_ids(request_, batch=2)
+    ids = [i for batch in found.batches for i in batch]
+
+    assert found.total == total == len(ids)
+    assert ids == paged
+    assert total == {"copies": 3, "none": 5, "stories": 2}[collapse]
