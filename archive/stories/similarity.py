@@ -30,16 +30,15 @@ TAG_WEIGHT = 3
 SMOOTHING = 10
 TITLE_REPEAT = 1  # (counting a title twice measured worse)
 
-_STOP = frozenset(
-    """a about above after again against all also am an and any are as at be because been
+_STOP_TEXT = """a about above after again against all also am an and any are as at be because been
     before being below between both but by can could did do does doing down during each
     few for from further had has have having he her here hers him his how i if in into is
     it its itself just me more most my no nor not now of off on once only or other our out
     over own same she should so some such than that the their them then there these they
     this those through to too under until up very was we were what when where which while
     who whom why will with would you your said says say told year years new one two three
-    mln pct cts dlrs""".split()
-)
+    mln pct cts dlrs"""
+_STOP = frozenset(_STOP_TEXT.split())
 _NUMBER = re.compile(r"^\d[\d.,]*$")
 # Figures as written ("2,685,142", "7.75"): two reports of one event give the same ones,
 # two reports from one template (results, bond issues, hog markets) different ones.

@@ -60,12 +60,12 @@ def read_corpus(shared: Path) -> dict[str, object]:
 
 def seed_profiles() -> list:
     """The five seeds (as ``load_seeds`` reads them) and their ten pairs."""
-    from archive.seeds import read_manifest
+    from django.conf import settings
+
     from archive.ingest.pipeline import prepare
     from archive.ingest.readers.text import read_text_file
+    from archive.seeds import read_manifest
     from archive.stories.similarity import Profile
-
-    from django.conf import settings
 
     directory = Path(settings.SEEDS_DIR)
     found = []
