@@ -18,7 +18,8 @@ from django.utils.http import urlencode
 
 from archive.ingest.normalize import is_web_address
 from archive.labels import kind_label
-from archive.models import Article, byline_prefetch, unique_slug
+from archive.models import Article, Story, byline_prefetch, unique_slug
+from archive.stories.coverage import story_coverage
 from search import service as search_service
 from search.query import MAX_QUERY_CHARS
 from search.request import UrlState, page_search
@@ -156,7 +157,7 @@ def _link_to_original(url: str | None) -> str:
 
 def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     article = get_object_or_404(
-        Article.objects.select_related("outlet", "duplicate_of__outlet").prefetch_related(
+        Article.objects.select_related("outlet", "duplicate_of__outlet", "story").prefetch_related(
             "tags",
             byline_prefetch(),
             # A join, not a second prefetch step (see ``byline_prefetch``).
@@ -194,6 +195,13 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
         "tags": sorted(article.tags.all(), key=lambda t: (t.kind, t.name.casefold())),
     }
     return render(request, "archive/article_detail.html", context)
+
+
+def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A story's page: its write-ups in time order, the first report marked, which
+    outlet reported when and what each later version adds."""
+    story = get_object_or_404(Story, pk=pk)
+    return render(request, "archive/story_detail.html", {"coverage": story_coverage(story)})
 
 
 def _results_page(value: str) -> str:
