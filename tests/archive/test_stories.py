@@ -2,6 +2,7 @@
 the seeds' Dalian pair, and an import grouping what it stored."""
 
 import datetime as dt
+import io
 import json
 
 import pytest
@@ -12,7 +13,7 @@ from archive.models import Article, Story
 from archive.signals import articles_changed
 from archive.stories.grouping import regroup_stories, stories_group
 from archive.stories.similarity import Frequencies, Profile, score, weights
-from tests.factories import make_article, make_outlet, make_tag
+from tests.factories import make_article, make_outlet
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +169,7 @@ def test_a_dry_run_makes_no_story():
 
 
 def test_the_seeds_dalian_articles_form_one_story_and_no_other_seed_joins(seeds_dir):
-    call_command("load_seeds", dir=seeds_dir, stdout=open("/dev/null", "w"))
+    call_command("load_seeds", dir=seeds_dir, stdout=io.StringIO())
     story = Story.objects.get()
     assert set(story.articles.values_list("outlet__name", flat=True)) == {
         "South China Morning Post",
@@ -178,7 +179,7 @@ def test_the_seeds_dalian_articles_form_one_story_and_no_other_seed_joins(seeds_
     assert (story.size, story.first_published) == (2, dt.date(2018, 5, 9))
     assert "Dalian" in "".join(story.articles.values_list("body", flat=True))
 
-    call_command("load_seeds", dir=seeds_dir, stdout=open("/dev/null", "w"))  # again
+    call_command("load_seeds", dir=seeds_dir, stdout=io.StringIO())  # again
     assert list(Story.objects.values_list("pk", flat=True)) == [story.pk]
 
 
