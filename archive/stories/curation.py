@@ -24,7 +24,8 @@ def story_split(*, story: Story, article_ids: Iterable[int]) -> Story:
     """Move these articles of ``story`` (with their copies) to a new story; both are
     curated from now on. Returns the new story."""
     with transaction.atomic():
-        moving = with_copies(story.articles.filter(pk__in=list(article_ids)).values("pk"))
+        chosen = story.articles.filter(pk__in=list(article_ids)).values_list("pk", flat=True)
+        moving = with_copies(chosen)
         new = Story.objects.create(curated=True)
         Article.objects.filter(pk__in=moving).update(story=new)
         Story.objects.filter(pk=story.pk).update(curated=True)
