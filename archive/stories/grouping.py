@@ -20,7 +20,7 @@ from django.db.models import Count, F, Max, Min, Q
 
 from archive.models import Article, Story
 from archive.signals import announce
-from archive.stories.similarity import Profile, score, weights
+from archive.stories.similarity import Profile, score
 from archive.stories.window import Window
 
 # Chosen on the labelled pairs of ``tests/benchmarks/bench_stories.py`` (see the README):
@@ -72,11 +72,11 @@ def _place(profile: Profile, window: Window, plan: Plan, placed: set[int]) -> No
     if profile.curated or profile.id in placed:
         return  # a curator's choice, or joined already by an earlier original of this pass
     placed.add(profile.id)
-    own = weights(profile, window.freq)
+    own = window.weights(profile)
     best, best_score = None, 0.0
     for other in window.candidates(profile):
         need = CLEAR if other.story_id in plan.curated else THRESHOLD
-        value = score(profile, other, own, weights(other, window.freq))
+        value = score(profile, other, own, window.weights(other))
         if value >= need and value > best_score:
             best, best_score = other, value
     if best is None:

@@ -54,15 +54,27 @@ class Window:
         self.start: date | None = None
         self.end: date | None = None
         self.loaded: list[Profile] = []  # read since the caller last looked (and cleared)
+        self._days: dict[date, list[Profile]] = defaultdict(list)
+        self._weights: dict[int, tuple[dict, float]] = {}
+
+    def weights(self, profile: Profile) -> tuple[dict[str, float], float]:
+        """The profile's TF-IDF weights and norm under the window's frequencies."""
+        found = self._weights.get(profile.id)
+        if found is None:
+            found = self._weights[profile.id] = weights(profile, self.freq)
+        return found
 
     def move_to(self, day: date) -> None:
         """Hold the days from ``day - WINDOW_DAYS`` to ``day + WINDOW_DAYS``."""
         start, end = day - timedelta(days=WINDOW_DAYS), day + timedelta(days=WINDOW_DAYS)
+        if (start, end) == (self.start, self.end):
+            return
+        self._weights.clear()  # the frequencies change with the days held
         if self.end is None or start > self.end or end < self.start:
-            self._forget(lambda p: True)
+            self._forget(list(self._days))
             self._load(start, end)
         else:
-            self._forget(lambda p: p.published < start or p.published > end)
+            self._forget([d for d in self._days if d < start or d > end])
             if start < self.start:
                 self._load(start, self.start - timedelta(days=1))
             if end > self.end:
@@ -71,14 +83,15 @@ class Window:
 
     def _load(self, start: date, end: date) -> None:
         for profile in load_profiles(start, end):
+            self._days[profile.published].append(profile)
             self.profiles[profile.id] = profile
             self.loaded.append(profile)
             self.freq.add(profile)
             for term in profile.tf:
                 self.postings[term].add(profile.id)
 
-    def _forget(self, gone) -> None:
-        for profile in [p for p in self.profiles.values() if gone(p)]:
+    def _forget(self, days: list[date]) -> None:
+        for profile in [p for day in days for p in self._days.pop(day)]:
             del self.profiles[profile.id]
             self.freq.remove(profile)
             for term in profile.tf:
@@ -87,7 +100,7 @@ class Window:
     def candidates(self, profile: Profile) -> list[Profile]:
         """The window's originals sharing at least ``MIN_SHARED`` of the profile's
         heaviest terms (one, when it has fewer than that)."""
-        w, _ = weights(profile, self.freq)
+        w, _ = self.weights(profile)
         heaviest = sorted(w, key=w.get, reverse=True)[:LOOKUP_TERMS]
         shared = Counter(pk for term in heaviest for pk in self.postings.get(term, ()))
         need = min(MIN_SHARED, len(heaviest))
