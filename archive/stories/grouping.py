@@ -127,8 +127,7 @@ def regroup_stories() -> list[int]:
     plan = Plan(regroup=True)
     _walk(rows, plan)
     uncurated = set(Story.objects.filter(curated=False).values_list("pk", flat=True))
-    roots = set(originals.values_list("id", flat=True)) if uncurated or plan.story else set()
-    return _write(plan, roots, refresh=uncurated)
+    return _write(plan, set(), refresh=uncurated)
 
 
 def _write(plan: Plan, roots: set[int], *, refresh: Iterable[int] = ()) -> list[int]:
@@ -138,26 +137,26 @@ def _write(plan: Plan, roots: set[int], *, refresh: Iterable[int] = ()) -> list[
         created = {key: Story.objects.create().pk for key in sorted(new_keys)}
         targets: dict[int | None, list[int]] = defaultdict(list)
         for pk, key in plan.story.items():
-            targets[created.get(key, key)].append(pk)
+            if key != plan.before.get(pk) or key in created:
+                targets[created.get(key, key)].append(pk)
         changed = []
         for story_id, originals in targets.items():
-            changed += _move_groups(originals, story_id)
-        # Copies whose original stayed put follow it too (a copy that just arrived).
-        unplanned = roots - set(plan.story)
-        changed += _sync_copies(unplanned)
-        touched = {*targets, *(v for v in plan.before.values()), *refresh} - {None}
-        touched |= set(_stories_of(changed))
+            changed += _move_originals(originals, story_id)
+        # Copies follow their originals (those that moved, and those that just arrived).
+        changed += _sync_copies(roots | set(plan.story))
+        left = {plan.before.get(pk) for originals in targets.values() for pk in originals}
+        touched = {*targets, *left, *refresh, *_stories_of(changed)} - {None}
         changed += story_refresh(story_ids=touched)
     changed = sorted(set(changed))
     announce(changed)
     return changed
 
 
-def _move_groups(originals: list[int], story_id: int | None) -> list[int]:
-    """Put these originals and their copies in ``story_id``; the ids that moved."""
+def _move_originals(originals: list[int], story_id: int | None) -> list[int]:
+    """Put these originals in ``story_id``; the ids of those that moved."""
     moved = []
     for chunk in _chunks(originals):
-        group = Article.objects.filter(Q(pk__in=chunk) | Q(duplicate_of_id__in=chunk))
+        group = Article.objects.filter(pk__in=chunk)
         if story_id is None:
             group = group.exclude(story__isnull=True)
         else:

@@ -84,20 +84,27 @@ class Frequencies:
     def __init__(self) -> None:
         self.df: Counter = Counter()
         self.n = 0
+        self._idf: dict[str, float] = {}  # until the next add or remove
 
     def add(self, profile: Profile) -> None:
         self.n += 1
         self.df.update(profile.tf.keys())
+        self._idf = {}
 
     def remove(self, profile: Profile) -> None:
         self.n -= 1
         self.df.subtract(profile.tf.keys())
+        self._idf = {}
 
     def idf(self, term: str) -> float:
         """Probabilistic IDF (as BM25's), none for a term in most of the window; the
         smoothing documents keep a thin window's shared words from counting for nothing."""
-        df = self.df[term]
-        return max(0.0, math.log((self.n + SMOOTHING - df + 0.5) / (df + 0.5)))
+        found = self._idf.get(term)
+        if found is None:
+            df = self.df[term]
+            found = max(0.0, math.log((self.n + SMOOTHING - df + 0.5) / (df + 0.5)))
+            self._idf[term] = found
+        return found
 
 
 def weights(profile: Profile, freq: Frequencies) -> tuple[dict[str, float], float]:

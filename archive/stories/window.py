@@ -16,6 +16,8 @@ ENTITY_KINDS = (Tag.Kind.PERSON, Tag.Kind.PLACE, Tag.Kind.ORGANIZATION)
 # a candidate must share.
 LOOKUP_TERMS = 12
 MIN_SHARED = 2
+# Candidates scored for each article: those sharing the most of its heaviest terms.
+MAX_CANDIDATES = 10
 
 
 def load_profiles(start: date, end: date) -> list[Profile]:
@@ -58,7 +60,9 @@ class Window:
         self._weights: dict[int, tuple[dict, float]] = {}
 
     def weights(self, profile: Profile) -> tuple[dict[str, float], float]:
-        """The profile's TF-IDF weights and norm under the window's frequencies."""
+        """The profile's TF-IDF weights and norm under the window's frequencies when
+        first asked (kept while it stays in the window: recomputing them at each day's
+        step cost more than the rest of the grouping and moved scores by little)."""
         found = self._weights.get(profile.id)
         if found is None:
             found = self._weights[profile.id] = weights(profile, self.freq)
@@ -69,7 +73,6 @@ class Window:
         start, end = day - timedelta(days=WINDOW_DAYS), day + timedelta(days=WINDOW_DAYS)
         if (start, end) == (self.start, self.end):
             return
-        self._weights.clear()  # the frequencies change with the days held
         if self.end is None or start > self.end or end < self.start:
             self._forget(list(self._days))
             self._load(start, end)
@@ -93,15 +96,17 @@ class Window:
     def _forget(self, days: list[date]) -> None:
         for profile in [p for day in days for p in self._days.pop(day)]:
             del self.profiles[profile.id]
+            self._weights.pop(profile.id, None)
             self.freq.remove(profile)
             for term in profile.tf:
                 self.postings[term].discard(profile.id)
 
     def candidates(self, profile: Profile) -> list[Profile]:
-        """The window's originals sharing at least ``MIN_SHARED`` of the profile's
-        heaviest terms (one, when it has fewer than that)."""
+        """The window's originals sharing the most (at least ``MIN_SHARED``, one when it
+        has fewer) of the profile's heaviest terms: ``MAX_CANDIDATES`` of them."""
         w, _ = self.weights(profile)
         heaviest = sorted(w, key=w.get, reverse=True)[:LOOKUP_TERMS]
         shared = Counter(pk for term in heaviest for pk in self.postings.get(term, ()))
         need = min(MIN_SHARED, len(heaviest))
-        return [self.profiles[pk] for pk, n in shared.items() if n >= need and pk != profile.id]
+        shared.pop(profile.id, None)
+        return [self.profiles[pk] for pk, n in shared.most_common(MAX_CANDIDATES) if n >= need]

@@ -203,3 +203,11 @@ def test_shared_people_and_places_raise_the_score():
         return score(one, two, weights(one, freq), weights(two, freq))
 
     assert pair_score([1, 2]) > pair_score([]) + 0.2
+
+
+def test_group_stories_rebuilds_stories_lost_or_never_made():
+    first, second = _article(FLOOD), _article(FLOOD_2)  # stored without grouping
+    out = io.StringIO()
+    call_command("group_stories", stdout=out)
+    assert _story(first) == _story(second) is not None
+    assert "Stories: 1 (2 articles in them); 2 articles changed story." in out.getvalue()
