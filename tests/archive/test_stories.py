@@ -211,3 +211,17 @@ def test_group_stories_rebuilds_stories_lost_or_never_made():
     call_command("group_stories", stdout=out)
     assert _story(first) == _story(second) is not None
     assert "Stories: 1 (2 articles in them); 2 articles changed story." in out.getvalue()
+
+
+def test_grouping_an_import_reads_only_the_days_around_it():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for year in range(2000, 2010):
+        _article(f"{CONCERT} Year {year}.", day=dt.date(year, 3, 4))
+    new = _article(FLOOD)
+    with CaptureQueriesContext(connection) as queries:
+        stories_group(article_ids=[new.pk])
+    reads = [q["sql"] for q in queries.captured_queries if '"body"' in q["sql"]]
+    assert reads and all("BETWEEN" in sql for sql in reads)
+    assert all("2024-03-01" in sql and "2024-03-07" in sql for sql in reads)
