@@ -133,38 +133,24 @@ def regroup_stories() -> list[int]:
 def _write(plan: Plan, roots: set[int], *, refresh: Iterable[int] = ()) -> list[int]:
     """Store the plan: new stories, each copy group in its story, the stories' figures."""
     with transaction.atomic():
-        new_keys = {key for key in plan.story.values() if key is not None and key < 0}
-        created = {key: Story.objects.create().pk for key in sorted(new_keys)}
-        targets: dict[int | None, list[int]] = defaultdict(list)
-        for pk, key in plan.story.items():
-            if key != plan.before.get(pk) or key in created:
-                targets[created.get(key, key)].append(pk)
-        changed = []
-        for story_id, originals in targets.items():
-            changed += _move_originals(originals, story_id)
+        new_keys = sorted({key for key in plan.story.values() if key is not None and key < 0})
+        made = Story.objects.bulk_create([Story() for _ in new_keys])
+        created = {key: story.pk for key, story in zip(new_keys, made, strict=True)}
+        moves = [
+            Article(pk=pk, story_id=created.get(key, key))
+            for pk, key in plan.story.items()
+            if created.get(key, key) != plan.before.get(pk)
+        ]
+        Article.objects.bulk_update(moves, ["story"], batch_size=_IN_CHUNK)
+        changed = [a.pk for a in moves]
         # Copies follow their originals (those that moved, and those that just arrived).
         changed += _sync_copies(roots | set(plan.story))
-        left = {plan.before.get(pk) for originals in targets.values() for pk in originals}
-        touched = {*targets, *left, *refresh, *_stories_of(changed)} - {None}
-        changed += story_refresh(story_ids=touched)
+        left = {plan.before.get(a.pk) for a in moves}
+        touched = {*(a.story_id for a in moves), *left, *refresh, *_stories_of(changed)}
+        changed += story_refresh(story_ids=touched - {None})
     changed = sorted(set(changed))
     announce(changed)
     return changed
-
-
-def _move_originals(originals: list[int], story_id: int | None) -> list[int]:
-    """Put these originals in ``story_id``; the ids of those that moved."""
-    moved = []
-    for chunk in _chunks(originals):
-        group = Article.objects.filter(pk__in=chunk)
-        if story_id is None:
-            group = group.exclude(story__isnull=True)
-        else:
-            group = group.exclude(story_id=story_id)  # (NULLs included: Django adds IS NOT NULL)
-        ids = list(group.values_list("pk", flat=True))
-        Article.objects.filter(pk__in=ids).update(story_id=story_id)
-        moved += ids
-    return moved
 
 
 def _sync_copies(roots: Iterable[int]) -> list[int]:
