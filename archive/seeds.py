@@ -12,6 +12,7 @@ from archive.ingest.readers.text import read_text_file
 from archive.ingest.sources import ensure_outlets
 from archive.ingest.state import RunState
 from archive.ingest.store import StoreResult, article_store
+from archive.stories.grouping import stories_group
 
 
 def read_manifest(directory: Path) -> Manifest:
@@ -33,4 +34,5 @@ def seeds_load(*, directory: Path | None = None) -> list[StoreResult]:
         meta = {k: v for k, v in entry.items() if v not in (None, "", [])}
         draft = prepare(read_text_file(directory / entry["file"], meta))
         results.append(article_store(draft=draft, state=state))
+    stories_group(article_ids=[r.article.pk for r in results])
     return results

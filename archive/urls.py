@@ -52,6 +52,7 @@ urlpatterns = [
     path("feed/about/", throttled("pages")(feed_about), name="feed-about"),
     path("articles/<int:pk>/", views.article_detail, name="article-noslug"),
     path("articles/<int:pk>/<word_slug:slug>/", views.article_detail, name="article"),
+    path("stories/<int:pk>/", views.story_detail, name="story"),
     *_entity_paths("outlets/<word_slug:slug>/", "outlet", Outlet, entity_pages.outlet_detail),
     *_entity_paths("authors/<word_slug:slug>/", "author", Author, entity_pages.author_detail),
     *_entity_paths("tags/<slug:kind>/<word_slug:slug>/", "tag", Tag, entity_pages.tag_detail),

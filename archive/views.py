@@ -18,7 +18,8 @@ from django.utils.http import urlencode
 
 from archive.ingest.normalize import is_web_address
 from archive.labels import kind_label
-from archive.models import Article, byline_prefetch, unique_slug
+from archive.models import Article, Story, byline_prefetch, unique_slug
+from archive.stories.coverage import story_coverage
 from search import service as search_service
 from search.compare_request import from_search_page
 from search.export.spec import FORMATS, download_url
@@ -110,7 +111,6 @@ def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpRe
         "q": search.q,
         "max_query_chars": MAX_QUERY_CHARS,
         "collapse_choices": COLLAPSE_CHOICES,
-        "story_links": False,  # the story page (``web:story``) comes with the stories branch
         # A hit's link carries the query (highlighting) and these results (the way back).
         "hit_query": urlencode({**({"q": q} if q else {}), "back": state.url(request.path)}),
         # Every hit, not only this page's, as a file (the API's export of this search).
@@ -172,7 +172,7 @@ def _link_to_original(url: str | None) -> str:
 
 def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     article = get_object_or_404(
-        Article.objects.select_related("outlet", "duplicate_of__outlet").prefetch_related(
+        Article.objects.select_related("outlet", "duplicate_of__outlet", "story").prefetch_related(
             "tags",
             byline_prefetch(),
             # A join, not a second prefetch step (see ``byline_prefetch``).
@@ -210,6 +210,13 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
         "tags": sorted(article.tags.all(), key=lambda t: (t.kind, t.name.casefold())),
     }
     return render(request, "archive/article_detail.html", context)
+
+
+def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A story's page: its write-ups in time order, the first report marked, which
+    outlet reported when and what each later version adds."""
+    story = get_object_or_404(Story, pk=pk)
+    return render(request, "archive/story_detail.html", {"coverage": story_coverage(story)})
 
 
 def _results_page(value: str) -> str:

@@ -10,10 +10,15 @@ from archive.models import Article, ArticleAuthor, Author, Outlet, SlugRedirect,
 
 
 def articles_by_id(ids) -> dict[int, Article]:
-    """Articles with their outlet, in one query (``attach_links`` adds tags and authors)."""
+    """Articles with their outlet and story, in one query (``attach_links`` adds tags and
+    authors)."""
     if not ids:
         return {}
-    queryset = Article.objects.filter(pk__in=list(ids)).select_related("outlet").defer("raw_text")
+    queryset = (
+        Article.objects.filter(pk__in=list(ids))
+        .select_related("outlet", "story")
+        .defer("raw_text")
+    )
     return {a.pk: a for a in queryset}
 
 

@@ -174,3 +174,30 @@ class TagListParams(serializers.Serializer):
         required=False,
         help_text="Tag kind; repeatable.",
     )
+
+
+class StoryListParams(serializers.Serializer):
+    """Filters of /api/stories/."""
+
+    outlet = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Stories an outlet (slug) reported; repeat for several.",
+    )
+    tag = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Stories with an article tagged `kind:slug` or a bare slug; repeatable.",
+    )
+    date_from = serializers.DateField(
+        required=False, help_text="Stories reported on or after this day (their last report)."
+    )
+    date_to = serializers.DateField(
+        required=False, help_text="Stories reported on or before this day (their first report)."
+    )
+
+    def validate(self, attrs):
+        start, end = attrs.get("date_from"), attrs.get("date_to")
+        if start and end and start > end:
+            raise serializers.ValidationError({"date_to": "is before date_from."})
+        return attrs

@@ -2,7 +2,7 @@
 
 from django.db.models import Model, Q, QuerySet
 
-from archive.models import Article, Author, Outlet, Tag, byline_prefetch
+from archive.models import Article, Author, Outlet, Story, Tag, byline_prefetch
 
 
 def _tag_q(values: list[str]) -> Q:
@@ -76,3 +76,16 @@ def article_list(*, filters: dict, ordering: str | None = None) -> QuerySet[Arti
 def with_relations(articles: QuerySet[Article]) -> QuerySet[Article]:
     """Load outlets, authors and tags for a page in a fixed number of queries."""
     return articles.select_related("outlet").prefetch_related(byline_prefetch(), "tags")
+
+
+def story_list(*, filters: dict) -> QuerySet[Story]:
+    """Stories matching ``filters`` (validated StoryListParams), newest first."""
+    stories = Story.objects.all()
+    if filters.get("outlet") or filters.get("tag"):
+        articles = article_list(filters={k: filters.get(k) for k in ("outlet", "tag")})
+        stories = stories.filter(pk__in=articles.values("story_id"))
+    if filters.get("date_from"):
+        stories = stories.filter(last_published__gte=filters["date_from"])
+    if filters.get("date_to"):
+        stories = stories.filter(first_published__lte=filters["date_to"])
+    return stories.order_by("-first_published", "-id")

@@ -9,7 +9,7 @@ from rest_framework.validators import ProhibitSurrogateCharactersValidator
 from archive.ingest.articletext import MAX_AUTHORS, MAX_BODY_CHARS, MAX_TAGS
 from archive.ingest.normalize import validate_web_address
 from archive.ingest.tagrules import rule_problem
-from archive.models import Article, Author, ImportBatch, Outlet, Tag, unique_slug
+from archive.models import Article, Author, ImportBatch, Outlet, Story, Tag, unique_slug
 
 
 @extend_schema_field(
@@ -327,3 +327,81 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="What went wrong, for a person.")
     code = serializers.CharField()
     errors = serializers.DictField(required=False, help_text="Per-parameter messages.")
+
+
+class StorySerializer(serializers.ModelSerializer):
+    """A story as listed: its first report's title, its dates and size."""
+
+    api_url = serializers.SerializerMethodField()
+    web_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Story
+        fields = [
+            "id",
+            "title",
+            "first_published",
+            "last_published",
+            "size",
+            "curated",
+            "api_url",
+            "web_url",
+        ]
+
+    def get_api_url(self, obj) -> str:
+        return _absolute(self.context, reverse("api:story-detail", args=[obj.pk]))
+
+    def get_web_url(self, obj) -> str:
+        return _absolute(self.context, obj.get_absolute_url())
+
+
+def _absolute(context: dict, path: str) -> str:
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class StoryArticleSerializer(ArticleLinksMixin, serializers.Serializer):
+    """One write-up of a story, as its page shows it."""
+
+    id = serializers.IntegerField(source="article.pk")
+    title = serializers.CharField(source="article.title")
+    outlet = OutletRefSerializer(source="article.outlet", allow_null=True)
+    published = serializers.DateField(source="article.published", allow_null=True)
+    url = serializers.CharField(source="article.url", allow_null=True)
+    copy_group = serializers.SerializerMethodField(
+        help_text="The id of the copy group's original (the article's own id when it is one)."
+    )
+    first_report = serializers.BooleanField(source="first")
+    adds = serializers.ListField(
+        source="added",
+        child=serializers.CharField(),
+        help_text="Paragraphs that are not in the first report.",
+    )
+
+    def get_copy_group(self, version) -> int:
+        return version.article.duplicate_of_id or version.article.pk
+
+    def get_api_url(self, version) -> str:
+        return links_for(self.context).api_url(version.article)
+
+    def get_web_url(self, version) -> str:
+        return links_for(self.context).web_url(version.article)
+
+
+class StoryDetailSerializer(StorySerializer):
+    """A story with its articles in time order and the tags its write-ups share."""
+
+    articles = serializers.SerializerMethodField()
+    shared_tags = serializers.SerializerMethodField()
+
+    class Meta(StorySerializer.Meta):
+        fields = [*StorySerializer.Meta.fields, "articles", "shared_tags"]
+
+    @extend_schema_field(StoryArticleSerializer(many=True))
+    def get_articles(self, obj) -> list[dict]:
+        versions = self.context["coverage"].versions
+        return StoryArticleSerializer(versions, many=True, context=self.context).data
+
+    @extend_schema_field(TagRefSerializer(many=True))
+    def get_shared_tags(self, obj) -> list[dict]:
+        return TagRefSerializer(self.context["coverage"].shared_tags, many=True).data

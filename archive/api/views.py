@@ -34,20 +34,23 @@ from archive.api.search_serializers import (
     SimilarResponseSerializer,
     SuggestResponseSerializer,
 )
-from archive.api.selectors import article_list, with_relations
+from archive.api.selectors import article_list, story_list, with_relations
 from archive.api.serializers import (
     ArticleInputSerializer,
     ArticleSerializer,
     AuthorSerializer,
     ImportReportSerializer,
     OutletSerializer,
+    StoryDetailSerializer,
+    StorySerializer,
     TagSerializer,
 )
 from archive.api.services import article_create, article_update
 from archive.api.throttling import AnonThrottle, ExportThrottle
 from archive.ingest.decode import ARCHIVE_REFUSAL, archive_kind
 from archive.ingest.run import ingest_upload
-from archive.models import Article, Author, Outlet, Tag
+from archive.models import Article, Author, Outlet, Story, Tag
+from archive.stories.coverage import story_coverage
 from search import service as search_service
 from search.export.spec import MEDIA_TYPES, read_spec
 from search.export.stream import Export
@@ -227,6 +230,32 @@ class TagDetailView(generics.RetrieveUpdateDestroyAPIView):
 
     queryset = Tag.objects.all()
     serializer_class = TagSerializer
+
+
+class StoryListView(generics.ListAPIView):
+    """Stories (several outlets' write-ups of one event), newest first, filtered."""
+
+    queryset = Story.objects.all()
+    serializer_class = StorySerializer
+
+    def get_queryset(self):
+        return story_list(filters=validated(p.StoryListParams, self.request.GET))
+
+    @extend_schema(parameters=[p.StoryListParams])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class StoryDetailView(generics.RetrieveAPIView):
+    """One story: its articles in time order, the first report marked, what each adds."""
+
+    queryset = Story.objects.all()
+    serializer_class = StoryDetailSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        story = self.get_object()
+        context = {**self.get_serializer_context(), "coverage": story_coverage(story)}
+        return Response(StoryDetailSerializer(story, context=context).data)
 
 
 class IngestView(APIView):

@@ -28,6 +28,7 @@ from archive.ingest.sources import Source, expand, sources_for
 from archive.ingest.state import RunState
 from archive.ingest.store import INSERT_FAILURES
 from archive.models import ImportBatch
+from archive.stories.grouping import stories_group
 
 CHUNK = 250
 # From this many files on, a second process reads and cleans while this one writes.
@@ -44,6 +45,8 @@ class Tally:
     links: list[StatedLink] = field(default_factory=list)
     # Content hashes the source declared for its items -> the articles they became.
     declared: dict[str, int] = field(default_factory=dict)
+    # Articles the run created or changed: placed in stories at its end.
+    stored: list[int] = field(default_factory=list)
 
     def count(self, outcome: str) -> None:
         name = {"duplicate": "duplicates"}.get(outcome, outcome)
@@ -161,6 +164,7 @@ def _store_chunk(chunk, tally: Tally, state: RunState) -> None:
     # Stated links and declared hashes of this chunk: kept only once it has committed.
     links: list[StatedLink] = []
     declared: list[tuple[str, int]] = []
+    stored: list[int] = []
 
     def report(file: str, draft: ArticleDraft, result, error: str) -> None:
         if result is None:
@@ -168,6 +172,8 @@ def _store_chunk(chunk, tally: Tally, state: RunState) -> None:
             return
         tally.count(result.outcome)
         pk = result.article.pk
+        if result.outcome in ("created", "updated"):
+            stored.append(pk)
         if draft.declared_hash:
             declared.append((draft.declared_hash, pk))
         if draft.duplicate_stated:
@@ -191,6 +197,7 @@ def _store_chunk(chunk, tally: Tally, state: RunState) -> None:
         tally.linked = counts[1]
         links.clear()
         declared.clear()
+        stored.clear()
         for file, draft in chunk:
             with transaction.atomic():
                 writer = ChunkWriter(state=state, batch=tally.batch, report=report)
@@ -198,6 +205,7 @@ def _store_chunk(chunk, tally: Tally, state: RunState) -> None:
         _save_counts(tally.batch)
     tally.links.extend(links)
     tally.declared.update(declared)
+    tally.stored.extend(stored)
 
 
 def _report_slow_rules(tally: Tally, state: RunState) -> None:
@@ -262,6 +270,8 @@ def run_sources(
                 _store_chunk(chunk, tally, state)
             _report_slow_rules(tally, state)
             _apply_stated_links(tally)
+            if not dry_run:
+                stories_group(article_ids=tally.stored)
             if dry_run:
                 transaction.set_rollback(True)
     except BaseException:

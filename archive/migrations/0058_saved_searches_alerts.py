@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0055_story'),
+        ('archive', '0057_story_permissions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 WIDTHS = {"desktop": 1280, "phone": 390}
 PASSWORD = "screenshots-only"  # of a user in a throwaway database
-DARK = ("search", "feed-about", "article")  # also shot in the dark colour scheme
+DARK = ("search", "feed-about", "article", "story")  # also shot in the dark colour scheme
 SETUP = f"""
 PASSWORD = {PASSWORD!r}
 import django; django.setup()
@@ -41,6 +41,8 @@ User.objects.create_superuser("screens", "", PASSWORD)
 get_backend().rebuild(Article.objects.all())
 article = Article.objects.filter(outlet__slug="the-korea-herald").first() or Article.objects.first()
 print(article.get_absolute_url())
+from archive.models import Story
+print(Story.objects.first().get_absolute_url())  # the seeds' Dalian story
 """
 
 
@@ -101,12 +103,12 @@ def main(out: Path) -> None:
         env = {**os.environ, "DATA_DIR": data_dir, "DJANGO_SETTINGS_MODULE": "config.settings"}
         env.pop("DATABASE_URL", None)  # always the throwaway SQLite, never a real database
         env.pop("SEARCH_INDEX_DIR", None)
-        article = (
+        article, story = (
             subprocess.run(
                 [python, "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True, text=True
             )
             .stdout.strip()
-            .splitlines()[-1]
+            .splitlines()[-2:]
         )
         port = free_port()
         server = subprocess.Popen(
@@ -133,6 +135,7 @@ def main(out: Path) -> None:
                 "feed-about": "/feed/about/?q=summit&outlet=bloomberg",
                 "compare": "/compare/?s1.q=kim+jong+un&s1.label=Kim+Jong+Un&s2.q=pompeo"
                 "&s3.tag=place:pyongyang&bin=month",
+                "story": story,
             }
             for path in shoot(base, pages, out):
                 print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)

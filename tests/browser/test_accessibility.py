@@ -34,6 +34,7 @@ def test_search_and_article_pages_have_no_axe_violations(page, site, width, sche
         article.get_absolute_url() + "?q=kim",
         "/tags/person/moon-jae-in/?tag=person:mike-pompeo",
         article.get_absolute_url() + "?q=kim&why=1",
+        article.story.get_absolute_url(),  # the seeds' Dalian story
     ):
         page.goto(site + path)
         found[path] = violations(page)
