@@ -24,7 +24,6 @@ from search.request import validate_request
 from search.shaping import Labels, facets_shape, histogram_shape, labelled
 from search.synonyms import synonym_table
 from search.types import (
-    MAX_PAGE_SIZE,
     Explanation,
     Hit,
     SearchRequest,
@@ -162,19 +161,19 @@ def matching_ids(request: SearchRequest, ids: Iterable[int]) -> set[int]:
     without ranking, facets, highlights or spelling (alerts' reverse search of new
     articles). Raises what ``search`` raises."""
     within = frozenset(int(i) for i in ids)
-    lean = dict(sort="newest", page=1, page_size=MAX_PAGE_SIZE, facets=(), highlight=False)
-    request = validate_request(
-        replace(request, **lean, explain=False, autocorrect=False, spelling=False)
-    )
+    lean = dict(sort="newest", page=1, facets=(), highlight=False, explain=False)
+    request = validate_request(replace(request, **lean, autocorrect=False, spelling=False))
     if not within or nothing_to_search(request.q):
         return set()
+    # One page holds every hit: there are no more than the ids (past the usual cap).
+    request = replace(request, page_size=len(within))
     query = backend_query(request)
     query = replace(query, filters=replace(query.filters, ids=within))
     backend, found = get_backend(), set()
     while True:
         result = backend.search(query)
         found.update(hit.id for hit in result.hits)
-        if request.page * request.page_size >= result.total:
+        if not result.hits or len(found) >= result.total:
             return found
         request = replace(request, page=request.page + 1)
         query = replace(query, request=request, budget=Budget.from_settings())
