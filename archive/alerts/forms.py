@@ -26,6 +26,8 @@ class SavedSearchForm(forms.ModelForm):
         help_text="For daily and weekly digests.",
     )
 
+    field_order = ["name", "q", "email_frequency", "timezone", "feed_enabled"]
+
     class Meta:
         model = SavedSearch
         fields = ["name", "email_frequency", "timezone", "feed_enabled"]
