@@ -32,6 +32,7 @@ from search.types import (
 )
 
 _backends: dict[tuple[str, str], SearchBackend] = {}
+MATCHING_SECONDS = 300.0  # the most one saved search's matching may take
 _backends_lock = threading.Lock()
 
 
@@ -158,8 +159,8 @@ def search(request: SearchRequest) -> SearchResult:
 
 def matching_ids(request: SearchRequest, ids: Iterable[int]) -> set[int]:
     """The articles among ``ids`` that ``request`` finds: its words and filters alone,
-    without ranking, facets, highlights or spelling (alerts' reverse search of new
-    articles). Raises what ``search`` raises."""
+    without ranking, facets, highlights or spelling, and with no work limit (alerts'
+    reverse search of new articles, in the worker). Raises what ``search`` raises."""
     within = frozenset(int(i) for i in ids)
     lean = dict(sort="newest", page=1, facets=(), highlight=False, explain=False)
     request = validate_request(replace(request, **lean, autocorrect=False, spelling=False))
@@ -168,7 +169,7 @@ def matching_ids(request: SearchRequest, ids: Iterable[int]) -> set[int]:
     # One page holds every hit: there are no more than the ids (past the usual cap).
     request = replace(request, page_size=len(within))
     query = backend_query(request)
-    query = replace(query, filters=replace(query.filters, ids=within))
+    query = replace(query, filters=replace(query.filters, ids=within), budget=_matching_budget())
     backend, found = get_backend(), set()
     while True:
         result = backend.search(query)
@@ -176,7 +177,15 @@ def matching_ids(request: SearchRequest, ids: Iterable[int]) -> set[int]:
         if not result.hits or len(found) >= result.total:
             return found
         request = replace(request, page=request.page + 1)
-        query = replace(query, request=request, budget=Budget.from_settings())
+        query = replace(query, request=request, budget=_matching_budget())
+
+
+def _matching_budget() -> Budget:
+    """No work limit and minutes, not a second: the search budget keeps web searches
+    quick, and would leave matches out here (a phrase checked in part); matching runs in
+    the worker, where a saved search may take its time. (Finite: PostgreSQL's
+    statement_timeout takes milliseconds.)"""
+    return Budget(units=10**15, seconds=MATCHING_SECONDS)
 
 
 def _corrected(request: SearchRequest, result: SearchResult) -> SearchResult:
