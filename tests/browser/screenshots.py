@@ -43,7 +43,10 @@ from archive.alerts.models import SavedSearch
 from search.alerts import alerts_match
 user = User.objects.get(username="screens")
 SavedSearch.objects.create(user=user, name="Kim Jong Un", params={{"q": ["kim jong un"]}})
-SavedSearch.objects.create(user=user, name="Summit at the Herald", params={{"q": ["summit"], "outlet": ["the-korea-herald"]}}, email_frequency="daily")
+herald = {{"q": ["summit"], "outlet": ["the-korea-herald"]}}
+SavedSearch.objects.create(
+    user=user, name="Summit at the Herald", params=herald, email_frequency="daily"
+)
 alerts_match(article_ids=Article.objects.values_list("pk", flat=True))
 article = Article.objects.filter(outlet__slug="the-korea-herald").first() or Article.objects.first()
 print(article.get_absolute_url())

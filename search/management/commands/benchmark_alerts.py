@@ -41,6 +41,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{settings.SEARCH_BACKEND} on {database}: {searches} saved searches ({distinct} "
             f"distinct) x {len(new_ids)} new articles of {total:,}: matching median "
-            f"{median:.2f} s, p95 {p95:.2f} s (CPU median {bench.percentiles(cpu)[0]:.2f} s) "
+            f"{median:.2f} s, p95 {p95:.2f} s (CPU median {bench.percentiles(cpu)[0]:.2f} s, "
+            "database server included) "
             f"over {repeat} runs; {made} matches; load {os.getloadavg()[0]:.2f}"
         )
