@@ -13,14 +13,15 @@ matching the same ids again adds nothing. A copy of an article the search alread
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from archive.alerts import delivery
 from archive.alerts.models import AlertMatch, SavedSearch
-from archive.models import Article
+from archive.models import Article, ArticleAuthor
+from search.backends.base import Filters
 from search.params import PAGE_PARAMS
 from search.request import UrlState, page_search
 from search.service import matching_ids
@@ -62,9 +63,10 @@ def alerts_match(*, article_ids: Iterable[int]) -> list[int]:
     if not ids:
         return []
     found: dict[int, set[int]] = {}
+    possible = _possible(ids)
     for params, search_ids in _by_params().items():
         try:
-            hits = matching_ids(saved_request(json.loads(params)), ids)
+            hits = matching_ids(saved_request(json.loads(params)), ids, possible=possible)
         except SearchError as exc:  # one saved search failing stops none of the others
             log.warning("Saved searches %s not matched: %s", search_ids, exc)
             continue
@@ -74,6 +76,26 @@ def alerts_match(*, article_ids: Iterable[int]) -> list[int]:
     if new:
         delivery.owe(new)
     return new
+
+
+def _possible(ids: set[int]) -> Callable[[Filters], bool]:
+    """Whether a search's outlet, author and tag filters (as ids) leave any of these
+    articles: a necessary condition, three queries for the batch, that spares the engine
+    the saved searches that cannot match."""
+    outlets = set(Article.objects.filter(pk__in=ids).values_list("outlet_id", flat=True))
+    links = Article.tags.through.objects.filter(article_id__in=ids)
+    tags = set(links.values_list("tag_id", flat=True))
+    bylines = ArticleAuthor.objects.filter(article_id__in=ids)
+    authors = set(bylines.values_list("author_id", flat=True))
+
+    def possible(filters: Filters) -> bool:
+        if filters.outlets is not None and not filters.outlets & outlets:
+            return False
+        if filters.authors is not None and not filters.authors & authors:
+            return False
+        return all(group & tags for group in filters.tags.values())
+
+    return possible
 
 
 def _by_params() -> dict[str, list[int]]:

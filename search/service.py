@@ -10,7 +10,7 @@ result shows with the page's tags and bylines (one query).
 
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from django.conf import settings
@@ -157,10 +157,14 @@ def search(request: SearchRequest) -> SearchResult:
     return _corrected(request, result)
 
 
-def matching_ids(request: SearchRequest, ids: Iterable[int]) -> set[int]:
+def matching_ids(
+    request: SearchRequest, ids: Iterable[int], *, possible: Callable[[Filters], bool] | None = None
+) -> set[int]:
     """The articles among ``ids`` that ``request`` finds: its words and filters alone,
     without ranking, facets, highlights or spelling, and with no work limit (alerts'
-    reverse search of new articles, in the worker). Raises what ``search`` raises."""
+    reverse search of new articles, in the worker). ``possible`` may say from the
+    request's filters, as ids, that none of the articles can match: then the engine is
+    not asked. Raises what ``search`` raises."""
     within = frozenset(int(i) for i in ids)
     lean = dict(sort="newest", page=1, facets=(), highlight=False, explain=False)
     request = validate_request(replace(request, **lean, autocorrect=False, spelling=False))
@@ -169,6 +173,8 @@ def matching_ids(request: SearchRequest, ids: Iterable[int]) -> set[int]:
     # One page holds every hit: there are no more than the ids (past the usual cap).
     request = replace(request, page_size=len(within))
     query = backend_query(request)
+    if possible is not None and not possible(query.filters):
+        return set()
     query = replace(query, filters=replace(query.filters, ids=within), budget=_matching_budget())
     backend, found = get_backend(), set()
     while True:

@@ -173,3 +173,24 @@ def test_the_web_search_budget_leaves_no_match_out(search_backend, user, setting
     alerts_match(article_ids=[a.pk for a in articles])
 
     assert matched(saved) == {a.pk for a in articles}
+
+
+def test_tag_and_author_filters_match_only_the_articles_that_have_them(search_backend, user):
+    from tests.factories import make_author, make_tag
+
+    sanctions, unused = make_tag("Sanctions"), make_tag("Unused")
+    author = make_author("Ock Hyun-ju")
+    tagged = make_article("Port talks")
+    tagged.tags.add(sanctions)
+    tagged.authors.add(author)
+    plain = make_article("Port talks again")
+    indexed(search_backend, tagged, plain)
+    by_tag = follow(user, "tag", q=["port"], tag=[f"topic:{sanctions.slug}"])
+    by_author = follow(user, "author", author=[author.slug])
+    never = follow(user, "never", q=["port"], tag=[f"topic:{unused.slug}"])
+
+    alerts_match(article_ids=[tagged.pk, plain.pk])
+
+    assert matched(by_tag) == {tagged.pk}
+    assert matched(by_author) == {tagged.pk}
+    assert matched(never) == set()
