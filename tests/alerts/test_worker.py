@@ -1,4 +1,5 @@
-"""The task worker as it runs: real processes on a database of their own (SQLite file).
+"""The task worker as it runs: real processes on a database of their own (a SQLite file,
+and a fresh PostgreSQL database).
 
 An article saved in one process reaches the index, its matching is queued in the
 database, and a separate ``manage.py db_worker`` process matches it against the saved
@@ -12,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 
 import pytest
 
@@ -32,11 +34,38 @@ make_article("Nothing to see {n}")
 """
 
 
+ADMIN_URL = os.environ.get("DEPLOY_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request, tmp_path):
+    """A database of the test's own: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'archive.sqlite3'}"
+        return
+    psycopg2 = pytest.importorskip("psycopg2")
+    try:
+        admin = psycopg2.connect(ADMIN_URL, connect_timeout=5)
+    except psycopg2.OperationalError as exc:
+        pytest.skip(f"no PostgreSQL to create a database in ({exc})")
+    admin.autocommit = True
+    name = f"worker_{uuid.uuid4().hex[:12]}"
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
 @pytest.fixture
-def site(tmp_path):
+def site(tmp_path, database):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     env |= {
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": database,
         "DATA_DIR": str(tmp_path),
         "TASKS_BACKEND": "database",
         "SEARCH_BACKEND": "whoosh",
@@ -46,7 +75,7 @@ def site(tmp_path):
     manage(env, "migrate", "-v0")
     manage(env, "search_index", "rebuild")
     manage(env, "shell", "-c", SETUP)
-    return env, tmp_path / "archive.sqlite3"
+    return env, database
 
 
 def manage(env, *args, check=True) -> subprocess.CompletedProcess:
@@ -64,12 +93,24 @@ def worker(env) -> subprocess.Popen:
     )  # fmt: skip
 
 
-def matched_titles(database) -> list[str]:
-    with sqlite3.connect(database) as db:
-        rows = db.execute(
-            "SELECT a.title FROM archive_alertmatch m JOIN archive_article a"
-            " ON a.id = m.article_id ORDER BY a.id"
-        ).fetchall()
+MATCHED = (
+    "SELECT a.title FROM archive_alertmatch m JOIN archive_article a"
+    " ON a.id = m.article_id ORDER BY a.id"
+)
+
+
+def matched_titles(database: str) -> list[str]:
+    """Read straight from the database: no Django start per look."""
+    if database.startswith("sqlite:///"):
+        with sqlite3.connect(database.removeprefix("sqlite:///")) as db:
+            rows = db.execute(MATCHED).fetchall()
+    else:
+        import psycopg2
+
+        with psycopg2.connect(database) as db, db.cursor() as cursor:
+            cursor.execute(MATCHED)
+            rows = cursor.fetchall()
+        db.close()
     return [title for (title,) in rows]
 
 
