@@ -5,13 +5,16 @@ import re
 from dataclasses import replace
 
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 
+from archive.alerts.models import SavedSearch
+from archive.alerts.services import feed_matches
+from archive.saved_pages import search_url
 from archive.templatetags.archive_search import active_filters
 from archive.views import search_error_page
 from search import service as search_service
@@ -170,23 +173,15 @@ class SavedSearchFeed(Feed):
     feed_type = XmlSafeAtomFeed
 
     def get_object(self, request: HttpRequest, token: str):
-        from django.http import Http404
-
-        from archive.alerts.models import SavedSearch
-        from archive.alerts.services import feed_matches
-
         saved = SavedSearch.objects.filter(feed_token=token, feed_enabled=True).first()
         if saved is None:
             raise Http404("No such feed.")
-        self.request = request
         return {"saved": saved, "matches": feed_matches(saved)}
 
     def title(self, obj: dict) -> str:
         return f"News archive: {obj['saved'].name}"
 
     def link(self, obj: dict) -> str:
-        from archive.saved_pages import search_url
-
         return search_url(obj["saved"])
 
     def feed_url(self, obj: dict) -> str:
@@ -209,9 +204,6 @@ class SavedSearchFeed(Feed):
 
     def item_link(self, match) -> str:
         return match.article.get_absolute_url()
-
-    def item_guid(self, match) -> str:
-        return self.request.build_absolute_uri(match.article.get_absolute_url())
 
     def item_pubdate(self, match) -> dt.datetime:
         return match.matched_at
