@@ -5,13 +5,16 @@ import re
 from dataclasses import replace
 
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 
+from archive.alerts.models import SavedSearch
+from archive.alerts.services import feed_matches
+from archive.saved_pages import search_url
 from archive.templatetags.archive_search import active_filters
 from archive.views import search_error_page
 from search import service as search_service
@@ -160,3 +163,50 @@ def feed_about(request: HttpRequest, *, feed: SearchFeed | None = None, **found)
         "q": obj["q"],
     }
     return render(request, "archive/feed_about.html", context)
+
+
+class SavedSearchFeed(Feed):
+    """A saved search's private feed (``/feeds/saved/<token>/``): the stories it matched,
+    newest first, each with the outlets of its copies. The token is the only key, so a
+    feed reader needs no login; a renewed or revoked token answers 404."""
+
+    feed_type = XmlSafeAtomFeed
+
+    def get_object(self, request: HttpRequest, token: str):
+        saved = SavedSearch.objects.filter(feed_token=token, feed_enabled=True).first()
+        if saved is None:
+            raise Http404("No such feed.")
+        return {"saved": saved, "matches": feed_matches(saved)}
+
+    def title(self, obj: dict) -> str:
+        return f"News archive: {obj['saved'].name}"
+
+    def link(self, obj: dict) -> str:
+        return search_url(obj["saved"])
+
+    def feed_url(self, obj: dict) -> str:
+        return reverse("web:saved-feed", args=[obj["saved"].feed_token])
+
+    def subtitle(self, obj: dict) -> str:
+        return "New articles matching your saved search, newest first."
+
+    def items(self, obj: dict) -> list:
+        return obj["matches"]
+
+    def item_title(self, match) -> str:
+        return match.article.title
+
+    def item_description(self, match) -> str:
+        article = match.article
+        text = escape(Truncator(article.summary or article.body).words(60))
+        also = sorted({c.article.outlet.name for c in match.folded.all() if c.article.outlet})
+        return text + (f"<p>Also in: {escape(', '.join(also))}</p>" if also else "")
+
+    def item_link(self, match) -> str:
+        return match.article.get_absolute_url()
+
+    def item_pubdate(self, match) -> dt.datetime:
+        return match.matched_at
+
+    def item_author_name(self, match) -> str | None:
+        return match.article.outlet.name if match.article.outlet else None

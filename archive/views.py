@@ -109,6 +109,8 @@ def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpRe
         + "?"
         + from_search_page([*state.pairs, *([(preset.param, preset.value)] if preset else [])]),
         "q": search.q,
+        # What "Save this search" keeps: the page's parameters and its subject.
+        "save_query": (state.adding(preset.param, preset.value) if preset else state).query(),
         "max_query_chars": MAX_QUERY_CHARS,
         "collapse_choices": COLLAPSE_CHOICES,
         # A hit's link carries the query (highlighting) and these results (the way back).

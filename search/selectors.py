@@ -15,9 +15,7 @@ def articles_by_id(ids) -> dict[int, Article]:
     if not ids:
         return {}
     queryset = (
-        Article.objects.filter(pk__in=list(ids))
-        .select_related("outlet", "story")
-        .defer("raw_text")
+        Article.objects.filter(pk__in=list(ids)).select_related("outlet", "story").defer("raw_text")
     )
     return {a.pk: a for a in queryset}
 

@@ -10,6 +10,7 @@ result shows with the page's tags and bylines (one query).
 
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from django.conf import settings
@@ -24,13 +25,21 @@ from search.backends.base import (
     MatchingIds,
     SearchBackend,
 )
+from search.budget import Budget
 from search.query import nothing_to_search, printable
 from search.request import validate_request
 from search.shaping import Labels, facets_shape, histogram_shape, labelled
 from search.synonyms import synonym_table
-from search.types import Explanation, Hit, SearchRequest, SearchResult, Suggestion
+from search.types import (
+    Explanation,
+    Hit,
+    SearchRequest,
+    SearchResult,
+    Suggestion,
+)
 
 _backends: dict[tuple[str, str], SearchBackend] = {}
+MATCHING_SECONDS = 300.0  # the most one saved search's matching may take
 _backends_lock = threading.Lock()
 
 
@@ -199,6 +208,44 @@ def _hit(found: BackendHit, loaded: dict) -> Hit:
         copies,
         found.folded_total,
     )
+
+
+def matches_among(
+    request: SearchRequest, ids: Iterable[int], *, possible: Callable[[Filters], bool] | None = None
+) -> set[int]:
+    """The articles among ``ids`` that ``request`` finds: its words and filters alone,
+    without ranking, facets, highlights or spelling, and with no work limit (alerts'
+    reverse search of new articles, in the worker). ``possible`` may say from the
+    request's filters, as ids, that none of the articles can match: then the engine is
+    not asked. Raises what ``search`` raises."""
+    within = frozenset(int(i) for i in ids)
+    # Every article, copies too: alerts fold copies themselves ("also in").
+    lean = dict(sort="newest", page=1, facets=(), highlight=False, explain=False, collapse="none")
+    request = validate_request(replace(request, **lean, autocorrect=False, spelling=False))
+    if not within or nothing_to_search(request.q):
+        return set()
+    # One page holds every hit: there are no more than the ids (past the usual cap).
+    request = replace(request, page_size=len(within))
+    query = backend_query(request)
+    if possible is not None and not possible(query.filters):
+        return set()
+    query = replace(query, filters=replace(query.filters, ids=within), budget=_matching_budget())
+    backend, found = get_backend(), set()
+    while True:
+        result = backend.search(query)
+        found.update(hit.id for hit in result.hits)
+        if not result.hits or len(found) >= result.total:
+            return found
+        request = replace(request, page=request.page + 1)
+        query = replace(query, request=request, budget=_matching_budget())
+
+
+def _matching_budget() -> Budget:
+    """No work limit and minutes, not a second: the search budget keeps web searches
+    quick, and would leave matches out here (a phrase checked in part); matching runs in
+    the worker, where a saved search may take its time. (Finite: PostgreSQL's
+    statement_timeout takes milliseconds.)"""
+    return Budget(units=10**15, seconds=MATCHING_SECONDS)
 
 
 def _corrected(request: SearchRequest, result: SearchResult) -> SearchResult:

@@ -101,6 +101,8 @@ class SearchRequest:
     autocorrect: bool = False
     collapse: str = "copies"  # one of COLLAPSES
     outlet_credit: str = "all"  # one of OUTLET_CREDITS
+    # Look for a "did you mean" when the query finds little (off for alerts' reverse search).
+    spelling: bool = True
 
 
 @dataclass(frozen=True)

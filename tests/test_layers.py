@@ -19,6 +19,7 @@ EDGES = (
     "archive.entity_pages",
     "archive.feeds",
     "archive.management",
+    "archive.saved_pages",  # the saved-search pages: read a search's parameters
     "archive.templatetags",
     "archive.urls",
     "archive.views",

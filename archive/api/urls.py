@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from archive.api import compare_views, views
+from archive.api import compare_views, saved_searches, views
 from archive.api.exceptions import api_not_found
 from archive.api.tokens import TokenRevokeView
 
@@ -29,6 +29,27 @@ urlpatterns = [
     path("ingest/", views.IngestView.as_view(), name="ingest"),
     path("export/", views.ExportView.as_view(), name="export"),
     path("export/manifest/", views.ExportManifestView.as_view(), name="export-manifest"),
+    path("saved-searches/", saved_searches.SavedSearchListView.as_view(), name="saved-search-list"),
+    path(
+        "saved-searches/<int:pk>/",
+        saved_searches.SavedSearchDetailView.as_view(),
+        name="saved-search-detail",
+    ),
+    path(
+        "saved-searches/<int:pk>/feed-token/",
+        saved_searches.FeedTokenView.as_view(),
+        name="saved-search-feed-token",
+    ),
+    path(
+        "saved-searches/<int:pk>/webhooks/",
+        saved_searches.WebhookListView.as_view(),
+        name="saved-search-webhook-list",
+    ),
+    path(
+        "saved-searches/<int:pk>/webhooks/<int:hook>/",
+        saved_searches.WebhookDetailView.as_view(),
+        name="saved-search-webhook-detail",
+    ),
     path("token/", TokenRevokeView.as_view(), name="token-revoke"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -40,9 +40,13 @@ def request_filters(request: SearchRequest, ids: Filters) -> dict[str, tuple[str
     return filters
 
 
-def fixed_filters(request: SearchRequest) -> tuple[str, list]:
-    """Filters that are no facet: the date range."""
+def fixed_filters(request: SearchRequest, ids: Filters | None = None) -> tuple[str, list]:
+    """Filters that are no facet: the date range, and the articles a search is restricted
+    to (``Filters.ids``: in the match itself, so only those are read)."""
     conditions, params = [], []
+    if ids is not None and ids.ids is not None:
+        conditions.append("d.article_id = ANY(%s::bigint[])")
+        params.append(sorted(ids.ids))
     if request.date_from:
         conditions.append("d.published >= %s")
         params.append(request.date_from)

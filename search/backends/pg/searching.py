@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from django.db import transaction
 
-from search.backends.base import BackendHit, BackendQuery, BackendResult
+from search.backends.base import BackendHit, BackendQuery, BackendResult, Filters
 from search.backends.pg import explain, ranking
 from search.backends.pg.compile import Compiler
 from search.backends.pg.facets import (
@@ -48,7 +48,8 @@ def _prepared(cursor, query: BackendQuery):
     compiler = Compiler(cursor)
     tree = question_tree(cursor, compiler, parsed.node, query.synonyms)
     filters = request_filters(query.request, query.filters)
-    return parsed, compiler, tree, _Search(cursor, query.request, compiler, filters, tree)
+    search = _Search(cursor, query.request, compiler, filters, tree, query.filters)
+    return parsed, compiler, tree, search
 
 
 def _settled(search: "_Search", node) -> tuple[object, Counts]:
@@ -85,7 +86,7 @@ def run_search(cursor, query: BackendQuery) -> BackendResult:
         for i, score in counts.hits
     ]
     suggestion = None
-    if node is not None and counts.total < SUGGEST_BELOW:
+    if request.spelling and node is not None and counts.total < SUGGEST_BELOW:
         suggestion = _suggestion(cursor, compiler, query, parsed.node, search.filters)
     notices = [n for n in parsed.notes + tree.notes + compiler.notes if n]
     return BackendResult(
@@ -117,10 +118,11 @@ class _Search:
     compiler: Compiler
     filters: dict
     tree: Tree
+    id_filters: Filters | None = None  # the request's filters as ids (``Filters.ids`` restricts)
 
     def conditions(self) -> tuple[str, list]:
         """Every filter of the request, as SQL on ``d``."""
-        fixed_sql, fixed_params = fixed_filters(self.request)
+        fixed_sql, fixed_params = fixed_filters(self.request, self.id_filters)
         all_sql, all_params = combine(self.filters)
         return f"{fixed_sql} AND {all_sql}", fixed_params + all_params
 
@@ -130,9 +132,9 @@ class _Search:
         relevance = self.request.sort == "relevance"
         if isinstance(node, Best):
             terms = ranking.terms(self.cursor, compiled.rank, self.tree.repeats)
-            own, filters = fixed_filters(self.request), combine(self.filters)
+            own, filters = fixed_filters(self.request, self.id_filters), combine(self.filters)
             return question_matches(self.compiler, node, terms, own, filters, relevance=relevance)
-        fixed_sql, fixed_params = fixed_filters(self.request)
+        fixed_sql, fixed_params = fixed_filters(self.request, self.id_filters)
         sql, params = compiled.as_sql() if compiled else ("TRUE", [])
         match = (f"({sql}) AND {fixed_sql}", params + fixed_params)
         if not (compiled and compiled.rank):
@@ -169,7 +171,9 @@ class _Search:
         request = self.request
         compiled = self.compiler.compile(node) if node is not None else None
         order = self.order(compiled)
-        size = min(request.page_size, MAX_PAGE_SIZE)
+        # A search restricted to ids (alerts) may have them all in one page: they are few.
+        restricted = self.id_filters is not None and self.id_filters.ids is not None
+        size = request.page_size if restricted else min(request.page_size, MAX_PAGE_SIZE)
         page = (order, size, (request.page - 1) * size)
         question = isinstance(node, Best)
         sql, params = aggregate_sql(

@@ -1,0 +1,154 @@
+"""The task worker as it runs: real processes on a database of their own (a SQLite file,
+and a fresh PostgreSQL database).
+
+An article saved in one process reaches the index, its matching is queued in the
+database, and a separate ``manage.py db_worker`` process matches it against the saved
+searches; tasks queued while no worker runs wait for the next one; ``worker_check``
+tells a served queue from a stalled one.
+"""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+SETUP = """
+from django.contrib.auth import get_user_model
+from archive.alerts.models import SavedSearch
+user = get_user_model().objects.create_user("reader", password="a-long-pass-phrase")
+SavedSearch.objects.create(user=user, name="Quotas", params={"q": ["quotas"]})
+"""
+SAVE = """
+from tests.factories import make_article
+make_article("Fishing quotas agreed {n}")
+make_article("Nothing to see {n}")
+"""
+
+
+ADMIN_URL = os.environ.get("DEPLOY_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request, tmp_path):
+    """A database of the test's own: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'archive.sqlite3'}"
+        return
+    psycopg2 = pytest.importorskip("psycopg2")
+    try:
+        admin = psycopg2.connect(ADMIN_URL, connect_timeout=5)
+    except psycopg2.OperationalError as exc:
+        pytest.skip(f"no PostgreSQL to create a database in ({exc})")
+    admin.autocommit = True
+    name = f"worker_{uuid.uuid4().hex[:12]}"
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture
+def site(tmp_path, database):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": database,
+        "DATA_DIR": str(tmp_path),
+        "TASKS_BACKEND": "database",
+        "SEARCH_BACKEND": "whoosh",
+        "SEARCH_OUTBOX_INTERVAL": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    manage(env, "migrate", "-v0")
+    manage(env, "search_index", "rebuild")
+    manage(env, "shell", "-c", SETUP)
+    return env, database
+
+
+def manage(env, *args, check=True) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=check,
+    )  # fmt: skip
+
+
+def worker(env) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-reload",
+         "--no-startup-delay"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+
+
+MATCHED = (
+    "SELECT a.title FROM archive_alertmatch m JOIN archive_article a"
+    " ON a.id = m.article_id ORDER BY a.id"
+)
+
+
+def matched_titles(database: str) -> list[str]:
+    """Read straight from the database: no Django start per look."""
+    if database.startswith("sqlite:///"):
+        with sqlite3.connect(database.removeprefix("sqlite:///")) as db:
+            rows = db.execute(MATCHED).fetchall()
+    else:
+        import psycopg2
+
+        with psycopg2.connect(database) as db, db.cursor() as cursor:
+            cursor.execute(MATCHED)
+            rows = cursor.fetchall()
+        db.close()
+    return [title for (title,) in rows]
+
+
+def wait_for(predicate, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_worker_process_matches_what_another_process_saved(site):
+    env, database = site
+    process = worker(env)
+    try:
+        manage(env, "shell", "-c", SAVE.format(n=1))
+
+        assert wait_for(lambda: matched_titles(database) == ["Fishing quotas agreed 1"])
+        assert manage(env, "worker_check", "--max-lag", "5").returncode == 0
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0  # a graceful stop between tasks
+
+
+def test_tasks_queued_while_no_worker_runs_wait_for_the_next_one(site):
+    env, database = site
+    manage(env, "shell", "-c", SAVE.format(n=2))
+    time.sleep(1.2)
+
+    stalled = manage(env, "worker_check", "--max-lag", "1", check=False)
+    assert stalled.returncode == 1 and "waited" in stalled.stderr
+    assert matched_titles(database) == []
+
+    process = worker(env)
+    try:
+        assert wait_for(lambda: matched_titles(database) == ["Fishing quotas agreed 2"])
+        assert manage(env, "worker_check", "--max-lag", "1").returncode == 0
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
