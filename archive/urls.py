@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from archive import entity_pages, views
+from archive import entity_pages, unsubscribe, views
 from archive.entity_pages import EntityFeed, entity_feed_about
 from archive.feeds import SearchFeed, feed_about
 from archive.models import Author, Outlet, Tag
@@ -42,6 +42,11 @@ urlpatterns = [
     path("suggest", views.suggest, name="suggest"),
     path("feed/", throttled("pages")(SearchFeed()), name="feed"),
     path("feed/about/", throttled("pages")(feed_about), name="feed-about"),
+    path(
+        "alerts/unsubscribe/<str:token>/",
+        unsubscribe.unsubscribe_page,
+        name="alerts-unsubscribe",
+    ),
     path("articles/<int:pk>/", views.article_detail, name="article-noslug"),
     path("articles/<int:pk>/<word_slug:slug>/", views.article_detail, name="article"),
     *_entity_paths("outlets/<word_slug:slug>/", "outlet", Outlet, entity_pages.outlet_detail),

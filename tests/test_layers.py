@@ -19,6 +19,7 @@ EDGES = (
     "archive.feeds",
     "archive.management",
     "archive.templatetags",
+    "archive.unsubscribe",  # the page behind the link in alert e-mails
     "archive.urls",
     "archive.views",
     "config",
