@@ -6,6 +6,7 @@ makes N saved searches with a webhook to URL and a match each, owed but not yet 
 import json
 import os
 import sys
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -21,8 +22,11 @@ def _follow(url: str, count: str) -> None:
     from tests.factories import make_article
 
     secrets, match_ids = [], []
+    run = uuid.uuid4().hex[
+        :8
+    ]  # PostgreSQL keeps users between tests (the tables emptied are archive's)
     for n in range(int(count)):
-        user = get_user_model().objects.create_user(f"crash{n}", f"crash{n}@example.org")
+        user = get_user_model().objects.create_user(f"crash{run}{n}", f"crash{n}@example.org")
         saved = SavedSearch.objects.create(user=user, name=f"Search {n}", params={"q": ["kim"]})
         secrets.append(Webhook.objects.create(saved_search=saved, url=url).secret)
         article = make_article(f"Article {n}")

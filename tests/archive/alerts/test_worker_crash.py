@@ -54,7 +54,8 @@ def test_a_worker_killed_mid_post_resends_that_dispatch_and_loses_none(archive):
 
         second = _worker(archive)
         try:
-            _wait(lambda: all(s == "sent" for s, _ in _run(archive, "state").values()))
+            _wait(lambda: sorted(set(receiver.ids())) == made["dispatches"])
+            _wait(lambda: all(s == "sent" for s, _ in _run(archive, "state").values()), 30)
         finally:
             second.terminate()
             second.wait(timeout=30)
