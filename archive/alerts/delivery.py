@@ -13,10 +13,12 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from archive.alerts import tasks
 from archive.alerts.dispatches import dispatch_deliveries, with_matches
 from archive.alerts.models import AlertMatch, Delivery, Dispatch, SavedSearch, Webhook
+from archive.alerts.schedule import next_digest_at
 from archive.alerts.sending import send_due
 
 __all__ = ["owe", "send_due"]
@@ -30,6 +32,7 @@ def owe(match_ids: Iterable[int]) -> list[Dispatch]:
     if not ids:
         return []
     with transaction.atomic():
+        had_digest = set(_awaiting_digest().values_list("match__saved_search", flat=True))
         Delivery.objects.bulk_create(_owed(ids), ignore_conflicts=True)
         waiting = Delivery.objects.filter(match_id__in=ids, dispatch__isnull=True).filter(
             _sent_at_once()
@@ -38,7 +41,9 @@ def owe(match_ids: Iterable[int]) -> list[Dispatch]:
         locked = waiting.select_for_update(skip_locked=True, of=("self",))
         made = dispatch_deliveries(with_matches(locked))
         dispatch_ids = [str(d.pk) for d in made]
-        transaction.on_commit(lambda: _enqueue(dispatch_ids))
+        digests = _awaiting_digest().exclude(match__saved_search__in=had_digest)
+        first_waiting = SavedSearch.objects.filter(pk__in=digests.values("match__saved_search"))
+        transaction.on_commit(lambda: _enqueue(dispatch_ids, list(first_waiting)))
     return made
 
 
@@ -66,11 +71,23 @@ def _sent_at_once() -> Q:
     )
 
 
-def _enqueue(dispatch_ids: list[str]) -> None:
-    for dispatch_id in dispatch_ids:
-        try:
+def _awaiting_digest():
+    return Delivery.objects.filter(channel=Dispatch.Channel.EMAIL, dispatch__isnull=True).exclude(
+        match__saved_search__email_frequency__in=[
+            SavedSearch.Frequency.NEVER,
+            SavedSearch.Frequency.INSTANT,
+        ]
+    )
+
+
+def _enqueue(dispatch_ids: list[str], digest_searches: list[SavedSearch]) -> None:
+    """Send the new dispatches now, and come back for the digests that now have e-mail
+    waiting (the first delivery since the last digest: one task per digest, not per match)."""
+    try:
+        for dispatch_id in dispatch_ids:
             tasks.send_dispatch.enqueue(dispatch_id)
-        except Exception:  # the queue is down: the worker's scan sends it (send_due)
-            logger.exception(
-                "could not enqueue alert %s; the periodic scan will send it", dispatch_id
-            )
+        now = timezone.now()
+        for saved_search in digest_searches:
+            tasks.later(tasks.send_due_alerts, next_digest_at(saved_search, now))
+    except Exception:  # the queue is down: the periodic scan (send_due) sends them
+        logger.exception("alerts not enqueued; the periodic scan sends them")

@@ -45,6 +45,20 @@ def digest_due(saved_search: SavedSearch, now: dt.datetime) -> bool:
     return (saved_search.last_digest_at or saved_search.created_at) < due
 
 
+def next_digest_at(saved_search: SavedSearch, now: dt.datetime) -> dt.datetime | None:
+    """When e-mail waiting now for this search's digest goes: now if a digest is due, else
+    at the next digest time; None for searches without digests."""
+    last = last_digest_time(saved_search.email_frequency, saved_search.timezone, now)
+    if last is None:
+        return None
+    if digest_due(saved_search, now):
+        return now
+    days = 7 if saved_search.email_frequency == SavedSearch.Frequency.WEEKLY else 1
+    # On the calendar, not +24 h: the hour stays 7:00 across a change of summer time.
+    day = last.date() + dt.timedelta(days=days)
+    return dt.datetime.combine(day, dt.time(settings.ALERTS_DIGEST_HOUR), tzinfo=last.tzinfo)
+
+
 def retry_delay(attempts: int) -> dt.timedelta:
     """The wait after the ``attempts``-th failed try: ALERTS_RETRY_SECONDS, doubled each
     time, at most ALERTS_RETRY_MAX_SECONDS (30 s, 1 min, 2 min, ... 1 h by default)."""

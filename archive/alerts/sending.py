@@ -53,11 +53,15 @@ def send_one(dispatch_id) -> bool:
     return True
 
 
-def _due(now: dt.datetime):
+def _waiting():
     # A disabled webhook's dispatches wait for it to be turned back on.
-    return Dispatch.objects.filter(status=Dispatch.Status.PENDING, next_attempt_at__lte=now).filter(
+    return Dispatch.objects.filter(status=Dispatch.Status.PENDING).filter(
         Q(webhook__isnull=True) | Q(webhook__enabled=True)
     )
+
+
+def _due(now: dt.datetime):
+    return _waiting().filter(next_attempt_at__lte=now)
 
 
 def claim(now: dt.datetime, *, pk=None) -> Dispatch | None:
@@ -218,3 +222,10 @@ def webhooks_enable(webhook_ids: list[int]) -> list:
             enabled=True, consecutive_failures=0, disabled_at=None, disabled_reason=""
         )
         return dispatches_retry(list(waiting.values_list("pk", flat=True)))
+
+
+def next_try(dispatch_id) -> dt.datetime | None:
+    """When a dispatch that is still to be sent will be tried again; None if it went, was
+    given up, or waits for its webhook to be turned back on."""
+    waiting = _waiting().filter(pk=dispatch_id).values_list("next_attempt_at", flat=True)
+    return waiting.first()
