@@ -22,8 +22,12 @@ setup: install
 	$(PY) manage.py load_seeds
 	@if $(PY) manage.py help search_index >/dev/null 2>&1; then $(PY) manage.py search_index sync; fi
 
-## Serve the seeded archive on http://$(HOST):$(PORT)/
+## Serve the seeded archive on http://$(HOST):$(PORT)/ with a task worker beside it
+## (alert matching and delivery); Ctrl-C stops both. No reloader for the worker: a
+## reloading worker is two processes, and the trap below stops the one it started.
 run: setup
+	@$(PY) manage.py db_worker --queue-name '*' --interval 1 --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Debian's Chromium for the browser tests (a downloaded browser does not work here).

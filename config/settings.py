@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "archive",
     "search",
 ]
@@ -143,6 +145,20 @@ SEARCH_OUTBOX_INTERVAL = env_int("SEARCH_OUTBOX_INTERVAL", 5)
 # The budget of one search (search/budget.py): units of engine work, then milliseconds.
 SEARCH_WORK_LIMIT = env_int("SEARCH_WORK_LIMIT", 300_000)
 SEARCH_TIME_LIMIT = env_int("SEARCH_TIME_LIMIT_MS", 1000) / 1000
+
+# Background tasks (django-tasks): alert matching and delivery run in `manage.py db_worker`.
+# "database" queues them in the database (several workers may share it); "immediate" runs
+# each task in the process that enqueues it (tests, or a site without a worker).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND={TASKS_BACKEND!r}: use database or immediate.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+# The worker's health check (manage.py worker_check) fails when a due task waited longer.
+WORKER_MAX_LAG = env_int("WORKER_MAX_LAG", 120)
 
 # Ingest
 INGEST_MAX_FILE_BYTES = env_int("INGEST_MAX_FILE_BYTES", 50 * 1024 * 1024)

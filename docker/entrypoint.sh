@@ -16,6 +16,9 @@ if [ -z "${SECRET_KEY:-}" ] && [ -z "${SECRET_KEY_FILE:-}" ]; then
     export SECRET_KEY_FILE="$key_file"
 fi
 
-python docker/prepare.py
+# SKIP_PREPARE=1: another service prepares them (compose's worker leaves it to web).
+if [ "${SKIP_PREPARE:-0}" != "1" ]; then
+    python docker/prepare.py
+fi
 
 exec "$@"

@@ -32,6 +32,7 @@ from search.outbox import (
     outbox_drain,
     outbox_paused,
 )
+from search.tasks import alerts_enqueue
 from search.types import SearchUnavailable
 
 log = logging.getLogger(__name__)
@@ -102,11 +103,14 @@ def index_rebuild(*, wait: float = DRAIN_WAIT) -> int:
     backend = _backend()
     with file_lock(rebuild_lock_path(), wait=wait), index_write_lock(wait=wait):
         # Every change queued now is read by the rebuild, which starts after this.
-        queued = list(IndexChange.objects.values_list("id", flat=True))
+        queued = list(IndexChange.objects.values_list("id", "article_id"))
         count = backend.rebuild(articles_for_index(), total=Article.objects.count())
         for start in range(0, len(queued), 500):
-            IndexChange.objects.filter(pk__in=queued[start : start + 500]).delete()
+            IndexChange.objects.filter(pk__in=[q[0] for q in queued[start : start + 500]]).delete()
         outbox_drain(wait=wait)
+    # What the queue held is indexed now, by the rebuild: the alerts match it as a drain's.
+    rebuilt = Article.objects.filter(pk__in={article_id for _, article_id in queued})
+    alerts_enqueue(list(rebuilt.values_list("pk", flat=True)))
     return count
 
 

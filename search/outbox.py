@@ -175,22 +175,37 @@ def outbox_drain(
     only = None if article_ids is None else sorted(set(article_ids))
     if only == []:
         return 0
-    applied = 0
+    applied, indexed = 0, []
     try:
         while limit is None or applied < limit:
             size = BATCH_SIZE if limit is None else min(BATCH_SIZE, limit - applied)
             with index_write_lock(wait=wait):
-                done = _drain_batch(backend, size, only)
+                done, upserted = _drain_batch(backend, size, only)
             if not done:
                 break
             applied += done
+            indexed += upserted
     finally:
         _forget_recorded()
+        if indexed:
+            _announce_indexed(indexed)
     return applied
 
 
-def _drain_batch(backend, size: int, only: list[int] | None) -> int:
-    """Apply the oldest ``size`` rows; the caller holds the write lock."""
+def _announce_indexed(article_ids: list[int]) -> None:
+    """Hand the articles the index now holds to the alerts (``search.tasks``): matching
+    waits for the index, so that it finds what a search would."""
+    from search.tasks import alerts_enqueue
+
+    try:
+        alerts_enqueue(article_ids)
+    except Exception:  # the index is written: a failure to queue must not undo that
+        log.exception("Alert matching of %d indexed article(s) not queued", len(article_ids))
+
+
+def _drain_batch(backend, size: int, only: list[int] | None) -> tuple[int, list[int]]:
+    """Apply the oldest ``size`` rows; the caller holds the write lock. Returns how many
+    rows were applied and the ids of the articles indexed (not those deleted)."""
     from archive.models import Article
     from search.documents import articles_for_index
 
@@ -199,7 +214,7 @@ def _drain_batch(backend, size: int, only: list[int] | None) -> int:
         rows = rows.filter(article_id__in=only)
     rows = list(rows.values_list("id", "article_id")[:size])
     if not rows:
-        return 0
+        return 0, []
     ids = {article_id for _, article_id in rows}
     # Read after the rows, under the lock: at least as new as the changes they record.
     articles = list(articles_for_index(Article.objects.filter(pk__in=ids)))
@@ -209,7 +224,7 @@ def _drain_batch(backend, size: int, only: list[int] | None) -> int:
     if gone:
         backend.delete(sorted(gone))
     IndexChange.objects.filter(pk__in=[row_id for row_id, _ in rows]).delete()
-    return len(rows)
+    return len(rows), [article.pk for article in articles]
 
 
 def outbox_backlog() -> int:

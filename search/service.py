@@ -10,6 +10,7 @@ result shows with the page's tags and bylines (one query).
 
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import replace
 
 from django.conf import settings
@@ -17,11 +18,19 @@ from django.conf import settings
 from search import selectors
 from search.backends import backend_class
 from search.backends.base import BackendHit, BackendQuery, BackendResult, Filters, SearchBackend
+from search.budget import Budget
 from search.query import nothing_to_search, printable
 from search.request import validate_request
 from search.shaping import Labels, facets_shape, histogram_shape, labelled
 from search.synonyms import synonym_table
-from search.types import Explanation, Hit, SearchRequest, SearchResult, Suggestion
+from search.types import (
+    MAX_PAGE_SIZE,
+    Explanation,
+    Hit,
+    SearchRequest,
+    SearchResult,
+    Suggestion,
+)
 
 _backends: dict[tuple[str, str], SearchBackend] = {}
 _backends_lock = threading.Lock()
@@ -146,6 +155,29 @@ def search(request: SearchRequest) -> SearchResult:
         took_ms=round((time.perf_counter() - started) * 1000, 2),
     )
     return _corrected(request, result)
+
+
+def matching_ids(request: SearchRequest, ids: Iterable[int]) -> set[int]:
+    """The articles among ``ids`` that ``request`` finds: its words and filters alone,
+    without ranking, facets, highlights or spelling (alerts' reverse search of new
+    articles). Raises what ``search`` raises."""
+    within = frozenset(int(i) for i in ids)
+    lean = dict(sort="newest", page=1, page_size=MAX_PAGE_SIZE, facets=(), highlight=False)
+    request = validate_request(
+        replace(request, **lean, explain=False, autocorrect=False, spelling=False)
+    )
+    if not within or nothing_to_search(request.q):
+        return set()
+    query = backend_query(request)
+    query = replace(query, filters=replace(query.filters, ids=within))
+    backend, found = get_backend(), set()
+    while True:
+        result = backend.search(query)
+        found.update(hit.id for hit in result.hits)
+        if request.page * request.page_size >= result.total:
+            return found
+        request = replace(request, page=request.page + 1)
+        query = replace(query, request=request, budget=Budget.from_settings())
 
 
 def _corrected(request: SearchRequest, result: SearchResult) -> SearchResult:

@@ -92,6 +92,8 @@ class SearchRequest:
     # When the query finds nothing and a spelling correction does, answer the correction
     # (``SearchResult.corrected_from`` then holds the query as typed).
     autocorrect: bool = False
+    # Look for a "did you mean" when the query finds little (off for alerts' reverse search).
+    spelling: bool = True
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,13 @@ def _no_page_throttle(settings):
     settings.EXPORT_ANON_RATE = ""
 
 
+# Background tasks run at once, in the test's own process (django-tasks' immediate backend);
+# the worker's end-to-end tests switch to the database backend and start a real worker.
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 # Search: every test gets its own empty index; none ever touches var/index.
 @pytest.fixture(autouse=True)
 def _search_index_dir(tmp_path_factory, settings):

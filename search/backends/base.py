@@ -26,6 +26,8 @@ class Filters:
     tags: Mapping[str, frozenset[int]] = field(default_factory=dict)
     # The request's scope: ("outlet" | "author" | "tag", ids); no facet's count leaves it out.
     scope: tuple[str, frozenset[int]] | None = None
+    # Only these articles (None: all): alerts match new articles by a search restricted to them.
+    ids: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)

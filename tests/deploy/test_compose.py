@@ -51,8 +51,8 @@ def test_schema_check_would_catch_a_misspelt_key(compose):
         jsonschema.validate(compose, SCHEMA, cls=jsonschema.Draft202012Validator)
 
 
-def test_stack_is_a_database_and_a_web_service(compose):
-    assert set(compose["services"]) == {"db", "web"}
+def test_stack_is_a_database_a_web_service_and_a_worker(compose):
+    assert set(compose["services"]) == {"db", "web", "worker"}
 
 
 def test_database_is_official_postgresql_on_a_named_volume_with_a_healthcheck(compose):

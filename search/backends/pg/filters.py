@@ -31,6 +31,8 @@ def request_filters(request: SearchRequest, ids: Filters) -> dict[str, tuple[str
     if ids.scope:  # named after no facet: every count keeps it
         field, scope = ids.scope
         filters["scope"] = (_SCOPE[field], [sorted(scope)])
+    if ids.ids is not None:  # named after no facet: every count keeps it
+        filters["ids"] = ("d.article_id = ANY(%s::bigint[])", [sorted(ids.ids)])
     if request.languages:
         filters["language"] = ("d.language = ANY(%s)", [list(request.languages)])
     if request.years:

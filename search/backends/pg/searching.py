@@ -61,7 +61,7 @@ def run_search(cursor, query: BackendQuery) -> BackendResult:
         for i, score in counts.hits
     ]
     suggestion = None
-    if node is not None and counts.total < SUGGEST_BELOW:
+    if request.spelling and node is not None and counts.total < SUGGEST_BELOW:
         suggestion = _suggestion(cursor, compiler, query, parsed.node, search.filters)
     notices = [n for n in parsed.notes + tree.notes + compiler.notes if n]
     return BackendResult(

@@ -104,6 +104,8 @@ def _filter_masks(
         field, ids = filters.scope
         masks = {"outlet": data.outlet_mask, "author": data.author_mask, "tag": data.tag_mask}
         groups["scope"] = masks[field](ids)
+    if filters.ids is not None:  # named after no facet: every count keeps it
+        groups["ids"] = data.mask_of(data.docnums_for_ids(filters.ids))
     if request.date_from or request.date_to:
         start = request.date_from.toordinal() if request.date_from else None
         end = request.date_to.toordinal() if request.date_to else None
@@ -287,7 +289,7 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
     if request.highlight and understood.query is not None and ids:
         highlights = _highlights(ids, translation.terms, query.texts)
     suggestion = None
-    if translation.words and total < SUGGEST_BELOW and not query.budget.cut:
+    if request.spelling and translation.words and total < SUGGEST_BELOW and not query.budget.cut:
         try:
             suggestion = _suggestion(searcher, data, query, translation, groups, stems, postings)
         except SearchTooCostly:

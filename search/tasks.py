@@ -1,0 +1,34 @@
+"""The search's background tasks (django-tasks): matching indexed articles to saved searches.
+
+The outbox calls ``alerts_enqueue`` once articles are in the index; a worker
+(``manage.py db_worker``) runs the matching outside the request or import that wrote them.
+"""
+
+from collections.abc import Iterable
+
+from django_tasks import task
+
+from archive.alerts.models import SavedSearch
+from search.alerts import alerts_match
+
+# Article ids per matching task: a bulk import becomes several tasks, each short enough
+# that a worker stopped mid-way loses little (re-running one adds nothing twice).
+MATCH_BATCH = 500
+
+
+@task()
+def alerts_match_task(article_ids: list[int]) -> int:
+    """Match these indexed articles against every saved search; how many new matches."""
+    return len(alerts_match(article_ids=article_ids))
+
+
+def alerts_enqueue(article_ids: Iterable[int]) -> int:
+    """Queue the matching of these indexed articles, in batches; nothing when no one has
+    saved a search. Returns how many tasks were queued."""
+    ids = sorted({int(i) for i in article_ids})
+    if not ids or not SavedSearch.objects.exists():
+        return 0
+    batches = [ids[start : start + MATCH_BATCH] for start in range(0, len(ids), MATCH_BATCH)]
+    for batch in batches:
+        alerts_match_task.enqueue(batch)
+    return len(batches)
