@@ -6,6 +6,7 @@ import email.policy
 import hashlib
 import hmac
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -19,11 +20,13 @@ class Mailbox:
 
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
+        self.times: list[float] = []  # time.monotonic() of each arrival
         self.received = threading.Event()
 
     async def handle_DATA(self, server, session, envelope):
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append(parsed)
+        self.times.append(time.monotonic())
         self.received.set()
         return "250 OK"
 
@@ -40,6 +43,7 @@ class Received:
     headers: dict
     body: bytes
     signed: bool  # the signature matched the secret
+    at: float = 0.0  # time.monotonic() of its arrival
 
 
 @dataclass
@@ -76,7 +80,12 @@ def http_server(receiver: Receiver) -> ThreadingHTTPServer:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             status = receiver.statuses.pop(0) if receiver.statuses else 200
             receiver.seen.append(
-                Received(dict(self.headers), body, verify(receiver.secret, self.headers, body))
+                Received(
+                    dict(self.headers),
+                    body,
+                    verify(receiver.secret, self.headers, body),
+                    at=time.monotonic(),
+                )
             )
             receiver.got.set()
             if receiver.hold is not None:
