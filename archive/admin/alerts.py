@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from archive.admin.forms import URL_OVERRIDES
 from archive.alerts import sending
 from archive.alerts.models import Delivery, DeliveryAttempt, Dispatch, SavedSearch, Webhook
 from archive.alerts.tasks import send_dispatch
@@ -97,6 +98,7 @@ class WebhookAdmin(admin.ModelAdmin):
         "created_at",
     ]
     actions = ["enable_webhooks"]
+    formfield_overrides = URL_OVERRIDES
 
     def has_add_permission(self, request) -> bool:
         return False  # added with its saved search's settings, where its secret is shown
