@@ -43,14 +43,11 @@ def send_due(now: dt.datetime | None = None, *, limit: int = 100) -> int:
     return tried
 
 
-def send_one(dispatch_id) -> bool:
-    """Send one dispatch now if it is still due and nobody else holds it (the task run for
-    an "at once" message); False when there was nothing to do."""
-    dispatch = claim(timezone.now(), pk=dispatch_id)
-    if dispatch is None:
-        return False
-    send(dispatch)
-    return True
+def due_now(now: dt.datetime | None = None) -> list:
+    """Make the digests that are due; the ids of every dispatch due now (for tasks)."""
+    now = now or timezone.now()
+    make_digests(now)
+    return list(_due(now).order_by("next_attempt_at").values_list("pk", flat=True))
 
 
 def _waiting():

@@ -1,6 +1,7 @@
 """The database side of the worker-crash test, run as ``python -m tests.archive.alerts.processes``
 in the test's own database (see tests/search/test_concurrency_support.py): ``follow URL N``
-makes N saved searches with a webhook to URL and a match each, owed but not yet sent;
+makes N saved searches with a webhook to URL and a match each, owed but not yet sent
+(queued for ``db_worker`` with ``follow URL N database``);
 ``state`` prints the dispatches."""
 
 import json
@@ -12,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def _follow(url: str, count: str) -> None:
+def _follow(url: str, count: str, queue: str = "none") -> None:
     import django_tasks.signals  # noqa: F401  (resets the task backends on override_settings)
     from django.contrib.auth import get_user_model
     from django.test.utils import override_settings
@@ -31,11 +32,12 @@ def _follow(url: str, count: str) -> None:
         secrets.append(Webhook.objects.create(saved_search=saved, url=url).secret)
         article = make_article(f"Article {n}")
         match_ids.append(AlertMatch.objects.create(saved_search=saved, article=article).pk)
-    # Enqueued nowhere: the worker under test finds them by its scan, as after a crash.
-    with override_settings(
-        TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    ):
+    if queue == "database":  # the sends queued for db_worker, as matching queues them
         made = owe(match_ids)
+    else:  # queued nowhere: the scan (send_alerts --loop) finds them, as after a crash
+        dummy = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+        with override_settings(TASKS=dummy):
+            made = owe(match_ids)
     print(json.dumps({"secrets": secrets, "dispatches": sorted(str(d.pk) for d in made)}))
 
 
