@@ -160,3 +160,61 @@ def feed_about(request: HttpRequest, *, feed: SearchFeed | None = None, **found)
         "q": obj["q"],
     }
     return render(request, "archive/feed_about.html", context)
+
+
+class SavedSearchFeed(Feed):
+    """A saved search's private feed (``/feeds/saved/<token>/``): the stories it matched,
+    newest first, each with the outlets of its copies. The token is the only key, so a
+    feed reader needs no login; a renewed or revoked token answers 404."""
+
+    feed_type = XmlSafeAtomFeed
+
+    def get_object(self, request: HttpRequest, token: str):
+        from django.http import Http404
+
+        from archive.alerts.models import SavedSearch
+        from archive.alerts.services import feed_matches
+
+        saved = SavedSearch.objects.filter(feed_token=token, feed_enabled=True).first()
+        if saved is None:
+            raise Http404("No such feed.")
+        self.request = request
+        return {"saved": saved, "matches": feed_matches(saved)}
+
+    def title(self, obj: dict) -> str:
+        return f"News archive: {obj['saved'].name}"
+
+    def link(self, obj: dict) -> str:
+        from archive.saved_pages import search_url
+
+        return search_url(obj["saved"])
+
+    def feed_url(self, obj: dict) -> str:
+        return reverse("web:saved-feed", args=[obj["saved"].feed_token])
+
+    def subtitle(self, obj: dict) -> str:
+        return "New articles matching your saved search, newest first."
+
+    def items(self, obj: dict) -> list:
+        return obj["matches"]
+
+    def item_title(self, match) -> str:
+        return match.article.title
+
+    def item_description(self, match) -> str:
+        article = match.article
+        text = escape(Truncator(article.summary or article.body).words(60))
+        also = sorted({c.article.outlet.name for c in match.folded.all() if c.article.outlet})
+        return text + (f"<p>Also in: {escape(', '.join(also))}</p>" if also else "")
+
+    def item_link(self, match) -> str:
+        return match.article.get_absolute_url()
+
+    def item_guid(self, match) -> str:
+        return self.request.build_absolute_uri(match.article.get_absolute_url())
+
+    def item_pubdate(self, match) -> dt.datetime:
+        return match.matched_at
+
+    def item_author_name(self, match) -> str | None:
+        return match.article.outlet.name if match.article.outlet else None

@@ -1,8 +1,8 @@
 from django.urls import path, register_converter
 
-from archive import entity_pages, unsubscribe, views
+from archive import entity_pages, saved_pages, unsubscribe, views
 from archive.entity_pages import EntityFeed, entity_feed_about
-from archive.feeds import SearchFeed, feed_about
+from archive.feeds import SavedSearchFeed, SearchFeed, feed_about
 from archive.models import Author, Outlet, Tag
 from archive.throttle import throttled
 
@@ -49,6 +49,19 @@ urlpatterns = [
     ),
     path("articles/<int:pk>/", views.article_detail, name="article-noslug"),
     path("articles/<int:pk>/<word_slug:slug>/", views.article_detail, name="article"),
+    path("searches/", saved_pages.saved_search_list, name="saved-searches"),
+    path("searches/new/", saved_pages.saved_search_create, name="saved-search-create"),
+    path("searches/<int:pk>/", saved_pages.saved_search_open, name="saved-search"),
+    path("searches/<int:pk>/edit/", saved_pages.saved_search_edit, name="saved-search-edit"),
+    path("searches/<int:pk>/delete/", saved_pages.saved_search_delete, name="saved-search-delete"),
+    path("searches/<int:pk>/feed/", saved_pages.feed_token_renew, name="saved-search-feed"),
+    path("searches/<int:pk>/webhooks/", saved_pages.webhook_add, name="saved-search-webhook"),
+    path(
+        "searches/<int:pk>/webhooks/<int:hook>/delete/",
+        saved_pages.webhook_delete,
+        name="saved-search-webhook-delete",
+    ),
+    path("feeds/saved/<str:token>/", SavedSearchFeed(), name="saved-feed"),
     *_entity_paths("outlets/<word_slug:slug>/", "outlet", Outlet, entity_pages.outlet_detail),
     *_entity_paths("authors/<word_slug:slug>/", "author", Author, entity_pages.author_detail),
     *_entity_paths("tags/<slug:kind>/<word_slug:slug>/", "tag", Tag, entity_pages.tag_detail),

@@ -96,6 +96,8 @@ def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpRe
         "follow_url": feed_state.url((preset.feed if preset else reverse("web:feed")) + "about/"),
         "everywhere_url": state.without("page").url(reverse("web:search")) if preset else "",
         "q": search.q,
+        # What "Save this search" keeps: the page's parameters and its subject.
+        "save_query": (state.adding(preset.param, preset.value) if preset else state).query(),
         "max_query_chars": MAX_QUERY_CHARS,
         # A hit's link carries the query (highlighting) and these results (the way back).
         "hit_query": urlencode({**({"q": q} if q else {}), "back": state.url(request.path)}),

@@ -21,6 +21,7 @@ from django.db.models import Q
 from archive.alerts import delivery
 from archive.alerts.models import AlertMatch, SavedSearch
 from archive.models import Article
+from search.params import PAGE_PARAMS
 from search.request import UrlState, page_search
 from search.service import matching_ids
 from search.types import SearchError, SearchRequest
@@ -41,6 +42,17 @@ def saved_params(query: Mapping) -> dict[str, list[str]]:
 def saved_request(params: Mapping) -> SearchRequest:
     """The search a saved search stands for, read as the search page reads its URL."""
     return page_search(saved_params(params)).request
+
+
+def saved_words(params: Mapping) -> str:
+    """A saved search in words, for a person: “kim jong un” · outlet: yonhap · sort: newest."""
+    kept = saved_params(params)
+    parts = [f"“{kept['q'][0]}”"] if "q" in kept else []
+    labels = {p.page: p.label for p in PAGE_PARAMS}
+    parts += [
+        f"{labels[name]}: {', '.join(values)}" for name, values in kept.items() if name != "q"
+    ]
+    return " · ".join(parts) or "every new article"
 
 
 def alerts_match(*, article_ids: Iterable[int]) -> list[int]:
@@ -73,7 +85,22 @@ def _by_params() -> dict[str, list[int]]:
 
 
 def _record(found: dict[int, set[int]]) -> list[int]:
-    """Store the matches {saved search: article ids}; those made now, by id."""
+    """Store the matches {saved search: article ids}; returns the ids of those made now.
+
+    In one transaction, a few statements whatever the number of matches. Another worker
+    matching the same articles at the same time makes this one fail on the unique
+    constraint: it then reads what that one stored and tries again."""
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _record_all(found)
+        except IntegrityError:
+            log.info("Matches stored meanwhile by another worker (try %d)", attempt + 1)
+    with transaction.atomic():
+        return _record_all(found)
+
+
+def _record_all(found: dict[int, set[int]]) -> list[int]:
     article_ids = set().union(*found.values()) if found else set()
     copy_group = {
         pk: original or pk
@@ -81,37 +108,39 @@ def _record(found: dict[int, set[int]]) -> list[int]:
             "pk", "duplicate_of_id"
         )
     }
-    new = []
+    done, first = _earlier(found, copy_group)
+    primaries, copies = [], []
     for search_id, ids in found.items():
-        try:
-            with transaction.atomic():
-                new += _record_one(search_id, sorted(i for i in ids if i in copy_group), copy_group)
-        except IntegrityError:  # another worker matched the same ids: its rows stand
-            log.info("Saved search %s: these articles were matched meanwhile", search_id)
-    return sorted(new)
+        for article_id in sorted(i for i in ids if i in copy_group):  # the oldest copy first
+            if (search_id, article_id) in done:
+                continue
+            group = (search_id, copy_group[article_id])
+            match = AlertMatch(saved_search_id=search_id, article_id=article_id)
+            if group in first:
+                copies.append((match, group))
+            else:
+                first[group] = match  # a copy made now folds into it once it has an id
+                primaries.append(match)
+    AlertMatch.objects.bulk_create(primaries, batch_size=500)
+    for match, group in copies:
+        match.folded_into_id = getattr(first[group], "pk", first[group])
+    AlertMatch.objects.bulk_create([match for match, _ in copies], batch_size=500)
+    return sorted(m.pk for m in primaries + [match for match, _ in copies])
 
 
-def _record_one(search_id: int, ids: list[int], copy_group: dict[int, int]) -> list[int]:
-    groups = {copy_group[i] for i in ids}
-    earlier = AlertMatch.objects.filter(saved_search_id=search_id).filter(
-        Q(article_id__in=ids)
+def _earlier(found: dict[int, set[int]], copy_group: dict[int, int]):
+    """What the saved searches already matched of these articles and their copy groups:
+    {(search, article)}, and {(search, copy group): the id of the group's first match}."""
+    groups = list(set(copy_group.values()))
+    earlier = AlertMatch.objects.filter(saved_search_id__in=list(found)).filter(
+        Q(article_id__in=list(copy_group))
         | Q(folded_into=None) & (Q(article_id__in=groups) | Q(article__duplicate_of_id__in=groups))
     )
     done, first = set(), {}
-    for match_id, article_id, original, folded in earlier.values_list(
-        "pk", "article_id", "article__duplicate_of_id", "folded_into"
+    for match_id, search_id, article_id, original, folded in earlier.values_list(
+        "pk", "saved_search_id", "article_id", "article__duplicate_of_id", "folded_into"
     ):
-        done.add(article_id)
+        done.add((search_id, article_id))
         if folded is None:
-            first.setdefault(original or article_id, match_id)
-    made = []
-    for article_id in ids:  # oldest first: the first copy of a story is the one told
-        if article_id in done:
-            continue
-        group = copy_group[article_id]
-        match = AlertMatch.objects.create(
-            saved_search_id=search_id, article_id=article_id, folded_into_id=first.get(group)
-        )
-        first.setdefault(group, match.pk)
-        made.append(match.pk)
-    return made
+            first.setdefault((search_id, original or article_id), match_id)
+    return done, first

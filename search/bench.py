@@ -3,6 +3,7 @@
 Used by ``manage.py benchmark_search``; figures are p50/p95 in milliseconds.
 """
 
+import os
 import random
 import resource
 import statistics
@@ -200,3 +201,75 @@ def query_figures(*, repeat: int = 60) -> dict[str, tuple[float, float, float]]:
     figures["more like this"] = timed(lambda i: service.more_like_this(i), ids, repeat=repeat)
     figures["autocomplete"] = timed(lambda p: service.suggest(p), PREFIXES, repeat=repeat)
     return figures
+
+
+# --- alerts: matching new articles against saved searches ------------------------------
+
+BENCH_USER = "benchmark-alerts"
+
+
+def saved_searches_make(count: int, *, seed: int = 19) -> int:
+    """``count`` saved searches of the benchmark user, a mix of words, phrases, questions
+    and filters (topic, year, date range, outlet); returns how many differ in parameters."""
+    from django.contrib.auth import get_user_model
+
+    from archive.alerts.models import SavedSearch
+
+    user, _ = get_user_model().objects.get_or_create(username=BENCH_USER)
+    SavedSearch.objects.filter(user=user).delete()
+    randomly = random.Random(seed)
+    topics = list(Tag.objects.filter(kind="topic").values_list("slug", flat=True)) or ["earn"]
+    years = [str(d.year) for d in Article.objects.dates("published", "year")] or ["1987"]
+    words = ONE_TERM + TWO_TERMS + PHRASES + QUESTIONS + [t.replace("-", " ") for t in topics]
+    searches = []
+    for n in range(count):
+        params = {"q": [randomly.choice(words)]}
+        kind = randomly.random()
+        if kind < 0.25:
+            params["tag"] = [f"topic:{randomly.choice(topics)}"]
+        elif kind < 0.4:
+            params["year"] = [randomly.choice(years)]
+        elif kind < 0.5:
+            params["from"] = [f"{randomly.choice(years)}-03-01"]
+        elif kind < 0.6:
+            params["outlet"] = ["reuters"]
+        elif kind < 0.7:
+            params = {"tag": [f"topic:{randomly.choice(topics)}"]}  # filters alone
+        searches.append(SavedSearch(user=user, name=f"bench {n}", params=params))
+    SavedSearch.objects.bulk_create(searches)
+    return len({repr(sorted(s.params.items())) for s in searches})
+
+
+def matching_figures(new_ids: list[int], *, repeat: int) -> tuple[list[float], list[float], int]:
+    """Wall and CPU seconds (this process and its PostgreSQL server process) of each
+    matching of ``new_ids`` against every saved search (the matches one run made are
+    removed before the next), and the matches of the last. On a shared machine the CPU
+    time is what matching costs; the wall time also counts the waits for a core."""
+    from archive.alerts.models import AlertMatch
+    from search.alerts import alerts_match
+
+    samples, cpu, made = [], [], 0
+    for _ in range(repeat):
+        AlertMatch.objects.filter(article_id__in=new_ids).delete()
+        started, started_cpu = time.perf_counter(), time.process_time() + _database_cpu()
+        made = len(alerts_match(article_ids=new_ids))
+        samples.append(time.perf_counter() - started)
+        cpu.append(time.process_time() + _database_cpu() - started_cpu)
+    return samples, cpu, made
+
+
+def _database_cpu() -> float:
+    """CPU seconds of this connection's PostgreSQL server process, when it runs on this
+    machine (0 otherwise, and for SQLite, whose work is in this process already)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

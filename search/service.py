@@ -24,7 +24,6 @@ from search.request import validate_request
 from search.shaping import Labels, facets_shape, histogram_shape, labelled
 from search.synonyms import synonym_table
 from search.types import (
-    MAX_PAGE_SIZE,
     Explanation,
     Hit,
     SearchRequest,
@@ -33,6 +32,7 @@ from search.types import (
 )
 
 _backends: dict[tuple[str, str], SearchBackend] = {}
+MATCHING_SECONDS = 300.0  # the most one saved search's matching may take
 _backends_lock = threading.Lock()
 
 
@@ -159,25 +159,33 @@ def search(request: SearchRequest) -> SearchResult:
 
 def matching_ids(request: SearchRequest, ids: Iterable[int]) -> set[int]:
     """The articles among ``ids`` that ``request`` finds: its words and filters alone,
-    without ranking, facets, highlights or spelling (alerts' reverse search of new
-    articles). Raises what ``search`` raises."""
+    without ranking, facets, highlights or spelling, and with no work limit (alerts'
+    reverse search of new articles, in the worker). Raises what ``search`` raises."""
     within = frozenset(int(i) for i in ids)
-    lean = dict(sort="newest", page=1, page_size=MAX_PAGE_SIZE, facets=(), highlight=False)
-    request = validate_request(
-        replace(request, **lean, explain=False, autocorrect=False, spelling=False)
-    )
+    lean = dict(sort="newest", page=1, facets=(), highlight=False, explain=False)
+    request = validate_request(replace(request, **lean, autocorrect=False, spelling=False))
     if not within or nothing_to_search(request.q):
         return set()
+    # One page holds every hit: there are no more than the ids (past the usual cap).
+    request = replace(request, page_size=len(within))
     query = backend_query(request)
-    query = replace(query, filters=replace(query.filters, ids=within))
+    query = replace(query, filters=replace(query.filters, ids=within), budget=_matching_budget())
     backend, found = get_backend(), set()
     while True:
         result = backend.search(query)
         found.update(hit.id for hit in result.hits)
-        if request.page * request.page_size >= result.total:
+        if not result.hits or len(found) >= result.total:
             return found
         request = replace(request, page=request.page + 1)
-        query = replace(query, request=request, budget=Budget.from_settings())
+        query = replace(query, request=request, budget=_matching_budget())
+
+
+def _matching_budget() -> Budget:
+    """No work limit and minutes, not a second: the search budget keeps web searches
+    quick, and would leave matches out here (a phrase checked in part); matching runs in
+    the worker, where a saved search may take its time. (Finite: PostgreSQL's
+    statement_timeout takes milliseconds.)"""
+    return Budget(units=10**15, seconds=MATCHING_SECONDS)
 
 
 def _corrected(request: SearchRequest, result: SearchResult) -> SearchResult:

@@ -18,6 +18,7 @@ EDGES = (
     "archive.entity_pages",
     "archive.feeds",
     "archive.management",
+    "archive.saved_pages",  # the saved-search pages: read a search's parameters
     "archive.templatetags",
     "archive.unsubscribe",  # the page behind the link in alert e-mails
     "archive.urls",

@@ -7,6 +7,7 @@ Counts live in Django's default cache: per process with the default local-memory
 import hashlib
 
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
@@ -35,6 +36,13 @@ class LimitedLoginForm(AdminAuthenticationForm):
             raise
         cache.delete(key)
         return cleaned
+
+
+class SiteLoginForm(LimitedLoginForm):
+    """The site's sign-in (/accounts/login/, for readers' saved searches): the same limit,
+    for any active user, staff or not."""
+
+    confirm_login_allowed = AuthenticationForm.confirm_login_allowed
 
 
 def _key(request, username: str) -> str:

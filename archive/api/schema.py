@@ -3,7 +3,7 @@
 from django.conf import settings
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework.permissions import SAFE_METHODS
+from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 
 from archive.api.serializers import ErrorSerializer
 
@@ -29,7 +29,14 @@ class ArchiveAutoSchema(AutoSchema):
     def get_auth(self):
         auths = super().get_auth()
         # ArchivePermission lets anyone read while API_PUBLIC_READS is on: {} says so.
-        if self.method in SAFE_METHODS and settings.API_PUBLIC_READS and {} not in auths:
+        # Views for signed-in users only (IsAuthenticated: saved searches) never are.
+        private = IsAuthenticated in getattr(self.view, "permission_classes", ())
+        if (
+            self.method in SAFE_METHODS
+            and settings.API_PUBLIC_READS
+            and not private
+            and {} not in auths
+        ):
             auths.append({})
         return auths
 

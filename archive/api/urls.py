@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from archive.api import views
+from archive.api import saved_searches, views
 from archive.api.exceptions import api_not_found
 from archive.api.tokens import TokenRevokeView
 
@@ -23,6 +23,27 @@ urlpatterns = [
     path("tags/<int:pk>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("ingest/", views.IngestView.as_view(), name="ingest"),
     path("export/", views.ExportView.as_view(), name="export"),
+    path("saved-searches/", saved_searches.SavedSearchListView.as_view(), name="saved-search-list"),
+    path(
+        "saved-searches/<int:pk>/",
+        saved_searches.SavedSearchDetailView.as_view(),
+        name="saved-search-detail",
+    ),
+    path(
+        "saved-searches/<int:pk>/feed-token/",
+        saved_searches.FeedTokenView.as_view(),
+        name="saved-search-feed-token",
+    ),
+    path(
+        "saved-searches/<int:pk>/webhooks/",
+        saved_searches.WebhookListView.as_view(),
+        name="saved-search-webhook-list",
+    ),
+    path(
+        "saved-searches/<int:pk>/webhooks/<int:hook>/",
+        saved_searches.WebhookDetailView.as_view(),
+        name="saved-search-webhook-detail",
+    ),
     path("token/", TokenRevokeView.as_view(), name="token-revoke"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

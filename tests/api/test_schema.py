@@ -75,12 +75,15 @@ def test_the_schema_says_reads_are_anonymous_and_writes_need_a_token(anon, archi
 
     for method, path, operation in operations:
         anonymous = {} in operation["security"]
-        assert anonymous == (method == "GET"), (method, path, operation["security"])
+        # A user's saved searches are theirs alone: no anonymous reads.
+        public = method == "GET" and not path.startswith("/api/saved-searches/")
+        assert anonymous == public, (method, path, operation["security"])
         assert {"tokenAuth": []} in operation["security"]
         assert "token" in operation["responses"]["401"]["description"].lower()
     # ...and it is so: a read without a token is answered, a write is refused.
     assert anon.get("/api/articles/").status_code == 200
     assert anon.post("/api/articles/", {}, format="json").status_code == 401
+    assert anon.get("/api/saved-searches/").status_code == 401
 
 
 def test_with_private_reads_the_schema_asks_a_token_for_reads_too(anon, settings):

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 WIDTHS = {"desktop": 1280, "phone": 390}
 PASSWORD = "screenshots-only"  # of a user in a throwaway database
-DARK = ("search", "feed-about", "article")  # also shot in the dark colour scheme
+DARK = ("search", "feed-about", "article", "my-searches")  # also shot in the dark colour scheme
 SETUP = f"""
 PASSWORD = {PASSWORD!r}
 import django; django.setup()
@@ -39,6 +39,15 @@ seeds_load()
 from django.contrib.auth.models import User
 User.objects.create_superuser("screens", "", PASSWORD)
 get_backend().rebuild(Article.objects.all())
+from archive.alerts.models import SavedSearch
+from search.alerts import alerts_match
+user = User.objects.get(username="screens")
+SavedSearch.objects.create(user=user, name="Kim Jong Un", params={{"q": ["kim jong un"]}})
+herald = {{"q": ["summit"], "outlet": ["the-korea-herald"]}}
+SavedSearch.objects.create(
+    user=user, name="Summit at the Herald", params=herald, email_frequency="daily"
+)
+alerts_match(article_ids=Article.objects.values_list("pk", flat=True))
 article = Article.objects.filter(outlet__slug="the-korea-herald").first() or Article.objects.first()
 print(article.get_absolute_url())
 """
@@ -131,6 +140,8 @@ def main(out: Path) -> None:
                 "search-nothing": "/?q=(",
                 "tag-organisation": "/tags/organization/united-nations/",
                 "feed-about": "/feed/about/?q=summit&outlet=bloomberg",
+                "my-searches": "/searches/",
+                "saved-search-edit": "/searches/1/edit/",
             }
             for path in shoot(base, pages, out):
                 print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)

@@ -159,3 +159,17 @@ def test_a_large_import_is_matched_in_bounded_batches(settings, user):
     assert queued == 3
     sizes = [len(t.args_kwargs["args"][0]) for t in DBTaskResult.objects.all()]
     assert sorted(sizes) == [1, MATCH_BATCH, MATCH_BATCH]
+
+
+def test_the_web_search_budget_leaves_no_match_out(search_backend, user, settings):
+    articles = indexed(
+        search_backend,
+        *[make_article(f"Crude oil output {n}", f"Crude oil {n}.") for n in range(40)],
+    )
+    saved = follow(user, q=['"crude oil"'])
+    settings.SEARCH_WORK_LIMIT = 1  # a web search would check almost no phrase
+    settings.SEARCH_TIME_LIMIT = 0.001
+
+    alerts_match(article_ids=[a.pk for a in articles])
+
+    assert matched(saved) == {a.pk for a in articles}

@@ -31,8 +31,6 @@ def request_filters(request: SearchRequest, ids: Filters) -> dict[str, tuple[str
     if ids.scope:  # named after no facet: every count keeps it
         field, scope = ids.scope
         filters["scope"] = (_SCOPE[field], [sorted(scope)])
-    if ids.ids is not None:  # named after no facet: every count keeps it
-        filters["ids"] = ("d.article_id = ANY(%s::bigint[])", [sorted(ids.ids)])
     if request.languages:
         filters["language"] = ("d.language = ANY(%s)", [list(request.languages)])
     if request.years:
@@ -42,9 +40,13 @@ def request_filters(request: SearchRequest, ids: Filters) -> dict[str, tuple[str
     return filters
 
 
-def fixed_filters(request: SearchRequest) -> tuple[str, list]:
-    """Filters that are no facet: the date range."""
+def fixed_filters(request: SearchRequest, ids: Filters | None = None) -> tuple[str, list]:
+    """Filters that are no facet: the date range, and the articles a search is restricted
+    to (``Filters.ids``: in the match itself, so only those are read)."""
     conditions, params = [], []
+    if ids is not None and ids.ids is not None:
+        conditions.append("d.article_id = ANY(%s::bigint[])")
+        params.append(sorted(ids.ids))
     if request.date_from:
         conditions.append("d.published >= %s")
         params.append(request.date_from)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from django.db import transaction
 
-from search.backends.base import BackendHit, BackendQuery, BackendResult
+from search.backends.base import BackendHit, BackendQuery, BackendResult, Filters
 from search.backends.pg import explain, ranking
 from search.backends.pg.compile import Compiler
 from search.backends.pg.facets import Counts, aggregate_sql, read_rows, source
@@ -38,7 +38,8 @@ def run_search(cursor, query: BackendQuery) -> BackendResult:
     parsed = read(request.q)
     compiler = Compiler(cursor)
     tree = question_tree(cursor, compiler, parsed.node, query.synonyms)
-    search = _Search(cursor, request, compiler, request_filters(request, query.filters), tree)
+    filters = request_filters(request, query.filters)
+    search = _Search(cursor, request, compiler, filters, tree, query.filters)
     node, counts = tree.node, search.aggregate(tree.node)
     if isinstance(node, Best):
         if counts.total == 0:  # no article has ``need`` of the words: fewer, never none
@@ -92,10 +93,11 @@ class _Search:
     compiler: Compiler
     filters: dict
     tree: Tree
+    ids: Filters | None = None  # the request's filters as ids (``Filters.ids`` restricts)
 
     def conditions(self) -> tuple[str, list]:
         """Every filter of the request, as SQL on ``d``."""
-        fixed_sql, fixed_params = fixed_filters(self.request)
+        fixed_sql, fixed_params = fixed_filters(self.request, self.ids)
         all_sql, all_params = combine(self.filters)
         return f"{fixed_sql} AND {all_sql}", fixed_params + all_params
 
@@ -105,9 +107,9 @@ class _Search:
         relevance = self.request.sort == "relevance"
         if isinstance(node, Best):
             terms = ranking.terms(self.cursor, compiled.rank, self.tree.repeats)
-            own, filters = fixed_filters(self.request), combine(self.filters)
+            own, filters = fixed_filters(self.request, self.ids), combine(self.filters)
             return question_matches(self.compiler, node, terms, own, filters, relevance=relevance)
-        fixed_sql, fixed_params = fixed_filters(self.request)
+        fixed_sql, fixed_params = fixed_filters(self.request, self.ids)
         sql, params = compiled.as_sql() if compiled else ("TRUE", [])
         match = (f"({sql}) AND {fixed_sql}", params + fixed_params)
         if not (compiled and compiled.rank):
@@ -124,7 +126,9 @@ class _Search:
         order = _ORDER.get(request.sort) or _ORDER["newest"]
         if compiled and compiled.rank and request.sort == "relevance":
             order = f"d.score DESC, {order}"
-        size = min(request.page_size, MAX_PAGE_SIZE)
+        # A search restricted to ids (alerts) may have them all in one page: they are few.
+        restricted = self.ids is not None and self.ids.ids is not None
+        size = request.page_size if restricted else min(request.page_size, MAX_PAGE_SIZE)
         page = (order, size, (request.page - 1) * size)
         question = isinstance(node, Best)
         sql, params = aggregate_sql(

@@ -1,0 +1,113 @@
+"""The task worker as it runs: real processes on a database of their own (SQLite file).
+
+An article saved in one process reaches the index, its matching is queued in the
+database, and a separate ``manage.py db_worker`` process matches it against the saved
+searches; tasks queued while no worker runs wait for the next one; ``worker_check``
+tells a served queue from a stalled one.
+"""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+SETUP = """
+from django.contrib.auth import get_user_model
+from archive.alerts.models import SavedSearch
+user = get_user_model().objects.create_user("reader", password="a-long-pass-phrase")
+SavedSearch.objects.create(user=user, name="Quotas", params={"q": ["quotas"]})
+"""
+SAVE = """
+from tests.factories import make_article
+make_article("Fishing quotas agreed {n}")
+make_article("Nothing to see {n}")
+"""
+
+
+@pytest.fixture
+def site(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATA_DIR": str(tmp_path),
+        "TASKS_BACKEND": "database",
+        "SEARCH_BACKEND": "whoosh",
+        "SEARCH_OUTBOX_INTERVAL": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    manage(env, "migrate", "-v0")
+    manage(env, "search_index", "rebuild")
+    manage(env, "shell", "-c", SETUP)
+    return env, tmp_path / "archive.sqlite3"
+
+
+def manage(env, *args, check=True) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=check,
+    )  # fmt: skip
+
+
+def worker(env) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-reload",
+         "--no-startup-delay"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+
+
+def matched_titles(database) -> list[str]:
+    with sqlite3.connect(database) as db:
+        rows = db.execute(
+            "SELECT a.title FROM archive_alertmatch m JOIN archive_article a"
+            " ON a.id = m.article_id ORDER BY a.id"
+        ).fetchall()
+    return [title for (title,) in rows]
+
+
+def wait_for(predicate, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_worker_process_matches_what_another_process_saved(site):
+    env, database = site
+    process = worker(env)
+    try:
+        manage(env, "shell", "-c", SAVE.format(n=1))
+
+        assert wait_for(lambda: matched_titles(database) == ["Fishing quotas agreed 1"])
+        assert manage(env, "worker_check", "--max-lag", "5").returncode == 0
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0  # a graceful stop between tasks
+
+
+def test_tasks_queued_while_no_worker_runs_wait_for_the_next_one(site):
+    env, database = site
+    manage(env, "shell", "-c", SAVE.format(n=2))
+    time.sleep(1.2)
+
+    stalled = manage(env, "worker_check", "--max-lag", "1", check=False)
+    assert stalled.returncode == 1 and "waited" in stalled.stderr
+    assert matched_titles(database) == []
+
+    process = worker(env)
+    try:
+        assert wait_for(lambda: matched_titles(database) == ["Fishing quotas agreed 2"])
+        assert manage(env, "worker_check", "--max-lag", "1").returncode == 0
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
