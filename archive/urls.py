@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from archive import compare_views, entity_pages, saved_pages, views
+from archive import compare_views, entity_pages, saved_pages, unsubscribe, views
 from archive.entity_pages import EntityFeed, entity_feed_about
 from archive.feeds import SavedSearchFeed, SearchFeed, feed_about
 from archive.models import Author, Outlet, Tag
@@ -50,6 +50,11 @@ urlpatterns = [
     path("compare/chart.svg", throttled("pages")(compare_views.download_chart), name="compare-svg"),
     path("feed/", throttled("pages")(SearchFeed()), name="feed"),
     path("feed/about/", throttled("pages")(feed_about), name="feed-about"),
+    path(
+        "alerts/unsubscribe/<str:token>/",
+        unsubscribe.unsubscribe_page,
+        name="alerts-unsubscribe",
+    ),
     path("articles/<int:pk>/", views.article_detail, name="article-noslug"),
     path("articles/<int:pk>/<word_slug:slug>/", views.article_detail, name="article"),
     path("stories/<int:pk>/", views.story_detail, name="story"),

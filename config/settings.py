@@ -229,6 +229,30 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Alerts (archive/alerts/): e-mail through Django's SMTP backend, webhooks by urllib.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "News archive <archive@localhost>")
+# The site's address as readers reach it: the links in e-mails and webhook bodies.
+ALERTS_SITE_URL = env_str("ALERTS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Webhooks must be https; this lets plain http reach loopback hosts only (dev and tests).
+ALERTS_ALLOW_HTTP_WEBHOOKS = env_bool("ALERTS_ALLOW_HTTP_WEBHOOKS", DEBUG)
+ALERTS_WEBHOOK_TIMEOUT = env_int("ALERTS_WEBHOOK_TIMEOUT", 10)  # seconds, connect and read
+ALERTS_WEBHOOK_MAX_FAILURES = env_int("ALERTS_WEBHOOK_MAX_FAILURES", 10)  # then disabled
+ALERTS_EMAIL_MAX_ATTEMPTS = env_int("ALERTS_EMAIL_MAX_ATTEMPTS", 10)  # then given up
+ALERTS_RETRY_SECONDS = env_int("ALERTS_RETRY_SECONDS", 30)  # doubled each failure...
+ALERTS_RETRY_MAX_SECONDS = env_int("ALERTS_RETRY_MAX_SECONDS", 3600)  # ...up to this
+# A worker that took a dispatch and died leaves it to others after this long.
+ALERTS_CLAIM_SECONDS = env_int("ALERTS_CLAIM_SECONDS", 120)
+ALERTS_DIGEST_HOUR = env_int("ALERTS_DIGEST_HOUR", 7)  # local hour of daily/weekly digests
+ALERTS_DIGEST_WEEKDAY = env_int("ALERTS_DIGEST_WEEKDAY", 0)  # weekly: 0 = Monday
+ALERTS_BATCH = env_int("ALERTS_BATCH", 100)  # articles in one e-mail or POST at most
+
 # Production (DEBUG off): secure by default for a site behind a TLS-terminating proxy;
 # each value can be turned off for a plain-HTTP trial run (docker-compose.yml does).
 # The proxy must set X-Forwarded-Proto itself (overwriting what the client sent).

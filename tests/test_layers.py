@@ -21,6 +21,7 @@ EDGES = (
     "archive.management",
     "archive.saved_pages",  # the saved-search pages: read a search's parameters
     "archive.templatetags",
+    "archive.unsubscribe",  # the page behind the link in alert e-mails
     "archive.urls",
     "archive.views",
     "config",

@@ -2,7 +2,17 @@
 
 from django.contrib import admin
 
-from archive.admin import articles, authors, imports, outlets, redirects, stories, tags, tokens
+from archive.admin import (
+    alerts,
+    articles,
+    authors,
+    imports,
+    outlets,
+    redirects,
+    stories,
+    tags,
+    tokens,
+)
 from archive.admin.login import LimitedLoginForm
 
 # The home page adds links to the import and search-index pages.
@@ -11,4 +21,14 @@ admin.site.site_header = "News archive administration"
 admin.site.site_title = "News archive admin"
 admin.site.login_form = LimitedLoginForm  # wrong passwords are limited
 
-__all__ = ["articles", "authors", "imports", "outlets", "redirects", "stories", "tags", "tokens"]
+__all__ = [
+    "alerts",
+    "articles",
+    "authors",
+    "imports",
+    "outlets",
+    "redirects",
+    "stories",
+    "tags",
+    "tokens",
+]

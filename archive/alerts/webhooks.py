@@ -1,0 +1,102 @@
+"""Webhooks: which addresses may receive, how a body is signed, and one POST.
+
+The body is the dispatch's payload as compact JSON with sorted keys, so every retry sends
+the same bytes. The signature covers the time of the try and the body:
+``X-Archive-Signature: sha256=<hex HMAC-SHA256(secret, f"{timestamp}.{body}")>`` with
+``X-Archive-Timestamp: <unix seconds>``; a receiver refuses old timestamps (replays) and
+keeps ``X-Archive-Delivery`` (the dispatch id) to drop a message it already has.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+from archive.ingest.normalize import is_web_address
+
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+
+
+def webhook_url_problem(url: str) -> str:
+    """Why ``url`` cannot receive webhooks, or "" when it can: an https address, or plain
+    http to a loopback host when ALERTS_ALLOW_HTTP_WEBHOOKS is on (dev and tests)."""
+    if not is_web_address(url):
+        return "not an http(s) address"
+    parts = urlsplit(url.strip())
+    if parts.scheme == "https":
+        return ""
+    if not settings.ALERTS_ALLOW_HTTP_WEBHOOKS:
+        return "webhooks must use https"
+    if not _is_loopback(parts.hostname or ""):
+        return "plain http is allowed for loopback addresses only; use https"
+    return ""
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def body_bytes(payload: dict) -> bytes:
+    """The exact bytes POSTed for a payload: the same for every try."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """The ``X-Archive-Signature`` value: ``sha256=`` and the hex HMAC of "timestamp.body"."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a try came to: ``ok`` for a 2xx answer; else the error a person can read."""
+
+    ok: bool
+    status_code: int | None = None
+    error: str = ""
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not a new address to post to (it could point anywhere)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+# No proxy from the environment either: a webhook goes straight to the address checked.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
+
+
+def post(url: str, *, secret: str, payload: dict, delivery_id: str) -> Answer:
+    """POST ``payload`` signed with ``secret``; a 2xx answer is success, anything else
+    (another status, a redirect, a timeout, a refused connection) a failure to retry."""
+    problem = webhook_url_problem(url)
+    if problem:
+        return Answer(ok=False, error=f"address refused: {problem}")
+    body = body_bytes(payload)
+    timestamp = str(int(time.time()))
+    request = urllib.request.Request(url, data=body, method="POST")
+    request.add_header("Content-Type", "application/json; charset=utf-8")
+    request.add_header("User-Agent", "news-archive-webhooks/1")
+    request.add_header("X-Archive-Delivery", delivery_id)
+    request.add_header("X-Archive-Timestamp", timestamp)
+    request.add_header("X-Archive-Signature", signature(secret, timestamp, body))
+    try:
+        with _OPENER.open(request, timeout=settings.ALERTS_WEBHOOK_TIMEOUT) as response:
+            return Answer(ok=200 <= response.status < 300, status_code=response.status)
+    except urllib.error.HTTPError as error:
+        return Answer(ok=False, status_code=error.code, error=f"answered {error.code}")
+    except (OSError, ValueError) as error:  # URLError, timeouts, refused connections
+        return Answer(ok=False, error=str(getattr(error, "reason", error))[:500])
