@@ -138,7 +138,8 @@ def webhook_add(request: HttpRequest, pk: int) -> HttpResponse:
     saved = _own(request, pk)
     form = WebhookForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "That is not a web address (https://…).")
+        why = " ".join(form.errors["url"])
+        messages.error(request, f"That is not a web address that can take webhooks. {why}")
     else:
         hook = services.webhook_add(saved, url=form.cleaned_data["url"])
         messages.success(

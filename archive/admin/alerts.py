@@ -10,7 +10,6 @@ permission on them. A webhook's secret is never shown.
 import json
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
@@ -18,7 +17,6 @@ from archive.admin.forms import URL_OVERRIDES
 from archive.alerts import sending
 from archive.alerts.models import Delivery, DeliveryAttempt, Dispatch, SavedSearch, Webhook
 from archive.alerts.tasks import send_dispatch
-from archive.alerts.webhooks import webhook_url_problem
 
 
 def _enqueue(ids) -> None:
@@ -103,11 +101,6 @@ class WebhookAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False  # added with its saved search's settings, where its secret is shown
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.base_fields["url"].validators.append(_webhook_address)
-        return form
-
     @admin.action(description="Turn on again and retry what they missed", permissions=["change"])
     def enable_webhooks(self, request, queryset):
         ids = sending.webhooks_enable(list(queryset.values_list("pk", flat=True)))
@@ -117,12 +110,6 @@ class WebhookAdmin(admin.ModelAdmin):
             f"{queryset.count()} webhooks on; {len(ids)} waiting messages to be sent now.",
             messages.SUCCESS,
         )
-
-
-def _webhook_address(url: str) -> None:
-    problem = webhook_url_problem(url)
-    if problem:
-        raise ValidationError(f"This address cannot receive webhooks: {problem}.")
 
 
 class DeliveryInline(ReadOnlyInline):

@@ -5,6 +5,7 @@ import zoneinfo
 from django import forms
 
 from archive.alerts.models import SavedSearch
+from archive.alerts.webhooks import webhook_address
 
 _ZONES = sorted(zoneinfo.available_timezones())
 
@@ -35,4 +36,9 @@ class SavedSearchForm(forms.ModelForm):
 
 
 class WebhookForm(forms.Form):
-    url = forms.URLField(label="Webhook address", max_length=1000, assume_scheme="https")
+    url = forms.URLField(
+        label="Webhook address",
+        max_length=1000,
+        assume_scheme="https",
+        validators=[webhook_address],
+    )

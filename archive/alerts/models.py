@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from archive.alerts.webhooks import webhook_address
+
 
 def new_token() -> str:
     """An unguessable token for a private feed address (256 bits)."""
@@ -78,7 +80,7 @@ class Webhook(models.Model):
     """An address that receives a saved search's new matches as signed JSON POSTs."""
 
     saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="webhooks")
-    url = models.URLField(max_length=1000)
+    url = models.URLField(max_length=1000, validators=[webhook_address])
     secret = models.CharField(
         max_length=64, default=new_token, help_text="Key of the HMAC-SHA256 signature."
     )

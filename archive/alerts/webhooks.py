@@ -39,6 +39,15 @@ def webhook_url_problem(url: str) -> str:
     return ""
 
 
+def webhook_address(url: str) -> None:
+    """A validator (model, forms, API): refuses an address ``webhook_url_problem`` refuses."""
+    from django.core.exceptions import ValidationError
+
+    problem = webhook_url_problem(url)
+    if problem:
+        raise ValidationError(f"This address cannot receive webhooks: {problem}.")
+
+
 def _is_loopback(host: str) -> bool:
     if host.lower() in LOOPBACK_NAMES:
         return True

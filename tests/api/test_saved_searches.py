@@ -107,3 +107,17 @@ def test_renewing_the_feed_token_changes_the_address(reader):
     assert renewed["feed_url"] != saved["feed_url"]
     assert APIClient().get(saved["feed_url"]).status_code == 404
     assert APIClient().get(renewed["feed_url"]).status_code == 200
+
+
+def test_a_webhook_must_use_https(reader, settings):
+    settings.ALERTS_ALLOW_HTTP_WEBHOOKS = False
+    client = token_client(reader)
+    saved = client.post(URL, {"name": "S"}, format="json").json()
+
+    refused = client.post(
+        f"{URL}{saved['id']}/webhooks/", {"url": "http://example.org/hook"}, format="json"
+    )
+
+    assert refused.status_code == 400
+    assert "https" in str(refused.json())
+    assert not Webhook.objects.exists()

@@ -201,3 +201,16 @@ def test_delete_asks_then_deletes(client_of):
     client.post(f"/searches/{saved.pk}/delete/")
     assert not SavedSearch.objects.filter(pk=saved.pk).exists()
     assert AlertMatch.objects.count() == 0
+
+
+def test_a_webhook_address_without_https_is_refused_with_the_reason(client_of, settings):
+    settings.ALERTS_ALLOW_HTTP_WEBHOOKS = True  # as in development: loopback only
+    user = reader()
+    saved = SavedSearch.objects.create(user=user, name="S", params={})
+
+    page = client_of(user).post(
+        f"/searches/{saved.pk}/webhooks/", {"url": "http://example.org/hook"}, follow=True
+    )
+
+    assert "plain http is allowed for loopback addresses only" in page.content.decode()
+    assert not saved.webhooks.exists()
