@@ -41,6 +41,15 @@ def _answer(request: HttpRequest):
         raise _Refused(search_error_page(request, exc)) from None
 
 
+def _to_download(request: HttpRequest):
+    """(state, comparison) of a download; raises _Refused when there is nothing to download."""
+    state, comparison = _answer(request)
+    if comparison is None:
+        page = error_page(request, 400, "Nothing to download", "Add a search to compare first.")
+        raise _Refused(page)
+    return state, comparison
+
+
 def compare_page(request: HttpRequest) -> HttpResponse:
     try:
         state, comparison = _answer(request)
@@ -102,11 +111,9 @@ def download_table(request: HttpRequest, panel: str) -> HttpResponse:
     if panel not in TABLES:
         return error_page(request, 404, "No such download", f"Download one of {', '.join(TABLES)}.")
     try:
-        _state, comparison = _answer(request)
+        _state, comparison = _to_download(request)
     except _Refused as refused:
         return refused.response
-    if comparison is None:
-        return error_page(request, 400, "Nothing to download", "Add a search to compare first.")
     bom = request.GET.get("bom", "")
     if bom not in ("", "0", "1"):
         return error_page(request, 400, "Unknown download option", "bom takes 0 or 1.")
@@ -122,11 +129,9 @@ def download_table(request: HttpRequest, panel: str) -> HttpResponse:
 def download_chart(request: HttpRequest) -> HttpResponse:
     """The chart as a standalone SVG file."""
     try:
-        state, comparison = _answer(request)
+        state, comparison = _to_download(request)
     except _Refused as refused:
         return refused.response
-    if comparison is None:
-        return error_page(request, 400, "Nothing to download", "Add a search to compare first.")
     svg = render_to_string(
         "archive/_compare_chart.svg",
         {"comparison": comparison, "measure": state.measure, "standalone": True},
