@@ -136,3 +136,10 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_quoted(client, a
     assert all(r[0] == "'@SUM(A1)" for r in facets[1:])
     assert all(not cell.startswith(("=", "+", "-", "@")) for r in facets for cell in r)
     assert facets[1][4].isdigit()  # numbers stay numbers
+
+
+def test_a_download_without_a_search_is_a_400_saying_so(client, archive):
+    for url in ("/compare/series.csv", "/compare/chart.svg?bin=month"):
+        response = client.get(url)
+        assert response.status_code == 400
+        assert "Add a search to compare first" in response.content.decode()
