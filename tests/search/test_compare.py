@@ -126,3 +126,12 @@ def test_terms_of_a_question_read_the_articles_its_search_finds(archive, search_
     counts = search_backend.term_counts(backend_query(SearchRequest(q=q)), sample=300)
     assert (counts.matched, counts.read) == (4, 4)
     assert compare.terms(SearchRequest(q=q)).matched == 4
+
+
+@pytest.mark.parametrize("q", ["((", '"', "AND"])
+def test_a_query_with_nothing_to_search_has_no_terms_as_it_has_no_hits(archive, q):
+    """Brackets, a quote or an operator alone find nothing; their terms are not the
+    whole archive's."""
+    panel = compare.compare([searched(q)]).panels[0]
+    assert panel.result.total == 0
+    assert (panel.terms.matched, panel.terms.read, panel.terms.terms) == (0, 0, [])
