@@ -66,3 +66,13 @@ def test_a_query_read_literally_offers_no_download_that_would_be_refused(client,
     assert html.count('class="hit-title"') == 20  # the literal search's first page
     assert '<p class="download">' not in html
     assert "To download these results, correct the query" in html
+
+
+def test_an_autocorrected_search_downloads_the_results_it_shows(client, harvest):  # noqa: F811
+    html = client.get("/", {"q": "parliment"}).content.decode()
+    assert "Download all 5 results" in html  # those of "parliament", shown instead
+
+    response = client.get(links(html)["CSV"])
+
+    assert response["X-Total-Count"] == "5"
+    assert b"".join(response.streaming_content).count(b"Parliament sits") == 5
