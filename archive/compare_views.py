@@ -4,8 +4,6 @@ Thin: the URL's state is read strictly (``search.compare_request``: a bad parame
 a 400 page naming it), the compare service answers, templates render.
 """
 
-import csv
-import io
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -18,9 +16,8 @@ from search import compare as compare_service
 from search.compare import MAX_SEARCHES, PALETTE
 from search.compare_request import CompareState, compare_state
 from search.compare_tables import TABLES
+from search.csv_text import BOM, csv_lines
 from search.types import BINS, InvalidParams, InvalidQuery, SearchUnavailable
-
-BOM = "\ufeff"  # lets spreadsheet programs read the file as UTF-8
 
 
 class _Refused(Exception):
@@ -42,6 +39,15 @@ def _answer(request: HttpRequest):
         return state, compare_service.compare(searches, state.bin)
     except (InvalidQuery, SearchUnavailable) as exc:
         raise _Refused(search_error_page(request, exc)) from None
+
+
+def _to_download(request: HttpRequest):
+    """(state, comparison) of a download; raises _Refused when there is nothing to download."""
+    state, comparison = _answer(request)
+    if comparison is None:
+        page = error_page(request, 400, "Nothing to download", "Add a search to compare first.")
+        raise _Refused(page)
+    return state, comparison
 
 
 def compare_page(request: HttpRequest) -> HttpResponse:
@@ -105,19 +111,17 @@ def download_table(request: HttpRequest, panel: str) -> HttpResponse:
     if panel not in TABLES:
         return error_page(request, 404, "No such download", f"Download one of {', '.join(TABLES)}.")
     try:
-        _state, comparison = _answer(request)
+        _state, comparison = _to_download(request)
     except _Refused as refused:
         return refused.response
-    if comparison is None:
-        return error_page(request, 400, "Nothing to download", "Add a search to compare first.")
     bom = request.GET.get("bom", "")
     if bom not in ("", "0", "1"):
         return error_page(request, 400, "Unknown download option", "bom takes 0 or 1.")
-    buffer = io.StringIO()
-    if bom == "1":
-        buffer.write(BOM)
-    csv.writer(buffer, lineterminator="\r\n").writerows(TABLES[panel](comparison))
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    # Made for spreadsheets: cells that would run as formulas are quoted.
+    data = csv_lines(TABLES[panel](comparison), spreadsheet=True)
+    response = HttpResponse(
+        (BOM if bom == "1" else b"") + data, content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="compare-{panel}.csv"'
     return response
 
@@ -125,11 +129,9 @@ def download_table(request: HttpRequest, panel: str) -> HttpResponse:
 def download_chart(request: HttpRequest) -> HttpResponse:
     """The chart as a standalone SVG file."""
     try:
-        state, comparison = _answer(request)
+        state, comparison = _to_download(request)
     except _Refused as refused:
         return refused.response
-    if comparison is None:
-        return error_page(request, 400, "Nothing to download", "Add a search to compare first.")
     svg = render_to_string(
         "archive/_compare_chart.svg",
         {"comparison": comparison, "measure": state.measure, "standalone": True},

@@ -10,8 +10,8 @@ own day counts are counted once and kept until an article is added, edited or de
 import threading
 from dataclasses import dataclass, replace
 
-from search import selectors
-from search.service import backend_query, get_backend, search_with_days
+from search import selectors, service
+from search.service import get_backend, search_with_days
 from search.shaping import bin_of, series_shape
 from search.significance import MIN_DOCUMENTS, SignificantTerms, significant_terms
 from search.types import SearchRequest, SearchResult
@@ -136,10 +136,8 @@ def _panel_request(request: SearchRequest) -> SearchRequest:
 def terms(request: SearchRequest, *, limit: int = TERMS) -> SignificantTerms:
     """The words that set the search's result apart from the archive (G²)."""
     # Sorted by date: the engine need not score what it only counts.
-    counted = replace(request, sort="newest", facets=(), page_size=1, highlight=False)
-    counts = get_backend().term_counts(
-        backend_query(counted), sample=TERM_SAMPLE, least=MIN_DOCUMENTS
-    )
+    counted = replace(request, sort="newest", page_size=1)
+    counts = service.term_counts(counted, sample=TERM_SAMPLE, least=MIN_DOCUMENTS)
     return significant_terms(counts, limit=limit)
 
 

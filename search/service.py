@@ -24,6 +24,7 @@ from search.backends.base import (
     Filters,
     MatchingIds,
     SearchBackend,
+    TermCounts,
 )
 from search.budget import Budget
 from search.query import nothing_to_search, printable
@@ -186,9 +187,7 @@ def matching_ids(request: SearchRequest, *, batch: int = 500) -> MatchingIds:
     the budget cut is said in ``notices``. Reading the ids after that has no time limit:
     an export is as long as its result. Never autocorrected: an export is of what was asked.
     """
-    request = validate_request(
-        replace(request, page=1, facets=(), highlight=False, explain=False, autocorrect=False)
-    )
+    request = _whole_search(request)
     if nothing := nothing_to_search(request.q):
         errors, notes = " ".join(nothing.errors) or None, tuple(nothing.notes)
         return MatchingIds(0, iter(()), query_error=errors, notices=notes)
@@ -246,6 +245,24 @@ def _matching_budget() -> Budget:
     the worker, where a saved search may take its time. (Finite: PostgreSQL's
     statement_timeout takes milliseconds.)"""
     return Budget(units=10**15, seconds=MATCHING_SECONDS)
+
+
+def term_counts(request: SearchRequest, *, sample: int, least: int = 1) -> TermCounts:
+    """The words of the full search's hits (``SearchBackend.term_counts``), for
+    significant terms. A query with nothing to search finds nothing (as its search
+    does), so it has no words: never the whole archive's."""
+    request = _whole_search(request)
+    if nothing_to_search(request.q):
+        return TermCounts(matched=0, read=0, documents=0)
+    return get_backend().term_counts(backend_query(request), sample=sample, least=least)
+
+
+def _whole_search(request: SearchRequest) -> SearchRequest:
+    """The request validated as the service answers it, as a whole result: no page,
+    facets, highlights or explanations, never autocorrected."""
+    return validate_request(
+        replace(request, page=1, facets=(), highlight=False, explain=False, autocorrect=False)
+    )
 
 
 def _corrected(request: SearchRequest, result: SearchResult) -> SearchResult:

@@ -5,9 +5,7 @@ before the body), then writes its body once, a batch of articles a chunk, so mem
 does not grow with the rows. JSON Lines ends with the manifest as its last line.
 """
 
-import csv
 import hashlib
-import io
 import json
 from collections.abc import Iterator
 
@@ -15,13 +13,13 @@ from django.utils import timezone
 
 from archive.ingest.export import article_record, unused_records
 from search import service
+from search.csv_text import BOM, csv_lines
 from search.export.columns import csv_row
 from search.export.manifest import manifest_line, manifest_of
 from search.export.rows import LONG_TEXTS, Exported, Loader
 from search.export.spec import ExportSpec
 from search.maintenance import index_catch_up
 
-BOM = "\ufeff".encode()
 BATCH = 500  # articles read (and bytes sent) at a time
 
 
@@ -34,13 +32,6 @@ def jsonl_row(exported: Exported) -> bytes:
     article = exported.article
     record = article_record(article, authors=exported.authors, tags=exported.tags)
     return jsonl_line({"id": article.pk, **record})
-
-
-def csv_lines(rows: list[list]) -> bytes:
-    """RFC 4180 rows: fields quoted when they hold a comma, quote or line break; CRLF."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return buffer.getvalue().encode()
 
 
 class Export:
@@ -81,11 +72,14 @@ class Export:
         csv_file = self.spec.format == "csv"
         if csv_file:
             yield (BOM if self.spec.bom else b"") + csv_lines([list(self.spec.columns)])
+        # A CSV with a byte order mark is the one for spreadsheets: formula-like cells quoted.
+        spreadsheet = self.spec.bom
         texts = self.spec.columns if csv_file else LONG_TEXTS
         for articles in Loader(texts=texts).in_order(self.matches.batches):
             self.rows += len(articles)
             if csv_file:
-                yield csv_lines([csv_row(a, self.spec.columns) for a in articles])
+                rows = [csv_row(a, self.spec.columns) for a in articles]
+                yield csv_lines(rows, spreadsheet=spreadsheet)
             else:
                 yield b"".join(jsonl_row(a) for a in articles)
         if not csv_file and self.spec.everything:

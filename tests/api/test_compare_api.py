@@ -82,3 +82,8 @@ def test_endpoints_are_in_the_schema_with_their_parameters(client):
         p["name"] for p in schema["paths"]["/api/search/terms/"]["get"]["parameters"]
     }
     assert "/api/search/series/" in schema["paths"]
+
+
+def test_terms_of_a_query_with_nothing_to_search_are_none(client, archive):
+    data = client.get("/api/search/terms/?q=((").json()
+    assert (data["matched"], data["read"], data["terms"]) == (0, 0, [])

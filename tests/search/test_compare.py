@@ -113,3 +113,25 @@ def test_term_counts_give_result_and_archive_document_frequencies(archive, searc
     assert "vienna" not in counts.words  # in no coffee article
     sampled = search_backend.term_counts(query, sample=2)
     assert (sampled.matched, sampled.read) == (4, 2) and sampled.sampled
+
+
+def test_terms_of_a_question_read_the_articles_its_search_finds(archive, search_backend):
+    """A question no article answers with enough of its words finds those with the most
+    of them; its significant terms are read from those same articles, on every backend."""
+    from search.service import backend_query, search
+
+    q = "why did coffee fail while zeppelins circled over geneva and tokyo harbour"
+    found = search(SearchRequest(q=q, facets=()))
+    assert found.total == 4 and found.parsed.startswith("AT LEAST")
+    counts = search_backend.term_counts(backend_query(SearchRequest(q=q)), sample=300)
+    assert (counts.matched, counts.read) == (4, 4)
+    assert compare.terms(SearchRequest(q=q)).matched == 4
+
+
+@pytest.mark.parametrize("q", ["((", '"', "AND"])
+def test_a_query_with_nothing_to_search_has_no_terms_as_it_has_no_hits(archive, q):
+    """Brackets, a quote or an operator alone find nothing; their terms are not the
+    whole archive's."""
+    panel = compare.compare([searched(q)]).panels[0]
+    assert panel.result.total == 0
+    assert (panel.terms.matched, panel.terms.read, panel.terms.terms) == (0, 0, [])

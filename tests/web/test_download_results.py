@@ -57,3 +57,22 @@ def test_no_download_when_nothing_is_found(client, harvest):  # noqa: F811
     html = client.get("/", {"q": "zebra"}).content.decode()
 
     assert 'class="download"' not in html
+
+
+def test_a_query_read_literally_offers_no_download_that_would_be_refused(client, harvest):  # noqa: F811
+    # The page searches the words of a query it cannot understand literally; an export is
+    # of what was asked and refuses it (a 400), so the page says why instead of linking.
+    html = client.get("/", {"q": '"harvest'}).content.decode()
+    assert html.count('class="hit-title"') == 20  # the literal search's first page
+    assert '<p class="download">' not in html
+    assert "To download these results, correct the query" in html
+
+
+def test_an_autocorrected_search_downloads_the_results_it_shows(client, harvest):  # noqa: F811
+    html = client.get("/", {"q": "parliment"}).content.decode()
+    assert "Download all 5 results" in html  # those of "parliament", shown instead
+
+    response = client.get(links(html)["CSV"])
+
+    assert response["X-Total-Count"] == "5"
+    assert b"".join(response.streaming_content).count(b"Parliament sits") == 5

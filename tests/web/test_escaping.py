@@ -229,3 +229,12 @@ def test_pages_refuse_framing_and_content_sniffing(client, hostile, url):
     assert response["X-Frame-Options"] == "DENY"  # no clickjacking of the admin's buttons
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"  # queries do not leak to other sites
+
+
+def test_the_compare_page_and_its_chart_show_the_data_and_labels_as_text(client, hostile):
+    label = SCRIPT + ATTRIBUTE
+    html = page(client, "/compare/?" + urlencode({"s1.q": "hostile", "s1.label": label}))
+    assert hostile["outlet"].name in visible_text(html)
+    svg = client.get("/compare/chart.svg?" + urlencode({"s1.q": "hostile", "s1.label": label}))
+    ET.fromstring(svg.content)  # well-formed: the label is escaped for XML too
+    assert injected(svg.content.decode()) == []

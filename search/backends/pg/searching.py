@@ -191,6 +191,18 @@ class _Search:
         return read_rows(rows, request.facets)
 
 
+def _answered(search: "_Search", node):
+    """The node the search answers: a question settled to the words its articles have."""
+    return _settled(search, node)[0] if isinstance(node, Best) else node
+
+
+def matched_node(cursor, query: BackendQuery) -> tuple["_Search", object]:
+    """The request's statements and the node its search answers (a question's ``need``
+    settled as a search settles it): what an export or significant terms read."""
+    _parsed, _compiler, tree, search = _prepared(cursor, query)
+    return search, _answered(search, tree.node)
+
+
 @dataclass(frozen=True)
 class DeclaredIds:
     """A cursor over every hit's id (``declare_ids``) and what the query reads as."""
@@ -208,9 +220,7 @@ def declare_ids(cursor, query: BackendQuery, name: str) -> DeclaredIds:
     made, or running it again: the same work, not timed), read by FETCH until CLOSE, so
     an export keeps no transaction open while it streams."""
     parsed, compiler, tree, search = _prepared(cursor, query)
-    node = tree.node
-    if isinstance(node, Best):
-        node, _ = _settled(search, node)
+    node = _answered(search, tree.node)
     sql, params = search.ids(node)
     with _index_scans(cursor, isinstance(node, Best)):
         cursor.execute(f'DECLARE "{name}" SCROLL CURSOR WITH HOLD FOR {sql}', params)

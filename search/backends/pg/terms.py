@@ -9,11 +9,8 @@ documents' words are counted first and looked up after, one lookup a word.
 
 from search.backends.base import BackendQuery, TermCounts
 from search.backends.pg import ranking
-from search.backends.pg.compile import Compiler
-from search.backends.pg.filters import combine, request_filters
-from search.backends.pg.questions import question_tree
-from search.backends.pg.searching import _Search
-from search.question import read
+from search.backends.pg.filters import combine
+from search.backends.pg.searching import matched_node
 
 _COUNT = (
     "WITH {matches}, s AS (SELECT d.article_id, row_number() OVER (ORDER BY d.article_id) AS n,"
@@ -29,12 +26,9 @@ _COUNT = (
 
 
 def term_counts(cursor, query: BackendQuery, *, sample: int, least: int = 1) -> TermCounts:
-    request = query.request
-    compiler = Compiler(cursor)
-    tree = question_tree(cursor, compiler, read(request.q).node, query.synonyms)
-    search = _Search(cursor, request, compiler, request_filters(request, query.filters), tree)
-    compiled = compiler.compile(tree.node) if tree.node is not None else None
-    matches, params = search.matches(tree.node, compiled)
+    search, node = matched_node(cursor, query)
+    compiled = search.compiler.compile(node) if node is not None else None
+    matches, params = search.matches(node, compiled)
     where, where_params = combine(search.filters)
     sql = _COUNT.format(matches=matches, where=where)
     cursor.execute(sql, [*params, *where_params, max(1, sample), least])

