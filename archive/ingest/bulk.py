@@ -64,8 +64,14 @@ class ChunkWriter:
         every import follows (``VocabularyCache.prepare``)."""
         drafts = [draft for draft in drafts if _storable(draft)]
         self.state.vocabulary.prepare(drafts)
-        # The chunk's candidate copies in a few queries, rather than a few per article.
-        self.state.near.prefetch(_signature(draft) for draft in drafts)
+        # The stored articles the chunk's drafts may be, and their candidate copies, in a
+        # few queries rather than a few per article.
+        articles = [draft for draft in drafts if isinstance(draft, ArticleDraft)]
+        measured = [(draft, draft.measured or measure(draft.body)) for draft in articles]
+        self.state.known.prefetch(
+            (draft.url, draft.external_id, draft_digest(draft, m)) for draft, m in measured
+        )
+        self.state.near.prefetch(m.signature for _, m in measured)
 
     def add(self, file: str, draft: ArticleDraft | Vocabulary) -> None:
         if isinstance(draft, Vocabulary):
@@ -157,12 +163,6 @@ class ChunkWriter:
             remember(self.state, item.article, item.plan)
 
     finish = flush
-
-
-def _signature(draft: ArticleDraft | Vocabulary) -> Signature | None:
-    if isinstance(draft, Vocabulary):
-        return None
-    return (draft.measured or measure(draft.body)).signature
 
 
 def _storable(draft: ArticleDraft | Vocabulary) -> bool:

@@ -103,7 +103,8 @@ def groups_settle(originals: Iterable[int]) -> dict[int, int | None]:
     members: dict[int, tuple] = {}
     for part in _parts(anchors):
         rows = Article.objects.filter(pk__in=part) | Article.objects.filter(duplicate_of__in=part)
-        for pk, original, published in rows.values_list("pk", "duplicate_of_id", "published"):
+        fields = ("pk", "duplicate_of_id", "published")
+        for pk, original, published in rows.order_by().values_list(*fields):
             members[pk] = (original, published)
     return _lead(members)
 
