@@ -44,6 +44,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 EDITS = ("headline", "trimmed", "added", "reordered", "chrome", "words")
 MIN_SOURCE_WORDS = 40
 GENUINE = 0.5
+TRIMMED = 0.8
 
 CHROME_TOP = (
     "Home | World | Business | Markets | Politics | Tech | Sport\n\n"
@@ -130,6 +131,16 @@ def edit(kind: str, body: str, rng: random.Random, filler: str) -> str:
     raise ValueError(kind)
 
 
+def cleaned(kind: str, body: str) -> str:
+    """The body as an import stores it: a copy with site chrome comes from a scraped
+    page, cleaned as one (``clean="full"``); the others as Reuters' own (``"light"``)."""
+    from archive.ingest.draft import ArticleDraft
+    from archive.ingest.pipeline import prepare
+
+    mode = "full" if kind == "chrome" else "light"
+    return prepare(ArticleDraft(body=body, title="copy", clean=mode)).body
+
+
 def with_copies(articles: list[dict], *, sources: int, seed: int) -> tuple[list[dict], set[str]]:
     """The articles and a copy of ``sources`` of them with each edit (family = source id)."""
     rng = random.Random(seed)
@@ -140,7 +151,7 @@ def with_copies(articles: list[dict], *, sources: int, seed: int) -> tuple[list[
     mixed = [{**a, "family": a["id"]} for a in articles]
     for source in chosen:
         for kind in EDITS:
-            body = edit(kind, source["body"], rng, rng.choice(fillers)["body"])
+            body = cleaned(kind, edit(kind, source["body"], rng, rng.choice(fillers)["body"]))
             mixed.append(
                 {
                     "id": f"{source['id']}-{kind}",
@@ -266,7 +277,9 @@ class Judge:
             x, y = self.words[a], self.words[b]
             matcher = difflib.SequenceMatcher(None, x, y, autojunk=False)
             aligned = sum(block.size for block in matcher.get_matching_blocks())
-            self.cache[key] = aligned >= GENUINE * max(len(x), len(y))
+            shorter, longer = sorted((len(x), len(y)))
+            # Most of the longer text, or nearly all of the shorter one (a trimmed version).
+            self.cache[key] = aligned >= GENUINE * longer or aligned >= TRIMMED * shorter
         return self.cache[key]
 
 

@@ -76,7 +76,7 @@ def test_distinct_articles_are_not_grouped(write):
     ingest_paths([write("a.jsonl", jsonl(*items))])
     assert not Article.objects.filter(duplicate_of__isnull=False).exists()
     assert CopySignature.objects.count() == 2
-    assert CopyBand.objects.filter(article__title="Kim meets Xi").count() == 32
+    assert CopyBand.objects.filter(article__title="Kim meets Xi").count() == 42
 
 
 def test_an_earlier_copy_arriving_later_becomes_the_groups_original(write):
