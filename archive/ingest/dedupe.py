@@ -13,8 +13,9 @@ the thresholds the copy-detection benchmark measured (``tests/benchmarks/copy_de
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
+from zlib import crc32
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash
@@ -39,35 +40,48 @@ _DTYPE = np.dtype("<u4")
 
 @dataclass(frozen=True)
 class Signature:
-    """A body's MinHash (``NUM_PERM`` little-endian uint32) and its shingle count."""
+    """A body's MinHash (``NUM_PERM`` little-endian uint32), its shingle count, and its
+    band keys (worked out once, by the process that reads the file)."""
 
     values: bytes
     shingles: int
+    keys: tuple[int, ...] = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.keys:
+            object.__setattr__(self, "keys", _band_keys(self.values))
 
     def minhash(self) -> LeanMinHash:
         values = np.frombuffer(self.values, dtype=_DTYPE)
         return LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME)
 
-    def band_keys(self) -> list[int]:
-        """One signed 64-bit key per band (the band's number is part of what is hashed)."""
-        width = ROWS * _DTYPE.itemsize
-        return [
-            int.from_bytes(
-                hashlib.blake2b(
-                    self.values[band * width : (band + 1) * width],
-                    digest_size=8,
-                    salt=band.to_bytes(2, "little"),
-                ).digest(),
-                "little",
-                signed=True,
-            )
-            for band in range(BANDS)
-        ]
+
+def _band_keys(values: bytes) -> tuple[int, ...]:
+    """One signed 64-bit key per band (the band's number is part of what is hashed)."""
+    width = ROWS * _DTYPE.itemsize
+    return tuple(
+        int.from_bytes(
+            hashlib.blake2b(
+                values[band * width : (band + 1) * width],
+                digest_size=8,
+                salt=band.to_bytes(2, "little"),
+            ).digest(),
+            "little",
+            signed=True,
+        )
+        for band in range(BANDS)
+    )
 
 
 @cache
 def _permutations():
     return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
+def _hash(shingle: bytes) -> int:
+    # CRC-32: the same in every process and run, and a sixth of the cost of datasketch's
+    # default SHA-1; the affine32 scheme mixes it (MurmurHash3's finalizer) before permuting.
+    return crc32(shingle)
 
 
 def shingles(text: str) -> set[bytes]:
@@ -80,7 +94,7 @@ def signature(text: str) -> Signature | None:
     found = shingles(text)
     if len(found) < MIN_SHINGLES:
         return None
-    minhash = MinHash(seed=SEED, permutations=_permutations(), scheme=SCHEME)
+    minhash = MinHash(seed=SEED, permutations=_permutations(), scheme=SCHEME, hashfunc=_hash)
     minhash.update_batch(found)
     return Signature(minhash.hashvalues.astype(_DTYPE).tobytes(), len(found))
 
@@ -119,23 +133,23 @@ class CandidateTable:
     def __len__(self) -> int:
         return len(self.signatures)
 
-    def add(self, article_id: int, signature: Signature, keys: list[int] | None = None) -> None:
+    def add(self, article_id: int, signature: Signature) -> None:
         if article_id in self.signatures:
             return
         self.signatures[article_id] = signature
-        for key in keys or signature.band_keys():
+        for key in signature.keys:
             self._bands[key].append(article_id)
 
     def discard(self, article_id: int) -> None:
         signature = self.signatures.pop(article_id, None)
-        for key in signature.band_keys() if signature else ():
+        for key in signature.keys if signature else ():
             ids = self._bands.get(key)
             if ids and article_id in ids:
                 ids.remove(article_id)
 
-    def best(self, signature: Signature, keys: list[int] | None = None) -> int | None:
+    def best(self, signature: Signature) -> int | None:
         """The article most like ``signature`` among those it is a copy of, if any."""
-        found = {pk for key in keys or signature.band_keys() for pk in self._bands.get(key, ())}
+        found = {pk for key in signature.keys for pk in self._bands.get(key, ())}
         best, best_score = None, -1.0
         for pk in sorted(found):  # in id order: the same answer on every run
             score = is_copy(signature, self.signatures[pk])

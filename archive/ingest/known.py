@@ -31,6 +31,8 @@ class _Tables:
         """Read the stored articles with one of these urls, external ids or hashes."""
         wanted = [("url", v) for v in urls] + [("external", v) for v in external_ids]
         wanted = [key for key in wanted + [("hash", v) for v in digests] if key not in self.asked]
+        if not wanted:
+            return
         self.asked.update(wanted)
         for start in range(0, len(wanted), _PER_QUERY):
             part: dict[str, list[str]] = {"url": [], "external": [], "hash": []}

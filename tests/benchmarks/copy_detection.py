@@ -169,30 +169,22 @@ def with_copies(articles: list[dict], *, sources: int, seed: int) -> tuple[list[
 
 
 class NewMethod:
-    """``archive.ingest.dedupe`` with an in-memory table of band keys in place of CopyBand."""
+    """``archive.ingest.dedupe``, its candidate table filled as ``CopyBand`` is."""
 
     name = "datasketch MinHash + LSH"
 
     def __init__(self):
         from archive.ingest import dedupe
 
-        self.dedupe = dedupe
-        self.signatures = {}
-        self.bands = defaultdict(list)
+        self.signature = dedupe.signature
+        self.table = dedupe.CandidateTable()
 
     def link(self, key: str, body: str) -> str | None:
-        signature = self.dedupe.signature(body)
+        signature = self.signature(body)
         if signature is None:
             return None
-        keys = signature.band_keys()
-        best, best_score = None, -1.0
-        for candidate in {c for k in keys for c in self.bands.get(k, ())}:
-            score = self.dedupe.is_copy(signature, self.signatures[candidate])
-            if score is not None and score > best_score:
-                best, best_score = candidate, score
-        self.signatures[key] = signature
-        for band_key in keys:
-            self.bands[band_key].append(key)
+        best = self.table.best(signature)
+        self.table.add(key, signature)
         return best
 
 

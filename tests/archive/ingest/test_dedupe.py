@@ -84,7 +84,7 @@ def test_signature_resemblance_tracks_shared_text():
 
 def test_the_same_text_has_the_same_signature_in_every_run():
     assert signature(STORY).values.hex()[:16] == SIGNATURE_START
-    assert len(signature(STORY).band_keys()) == 42
+    assert len(signature(STORY).keys) == 42
 
 
 def test_table_only_compares_candidates_sharing_band_keys():
