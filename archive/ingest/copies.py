@@ -27,6 +27,7 @@ from archive.signals import announce
 
 # Keys or ids per IN (...) query, and rows per INSERT: well under any database's limits.
 _PER_QUERY = 500
+_ROWS_PER_INSERT = 400
 
 
 def _parts(values: Iterable, size: int = _PER_QUERY) -> Iterable[list]:
@@ -42,27 +43,23 @@ def signatures_store(rows: Iterable[tuple[int, str, Signature | None]]) -> None:
     """Store (article id, content hash, signature) of articles that have none yet, with
     their band keys (a text too short to judge gets an empty signature: judged, no keys)."""
     rows = list(rows)
-    CopySignature.objects.bulk_create(
-        (
-            CopySignature(
-                article_id=pk,
-                content_hash=digest,
-                values=sig.values if sig else b"",
-                shingles=sig.shingles if sig else 0,
-            )
-            for pk, digest, sig in rows
-        ),
-        batch_size=_PER_QUERY,
-    )
+    signatures = [
+        (pk, d, sig.values if sig else b"", sig.shingles if sig else 0) for pk, d, sig in rows
+    ]
     bands = [(key, pk) for pk, _, sig in rows if sig for key in sig.keys]
+    # Multi-row INSERTs: a model instance per row costs more than the insert.
+    _insert(CopySignature, ("article_id", "content_hash", "values", "shingles"), signatures)
+    _insert(CopyBand, ("key", "article_id"), bands)
+
+
+def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
     quote = connection.ops.quote_name
-    table = quote(CopyBand._meta.db_table)
-    # Multi-row INSERTs: a model instance per band key costs more than the insert.
+    table, names = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
+    marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
     with connection.cursor() as cursor:
-        for part in _parts(bands):
-            values = ", ".join(["(%s, %s)"] * len(part))
+        for part in _parts(rows, _ROWS_PER_INSERT):
             cursor.execute(
-                f"INSERT INTO {table} ({quote('key')}, {quote('article_id')}) VALUES {values}",
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([marks] * len(part))}",
                 [value for row in part for value in row],
             )
 
