@@ -103,19 +103,25 @@ def similarity(a: Signature, b: Signature) -> tuple[float, float]:
     """(resemblance, containment): the estimated Jaccard similarity of the two shingle
     sets, and the estimated share of the smaller set that the larger holds."""
     resemblance = a.minhash().jaccard(b.minhash())
+    return resemblance, _containment(resemblance, a, b)
+
+
+def _containment(resemblance: float, a: Signature, b: Signature) -> float:
     shared = resemblance * (a.shingles + b.shingles) / (1 + resemblance)
-    return resemblance, min(1.0, shared / min(a.shingles, b.shingles))
+    return min(1.0, shared / min(a.shingles, b.shingles))
+
+
+def _passes(resemblance: float, a: Signature, b: Signature) -> bool:
+    if resemblance >= RESEMBLANCE:
+        return True
+    return resemblance >= MIN_RESEMBLANCE and _containment(resemblance, a, b) >= CONTAINMENT
 
 
 def is_copy(a: Signature, b: Signature) -> float | None:
     """How alike the two texts are (their resemblance) when one is a copy of the other;
     None when they are not copies."""
-    resemblance, containment = similarity(a, b)
-    if resemblance >= RESEMBLANCE or (
-        containment >= CONTAINMENT and resemblance >= MIN_RESEMBLANCE
-    ):
-        return resemblance
-    return None
+    resemblance = a.minhash().jaccard(b.minhash())
+    return resemblance if _passes(resemblance, a, b) else None
 
 
 class CandidateTable:
@@ -149,10 +155,17 @@ class CandidateTable:
 
     def best(self, signature: Signature) -> int | None:
         """The article most like ``signature`` among those it is a copy of, if any."""
-        found = {pk for key in signature.keys for pk in self._bands.get(key, ())}
+        found = sorted({pk for key in signature.keys for pk in self._bands.get(key, ())})
+        if not found:
+            return None
+        # The estimate datasketch's ``jaccard`` makes (the share of equal values), for all
+        # candidates at once: a common text has dozens, and a LeanMinHash each costs more.
+        candidates = [self.signatures[pk] for pk in found]
+        values = np.frombuffer(b"".join(c.values for c in candidates), dtype=_DTYPE)
+        mine = np.frombuffer(signature.values, dtype=_DTYPE)
+        equal = (values.reshape(len(found), NUM_PERM) == mine).sum(axis=1) / NUM_PERM
         best, best_score = None, -1.0
-        for pk in sorted(found):  # in id order: the same answer on every run
-            score = is_copy(signature, self.signatures[pk])
-            if score is not None and score > best_score:
-                best, best_score = pk, score
+        for pk, candidate, resemblance in zip(found, candidates, equal.tolist(), strict=True):
+            if resemblance > best_score and _passes(resemblance, signature, candidate):
+                best, best_score = pk, resemblance
         return best
