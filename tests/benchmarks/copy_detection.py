@@ -4,7 +4,8 @@
 
 Reads Reuters-21578 (../shared/datasets/reuters21578) with the project's reader and
 cleaner, picks ``--sources`` articles of at least 40 words (seeded) and makes one copy
-of each with every edit below, mixes the copies with all the other articles, and
+of each with every edit of ``EDITS`` (``edit``; the copy with site chrome is cleaned as
+an import cleans a scraped page), mixes the copies with all the other articles, and
 groups the lot in a shuffled order: each text joins the group of the most alike stored
 text it is a copy of, as an import does.
 
