@@ -266,6 +266,33 @@ class ArticleAuthor(models.Model):
         return f"{self.author} on {self.article}"
 
 
+class CopySignature(models.Model):
+    """An article's copy-detection signature (``archive.ingest.dedupe``), kept so that an
+    import finds a new text's copies by its band keys without reading stored texts.
+    ``values`` is empty when the text is too short to judge."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="copy_signature"
+    )
+    content_hash = models.CharField(max_length=64, help_text="Of the text it was made from.")
+    values = models.BinaryField(blank=True)
+    shingles = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"Signature of article {self.article_id}"
+
+
+class CopyBand(models.Model):
+    """One LSH band key of an article's signature: articles sharing a key are candidate
+    copies of each other."""
+
+    key = models.BigIntegerField(db_index=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self):
+        return f"{self.key} of article {self.article_id}"
+
+
 class SlugRedirect(models.Model):
     """The slug of an outlet, author or tag merged into another, kept so that its old
     page, feed and filter value lead to the survivor (``kind``: "outlet", "author" or

@@ -23,7 +23,7 @@ admin's article form, the API's update and re-cleaning (``store.article_rebody``
 
 import hashlib
 
-from archive.ingest.dedupe import sketch
+from archive.ingest.dedupe import signature
 from archive.ingest.draft import TextMeasures
 from archive.ingest.normalize import content_hash, normalize_unicode, word_count
 from archive.models import Article
@@ -49,7 +49,7 @@ def over_limits(*, title: str, body: str, authors: int, tags: int) -> str | None
 
 
 def measure(body: str) -> TextMeasures:
-    return TextMeasures(content_hash(body), sketch(body), word_count(body))
+    return TextMeasures(content_hash(body), signature(body), word_count(body))
 
 
 def normal_title(title: str) -> str:

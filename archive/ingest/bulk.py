@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from archive.ingest.articletext import measure
+from archive.ingest.copies import signatures_store
+from archive.ingest.dedupe import Signature
 from archive.ingest.draft import ArticleDraft, IngestError, Vocabulary
 from archive.ingest.plan import Outcome, Plan, draft_digest, plan_create
 from archive.ingest.state import RunState
@@ -60,7 +62,16 @@ class ChunkWriter:
     def prepare(self, drafts: Iterable[ArticleDraft | Vocabulary]) -> None:
         """Create first the vocabulary of the chunk's storable drafts, in the one order
         every import follows (``VocabularyCache.prepare``)."""
-        self.state.vocabulary.prepare(draft for draft in drafts if _storable(draft))
+        drafts = [draft for draft in drafts if _storable(draft)]
+        self.state.vocabulary.prepare(drafts)
+        # The stored articles the chunk's drafts may be, and their candidate copies, in a
+        # few queries rather than a few per article.
+        articles = [draft for draft in drafts if isinstance(draft, ArticleDraft)]
+        measured = [(draft, draft.measured or measure(draft.body)) for draft in articles]
+        self.state.known.prefetch(
+            (draft.url, draft.external_id, draft_digest(draft, m)) for draft, m in measured
+        )
+        self.state.near.prefetch(m.signature for _, m in measured)
 
     def add(self, file: str, draft: ArticleDraft | Vocabulary) -> None:
         if isinstance(draft, Vocabulary):
@@ -91,7 +102,7 @@ class ChunkWriter:
         if draft.outlet_details and draft.outlet.strip():
             self.state.vocabulary.describe_outlet(draft.outlet, dict(draft.outlet_details))
 
-    def _twin_of(self, signature: tuple[int, ...]) -> int | None:
+    def _twin_of(self, signature: Signature | None) -> int | None:
         twin = self.state.near.twin_of(signature)
         if twin is not None and twin < 0:
             self.flush()  # the twin is in this chunk: insert it first to link to it
@@ -104,7 +115,8 @@ class ChunkWriter:
         )
         key = -next(_keys)
         self.state.known.add(article, key)
-        self.state.near.add(key, plan.signature)
+        if plan.candidate:
+            self.state.near.add(key, plan.signature, plan.twin_id)
         self.pending.append(_Pending(file, draft, plan, article, key))
 
     def add_one(self, file: str, draft: ArticleDraft | Vocabulary) -> None:
@@ -138,6 +150,8 @@ class ChunkWriter:
             return
         for item in pending:
             self._settle(item)
+        self.state.near.settle()  # a copy published before its group's original leads it
+        for item in pending:
             result = StoreResult(Outcome.CREATED, item.article, item.plan.twin_id is not None)
             self.report(item.file, item.draft, result, "")
 
@@ -146,7 +160,7 @@ class ChunkWriter:
         self.state.known.forget(item.article, item.key)
         self.state.near.discard(item.key)
         if item.article.pk:
-            remember(self.state, item.article, item.plan.signature)
+            remember(self.state, item.article, item.plan)
 
     finish = flush
 
@@ -174,6 +188,9 @@ def _insert(pending: list[_Pending]) -> None:
         batch_size=_ROWS_PER_INSERT,
     )
     _insert_tag_links([(item.article.pk, tag) for item in pending for tag in item.plan.tag_ids])
+    signatures_store(
+        (item.article.pk, item.article.content_hash, item.plan.signature) for item in pending
+    )
     index_later([item.article.pk for item in pending])
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from archive.ingest.dedupe import Signature
 from archive.ingest.normalize import storable
 
 
@@ -56,7 +57,7 @@ class TextMeasures:
     """What the writer needs of a body, worked out once (``articletext.measure``)."""
 
     digest: str  # content hash of the body, unsalted
-    sketch: tuple[int, ...]  # for near-duplicate detection; () when too short to judge
+    signature: Signature | None  # for copy detection; None when too short to judge
     word_count: int
 
 
@@ -95,7 +96,7 @@ class ArticleDraft:
     clean: str = "full"
     # Guesses found by extraction (copyright, "Source:", e-mail domains); explicit outlet wins.
     outlet_hints: tuple[str, ...] = ()
-    # The body's hash, sketch and word count, when worked out already (by the process
+    # The body's hash, signature and word count, when worked out already (by the process
     # that read the file); a new body drops them.
     measured: TextMeasures | None = field(default=None, compare=False)
 

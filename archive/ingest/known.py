@@ -1,13 +1,20 @@
 """The articles a run knows: stored ones by content hash, url and (outlet, external id).
 
-Read from the database once a run, then kept up to date by the writer: an article
-planned in the current chunk is known by a negative key until it is inserted.
+Read from the database for the drafts at hand (a chunk's at once, ``prefetch``), never
+the whole archive, then kept up to date by the writer: an article planned in the
+current chunk is known by a negative key until it is inserted.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from django.db.models import Q
 
 from archive.ingest.journal import UndoJournal
 from archive.models import Article
+
+# Values per IN (...) list: three lists per query stay under SQLite's 999 parameters.
+_PER_QUERY = 300
 
 
 @dataclass
@@ -16,17 +23,33 @@ class _Tables:
     by_url: dict[str, int] = field(default_factory=dict)
     by_external: dict[tuple[int | None, str], int] = field(default_factory=dict)
 
-    @classmethod
-    def load(cls) -> "_Tables":
-        tables = cls()
-        rows = Article.objects.values_list("id", "content_hash", "url", "outlet_id", "external_id")
-        for pk, digest, url, outlet_id, external_id in rows.iterator(chunk_size=5000):
-            tables.by_hash[digest] = pk
-            if url:
-                tables.by_url[url] = pk
-            if external_id:
-                tables.by_external[(outlet_id, external_id)] = pk
-        return tables
+    # What was asked of the database already: the answers are in the tables (or there
+    # is no such article, unless the run wrote it since, and then it knows it).
+    asked: set[tuple[str, str]] = field(default_factory=set)
+
+    def load(self, urls: set[str], external_ids: set[str], digests: set[str]) -> None:
+        """Read the stored articles with one of these urls, external ids or hashes."""
+        wanted = [("url", v) for v in urls] + [("external", v) for v in external_ids]
+        wanted = [key for key in wanted + [("hash", v) for v in digests] if key not in self.asked]
+        if not wanted:
+            return
+        self.asked.update(wanted)
+        for start in range(0, len(wanted), _PER_QUERY):
+            part: dict[str, list[str]] = {"url": [], "external": [], "hash": []}
+            for kind, value in wanted[start : start + _PER_QUERY]:
+                part[kind].append(value)
+            rows = Article.objects.filter(
+                Q(url__in=part["url"])
+                | Q(external_id__in=part["external"])
+                | Q(content_hash__in=part["hash"])
+            )
+            fields = ("id", "content_hash", "url", "outlet_id", "external_id")
+            for pk, digest, url, outlet_id, external_id in rows.order_by().values_list(*fields):
+                self.by_hash.setdefault(digest, pk)
+                if url:
+                    self.by_url.setdefault(url, pk)
+                if external_id:
+                    self.by_external.setdefault((outlet_id, external_id), pk)
 
     def keys(self, article: Article) -> list[tuple[dict, object]]:
         keys: list[tuple[dict, object]] = [(self.by_hash, article.content_hash)]
@@ -47,8 +70,19 @@ class KnownArticles:
     @property
     def tables(self) -> _Tables:
         if self._tables is None:
-            self._tables = _Tables.load()
+            self._tables = _Tables()
         return self._tables
+
+    def prefetch(self, keys: Iterable[tuple[str, str, str]]) -> None:
+        """Read the stored articles these drafts may be: (url, external id, content hash)."""
+        urls, external_ids, digests = set(), set(), set()
+        for url, external_id, digest in keys:
+            if url:
+                urls.add(url)
+            if external_id:
+                external_ids.add(external_id)
+            digests.add(digest)
+        self.tables.load(urls, external_ids, digests)
 
     def match(
         self, *, url: str, external: tuple[int | None, str] | None, digest: str
@@ -56,6 +90,7 @@ class KnownArticles:
         """Id of the article with this url, else this (outlet id, external id), else this
         content hash. A negative id is an article planned in the current chunk."""
         tables = self.tables
+        tables.load({url} if url else set(), {external[1]} if external else set(), {digest})
         pk = tables.by_url.get(url) if url else None
         if pk is None and external is not None:
             pk = tables.by_external.get(external)
@@ -64,6 +99,7 @@ class KnownArticles:
         return pk
 
     def by_hash(self, digest: str) -> int | None:
+        self.tables.load(set(), set(), {digest})
         return self.tables.by_hash.get(digest)
 
     def add(self, article: Article, key: int | None = None) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
 from archive.ingest.articletext import document_identity, salted_hash
+from archive.ingest.dedupe import Signature
 from archive.ingest.draft import ArticleDraft, TextMeasures
 from archive.ingest.normalize import content_hash
 from archive.ingest.tagrules import RuleSet
@@ -119,7 +120,8 @@ class Plan:
     columns: Columns
     article_id: int | None = None  # the stored article (an update or a duplicate)
     twin_id: int | None = None  # a new article's original (``duplicate_of``)
-    signature: tuple[int, ...] = ()  # a new original's sketch, to find its twins by
+    signature: Signature | None = None  # a new article's, stored to find its copies by
+    candidate: bool = True  # later texts of the run may be copies of it
     author_ids: tuple[int, ...] | None = None  # the byline to write; None keeps it
     tag_ids: frozenset[int] = field(default_factory=frozenset)  # tags to link
     save: bool = False  # the stored article's columns change
@@ -167,17 +169,14 @@ def plan_create(
     measures: TextMeasures,
     refs: Refs,
     rules: RuleSet,
-    twin_of: Callable[[tuple[int, ...]], int | None],
+    twin_of: Callable[[Signature | None], int | None],
     twin_id: int | None = None,
 ) -> Plan:
-    """A new article: linked to ``twin_id`` (a stored article with its very text) or
-    to the near-duplicate ``twin_of`` finds, unless the source states the link itself."""
-    signature = measures.sketch
-    if draft.duplicate_stated:
-        # The link is made at the end of the run (its original may come later); a stated
-        # duplicate is nobody's original meanwhile.
-        signature = () if draft.duplicate_of else signature
-    elif twin_id is None:
+    """A new article: linked to the original of ``twin_id`` (a stored article with its
+    very text) or of the copy group ``twin_of`` finds, unless the source states the
+    link itself."""
+    signature = measures.signature
+    if not draft.duplicate_stated and twin_id is None:
         twin_id = twin_of(signature)
     columns = _NEW.merged(draft, digest=digest, words=measures.word_count, outlet_id=refs.outlet_id)
     ruled = {tag.pk for tag in rules.tags_for(columns.title, columns.body, item=draft.item)}
@@ -185,7 +184,10 @@ def plan_create(
         Outcome.CREATED,
         columns,
         twin_id=twin_id,
-        signature=signature if twin_id is None else (),
+        signature=signature,
+        # A stated link is made at the end of the run (its original may come later): a
+        # stated copy is nobody's original meanwhile.
+        candidate=not (draft.duplicate_stated and draft.duplicate_of),
         author_ids=refs.author_ids,
         tag_ids=refs.tag_ids | ruled,
     )

@@ -1,6 +1,6 @@
 """What a run of the writer remembers between articles, one part per job."""
 
-from archive.ingest.dedupe import NearDuplicates
+from archive.ingest.copies import CopyIndex
 from archive.ingest.journal import UndoJournal
 from archive.ingest.known import KnownArticles
 from archive.ingest.tagrules import RuleSet
@@ -8,7 +8,7 @@ from archive.ingest.vocabulary import VocabularyCache
 
 
 class RunState:
-    """The vocabulary, the known articles and the near-duplicate index of one run, and
+    """The vocabulary, the known articles and the candidate copies of one run, and
     the journal that undoes what a rolled-back savepoint added to them."""
 
     def __init__(self) -> None:
@@ -18,7 +18,7 @@ class RunState:
     def _start(self, *, rules: RuleSet | None) -> None:
         self.vocabulary = VocabularyCache(self.journal, rules=rules)
         self.known = KnownArticles(self.journal)
-        self.near = NearDuplicates(self.journal)
+        self.near = CopyIndex(self.journal)
 
     def reset(self) -> None:
         """Forget everything but the rules (a whole chunk was rolled back, or the

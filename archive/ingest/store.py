@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.db import DatabaseError, DataError, IntegrityError, transaction
 
 from archive.ingest.articletext import article_text_apply, measure, over_limits
+from archive.ingest.copies import signatures_replace, signatures_store
+from archive.ingest.dedupe import signature
 from archive.ingest.draft import ArticleDraft, IngestError
 from archive.ingest.plan import (
     Columns,
@@ -84,10 +86,12 @@ def index_later(article_ids: list[int]) -> None:
     announce(article_ids)
 
 
-def remember(state: RunState, article: Article, signature: tuple[int, ...]) -> None:
-    """A new article: known from now on, and a candidate twin if it is an original."""
+def remember(state: RunState, article: Article, plan: Plan) -> None:
+    """A new article: known from now on, and a candidate copy (unless its source
+    states its link)."""
     state.known.add(article)
-    state.near.add(article.pk, signature)
+    if plan.candidate:
+        state.near.add(article.pk, plan.signature, plan.twin_id)
 
 
 def _load(pk: int | None) -> Article | None:
@@ -121,8 +125,10 @@ def _create(plan: Plan, state: RunState, batch: ImportBatch | None) -> StoreResu
     if plan.tag_ids:
         Through = Article.tags.through
         Through.objects.bulk_create(Through(article_id=article.pk, tag_id=t) for t in plan.tag_ids)
+    signatures_store([(article.pk, article.content_hash, plan.signature)])
     index_later([article.pk])
-    remember(state, article, plan.signature)
+    remember(state, article, plan)
+    state.near.settle()  # a copy published before its group's original leads it
     return StoreResult(Outcome.CREATED, article, linked=plan.twin_id is not None)
 
 
@@ -136,9 +142,12 @@ def _write_byline(article: Article, author_ids: tuple[int, ...]) -> None:
 
 
 def _update(plan: Plan, article: Article) -> StoreResult:
+    new_text = plan.columns.content_hash != article.content_hash
     plan.columns.apply(article)
     if plan.save:
         article.save()
+    if new_text:
+        signatures_replace([(article.pk, article.content_hash, signature(article.body))])
     if plan.author_ids is not None:
         ArticleAuthor.objects.filter(article=article).delete()
         _write_byline(article, plan.author_ids)

@@ -26,6 +26,6 @@ def grant(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("archive", "0055_story")]
+    dependencies = [("archive", "0056_copy_signatures")]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

@@ -24,11 +24,11 @@ def test_a_summary_keeps_its_lines_but_loses_control_characters():
     assert normal_summary("Cafe\u0301\r\nopens\x00") == "Café\nopens"
 
 
-def test_measure_gives_the_hash_the_sketch_and_the_word_count():
+def test_measure_gives_the_hash_the_signature_and_the_word_count():
     measures = measure("Port strike ends after ten days.")
     assert measures.digest == content_hash("port STRIKE ends, after ten days")
     assert measures.word_count == 6
-    assert measures.sketch == ()  # too short to judge
+    assert measures.signature is None  # too short to judge
 
 
 def test_the_identity_is_the_external_id_else_the_url():

@@ -1,6 +1,9 @@
 """The undo journal: what a rolled-back savepoint added to a run's caches is forgotten."""
 
-from archive.ingest.dedupe import NearDuplicateIndex, NearDuplicates, sketch
+import pytest
+
+from archive.ingest.copies import CopyIndex
+from archive.ingest.dedupe import signature
 from archive.ingest.journal import UndoJournal
 from tests.archive.ingest.test_dedupe import STORY
 
@@ -18,13 +21,14 @@ def test_undo_forgets_what_was_added_since_the_mark_newest_first():
     assert journal.mark() == mark
 
 
-def test_undo_takes_an_article_out_of_the_near_duplicate_index():
+@pytest.mark.django_db
+def test_undo_takes_an_article_out_of_the_candidate_copies():
     journal = UndoJournal()
-    near = NearDuplicates(journal, index=NearDuplicateIndex())  # nothing stored yet
+    near = CopyIndex(journal)  # nothing stored yet
     mark = journal.mark()
-    near.add(7, sketch(STORY))
-    assert near.twin_of(sketch(STORY)) == 7
+    near.add(7, signature(STORY))
+    assert near.twin_of(signature(STORY)) == 7
 
     journal.undo(mark)
 
-    assert near.twin_of(sketch(STORY)) is None
+    assert near.twin_of(signature(STORY)) is None

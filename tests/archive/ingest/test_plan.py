@@ -45,9 +45,10 @@ def test_a_new_article_is_planned_with_its_byline_tags_and_the_rules_tags():
     assert plan.signature and plan.twin_id is None
 
 
-def test_a_near_duplicate_is_linked_to_its_twin_and_is_nobodys_original():
+def test_a_copy_is_linked_to_its_groups_original_and_keeps_its_signature():
     plan = _create(ArticleDraft(body=STORY, title="Rates up"), twin_of=lambda signature: 4)
-    assert (plan.twin_id, plan.signature) == (4, ())
+    assert (plan.twin_id, plan.candidate) == (4, True)
+    assert plan.signature == measure(STORY).signature
 
 
 def test_a_stated_link_replaces_detection():
@@ -58,8 +59,10 @@ def test_a_stated_link_replaces_detection():
         ArticleDraft(body=STORY, title="T", duplicate_stated=True), twin_of=never
     )
     stated_copy = ArticleDraft(body=STORY, title="T", duplicate_stated=True, duplicate_of="abc")
-    assert (stated_original.twin_id, bool(stated_original.signature)) == (None, True)
-    assert _create(stated_copy, twin_of=never).signature == ()
+    assert (stated_original.twin_id, stated_original.candidate) == (None, True)
+    # Stored with its signature, but no candidate of the run until its link is made.
+    stated = _create(stated_copy, twin_of=never)
+    assert (bool(stated.signature), stated.candidate) == (True, False)
 
 
 def _stored(**columns) -> Stored:

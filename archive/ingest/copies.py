@@ -1,0 +1,339 @@
+"""Copy groups in the database: each article's signature and band keys stored with it,
+a run's look-ups of candidates, and the one rule of who is a group's original.
+
+An article's copy group is ``duplicate_of_id or id``. ``duplicate_of`` always names the
+group's original, its first publisher: the earliest ``published`` (an unknown date
+last), ties to the lower id; never another copy. Who joins a group is decided by the
+texts (``dedupe``); who leads it, here (``groups_settle``): when an article earlier
+than a group's original joins it, it becomes the original and the others follow it.
+
+An import never reads the archive's texts: a chunk's band keys are looked up in
+``CopyBand`` (one query per 500 keys), and only the signatures of the articles found
+are read. Deleting an original makes its earliest copy the original of the others.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.db import connection, transaction
+from django.db.models import F
+
+from archive.ingest.dedupe import CandidateTable, Signature, signature
+from archive.ingest.journal import UndoJournal
+from archive.models import Article, CopyBand, CopySignature
+from archive.signals import announce
+
+# Keys or ids per IN (...) query, and rows per INSERT: well under any database's limits.
+_PER_QUERY = 500
+_ROWS_PER_INSERT = 400
+
+
+def _parts(values: Iterable, size: int = _PER_QUERY) -> Iterable[list]:
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+# -- stored signatures ------------------------------------------------------------------
+
+
+def signatures_store(rows: Iterable[tuple[int, str, Signature | None]]) -> None:
+    """Store (article id, content hash, signature) of articles that have none yet, with
+    their band keys (a text too short to judge gets an empty signature: judged, no keys)."""
+    rows = list(rows)
+    signatures = [
+        (pk, d, sig.values if sig else b"", sig.shingles if sig else 0) for pk, d, sig in rows
+    ]
+    bands = [(key, pk) for pk, _, sig in rows if sig for key in sig.keys]
+    # Multi-row INSERTs: a model instance per row costs more than the insert.
+    _insert(CopySignature, ("article_id", "content_hash", "values", "shingles"), signatures)
+    _insert(CopyBand, ("key", "article_id"), bands)
+
+
+def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    quote = connection.ops.quote_name
+    table, names = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
+    marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for part in _parts(rows, _ROWS_PER_INSERT):
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([marks] * len(part))}",
+                [value for row in part for value in row],
+            )
+
+
+def signatures_replace(rows: Iterable[tuple[int, str, Signature | None]]) -> None:
+    """Store these articles' signatures in place of the ones they had (a new text)."""
+    rows = list(rows)
+    for part in _parts([pk for pk, _, _ in rows]):
+        CopyBand.objects.filter(article_id__in=part).delete()
+        CopySignature.objects.filter(article_id__in=part).delete()
+    signatures_store(rows)
+
+
+def _stored(values, shingles: int) -> Signature | None:
+    values = bytes(values)  # PostgreSQL's driver gives a memoryview
+    return Signature(values, shingles) if values else None
+
+
+# -- who leads a group ------------------------------------------------------------------
+
+
+def first_publisher(published: dt.date | None, pk: int) -> tuple:
+    """Sort key of a group's members: the first of them is its original."""
+    return (published is None, published or dt.date.min, pk)
+
+
+def groups_settle(originals: Iterable[int]) -> dict[int, int | None]:
+    """Give the groups of these articles (originals as a run last knew them) their first
+    publisher as original, every other member pointing at it; announce the articles
+    changed and return {article id: its new ``duplicate_of_id``} for them."""
+    anchors = set(originals)
+    if not anchors:
+        return {}
+    # An article named may have become a copy since (a group re-rooted by another run).
+    for part in _parts(anchors):
+        rows = Article.objects.filter(pk__in=part, duplicate_of__isnull=False)
+        anchors.update(rows.values_list("duplicate_of_id", flat=True))
+    members: dict[int, tuple] = {}
+    for part in _parts(anchors):
+        rows = Article.objects.filter(pk__in=part) | Article.objects.filter(duplicate_of__in=part)
+        fields = ("pk", "duplicate_of_id", "published")
+        for pk, original, published in rows.order_by().values_list(*fields):
+            members[pk] = (original, published)
+    return _lead(members)
+
+
+def _lead(members: dict[int, tuple]) -> dict[int, int | None]:
+    """Re-point each group of ``members`` ({id: (duplicate_of_id, published)}) at its
+    first publisher, in the database."""
+    parent = {pk: pk for pk in members}
+
+    def find(pk: int) -> int:
+        while parent[pk] != pk:
+            parent[pk] = parent[parent[pk]]
+            pk = parent[pk]
+        return pk
+
+    for pk, (original, _) in members.items():
+        if original in parent:
+            parent[find(pk)] = find(original)
+    groups: dict[int, list[int]] = {}
+    for pk in members:
+        groups.setdefault(find(pk), []).append(pk)
+    changes: dict[int, int | None] = {}
+    for group in groups.values():
+        first = min(group, key=lambda pk: first_publisher(members[pk][1], pk))
+        for pk in group:
+            target = None if pk == first else first
+            if members[pk][0] != target:
+                changes[pk] = target
+    _repoint(changes)
+    return changes
+
+
+def _repoint(changes: dict[int, int | None]) -> None:
+    by_target: dict[int | None, list[int]] = {}
+    for pk, target in changes.items():
+        by_target.setdefault(target, []).append(pk)
+    # Originals first: a copy must never be left pointing at a copy between two UPDATEs.
+    for target, pks in sorted(by_target.items(), key=lambda item: item[0] is not None):
+        for part in _parts(pks):
+            Article.objects.filter(pk__in=part).update(duplicate_of_id=target)
+    announce(changes)  # the copy group is part of the index document
+
+
+def original_deleted(article: Article) -> None:
+    """Before an original is deleted: its earliest copy becomes the others' original
+    (rather than every copy becoming an original of its own)."""
+    if article.pk is None or article.duplicate_of_id is not None:
+        return
+    copies = list(Article.objects.filter(duplicate_of=article.pk).values_list("pk", "published"))
+    if copies:
+        first = min(copies, key=lambda row: first_publisher(row[1], row[0]))[0]
+        _repoint({pk: None if pk == first else first for pk, _ in copies})
+
+
+def article_pre_delete(sender, instance, **kwargs) -> None:
+    original_deleted(instance)
+
+
+# -- a run's candidates -----------------------------------------------------------------
+
+
+class _Known(NamedTuple):
+    """A candidate added during a run: forgotten when its savepoint rolls back."""
+
+    index: "CopyIndex"
+    article_id: int
+
+    def undo(self) -> None:
+        self.index.discard(self.article_id)
+
+
+class _Led(NamedTuple):
+    """Originals a run noted for articles; restored when the savepoint rolls back."""
+
+    roots: dict
+    before: dict
+
+    def undo(self) -> None:
+        self.roots.update(self.before)
+
+
+class CopyIndex:
+    """A run's candidate copies: those the database holds for the band keys of its
+    chunks (``prefetch``), and the run's own new articles (journaled). Knows each
+    candidate's group original, and which groups gained members since ``settle``."""
+
+    def __init__(self, journal: UndoJournal | None = None) -> None:
+        self.journal = journal or UndoJournal()
+        self.table = CandidateTable()
+        self.roots: dict[int, int] = {}
+        self._asked: set[int] = set()
+        self._joined: set[int] = set()
+
+    def prefetch(self, signatures: Iterable[Signature | None]) -> None:
+        """Read the stored candidates of these texts: the articles sharing a band key
+        with one of them (keys asked before are not asked again: what the run wrote
+        since, it knows)."""
+        keys = {key for sig in signatures if sig for key in sig.keys} - self._asked
+        self._asked |= keys
+        found: set[int] = set()
+        quote = connection.ops.quote_name
+        table = quote(CopyBand._meta.db_table)
+        # Raw SQL: the ORM's preparation of 10,000 parameters a chunk costs more than the query.
+        with connection.cursor() as cursor:
+            for part in _parts(keys):
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(
+                    f"SELECT {quote('article_id')} FROM {table} WHERE {quote('key')} IN ({marks})",
+                    part,
+                )
+                found.update(row[0] for row in cursor.fetchall())
+        found -= self.roots.keys()
+        for part in _parts(found):
+            rows = CopySignature.objects.filter(article_id__in=part).values_list(
+                "article_id", "values", "shingles", "article__duplicate_of_id"
+            )
+            for pk, values, shingles, original in rows:
+                stored = _stored(values, shingles)
+                if stored is not None:
+                    self.table.add(pk, stored)
+                    self.roots[pk] = original or pk
+
+    def twin_of(self, sig: Signature | None) -> int | None:
+        """The original of the group this text is a copy of (negative: an article
+        planned in the current chunk), or None."""
+        if sig is None:
+            return None
+        self.prefetch([sig])
+        best = self.table.best(sig)
+        return None if best is None else self.roots[best]
+
+    def add(self, article_id: int, sig: Signature | None, original: int | None = None) -> None:
+        """A candidate from now on, in the group of ``original`` (None: its own)."""
+        if sig is None or article_id in self.table:
+            return
+        self.table.add(article_id, sig)
+        self.roots[article_id] = article_id if original is None else original
+        self.journal.record(_Known(self, article_id))
+        if original is not None:
+            self._joined.add(original)
+
+    def discard(self, article_id: int) -> None:
+        self.table.discard(article_id)
+        self.roots.pop(article_id, None)
+
+    def settle(self) -> None:
+        """Give the groups joined since the last call their first publisher as original."""
+        joined, self._joined = {pk for pk in self._joined if pk > 0}, set()
+        changes = groups_settle(joined)
+        if not changes:
+            return
+        before = {pk: self.roots[pk] for pk in changes if pk in self.roots}
+        for pk, target in changes.items():
+            if pk in self.roots:
+                self.roots[pk] = target or pk
+        # Candidates whose original was re-pointed follow it.
+        moved = {old: new or old for old, new in changes.items()}
+        for pk, root in list(self.roots.items()):
+            if root in moved and moved[root] != root and pk not in changes:
+                before.setdefault(pk, root)
+                self.roots[pk] = moved[root]
+        self.journal.record(_Led(self.roots, before))
+
+
+# -- regrouping the archive -------------------------------------------------------------
+
+
+@dataclass
+class RegroupReport:
+    signed: int = 0  # articles whose signature was (re)computed
+    articles: int = 0  # articles with a signature, grouped
+    groups: int = 0  # copy groups of two or more
+    changed: int = 0  # articles whose duplicate_of changed
+
+
+def _stale(everything: bool):
+    rows = Article.objects.all()
+    if not everything:
+        rows = rows.exclude(copy_signature__content_hash=F("content_hash"))
+    return rows
+
+
+def signatures_refresh(*, everything: bool = False, progress: Callable | None = None) -> int:
+    """Compute the signatures that are missing or were made from another text (all of
+    them with ``everything``); returns how many."""
+    ids = list(_stale(everything).order_by("pk").values_list("pk", flat=True))
+    for done, part in enumerate(_parts(ids), start=1):
+        rows = Article.objects.filter(pk__in=part).values_list("pk", "content_hash", "body")
+        with transaction.atomic():
+            signatures_replace((pk, digest, signature(body)) for pk, digest, body in rows)
+        if progress:
+            progress("signatures", min(done * _PER_QUERY, len(ids)), len(ids))
+    return len(ids)
+
+
+def regroup_copies(*, everything: bool = False, progress: Callable | None = None) -> RegroupReport:
+    """Recompute signatures where needed, then the copy groups of the whole archive: in
+    order of first publication, each article joins the group of the most alike earlier
+    article it is a copy of. Articles too short to judge keep the link they have (a
+    stated link, the same text under another address); ``progress(step, done, total)``."""
+    report = RegroupReport(signed=signatures_refresh(everything=everything, progress=progress))
+    rows = CopySignature.objects.exclude(values=b"").values_list(
+        "article_id", "values", "shingles", "article__published", "article__duplicate_of_id"
+    )
+    ordered = sorted(rows.iterator(chunk_size=2000), key=lambda r: first_publisher(r[3], r[0]))
+    table, wanted, current = CandidateTable(), {}, {}
+    for done, (pk, values, shingles, _, original) in enumerate(ordered, start=1):
+        sig = _stored(values, shingles)
+        best = table.best(sig)
+        wanted[pk] = None if best is None else (wanted[best] or best)
+        current[pk] = original
+        table.add(pk, sig)
+        if progress and (done % 2000 == 0 or done == len(ordered)):
+            progress("groups", done, len(ordered))
+    changes = {pk: target for pk, target in wanted.items() if current[pk] != target}
+    with transaction.atomic():
+        _repoint(changes)
+        # Those without a signature that pointed into a group now led by another follow it.
+        report.changed = len(changes) + len(_follow_leaders(wanted))
+    report.articles = len(wanted)
+    report.groups = len({target for target in wanted.values() if target is not None})
+    return report
+
+
+def _follow_leaders(wanted: dict[int, int | None]) -> dict[int, int | None]:
+    unsigned = Article.objects.filter(duplicate_of__isnull=False).exclude(
+        pk__in=CopySignature.objects.exclude(values=b"").values("article_id")
+    )
+    changes = {}
+    for pk, original in unsigned.values_list("pk", "duplicate_of_id"):
+        leader = wanted.get(original) if original in wanted else None
+        if original in wanted and leader is not None and leader != original:
+            changes[pk] = leader
+    _repoint(changes)
+    return changes

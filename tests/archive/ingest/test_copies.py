@@ -1,0 +1,198 @@
+"""Copy groups: each kind of edit is found, the first publisher leads, an import reads
+only its candidates."""
+
+import random
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from archive.ingest.copies import regroup_copies
+from archive.ingest.run import ingest_paths
+from archive.models import Article, CopyBand, CopySignature
+from archive.signals import articles_changed
+from tests.archive.ingest.conftest import jsonl
+from tests.benchmarks.copy_detection import EDITS, edit
+
+pytestmark = pytest.mark.django_db
+
+WIRE = (
+    "SEOUL, May 8 - North Korean leader Kim Jong Un met Chinese President Xi Jinping in the "
+    "northeastern port city of Dalian this week, the two countries' state media said on "
+    "Wednesday, the second visit by Kim to China in less than two months.\n\n"
+    "The talks came ahead of a planned summit between Kim and U.S. President Donald Trump, "
+    "and analysts said Beijing wanted to make sure its interests were taken into account "
+    "in any deal on the peninsula's nuclear weapons programme.\n\n"
+    "Xi told Kim that China supported the North's commitment to denuclearisation and its "
+    "dialogue with Washington, according to the official Xinhua news agency, which "
+    "published photographs of the two men walking along the seafront.\n\n"
+    "Kim was quoted as saying that as long as the relevant parties abolished hostile "
+    "policies and removed security threats, there was no need for the North to be a "
+    "nuclear state, and that denuclearisation could be achieved step by step.\n\n"
+    "The visit was not announced in advance, and a plane belonging to Air Koryo, the North's "
+    "state airline, was seen at Dalian airport on Monday, according to Japanese media."
+)
+OTHER = (
+    "Dock workers in the port returned to work on Monday after a ten-day strike over pay "
+    "ended with an agreement, the union said, and shipping lines said the backlog of "
+    "containers waiting on the quays would take at least two weeks to clear.\n\n"
+    "The agreement gives workers a rise of four percent this year and three percent next "
+    "year, along with a one-off payment, and sets up a committee to look at night shifts. "
+    "Employers said the strike had cost the port more than forty million euros."
+)
+
+
+def _item(title: str, body: str, day: int, outlet: str = "Wire") -> dict:
+    return {
+        "title": title,
+        "body": body,
+        "outlet": outlet,
+        "published": f"2018-05-{day:02}",
+        "url": f"https://{outlet.lower()}.example/{title.lower().replace(' ', '-')}",
+    }
+
+
+def _ids(*titles: str) -> list[int]:
+    return [Article.objects.get(title=t).pk for t in titles]
+
+
+def _original(title: str) -> str:
+    article = Article.objects.get(title=title)
+    return article.duplicate_of.title if article.duplicate_of else article.title
+
+
+@pytest.mark.parametrize("kind", EDITS)
+def test_each_kind_of_edit_is_grouped_with_its_original(write, kind):
+    copy = edit(kind, WIRE, random.Random(1), OTHER)
+    items = [_item("Kim meets Xi", WIRE, 8), _item(f"Copy ({kind})", copy, 9, outlet="Yonhap")]
+    batch = ingest_paths([write("a.jsonl", jsonl(*items))])
+    assert batch.created == 2
+    assert _original(f"Copy ({kind})") == "Kim meets Xi"
+
+
+def test_distinct_articles_are_not_grouped(write):
+    items = [_item("Kim meets Xi", WIRE, 8), _item("Port strike ends", OTHER, 8)]
+    ingest_paths([write("a.jsonl", jsonl(*items))])
+    assert not Article.objects.filter(duplicate_of__isnull=False).exists()
+    assert CopySignature.objects.count() == 2
+    assert CopyBand.objects.filter(article__title="Kim meets Xi").count() == 42
+
+
+def test_an_earlier_copy_arriving_later_becomes_the_groups_original(write):
+    heard = []
+
+    def listen(sender, ids, **kwargs):
+        heard.extend(ids)
+
+    later = [
+        _item("Second", edit("chrome", WIRE, random.Random(2), OTHER), 9),
+        _item("Third", edit("words", WIRE, random.Random(3), OTHER), 10),
+    ]
+    ingest_paths([write("a.jsonl", jsonl(*later))])
+    assert _original("Third") == "Second"
+    articles_changed.connect(listen)
+    try:
+        ingest_paths([write("b.jsonl", jsonl(_item("First", WIRE, 7)))])
+    finally:
+        articles_changed.disconnect(listen)
+    first, second, third = (Article.objects.get(title=t) for t in ("First", "Second", "Third"))
+    assert first.duplicate_of is None
+    assert (second.duplicate_of, third.duplicate_of) == (first, first)  # never a chain
+    assert {second.pk, third.pk} <= set(heard)  # the search index re-reads them
+
+
+def test_a_later_copy_in_the_same_chunk_joins_the_earliest(write):
+    items = [
+        _item("Late", edit("trimmed", WIRE, random.Random(4), OTHER), 12),
+        _item("Early", WIRE, 6),
+        _item("Middle", edit("reordered", WIRE, random.Random(5), OTHER), 9),
+    ]
+    ingest_paths([write("a.jsonl", jsonl(*items))])
+    assert [_original(t) for t in ("Late", "Early", "Middle")] == ["Early"] * 3
+    assert Article.objects.get(title="Early").duplicate_of is None
+
+
+def test_deleting_an_original_makes_its_earliest_copy_the_original(write):
+    items = [
+        _item("First", WIRE, 7),
+        _item("Third", edit("words", WIRE, random.Random(3), OTHER), 10),
+        _item("Second", edit("chrome", WIRE, random.Random(2), OTHER), 9),
+    ]
+    ingest_paths([write("a.jsonl", jsonl(*items))])
+    Article.objects.get(title="First").delete()
+    assert Article.objects.get(title="Second").duplicate_of is None
+    assert _original("Third") == "Second"
+
+
+def test_regrouping_finds_groups_of_articles_stored_without_signatures(write):
+    ingest_paths(
+        [
+            write(
+                "a.jsonl",
+                jsonl(
+                    _item("Late", edit("added", WIRE, random.Random(6), OTHER), 9),
+                    _item("Port", OTHER, 1),
+                ),
+            )
+        ]
+    )
+    ingest_paths([write("b.jsonl", jsonl(_item("Early", WIRE, 8)))])
+    CopySignature.objects.all().delete()
+    CopyBand.objects.all().delete()
+    Article.objects.update(duplicate_of=None)
+
+    report = regroup_copies()
+
+    assert (report.signed, report.articles, report.groups, report.changed) == (3, 3, 1, 1)
+    assert _original("Late") == "Early"
+    assert regroup_copies().signed == 0  # only where missing or the text changed
+    assert regroup_copies(everything=True).signed == 3
+
+
+def test_the_command_reports_progress_and_a_summary(write, capsys):
+    ingest_paths(
+        [
+            write(
+                "a.jsonl",
+                jsonl(
+                    _item("A", WIRE, 8), _item("B", edit("words", WIRE, random.Random(7), OTHER), 9)
+                ),
+            )
+        ]
+    )
+    Article.objects.update(duplicate_of=None)
+    call_command("group_articles", "--all")
+    out = capsys.readouterr().out
+    assert "2 signatures computed" in out
+    assert "1 copy group" in out and "1 article re-linked" in out
+    assert _original("B") == "A"
+
+
+def _import_into_archive_of(size: int, write) -> list[str]:
+    """The queries of an import of three new articles into an archive of ``size``."""
+    Article.objects.all().delete()
+    rng = random.Random(size)
+    words = WIRE.split() + OTHER.split()
+    Article.objects.bulk_create(
+        Article(title=f"Filler {n}", body=" ".join(rng.sample(words, 60)), content_hash=f"{n:064}")
+        for n in range(size)
+    )
+    regroup_copies()
+    items = [_item(f"New {n}", edit("words", OTHER, random.Random(n), WIRE), 3) for n in range(3)]
+    path = write(f"{size}.jsonl", jsonl(*items))
+    with CaptureQueriesContext(connection) as queries:
+        batch = ingest_paths([path])
+    assert (batch.created, Article.objects.filter(duplicate_of__isnull=False).count()) == (3, 2)
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def test_an_import_does_not_read_the_archive(write):
+    _import_into_archive_of(10, write)  # the outlet exists from now on
+    small = _import_into_archive_of(40, write)
+    large = _import_into_archive_of(400, write)
+    assert len(large) == len(small)
+    # Every read of articles or their signatures names what it wants.
+    tables = ('FROM "archive_article"', 'FROM "archive_copysignature"', 'FROM "archive_copyband"')
+    reads = [sql for sql in large if sql.startswith("SELECT") and any(t in sql for t in tables)]
+    assert reads and all(" WHERE " in sql for sql in reads), reads
