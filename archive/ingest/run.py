@@ -28,7 +28,7 @@ from archive.ingest.sources import Source, expand, sources_for
 from archive.ingest.state import RunState
 from archive.ingest.store import INSERT_FAILURES
 from archive.models import ImportBatch
-from archive.stories.grouping import stories_group
+from archive.stories.tasks import stories_group_later
 
 CHUNK = 250
 # From this many files on, a second process reads and cleans while this one writes.
@@ -271,7 +271,7 @@ def run_sources(
             _report_slow_rules(tally, state)
             _apply_stated_links(tally)
             if not dry_run:
-                stories_group(article_ids=tally.stored)
+                stories_group_later(tally.stored)
             if dry_run:
                 transaction.set_rollback(True)
     except BaseException:

@@ -30,6 +30,7 @@ def manifest_of(export) -> dict:
         "query": spec.request.q,
         "filters": spec.filters(),
         "sort": spec.request.sort,
+        "collapse": spec.request.collapse,
         "format": spec.format,
     }
     if spec.format == "csv":

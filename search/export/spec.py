@@ -27,8 +27,9 @@ SEARCH_FIELDS = (
     "date_from",
     "date_to",
     "sort",
+    "collapse",
 )
-FILTER_FIELDS = SEARCH_FIELDS[1:-1]
+FILTER_FIELDS = SEARCH_FIELDS[1:-2]
 _NAMES = {p.field: p.api for p in PARAMS}
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson"}
 
@@ -60,7 +61,10 @@ class ExportSpec:
         """The query string of /api/export/ that asks for this export again."""
         pairs = [("q", self.request.q)] if self.request.q else []
         pairs += [(name, v) for name, values in self.filters().items() for v in values]
-        pairs += [("sort", self.request.sort), ("format", self.format)]
+        pairs.append(("sort", self.request.sort))
+        if self.request.collapse != "none":
+            pairs.append(("collapse", self.request.collapse))
+        pairs.append(("format", self.format))
         if self.format == "csv":
             pairs.append(("columns", ",".join(self.columns)))
             if self.bom:
@@ -104,6 +108,10 @@ def read_spec(query: Mapping) -> ExportSpec:
             # Oldest first, as the export always wrote the archive: an original before
             # its duplicates, and an import gives the articles in the same order again.
             request = replace(request, sort="oldest")
+        if not given(query, "collapse"):
+            # Every matching article, copies too: an export is the data, unless asked
+            # to fold (a page's download asks as its list shows).
+            request = replace(request, collapse="none")
     except InvalidParams as invalid:
         errors.update(invalid.errors)
         request = SearchRequest()

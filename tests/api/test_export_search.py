@@ -114,3 +114,20 @@ def test_a_client_that_leaves_mid_export_frees_the_held_cursor(anon, harvest, se
         closer()
 
     assert held_cursors() == 0
+
+
+def test_an_export_has_every_copy_unless_asked_to_fold(anon, search_backend):
+    from tests.search.conftest import wire_articles
+
+    wire_articles(search_backend)
+    every = anon.get("/api/export/", {"q": "dalian", "format": "csv", "columns": "id"})
+    folded = anon.get(
+        "/api/export/", {"q": "dalian", "format": "csv", "columns": "id", "collapse": "copies"}
+    )
+    searched = anon.get("/api/search/", {"q": "dalian"}).json()
+
+    assert every["X-Total-Count"] == str(searched["count_articles"]) == "4"
+    assert folded["X-Total-Count"] == str(searched["count"]) == "2"
+    manifest = b"".join(folded.streaming_content)  # read to the end: the cursor is freed
+    assert manifest
+    assert "collapse=copies" in folded["Link"]

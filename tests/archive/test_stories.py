@@ -142,15 +142,19 @@ def test_a_new_write_up_joins_a_curated_story_only_when_it_clearly_belongs():
     assert _story(vague) is None
 
 
-def test_an_import_groups_what_it_stored():
+def test_an_import_groups_what_it_stored_once_it_commits(django_capture_on_commit_callbacks):
     lines = [
         {"title": "Danube floods Passau", "body": FLOOD, "published": "2024-03-04"},
         {"title": "Passau evacuates 4,200", "body": FLOOD_2, "published": "2024-03-05"},
         {"title": "Lyon budget passes", "body": BUDGET, "published": "2024-03-04"},
     ]
     data = "\n".join(json.dumps({**line, "outlet": "Wire"}) for line in lines).encode()
-    batch = ingest_upload("floods.jsonl", data)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        batch = ingest_upload("floods.jsonl", data)
     assert batch.created == 3
+    assert not Story.objects.exists()  # the import itself does not wait for grouping
+    for callback in queued:
+        callback()  # the commit: the task runs (immediate backend in tests)
     story = Story.objects.get()
     assert set(story.articles.values_list("title", flat=True)) == {
         "Danube floods Passau",
