@@ -50,8 +50,10 @@ def test_search_page_and_autocomplete_show_payloads_as_text(page, hostile_site, 
     site, _ = hostile_site
     page.goto(f"{site}/?q=hostile")
 
-    expect(page.locator(".hit")).to_have_count(3)
+    expect(page.locator(".hit")).to_have_count(2)  # the copy is folded into its original
     expect(page.locator(".hit .outlet").first).to_contain_text(SCRIPT)
+    page.locator(".copies summary").first.click()  # the folded copy's title and outlet
+    expect(page.locator(".copies li").first).to_be_visible()
     assert_inert(page, dialogs)
 
     page.get_by_label("Search the archive").fill("")
