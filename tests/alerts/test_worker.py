@@ -13,11 +13,11 @@ import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.postgres import fresh_database
 
 pytestmark = pytest.mark.slow
 
@@ -34,30 +34,14 @@ make_article("Nothing to see {n}")
 """
 
 
-ADMIN_URL = os.environ.get("DEPLOY_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def database(request, tmp_path):
     """A database of the test's own: a SQLite file, or a fresh PostgreSQL database."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'archive.sqlite3'}"
         return
-    psycopg2 = pytest.importorskip("psycopg2")
-    try:
-        admin = psycopg2.connect(ADMIN_URL, connect_timeout=5)
-    except psycopg2.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL to create a database in ({exc})")
-    admin.autocommit = True
-    name = f"worker_{uuid.uuid4().hex[:12]}"
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with fresh_database("worker") as url:
+        yield url
 
 
 @pytest.fixture

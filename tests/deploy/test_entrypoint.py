@@ -11,7 +11,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
@@ -24,11 +23,10 @@ from tests.deploy.files import (
     native_command,
 )
 from tests.net import free_port
+from tests.postgres import fresh_database
 
 pytestmark = pytest.mark.slow
 
-# A maintenance connection that may create databases (CI and developers: local trust auth).
-ADMIN_URL = os.environ.get("DEPLOY_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
 START_TIMEOUT = 45.0
 
 SNAPSHOT = """
@@ -48,21 +46,8 @@ print(json.dumps({
 
 @pytest.fixture
 def database_url():
-    psycopg2 = pytest.importorskip("psycopg2")
-    try:
-        admin = psycopg2.connect(ADMIN_URL, connect_timeout=5)
-    except psycopg2.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL to create a database in ({exc})")
-    admin.autocommit = True
-    name = f"deploy_{uuid.uuid4().hex[:12]}"
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with fresh_database("deploy") as url:
+        yield url
 
 
 @pytest.fixture
