@@ -270,14 +270,14 @@ def matching_figures(new_ids: list[int], *, repeat: int) -> tuple[list[float], l
     samples, cpu, made = [], [], 0
     for _ in range(repeat):
         AlertMatch.objects.filter(article_id__in=new_ids).delete()
-        started, started_cpu = time.perf_counter(), time.process_time() + _database_cpu()
+        started, started_cpu = time.perf_counter(), time.process_time() + database_cpu_seconds()
         made = len(alerts_match(article_ids=new_ids))
         samples.append(time.perf_counter() - started)
-        cpu.append(time.process_time() + _database_cpu() - started_cpu)
+        cpu.append(time.process_time() + database_cpu_seconds() - started_cpu)
     return samples, cpu, made
 
 
-def _database_cpu() -> float:
+def database_cpu_seconds() -> float:
     """CPU seconds of this connection's PostgreSQL server process, when it runs on this
     machine (0 otherwise, and for SQLite, whose work is in this process already)."""
     from django.db import connection

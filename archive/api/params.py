@@ -39,7 +39,17 @@ class ChoiceWithMessage(serializers.ChoiceField):
         super().__init__(choices, **kwargs)
 
 
-class ArticleFilterParams(serializers.Serializer):
+class DateRangeParams(serializers.Serializer):
+    """Parameters with a ``date_from`` and a ``date_to``: the range may not run backwards."""
+
+    def validate(self, attrs):
+        start, end = attrs.get("date_from"), attrs.get("date_to")
+        if start and end and start > end:
+            raise serializers.ValidationError({"date_to": "is before date_from."})
+        return attrs
+
+
+class ArticleFilterParams(DateRangeParams):
     """Filters shared by /api/articles/ and /api/export/."""
 
     outlet = serializers.ListField(
@@ -62,12 +72,6 @@ class ArticleFilterParams(serializers.Serializer):
     date_to = serializers.DateField(
         required=False, help_text="Published on or before (YYYY-MM-DD)."
     )
-
-    def validate(self, attrs):
-        start, end = attrs.get("date_from"), attrs.get("date_to")
-        if start and end and start > end:
-            raise serializers.ValidationError({"date_to": "is before date_from."})
-        return attrs
 
 
 ARTICLE_ORDERINGS = (
@@ -176,7 +180,7 @@ class TagListParams(serializers.Serializer):
     )
 
 
-class StoryListParams(serializers.Serializer):
+class StoryListParams(DateRangeParams):
     """Filters of /api/stories/."""
 
     outlet = serializers.ListField(
@@ -195,9 +199,3 @@ class StoryListParams(serializers.Serializer):
     date_to = serializers.DateField(
         required=False, help_text="Stories reported on or before this day (their first report)."
     )
-
-    def validate(self, attrs):
-        start, end = attrs.get("date_from"), attrs.get("date_to")
-        if start and end and start > end:
-            raise serializers.ValidationError({"date_to": "is before date_from."})
-        return attrs

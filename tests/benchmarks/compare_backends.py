@@ -39,18 +39,9 @@ def use_backend(name: str) -> None:
 def server_cpu_seconds() -> float:
     """CPU seconds of this connection's PostgreSQL server process (same machine): with
     PostgreSQL the search runs there, not in Python."""
-    from django.db import connection
+    from search.bench import database_cpu_seconds
 
-    if connection.vendor != "postgresql":
-        return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return database_cpu_seconds()
 
 
 def timed(function, arguments: list, *, repeat: int) -> tuple[float, float, float]:
