@@ -115,9 +115,10 @@ class Cluster:
         return self
 
     def stop(self) -> None:
-        for node in (self.standby, self.primary):
+        """Every server started under the directory (a test's extra nodes too), then it."""
+        for pid_file in self.root.glob("*/postmaster.pid"):
             with contextlib.suppress(Exception):
-                node.stop("immediate")
+                self.run("pg_ctl", "-D", pid_file.parent, "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.root, ignore_errors=True)
 
     def logs(self) -> str:
