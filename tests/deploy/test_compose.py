@@ -96,7 +96,10 @@ def test_database_is_official_postgresql_on_a_named_volume_with_a_healthcheck(co
     db = compose["services"]["db"]
 
     assert re.fullmatch(r"postgres:1[56](\.\d+)?", db["image"])
-    assert _volume_mounts(db) == {"pgdata": "/var/lib/postgresql/data"}
+    assert _volume_mounts(db) == {
+        "pgdata": "/var/lib/postgresql/data",
+        "./docker/db-init": "/docker-entrypoint-initdb.d",  # the replication role
+    }
     assert "pgdata" in compose["volumes"]
     assert "pg_isready" in " ".join(db["healthcheck"]["test"])
 

@@ -71,6 +71,13 @@ def replicated(pair, tmp_path_factory):
     )
     token = migrated(env)
     pair.wait_replayed()
+    # The static files a DEBUG-off server's HTML pages name.
+    env["STATIC_ROOT"] = str(tmp_path_factory.mktemp("static"))
+    done = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT, env={**env, "DEBUG": "0"}, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
     return env, token
 
 

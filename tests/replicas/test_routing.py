@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -25,11 +26,12 @@ CHECKED_AGAIN = 0.6
 
 
 def save_article(server) -> tuple[int, str, str]:
-    """POST a new article (a word of its own in it): (id, word, the response's cookie)."""
+    """POST a new article (a word of its own in it): (id, word, the response's cookie).
+    Its title also has the word backwards: a page shows that only when it has the article
+    (a search page echoes the query's word)."""
     word = "zq" + uuid.uuid4().hex[:10]
-    answer = server.call(
-        "POST", "/api/articles/", {"title": f"Replica check {word}", "body": f"About {word}."}
-    )
+    article = {"title": f"Replica check {word} {word[::-1]}", "body": f"About {word}."}
+    answer = server.call("POST", "/api/articles/", article)
     assert answer.status == 201, answer.text
     return answer.json()["id"], word, answer.headers.get("Set-Cookie", "")
 
@@ -89,6 +91,27 @@ def test_whoever_just_saved_reads_from_the_primary(pair, server):
         assert found(server, word, PRIMARY_COOKIE)
         assert read(server, f"/api/articles/{article_id}/", PRIMARY_COOKIE).status == 200
         assert not found(server, word)  # everybody else: the replica, a moment behind
+    finally:
+        pair.resume_replay()
+
+
+def test_pages_feeds_and_exports_read_from_the_replica_without_pinning_the_reader(pair, server):
+    pair.pause_replay()
+    try:
+        article_id, word, _ = save_article(server)
+        api = read(server, f"/api/articles/{article_id}/", PRIMARY_COOKIE).json()
+        reads = {
+            "search page": f"/?q={word}",
+            "feed": f"/feed/?q={word}",
+            "export": f"/api/export/?q={word}",
+            "article page": urlsplit(api["web_url"]).path,
+        }
+        for name, path in reads.items():
+            replica, primary = read(server, path), read(server, path, PRIMARY_COOKIE)
+
+            assert word[::-1] not in replica.text, name
+            assert word[::-1] in primary.text, name
+            assert "read_primary" not in replica.headers.get("Set-Cookie", ""), name
     finally:
         pair.resume_replay()
 
