@@ -87,6 +87,10 @@ class ReplicaReadsMiddleware:
         scope = ReadScope(alias=None if reads else DEFAULT_DB_ALIAS)
         _scope.set(scope)
         response = self.get_response(request)
+        if response.status_code == 503 and scope.alias not in (None, DEFAULT_DB_ALIAS):
+            # The replica may have failed under this request ("database unavailable"):
+            # asked now, a dead one is skipped from the next request on, not the next check.
+            replicas.recheck(scope.alias)
         if scope.wrote or request.method not in SAFE_METHODS:
             response.set_cookie(
                 STICKY_COOKIE,

@@ -71,11 +71,16 @@ def status(alias: str) -> ReplicaStatus:
         known = _statuses.get(alias)
     if known and time.monotonic() - known.checked_at < settings.REPLICA_CHECK_SECONDS:
         return known
+    return recheck(alias)
+
+
+def recheck(alias: str) -> ReplicaStatus:
+    """Ask now and remember the answer (also after a request that failed on the replica)."""
     fresh = check(alias)
+    with _lock:
+        known, _statuses[alias] = _statuses.get(alias), fresh
     if known and known.healthy != fresh.healthy:
         logger.warning("replica %s: %s", alias, "back in use" if fresh.healthy else "skipped")
-    with _lock:
-        _statuses[alias] = fresh
     return fresh
 
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import ROOT
-from tests.reliability.service import Answer, request
+from tests.reliability.service import Answer, Service, request
 from tests.replicas.cluster import Cluster
 from tests.replicas.conftest import MAX_LAG, wait_until
 
@@ -148,6 +148,28 @@ def test_a_replica_that_is_down_is_skipped_and_used_again_when_back(pair, server
     wait_until(lambda: replica(server)["used"], what="back up")
     time.sleep(CHECKED_AGAIN)
     assert reads_from_replica(pair, server)
+
+
+def test_a_replica_failing_under_a_request_is_skipped_from_the_next_one(pair, replicated, tmp_path):
+    env, token = replicated
+    # Checks an hour apart: only the failed request can tell the workers.
+    service = Service({**env, "REPLICA_CHECK_SECONDS": "3600"}, tmp_path / "g.log", token=token)
+    service.start()
+    try:
+        _, word, _ = save_article(service)
+        pair.wait_replayed()
+        pair.standby.stop("fast")
+
+        answers = [read(service, f"/api/search/?q={word}&collapse=none") for _ in range(8)]
+
+        statuses = [answer.status for answer in answers]
+        assert statuses.count(503) <= 2, statuses  # one a worker at most
+        assert statuses[-4:] == [200] * 4, statuses
+        assert all(answer.json()["count"] == 1 for answer in answers if answer.status == 200)
+    finally:
+        service.stop()
+        pair.standby.start()
+    pair.wait_replayed()
 
 
 def test_no_write_ever_reaches_the_replica(server):
