@@ -1,4 +1,5 @@
 """``/healthz``: is the database reachable and can the search index answer a query?
+With read replicas configured, each one's state is reported too.
 
 Answers 200 when both are "ok", else 503, always with a small JSON body and never a
 traceback: it is read by container health checks and load balancers, not people.
@@ -11,6 +12,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from config import replicas
 from search import service as search_service
 
 logger = logging.getLogger(__name__)
@@ -49,4 +51,16 @@ def index_status() -> str:
 def healthz(request):
     checks = {"database": database_status(), "index": index_status()}
     healthy = all(value == "ok" for value in checks.values())
+    if replicas.replica_aliases():
+        # Reported, not judged: with every replica down the primary still serves.
+        checks["replicas"] = replica_report()
     return JsonResponse(checks, status=200 if healthy else 503)
+
+
+def replica_report() -> dict:
+    """Each replica asked now: up, seconds behind the primary, and whether it is used."""
+    report = {}
+    for alias in replicas.replica_aliases():
+        now = replicas.check(alias)
+        report[alias] = {"up": now.up, "lag_seconds": now.lag_seconds, "used": now.healthy}
+    return report

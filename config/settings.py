@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var")))
@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.GZipWithoutSecretsMiddleware",  # above CSRF: see its docstring
+    "config.db_router.ReplicaReadsMiddleware",  # above sessions: they read the database
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -109,6 +110,29 @@ else:
     # An unreachable server is an error after 5 s rather than a request hanging until
     # gunicorn kills its worker (GUNICORN_TIMEOUT); ?connect_timeout=N in the URL wins.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+
+# Read replicas (README "Read replicas"): each URL becomes an alias "replica1", "replica2"...
+# with the primary's connection settings. config/db_router.py sends the reads of public
+# GET requests to a healthy one and everything else to "default" (the primary). In tests a
+# replica mirrors the test database, so the suite runs the same with replicas configured.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    _replica = dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    if _replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS: every replica must be postgres://…")
+    _replica["CONN_HEALTH_CHECKS"] = True
+    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+if DATABASE_REPLICA_URLS and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL.")
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+# A replica further behind the primary than this is skipped until it catches up.
+REPLICA_MAX_LAG_SECONDS = env_float("REPLICA_MAX_LAG_SECONDS", 5.0)
+# A replica's health (up, lag) is asked again after this long; in between it is remembered.
+REPLICA_CHECK_SECONDS = env_float("REPLICA_CHECK_SECONDS", 2.0)
+# After a request that wrote, that browser reads from the primary this long (a cookie).
+REPLICA_STICKY_SECONDS = env_float("REPLICA_STICKY_SECONDS", 10.0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -6,6 +6,10 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self):
+        from django.core import checks
+
         from search import signals
+        from search.checks import index_directory_check
 
         signals.connect()
+        checks.register(index_directory_check)

@@ -46,8 +46,10 @@ PLACEHOLDER_WORDS = ("change", "example", "placeholder", "dummy", "insecure", "o
 # Defaults that are fine where they are, and why.
 KNOWN_DEFAULTS = {
     # docker-compose.yml: PostgreSQL's password on the compose network only (the db service
-    # publishes no port; test_the_compose_database_is_not_published checks that).
+    # publishes no port; test_the_compose_databases_are_not_published checks that).
     ("POSTGRES_PASSWORD", "archive"),
+    # The replication role's, alike: db and db-replica talk on the compose network only.
+    ("POSTGRES_REPLICATION_PASSWORD", "replicator"),
 }
 
 
@@ -147,9 +149,10 @@ def test_a_tree_with_a_committed_key_fails_the_scan(tmp_path):
     ]
 
 
-def test_the_compose_database_is_not_published():
+def test_the_compose_databases_are_not_published():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     assert "ports" not in compose["services"]["db"]
+    assert "ports" not in compose["services"]["db-replica"]
 
 
 def test_git_ignores_local_secrets():

@@ -84,3 +84,43 @@ def test_a_rate_of_zero_is_refused_at_start_not_a_500_on_every_request(name):
     )
     assert done.returncode != 0
     assert f"{name}: use N/sec" in done.stderr
+
+
+def test_each_replica_url_becomes_an_alias_mirroring_the_primary_in_tests():
+    urls = "postgres://reader@standby-a:5432/news, postgres://reader@standby-b:5432/news"
+    env = {"DATABASE_URL": "postgres://someone@primary:5432/news", "DATABASE_REPLICA_URLS": urls}
+
+    aliases = _settings_value("sorted(s.DATABASES)", **env)
+    hosts = _settings_value("[s.DATABASES[a]['HOST'] for a in ('replica1', 'replica2')]", **env)
+    mirror = _settings_value("s.DATABASES['replica2']['TEST']['MIRROR']", **env)
+
+    assert aliases == "['default', 'replica1', 'replica2']"
+    assert hosts == "['standby-a', 'standby-b']"
+    assert mirror == "default"
+
+
+def test_replicas_without_a_postgresql_primary_are_refused():
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()"
+    )
+    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environ["DATABASE_REPLICA_URLS"] = "postgres://reader@standby:5432/news"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True
+    )
+
+    assert done.returncode != 0
+    assert "DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL" in done.stderr
+
+
+def test_replica_lag_must_be_a_number():
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()"
+    )
+    environ = dict(os.environ, REPLICA_MAX_LAG_SECONDS="five")
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True
+    )
+
+    assert done.returncode != 0
+    assert "REPLICA_MAX_LAG_SECONDS='five' is not a number" in done.stderr

@@ -52,14 +52,54 @@ def test_schema_check_would_catch_a_misspelt_key(compose):
 
 
 def test_stack_is_a_database_a_web_service_and_a_worker(compose):
-    assert set(compose["services"]) == {"db", "web", "worker"}
+    always = {name for name, service in compose["services"].items() if "profiles" not in service}
+    assert always == {"db", "web", "worker"}
+
+
+def test_replica_profile_adds_a_streaming_copy_of_db_on_its_own_volume(compose):
+    replica, db = compose["services"]["db-replica"], compose["services"]["db"]
+
+    assert replica["profiles"] == ["replica"]
+    assert replica["image"] == db["image"]
+    assert replica["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert _volume_mounts(replica)["pgreplica"] == "/var/lib/postgresql/data"
+    assert "pgreplica" in compose["volumes"]
+    # Its start script (tests/replicas/test_compose_replica.py runs it) and db's init script.
+    assert _volume_mounts(replica)["./docker/replica-start.sh"] == replica["entrypoint"][0]
+    assert _volume_mounts(db)["./docker/db-init"] == "/docker-entrypoint-initdb.d"
+    assert "pg_isready" in " ".join(replica["healthcheck"]["test"])
+
+
+def test_replication_credentials_are_the_same_on_both_sides(compose):
+    variables = {"POSTGRES_REPLICATION_USER": "copier", "POSTGRES_REPLICATION_PASSWORD": "pw"}
+    db = compose_environment("db", variables)
+    replica = compose_environment("db-replica", variables)
+
+    for name in variables:
+        assert db[name] == replica[name] == variables[name]
+    assert replica["PRIMARY_HOST"] == "db"
+
+
+def test_web_and_worker_read_from_the_replica_only_when_env_names_it(compose):
+    url = "postgres://archive:archive@db-replica:5432/archive"
+
+    for service in ("web", "worker"):
+        assert compose_environment(service)["DATABASE_REPLICA_URLS"] == ""
+        named = compose_environment(service, {"DATABASE_REPLICA_URLS": url})
+        assert named["DATABASE_REPLICA_URLS"] == url
+    example = (ROOT / ".env.example").read_text()
+    assert "# COMPOSE_PROFILES=replica" in example
+    assert f"# DATABASE_REPLICA_URLS={url}" in example
 
 
 def test_database_is_official_postgresql_on_a_named_volume_with_a_healthcheck(compose):
     db = compose["services"]["db"]
 
     assert re.fullmatch(r"postgres:1[56](\.\d+)?", db["image"])
-    assert _volume_mounts(db) == {"pgdata": "/var/lib/postgresql/data"}
+    assert _volume_mounts(db) == {
+        "pgdata": "/var/lib/postgresql/data",
+        "./docker/db-init": "/docker-entrypoint-initdb.d",  # the replication role
+    }
     assert "pgdata" in compose["volumes"]
     assert "pg_isready" in " ".join(db["healthcheck"]["test"])
 
@@ -157,7 +197,9 @@ def test_env_example_lists_every_variable_the_settings_read():
     listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", example, flags=re.MULTILINE))
     settings_source = (ROOT / "config" / "settings.py").read_text()
 
-    read = set(re.findall(r"env_(?:str|bool|int|list)\(\s*\"([A-Z][A-Z0-9_]*)\"", settings_source))
+    read = set(
+        re.findall(r"env_(?:str|bool|int|float|list)\(\s*\"([A-Z][A-Z0-9_]*)\"", settings_source)
+    )
 
     assert len(read) > 10
     assert sorted(read - listed) == []

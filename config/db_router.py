@@ -1,0 +1,103 @@
+"""Reads of public pages from a replica, everything else from the primary.
+
+``ReplicaReadsMiddleware`` opens a read scope for a GET or HEAD request (searches,
+facets, feeds, exports, article and entity pages, the API's reads); inside it the
+router sends reads to a healthy replica (``config.replicas``), one for the whole request.
+Outside a scope (POSTs, the admin, commands, the worker, background threads) and inside
+a transaction, everything reads from the primary. Writes always go to the primary.
+
+Read-your-writes: a request that wrote, or was not a read, sets a cookie; while it lasts
+(REPLICA_STICKY_SECONDS) that browser reads from the primary.
+"""
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.signals import request_finished
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from config import replicas
+
+STICKY_COOKIE = "read_primary"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# Editors and sign-ins read what they have just changed: always the primary.
+PRIMARY_PATHS = ("/admin/", "/accounts/")
+
+
+@dataclass
+class ReadScope:
+    alias: str | None = None  # chosen at the first read of the request
+    wrote: bool = False
+
+
+_scope: ContextVar[ReadScope | None] = ContextVar("replica_read_scope", default=None)
+
+
+def read_alias() -> str:
+    """Where a read goes now (the search backend's raw SQL asks this too)."""
+    scope = _scope.get()
+    if scope is None or scope.wrote or connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        return DEFAULT_DB_ALIAS
+    if scope.alias is None:
+        scope.alias = replicas.choose()
+    return scope.alias
+
+
+class ReplicaRouter:
+    """Django's database router: the primary is "default", replicas "replica1"..."""
+
+    def db_for_read(self, model, **hints):
+        return read_alias()
+
+    def db_for_write(self, model, **hints):
+        scope = _scope.get()
+        if scope is not None:
+            scope.wrote = True  # its later reads, and the browser's next ones: the primary
+        return DEFAULT_DB_ALIAS
+
+    def allow_relation(self, obj1, obj2, **hints):
+        return True  # every alias holds the same data
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        return db == DEFAULT_DB_ALIAS  # replicas get the schema by replication
+
+
+def _end_scope(**_kwargs) -> None:
+    # After the response is sent, streamed bodies (exports) included: not when the
+    # middleware returns, because a streamed export reads while it is being sent.
+    _scope.set(None)
+
+
+request_finished.connect(_end_scope, dispatch_uid="config.db_router.end_scope")
+
+
+class ReplicaReadsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not replicas.replica_aliases():
+            return self.get_response(request)
+        reads = (
+            request.method in SAFE_METHODS
+            and STICKY_COOKIE not in request.COOKIES
+            and not request.path.startswith(PRIMARY_PATHS)
+        )
+        scope = ReadScope(alias=None if reads else DEFAULT_DB_ALIAS)
+        _scope.set(scope)
+        response = self.get_response(request)
+        if response.status_code == 503 and scope.alias not in (None, DEFAULT_DB_ALIAS):
+            # The replica may have failed under this request ("database unavailable"):
+            # asked now, a dead one is skipped from the next request on, not the next check.
+            replicas.recheck(scope.alias)
+        if scope.wrote or request.method not in SAFE_METHODS:
+            response.set_cookie(
+                STICKY_COOKIE,
+                "1",
+                max_age=settings.REPLICA_STICKY_SECONDS,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response

@@ -1,0 +1,100 @@
+"""Read replicas: which are healthy right now, and which one a request reads from.
+
+A replica is healthy when a connection opens and it is at most REPLICA_MAX_LAG_SECONDS
+behind the primary. Each process asks at most every REPLICA_CHECK_SECONDS and remembers
+the answer, so a replica that went down or fell behind is skipped until a later check
+finds it back.
+"""
+
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, Error, connections
+
+logger = logging.getLogger(__name__)
+
+# Caught up (everything received is replayed): lag 0, however old the last transaction
+# is; an idle primary sends nothing, so the replay timestamp alone would keep growing.
+# Behind with no transaction replayed since the standby started: unknown (NULL), skipped.
+LAG_SQL = """
+SELECT CASE
+    WHEN NOT pg_is_in_recovery() THEN 0
+    WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+    ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())
+END
+"""
+
+
+@dataclass(frozen=True)
+class ReplicaStatus:
+    alias: str
+    up: bool
+    lag_seconds: float | None  # None when down, or behind by an unknown time
+    checked_at: float  # time.monotonic()
+
+    @property
+    def healthy(self) -> bool:
+        lag = self.lag_seconds
+        return self.up and lag is not None and lag <= settings.REPLICA_MAX_LAG_SECONDS
+
+
+_statuses: dict[str, ReplicaStatus] = {}
+_lock = threading.Lock()
+
+
+def replica_aliases() -> list[str]:
+    return [alias for alias in settings.DATABASES if alias.startswith("replica")]
+
+
+def check(alias: str) -> ReplicaStatus:
+    """Ask the replica now: a failed connection or query means down."""
+    connection = connections[alias]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(LAG_SQL)
+            (lag,) = cursor.fetchone()
+    except Error as exc:
+        logger.warning("replica %s is down: %s", alias, exc)
+        connection.close()  # a broken connection is not reused by the next check
+        return ReplicaStatus(alias, up=False, lag_seconds=None, checked_at=time.monotonic())
+    lag = None if lag is None else round(float(lag), 3)
+    return ReplicaStatus(alias, up=True, lag_seconds=lag, checked_at=time.monotonic())
+
+
+def status(alias: str) -> ReplicaStatus:
+    """The remembered status, asked again once it is REPLICA_CHECK_SECONDS old."""
+    with _lock:
+        known = _statuses.get(alias)
+    if known and time.monotonic() - known.checked_at < settings.REPLICA_CHECK_SECONDS:
+        return known
+    return recheck(alias)
+
+
+def recheck(alias: str) -> ReplicaStatus:
+    """Ask now and remember the answer (also after a request that failed on the replica)."""
+    fresh = check(alias)
+    with _lock:
+        known, _statuses[alias] = _statuses.get(alias), fresh
+    if known and known.healthy != fresh.healthy:
+        logger.warning("replica %s: %s", alias, "back in use" if fresh.healthy else "skipped")
+    return fresh
+
+
+def statuses() -> list[ReplicaStatus]:
+    return [status(alias) for alias in replica_aliases()]
+
+
+def forget() -> None:
+    """Drop what this process remembers (tests)."""
+    with _lock:
+        _statuses.clear()
+
+
+def choose() -> str:
+    """A healthy replica at random (the load spreads), else the primary."""
+    healthy = [s.alias for s in statuses() if s.healthy]
+    return random.choice(healthy) if healthy else DEFAULT_DB_ALIAS
