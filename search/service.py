@@ -213,30 +213,21 @@ def matches_among(
     request: SearchRequest, ids: Iterable[int], *, possible: Callable[[Filters], bool] | None = None
 ) -> set[int]:
     """The articles among ``ids`` that ``request`` finds: its words and filters alone,
-    without ranking, facets, highlights or spelling, and with no work limit (alerts'
-    reverse search of new articles, in the worker). ``possible`` may say from the
-    request's filters, as ids, that none of the articles can match: then the engine is
-    not asked. Raises what ``search`` raises."""
+    without order, ranking, facets, highlights or spelling, and with no work limit
+    (alerts' reverse search of new articles, in the worker; ``SearchBackend.matches_among``).
+    ``possible`` may say from the request's filters, as ids, that none of the articles
+    can match: then the engine is not asked. Raises what ``search`` raises."""
     within = frozenset(int(i) for i in ids)
     # Every article, copies too: alerts fold copies themselves ("also in").
     lean = dict(sort="newest", page=1, facets=(), highlight=False, explain=False, collapse="none")
     request = validate_request(replace(request, **lean, autocorrect=False, spelling=False))
     if not within or nothing_to_search(request.q):
         return set()
-    # One page holds every hit: there are no more than the ids (past the usual cap).
-    request = replace(request, page_size=len(within))
     query = backend_query(request)
     if possible is not None and not possible(query.filters):
         return set()
     query = replace(query, filters=replace(query.filters, ids=within), budget=_matching_budget())
-    backend, found = get_backend(), set()
-    while True:
-        result = backend.search(query)
-        found.update(hit.id for hit in result.hits)
-        if not result.hits or len(found) >= result.total:
-            return found
-        request = replace(request, page=request.page + 1)
-        query = replace(query, request=request, budget=_matching_budget())
+    return get_backend().matches_among(query)
 
 
 def _matching_budget() -> Budget:

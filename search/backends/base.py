@@ -127,6 +127,13 @@ class SearchBackend(ABC):
         Finding and ordering the hits is a search's work, within ``query.budget``."""
 
     @abstractmethod
+    def matches_among(self, query: BackendQuery) -> set[int]:
+        """The ids among ``query.filters.ids`` that the query and its filters match (a
+        question as a search settles it, among those ids): no order, scores, counts,
+        highlights or spelling. What alerts ask of each saved search; its cost follows
+        the number of ids more than the size of the archive where the engine allows."""
+
+    @abstractmethod
     def explain(self, query: BackendQuery, article_id: int) -> Explanation | None:
         """Why ``article_id`` matches ``query.request.q`` (scored as in a search for it),
         or an explanation with ``matched=False``; None when the article is not indexed."""

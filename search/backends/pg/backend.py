@@ -177,6 +177,10 @@ class PostgresBackend(SearchBackend):
             close=held.close,
         )
 
+    def matches_among(self, query: BackendQuery) -> set[int]:
+        with bounded(query.budget) as cursor:
+            return searching.matches_among(cursor, query)
+
     def explain(self, query: BackendQuery, article_id: int):
         with bounded(query.budget) as cursor:
             return explain.explain(cursor, query.request.q, article_id, query.synonyms)

@@ -257,6 +257,14 @@ class WhooshBackend(SearchBackend):
             notices=notices_of(found, query),
         )
 
+    def matches_among(self, query: BackendQuery) -> set[int]:
+        """The posting lists are read whole (Whoosh has no lookup by id); the rest is
+        a mask of the ids."""
+        from search.backends.whoosh.searching import run_matches_among
+
+        with self._reading():
+            return run_matches_among(self, query)
+
     def explain(self, query: BackendQuery, article_id: int):
         from search.backends.whoosh.searching import run_explain
 
