@@ -34,6 +34,7 @@ from search.synonyms import synonym_table
 from search.types import (
     Explanation,
     Hit,
+    SearchError,
     SearchRequest,
     SearchResult,
     Suggestion,
@@ -82,15 +83,18 @@ class PageArticles:
         return {i: self.loaded[i] for i in ids if i in self.loaded}
 
 
-def backend_query(request: SearchRequest, articles: PageArticles | None = None) -> BackendQuery:
+def backend_query(
+    request: SearchRequest, articles: PageArticles | None = None, *, synonyms=None
+) -> BackendQuery:
     """The request as a backend reads it: its outlet, author and tag slugs as ids, and the
-    spellings of tags with aliases when there are words to search (one query at most)."""
+    spellings of tags with aliases when there are words to search (one query at most;
+    ``synonyms``: a synonym table read already)."""
     field, value = request.scope or ("", "")
     vocabulary = selectors.search_vocabulary(
         outlets=(*request.outlets, value) if field == "outlet" else request.outlets,
         authors=(*request.authors, value) if field == "author" else request.authors,
         tags=(*request.tags, value) if field == "tag" else request.tags,
-        spellings=bool(request.q.strip()),
+        spellings=synonyms is None and bool(request.q.strip()),
     )
     tags: dict[str, set[int]] = {}
     for value in request.tags:
@@ -103,7 +107,9 @@ def backend_query(request: SearchRequest, articles: PageArticles | None = None) 
         scope=_scope_ids(vocabulary, request.scope) if request.scope else None,
     )
     articles = articles or PageArticles()
-    return BackendQuery(request, filters, synonym_table(vocabulary.spellings), articles.texts)
+    if synonyms is None:
+        synonyms = synonym_table(vocabulary.spellings)
+    return BackendQuery(request, filters, synonyms, articles.texts)
 
 
 def _ids(found: dict[str, int], slugs) -> frozenset[int]:
@@ -210,24 +216,63 @@ def _hit(found: BackendHit, loaded: dict) -> Hit:
 
 
 def matches_among(
-    request: SearchRequest, ids: Iterable[int], *, possible: Callable[[Filters], bool] | None = None
-) -> set[int]:
-    """The articles among ``ids`` that ``request`` finds: its words and filters alone,
-    without order, ranking, facets, highlights or spelling, and with no work limit
-    (alerts' reverse search of new articles, in the worker; ``SearchBackend.matches_among``).
-    ``possible`` may say from the request's filters, as ids, that none of the articles
-    can match: then the engine is not asked. Raises what ``search`` raises."""
+    requests: list[SearchRequest],
+    ids: Iterable[int],
+    *,
+    possible: Callable[[Filters], bool] | None = None,
+) -> list[set[int] | SearchError]:
+    """For each request, the articles among ``ids`` it finds: its words and filters
+    alone, without order, ranking, facets, highlights or spelling, and with no work limit
+    (alerts' reverse search of new articles, in the worker). The engine is asked for all
+    at once (``SearchBackend.matches_among``); the tags' spellings are read once.
+    ``possible`` may say from a request's filters, as ids, that none of the articles can
+    match: then the engine is not asked for it. A request that fails has its SearchError
+    in its place, and fails none of the others."""
     within = frozenset(int(i) for i in ids)
+    found: list[set[int] | SearchError] = [set() for _ in requests]
+    if not within:
+        return found
+    synonyms = synonym_table(selectors.search_vocabulary(spellings=True).spellings)
+    asked: dict[int, BackendQuery] = {}
+    for number, request in enumerate(requests):
+        try:
+            query = _among_query(request, within, synonyms)
+        except SearchError as exc:
+            found[number] = exc
+            continue
+        if query is not None and (possible is None or possible(query.filters)):
+            asked[number] = query
+    answers = _among(get_backend(), list(asked.values()))
+    for number, answer in zip(asked, answers, strict=True):
+        found[number] = answer
+    return found
+
+
+def _among_query(request: SearchRequest, within: frozenset[int], synonyms) -> BackendQuery | None:
+    """The request as matching asks it (None: it has nothing to search)."""
     # Every article, copies too: alerts fold copies themselves ("also in").
     lean = dict(sort="newest", page=1, facets=(), highlight=False, explain=False, collapse="none")
     request = validate_request(replace(request, **lean, autocorrect=False, spelling=False))
-    if not within or nothing_to_search(request.q):
-        return set()
-    query = backend_query(request)
-    if possible is not None and not possible(query.filters):
-        return set()
-    query = replace(query, filters=replace(query.filters, ids=within), budget=_matching_budget())
-    return get_backend().matches_among(query)
+    if nothing_to_search(request.q):
+        return None
+    query = backend_query(request, synonyms=synonyms if request.q.strip() else {})
+    return replace(query, filters=replace(query.filters, ids=within), budget=_matching_budget())
+
+
+def _among(backend: SearchBackend, queries: list[BackendQuery]) -> list[set[int] | SearchError]:
+    """The backend's answers; when the queries fail together, each is asked alone."""
+    try:
+        return list(backend.matches_among(queries))
+    except SearchError:
+        if len(queries) < 2:
+            raise
+    answers: list[set[int] | SearchError] = []
+    for query in queries:
+        try:
+            answers += backend.matches_among([query])
+        except SearchError as exc:
+            answers.append(exc)
+    return answers
 
 
 def _matching_budget() -> Budget:

@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 from django_tasks import TaskResultStatus
-from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from archive import upkeep

@@ -28,7 +28,6 @@ from search.backends.pg.questions import (
     most_words,
     plain_words,
     question_matches,
-    question_rest,
     question_tree,
 )
 from search.corrections import SUGGEST_BELOW, did_you_mean
@@ -42,7 +41,7 @@ _ORDER = {
 }
 
 
-def _prepared(cursor, query: BackendQuery):
+def prepared(cursor, query: BackendQuery):
     """The query as read, its compiler, its tree (a question's words looked up) and the
     request's statements."""
     parsed = read(query.request.q)
@@ -69,7 +68,7 @@ def _settled(search: "_Search", node) -> tuple[object, Counts]:
 
 def run_search(cursor, query: BackendQuery) -> BackendResult:
     request = query.request
-    parsed, compiler, tree, search = _prepared(cursor, query)
+    parsed, compiler, tree, search = prepared(cursor, query)
     node, counts = _settled(search, tree.node)
     compiled = compiler.compile(node) if node is not None else None
     marks = {}
@@ -200,46 +199,8 @@ def _answered(search: "_Search", node):
 def matched_node(cursor, query: BackendQuery) -> tuple["_Search", object]:
     """The request's statements and the node its search answers (a question's ``need``
     settled as a search settles it): what an export or significant terms read."""
-    _parsed, _compiler, tree, search = _prepared(cursor, query)
+    _parsed, _compiler, tree, search = prepared(cursor, query)
     return search, _answered(search, tree.node)
-
-
-def matches_among(cursor, query: BackendQuery) -> set[int]:
-    """The ids among ``query.filters.ids`` the request matches, in one statement that
-    reads only those rows (by primary key) and tests the compiled query on each: its
-    cost follows the number of ids, not the archive. A question keeps the articles
-    with ``need`` of its words, or with the most any of these ids has (as ``_settled``)."""
-    _parsed, compiler, tree, search = _prepared(cursor, query)
-    conditions, params = search.conditions()
-    node = tree.node
-    if isinstance(node, Best):
-        sql, params = _best_among(compiler, node, conditions, params)
-    else:
-        compiled = compiler.compile(node) if node is not None else None
-        text_sql, text_params = compiled.as_sql() if compiled else ("TRUE", [])
-        sql = f"SELECT d.article_id FROM {source(compiled is not None)} WHERE {conditions}"
-        sql, params = f"{sql} AND ({text_sql})", params + text_params
-    cursor.execute(sql, params)
-    return {row[0] for row in cursor.fetchall()}
-
-
-def _best_among(compiler: Compiler, node: Best, conditions: str, params: list):
-    """(SQL, params) of a question's matches among the rows meeting ``conditions``."""
-    should = compiler.should(node)
-    if not should:
-        return "SELECT 0 WHERE FALSE", []
-    count_sql, count_params = compiler.matched_count(should)
-    rest_sql, rest_params = question_rest(compiler, node)
-    counted = (
-        f"SELECT d.article_id, {count_sql} AS matched FROM {source(True)}"
-        f" WHERE {conditions} AND ({rest_sql})"
-    )
-    need = min(node.need, len(should))
-    sql = (
-        f"WITH c AS MATERIALIZED ({counted}) SELECT article_id FROM c WHERE matched >= 1"
-        f" AND matched >= least({int(need)}, (SELECT max(matched) FROM c))"
-    )
-    return sql, count_params + params + rest_params
 
 
 @dataclass(frozen=True)
@@ -258,7 +219,7 @@ def declare_ids(cursor, query: BackendQuery, name: str) -> DeclaredIds:
     (``WITH HOLD``): at the commit the server keeps its rows (rewinding the sort just
     made, or running it again: the same work, not timed), read by FETCH until CLOSE, so
     an export keeps no transaction open while it streams."""
-    parsed, compiler, tree, search = _prepared(cursor, query)
+    parsed, compiler, tree, search = prepared(cursor, query)
     node = _answered(search, tree.node)
     sql, params = search.ids(node)
     with _index_scans(cursor, isinstance(node, Best)):

@@ -257,13 +257,13 @@ class WhooshBackend(SearchBackend):
             notices=notices_of(found, query),
         )
 
-    def matches_among(self, query: BackendQuery) -> set[int]:
-        """The posting lists are read whole (Whoosh has no lookup by id); the rest is
-        a mask of the ids."""
+    def matches_among(self, queries: list[BackendQuery]) -> list[set[int]]:
+        """One query at a time: posting lists are read whole (Whoosh has no lookup by
+        id), then masked by the ids."""
         from search.backends.whoosh.searching import run_matches_among
 
         with self._reading():
-            return run_matches_among(self, query)
+            return [run_matches_among(self, query) for query in queries]
 
     def explain(self, query: BackendQuery, article_id: int):
         from search.backends.whoosh.searching import run_explain

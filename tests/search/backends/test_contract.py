@@ -116,7 +116,8 @@ def _among(backend, ids, **fields):
     from search.types import SearchRequest
 
     query = backend_query(SearchRequest(**fields))
-    return backend.matches_among(replace(query, filters=replace(query.filters, ids=frozenset(ids))))
+    restricted = replace(query, filters=replace(query.filters, ids=frozenset(ids)))
+    return backend.matches_among([restricted])[0]
 
 
 def test_matches_among_finds_only_the_given_ids_that_match(search_backend):
@@ -132,7 +133,28 @@ def test_matches_among_finds_only_the_given_ids_that_match(search_backend):
     assert _among(search_backend, given, q="reactor", outlets=("yonhap",)) == {new.pk}
     assert _among(search_backend, given, outlets=("yonhap",)) == {new.pk, other.pk}
     assert _among(search_backend, given, q='"talks resume"') == {new.pk}
-    assert _among(search_backend, [], q="reactor") == set()
+    assert _among(search_backend, [old.pk], q="fishing") == set()
+
+
+def test_matches_among_answers_many_queries_at_once(search_backend):
+    from dataclasses import replace
+
+    from search.service import backend_query
+    from search.types import SearchRequest
+
+    reactor, quotas = make_article("Reactor talks"), make_article("Fishing quotas")
+    search_backend.index([reactor, quotas])
+    given = frozenset({reactor.pk, quotas.pk})
+    queries = [
+        backend_query(SearchRequest(q=q)) for q in ("reactor", "quotas OR reactor", "whales")
+    ]
+    restricted = [replace(q, filters=replace(q.filters, ids=given)) for q in queries]
+
+    assert search_backend.matches_among(restricted) == [
+        {reactor.pk},
+        {reactor.pk, quotas.pk},
+        set(),
+    ]
 
 
 def test_matches_among_settles_a_question_on_the_given_ids(search_backend):

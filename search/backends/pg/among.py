@@ -1,0 +1,81 @@
+"""Which of a few given articles each of many searches matches (alerts), in one statement.
+
+The given articles' rows are read once, by primary key, into two materialised CTEs (the
+vectors copied, so each is decompressed once), and each search is a branch of a UNION
+ALL that tests its compiled query and filters on those rows alone: the work follows the
+number of articles times the number of searches, not the size of the archive. (Left to
+itself, the planner would start a rare word from its GIN index and then, misjudging how
+many rows that gives, scan the facet table once for each of them.)
+"""
+
+from dataclasses import replace
+
+from search.backends.base import BackendQuery
+from search.backends.pg.compile import Compiler
+from search.backends.pg.questions import question_rest
+from search.backends.pg.searching import prepared
+from search.nodes import Best
+
+_ROWS = (
+    "fd AS MATERIALIZED (SELECT * FROM search_pgfacet WHERE article_id = ANY(%s::bigint[])),"
+    " xd AS MATERIALIZED (SELECT article_id, doc || ''::tsvector AS doc,"
+    " exact || ''::tsvector AS exact FROM search_pgdocument"
+    " WHERE article_id = ANY(%s::bigint[]))"
+)
+_FACETS = "fd d"
+_TEXTS = "fd d JOIN xd x ON x.article_id = d.article_id"
+
+
+def matches_among(cursor, queries: list[BackendQuery]) -> list[set[int]]:
+    """For each query (all restricted to the same ids), the ids it matches."""
+    ids = {query.filters.ids for query in queries}
+    if len(ids) != 1 or None in ids:
+        raise ValueError("queries asked together are restricted to the same ids")
+    among = sorted(ids.pop())
+    branches, params = [], [among, among]
+    for number, query in enumerate(queries):
+        sql, branch_params = _branch(cursor, query)
+        branches.append(f"SELECT {number} AS n, article_id FROM ({sql}) b{number}")
+        params += branch_params
+    cursor.execute(f"WITH {_ROWS} " + " UNION ALL ".join(branches), params)
+    found = [set() for _ in queries]
+    for number, article_id in cursor.fetchall():
+        found[number].add(article_id)
+    return found
+
+
+def _branch(cursor, query: BackendQuery) -> tuple[str, list]:
+    """(SQL, params) of the ids one query matches among the CTEs' rows: its filters and
+    compiled query as a search has them (the ids are the CTEs' already)."""
+    query = replace(query, filters=replace(query.filters, ids=None))
+    _parsed, compiler, tree, search = prepared(cursor, query)
+    conditions, params = search.conditions()
+    node = tree.node
+    if isinstance(node, Best):
+        return _best(compiler, node, conditions, params)
+    compiled = compiler.compile(node) if node is not None else None
+    text_sql, text_params = compiled.as_sql() if compiled else ("TRUE", [])
+    source = _TEXTS if compiled else _FACETS
+    return f"SELECT d.article_id FROM {source} WHERE {conditions} AND ({text_sql})", (
+        params + text_params
+    )
+
+
+def _best(compiler: Compiler, node: Best, conditions: str, params: list):
+    """A question: the rows with ``need`` of its words, or, when none has that many, with
+    the most any of them has (as a search settles it: ``searching._settled``)."""
+    should = compiler.should(node)
+    if not should:
+        return "SELECT NULL::bigint AS article_id WHERE FALSE", []
+    count_sql, count_params = compiler.matched_count(should)
+    rest_sql, rest_params = question_rest(compiler, node)
+    counted = (
+        f"SELECT d.article_id, {count_sql} AS matched FROM {_TEXTS}"
+        f" WHERE {conditions} AND ({rest_sql})"
+    )
+    need = int(min(node.need, len(should)))
+    sql = (
+        "SELECT article_id FROM (SELECT article_id, matched, max(matched) OVER () AS most"
+        f" FROM ({counted}) c) c WHERE matched >= 1 AND matched >= least({need}, most)"
+    )
+    return sql, count_params + params + rest_params
