@@ -10,8 +10,8 @@ result shows with the page's tags and bylines (one query).
 
 import threading
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 
@@ -84,18 +84,16 @@ class PageArticles:
 
 
 def backend_query(
-    request: SearchRequest, articles: PageArticles | None = None, *, synonyms=None
+    request: SearchRequest,
+    articles: PageArticles | None = None,
+    *,
+    looked_up: "LookedUp | None" = None,
 ) -> BackendQuery:
     """The request as a backend reads it: its outlet, author and tag slugs as ids, and the
     spellings of tags with aliases when there are words to search (one query at most;
-    ``synonyms``: a synonym table read already)."""
-    field, value = request.scope or ("", "")
-    vocabulary = selectors.search_vocabulary(
-        outlets=(*request.outlets, value) if field == "outlet" else request.outlets,
-        authors=(*request.authors, value) if field == "author" else request.authors,
-        tags=(*request.tags, value) if field == "tag" else request.tags,
-        spellings=synonyms is None and bool(request.q.strip()),
-    )
+    none with ``looked_up``, what ``look_up`` read for it and other requests at once)."""
+    looked_up = looked_up or look_up([request], spellings=bool(request.q.strip()))
+    vocabulary = looked_up.vocabulary
     tags: dict[str, set[int]] = {}
     for value in request.tags:
         kind, _, _ = value.rpartition(":")
@@ -107,9 +105,31 @@ def backend_query(
         scope=_scope_ids(vocabulary, request.scope) if request.scope else None,
     )
     articles = articles or PageArticles()
-    if synonyms is None:
-        synonyms = synonym_table(vocabulary.spellings)
+    synonyms = looked_up.synonyms if request.q.strip() else {}
     return BackendQuery(request, filters, synonyms, articles.texts)
+
+
+@dataclass(frozen=True)
+class LookedUp:
+    """The names some requests filter by, and the tags' spellings as a synonym table."""
+
+    vocabulary: selectors.Vocabulary
+    synonyms: Mapping
+
+
+def look_up(requests: list[SearchRequest], *, spellings: bool) -> LookedUp:
+    """What these requests filter by (outlet, author and tag slugs, their scopes), and
+    with ``spellings`` the spellings of tags with aliases: one query at most."""
+    outlets, authors, tags = set(), set(), set()
+    for request in requests:
+        field, value = request.scope or ("", "")
+        outlets.update(request.outlets, [value] if field == "outlet" else [])
+        authors.update(request.authors, [value] if field == "author" else [])
+        tags.update(request.tags, [value] if field == "tag" else [])
+    vocabulary = selectors.search_vocabulary(
+        outlets=sorted(outlets), authors=sorted(authors), tags=sorted(tags), spellings=spellings
+    )
+    return LookedUp(vocabulary, synonym_table(vocabulary.spellings))
 
 
 def _ids(found: dict[str, int], slugs) -> frozenset[int]:
@@ -232,15 +252,18 @@ def matches_among(
     found: list[set[int] | SearchError] = [set() for _ in requests]
     if not within:
         return found
-    synonyms = synonym_table(selectors.search_vocabulary(spellings=True).spellings)
-    asked: dict[int, BackendQuery] = {}
+    lean = {}
     for number, request in enumerate(requests):
         try:
-            query = _among_query(request, within, synonyms)
+            lean[number] = _among_request(request)
         except SearchError as exc:
             found[number] = exc
-            continue
-        if query is not None and (possible is None or possible(query.filters)):
+    lean = {number: request for number, request in lean.items() if request is not None}
+    looked_up = look_up(list(lean.values()), spellings=True)
+    asked: dict[int, BackendQuery] = {}
+    for number, request in lean.items():
+        query = _among_query(request, within, looked_up)
+        if possible is None or possible(query.filters):
             asked[number] = query
     answers = _among(get_backend(), list(asked.values()))
     for number, answer in zip(asked, answers, strict=True):
@@ -248,14 +271,16 @@ def matches_among(
     return found
 
 
-def _among_query(request: SearchRequest, within: frozenset[int], synonyms) -> BackendQuery | None:
+def _among_request(request: SearchRequest) -> SearchRequest | None:
     """The request as matching asks it (None: it has nothing to search)."""
     # Every article, copies too: alerts fold copies themselves ("also in").
     lean = dict(sort="newest", page=1, facets=(), highlight=False, explain=False, collapse="none")
     request = validate_request(replace(request, **lean, autocorrect=False, spelling=False))
-    if nothing_to_search(request.q):
-        return None
-    query = backend_query(request, synonyms=synonyms if request.q.strip() else {})
+    return None if nothing_to_search(request.q) else request
+
+
+def _among_query(request: SearchRequest, within: frozenset[int], looked_up) -> BackendQuery:
+    query = backend_query(request, looked_up=looked_up)
     return replace(query, filters=replace(query.filters, ids=within), budget=_matching_budget())
 
 
