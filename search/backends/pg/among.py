@@ -12,9 +12,10 @@ from dataclasses import replace
 
 from search.backends.base import BackendQuery
 from search.backends.pg.compile import Compiler
-from search.backends.pg.questions import question_rest
+from search.backends.pg.questions import plain_words, question_rest
 from search.backends.pg.searching import prepared
 from search.nodes import Best
+from search.question import read
 
 _ROWS = (
     "fd AS MATERIALIZED (SELECT * FROM search_pgfacet WHERE article_id = ANY(%s::bigint[])),"
@@ -32,6 +33,8 @@ def matches_among(cursor, queries: list[BackendQuery]) -> list[set[int]]:
     if len(ids) != 1 or None in ids:
         raise ValueError("queries asked together are restricted to the same ids")
     among = sorted(ids.pop())
+    # Every query's words analysed in one round trip, not one a query.
+    Compiler(cursor).prefetch(w for q in queries for w in plain_words(read(q.request.q).node))
     branches, params = [], [among, among]
     for number, query in enumerate(queries):
         sql, branch_params = _branch(cursor, query)
