@@ -1,6 +1,6 @@
 """Which of a few given articles each of many searches matches (alerts), in one statement.
 
-The given articles' rows are read once, by primary key, into two materialised CTEs (the
+The given articles' rows are read once, by primary key, into a materialised CTE (the
 vectors copied, so each is decompressed once), and each search is a branch of a UNION
 ALL that tests its compiled query and filters on those rows alone: the work follows the
 number of articles times the number of searches, not the size of the archive. (Left to
@@ -17,14 +17,19 @@ from search.backends.pg.searching import prepared
 from search.nodes import Best
 from search.question import read
 
+# The given articles: facet columns and vectors in one row, each table read by primary key
+# (the planner carries no list of ids across a join by itself).
 _ROWS = (
-    "fd AS MATERIALIZED (SELECT * FROM search_pgfacet WHERE article_id = ANY(%s::bigint[])),"
-    " xd AS MATERIALIZED (SELECT article_id, doc || ''::tsvector AS doc,"
-    " exact || ''::tsvector AS exact FROM search_pgdocument"
-    " WHERE article_id = ANY(%s::bigint[]))"
+    "r AS MATERIALIZED (SELECT d.*, x.doc || ''::tsvector AS doc, x.exact || ''::tsvector"
+    " AS exact FROM search_pgfacet d LEFT JOIN search_pgdocument x ON x.article_id ="
+    " d.article_id AND x.article_id = ANY(%s::bigint[]) WHERE d.article_id = ANY(%s::bigint[]))"
 )
-_FACETS = "fd d"
-_TEXTS = "fd d JOIN xd x ON x.article_id = d.article_id"
+# Compiled SQL reads facets as ``d`` and vectors as ``x``: both are the row's own columns.
+_FACETS = "r d"
+_TEXTS = "r d, LATERAL (SELECT d.doc, d.exact) x"
+# Room for the rows in memory (the default 4 MB spills 2,000 articles to a temporary file,
+# read again by every search); for this statement's transaction only.
+_WORK_MEM = "64MB"
 
 
 def matches_among(cursor, queries: list[BackendQuery]) -> list[set[int]]:
@@ -40,9 +45,15 @@ def matches_among(cursor, queries: list[BackendQuery]) -> list[set[int]]:
         sql, branch_params = _branch(cursor, query)
         branches.append(f"SELECT {number} AS n, article_id FROM ({sql}) b{number}")
         params += branch_params
+    cursor.execute(
+        "SELECT current_setting('work_mem'), set_config('work_mem', %s, true)", [_WORK_MEM]
+    )
+    before = cursor.fetchone()[0]
     cursor.execute(f"WITH {_ROWS} " + " UNION ALL ".join(branches), params)
+    rows = cursor.fetchall()
+    cursor.execute("SELECT set_config('work_mem', %s, true)", [before])
     found = [set() for _ in queries]
-    for number, article_id in cursor.fetchall():
+    for number, article_id in rows:
         found[number].add(article_id)
     return found
 
