@@ -187,6 +187,8 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 # The worker's health check (manage.py worker_check) fails when a due task waited longer.
 WORKER_MAX_LAG = env_int("WORKER_MAX_LAG", 120)
+# Finished task results older than this are deleted by the worker (0 keeps them).
+TASKS_RESULTS_KEEP_DAYS = env_int("TASKS_RESULTS_KEEP_DAYS", 7)
 
 # Ingest
 INGEST_MAX_FILE_BYTES = env_int("INGEST_MAX_FILE_BYTES", 50 * 1024 * 1024)

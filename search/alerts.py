@@ -1,13 +1,13 @@
 """Matching new articles against saved searches: a reverse search through the query service.
 
-When articles reach the index (``search.outbox``), each saved search is run restricted to
-their ids (``search.service.matches_among``), on whichever backend is configured; saved
-searches with the same parameters run once. What a search finds becomes an ``AlertMatch``:
-unique per saved search and article, so an article is alerted once per saved search and
-matching the same ids again adds nothing. A copy of an article the search already matched
-(the same copy group: ``duplicate_of_id or id``) is folded into that match, to be told as
-"also in", not sent again. The new matches are then owed to their channels
-(``archive.alerts.delivery.owe``).
+When articles reach the index (``search.outbox``), every saved search is run restricted
+to their ids (``search.service.matches_among``, all of them asked at once), on whichever
+backend is configured; saved searches with the same parameters run once. What a search
+finds becomes an ``AlertMatch``: unique per saved search and article, so an article is
+alerted once per saved search and matching the same ids again adds nothing. A copy of an
+article the search already matched (the same copy group: ``duplicate_of_id or id``) is
+folded into that match, to be told as "also in", not sent again. The new matches are then
+owed to their channels (``archive.alerts.delivery.owe``).
 """
 
 import json
@@ -63,14 +63,13 @@ def alerts_match(*, article_ids: Iterable[int]) -> list[int]:
     if not ids:
         return []
     found: dict[int, set[int]] = {}
-    possible = _possible(ids)
-    for params, search_ids in _by_params().items():
-        try:
-            hits = matches_among(saved_request(json.loads(params)), ids, possible=possible)
-        except SearchError as exc:  # one saved search failing stops none of the others
-            log.warning("Saved searches %s not matched: %s", search_ids, exc)
-            continue
-        if hits:
+    groups = _by_params()
+    requests = [saved_request(json.loads(params)) for params in groups]
+    answers = matches_among(requests, ids, possible=_possible(ids))
+    for search_ids, hits in zip(groups.values(), answers, strict=True):
+        if isinstance(hits, SearchError):  # one saved search failing stops none of the others
+            log.warning("Saved searches %s not matched: %s", search_ids, hits)
+        elif hits:
             found.update(dict.fromkeys(search_ids, hits))
     new = _record(found)
     if new:

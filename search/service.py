@@ -10,8 +10,8 @@ result shows with the page's tags and bylines (one query).
 
 import threading
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 
@@ -34,6 +34,7 @@ from search.synonyms import synonym_table
 from search.types import (
     Explanation,
     Hit,
+    SearchError,
     SearchRequest,
     SearchResult,
     Suggestion,
@@ -82,16 +83,17 @@ class PageArticles:
         return {i: self.loaded[i] for i in ids if i in self.loaded}
 
 
-def backend_query(request: SearchRequest, articles: PageArticles | None = None) -> BackendQuery:
+def backend_query(
+    request: SearchRequest,
+    articles: PageArticles | None = None,
+    *,
+    looked_up: "LookedUp | None" = None,
+) -> BackendQuery:
     """The request as a backend reads it: its outlet, author and tag slugs as ids, and the
-    spellings of tags with aliases when there are words to search (one query at most)."""
-    field, value = request.scope or ("", "")
-    vocabulary = selectors.search_vocabulary(
-        outlets=(*request.outlets, value) if field == "outlet" else request.outlets,
-        authors=(*request.authors, value) if field == "author" else request.authors,
-        tags=(*request.tags, value) if field == "tag" else request.tags,
-        spellings=bool(request.q.strip()),
-    )
+    spellings of tags with aliases when there are words to search (one query at most;
+    none with ``looked_up``, what ``look_up`` read for it and other requests at once)."""
+    looked_up = looked_up or look_up([request], spellings=bool(request.q.strip()))
+    vocabulary = looked_up.vocabulary
     tags: dict[str, set[int]] = {}
     for value in request.tags:
         kind, _, _ = value.rpartition(":")
@@ -103,7 +105,31 @@ def backend_query(request: SearchRequest, articles: PageArticles | None = None) 
         scope=_scope_ids(vocabulary, request.scope) if request.scope else None,
     )
     articles = articles or PageArticles()
-    return BackendQuery(request, filters, synonym_table(vocabulary.spellings), articles.texts)
+    synonyms = looked_up.synonyms if request.q.strip() else {}
+    return BackendQuery(request, filters, synonyms, articles.texts)
+
+
+@dataclass(frozen=True)
+class LookedUp:
+    """The names some requests filter by, and the tags' spellings as a synonym table."""
+
+    vocabulary: selectors.Vocabulary
+    synonyms: Mapping
+
+
+def look_up(requests: list[SearchRequest], *, spellings: bool) -> LookedUp:
+    """What these requests filter by (outlet, author and tag slugs, their scopes), and
+    with ``spellings`` the spellings of tags with aliases: one query at most."""
+    outlets, authors, tags = set(), set(), set()
+    for request in requests:
+        field, value = request.scope or ("", "")
+        outlets.update(request.outlets, [value] if field == "outlet" else [])
+        authors.update(request.authors, [value] if field == "author" else [])
+        tags.update(request.tags, [value] if field == "tag" else [])
+    vocabulary = selectors.search_vocabulary(
+        outlets=sorted(outlets), authors=sorted(authors), tags=sorted(tags), spellings=spellings
+    )
+    return LookedUp(vocabulary, synonym_table(vocabulary.spellings))
 
 
 def _ids(found: dict[str, int], slugs) -> frozenset[int]:
@@ -210,33 +236,68 @@ def _hit(found: BackendHit, loaded: dict) -> Hit:
 
 
 def matches_among(
-    request: SearchRequest, ids: Iterable[int], *, possible: Callable[[Filters], bool] | None = None
-) -> set[int]:
-    """The articles among ``ids`` that ``request`` finds: its words and filters alone,
-    without ranking, facets, highlights or spelling, and with no work limit (alerts'
-    reverse search of new articles, in the worker). ``possible`` may say from the
-    request's filters, as ids, that none of the articles can match: then the engine is
-    not asked. Raises what ``search`` raises."""
+    requests: list[SearchRequest],
+    ids: Iterable[int],
+    *,
+    possible: Callable[[Filters], bool] | None = None,
+) -> list[set[int] | SearchError]:
+    """For each request, the articles among ``ids`` it finds: its words and filters
+    alone, without order, ranking, facets, highlights or spelling, and with no work limit
+    (alerts' reverse search of new articles, in the worker). The engine is asked for all
+    at once (``SearchBackend.matches_among``); the tags' spellings are read once.
+    ``possible`` may say from a request's filters, as ids, that none of the articles can
+    match: then the engine is not asked for it. A request that fails has its SearchError
+    in its place, and fails none of the others."""
     within = frozenset(int(i) for i in ids)
+    found: list[set[int] | SearchError] = [set() for _ in requests]
+    if not within:
+        return found
+    lean = {}
+    for number, request in enumerate(requests):
+        try:
+            lean[number] = _among_request(request)
+        except SearchError as exc:
+            found[number] = exc
+    lean = {number: request for number, request in lean.items() if request is not None}
+    looked_up = look_up(list(lean.values()), spellings=True)
+    asked: dict[int, BackendQuery] = {}
+    for number, request in lean.items():
+        query = _among_query(request, within, looked_up)
+        if possible is None or possible(query.filters):
+            asked[number] = query
+    answers = _among(get_backend(), list(asked.values()))
+    for number, answer in zip(asked, answers, strict=True):
+        found[number] = answer
+    return found
+
+
+def _among_request(request: SearchRequest) -> SearchRequest | None:
+    """The request as matching asks it (None: it has nothing to search)."""
     # Every article, copies too: alerts fold copies themselves ("also in").
     lean = dict(sort="newest", page=1, facets=(), highlight=False, explain=False, collapse="none")
     request = validate_request(replace(request, **lean, autocorrect=False, spelling=False))
-    if not within or nothing_to_search(request.q):
-        return set()
-    # One page holds every hit: there are no more than the ids (past the usual cap).
-    request = replace(request, page_size=len(within))
-    query = backend_query(request)
-    if possible is not None and not possible(query.filters):
-        return set()
-    query = replace(query, filters=replace(query.filters, ids=within), budget=_matching_budget())
-    backend, found = get_backend(), set()
-    while True:
-        result = backend.search(query)
-        found.update(hit.id for hit in result.hits)
-        if not result.hits or len(found) >= result.total:
-            return found
-        request = replace(request, page=request.page + 1)
-        query = replace(query, request=request, budget=_matching_budget())
+    return None if nothing_to_search(request.q) else request
+
+
+def _among_query(request: SearchRequest, within: frozenset[int], looked_up) -> BackendQuery:
+    query = backend_query(request, looked_up=looked_up)
+    return replace(query, filters=replace(query.filters, ids=within), budget=_matching_budget())
+
+
+def _among(backend: SearchBackend, queries: list[BackendQuery]) -> list[set[int] | SearchError]:
+    """The backend's answers; when the queries fail together, each is asked alone."""
+    try:
+        return list(backend.matches_among(queries))
+    except SearchError:
+        if len(queries) < 2:
+            raise
+    answers: list[set[int] | SearchError] = []
+    for query in queries:
+        try:
+            answers += backend.matches_among([query])
+        except SearchError as exc:
+            answers.append(exc)
+    return answers
 
 
 def _matching_budget() -> Budget:

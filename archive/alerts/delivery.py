@@ -48,20 +48,25 @@ def owe(match_ids: Iterable[int]) -> list[Dispatch]:
 
 
 def _owed(match_ids: list[int]) -> list[Delivery]:
+    """The deliveries these matches owe: read as ids (a bulk import makes tens of
+    thousands of matches, and a model instance each was most of the cost)."""
     matches = AlertMatch.objects.filter(pk__in=match_ids, folded_into__isnull=True)
-    matches = matches.select_related("saved_search__user")
+    pairs = list(matches.values_list("pk", "saved_search_id"))
+    searches = SavedSearch.objects.filter(pk__in={search_id for _, search_id in pairs})
+    emailed = {
+        pk
+        for pk, frequency, email in searches.values_list("pk", "email_frequency", "user__email")
+        if frequency != SavedSearch.Frequency.NEVER and email
+    }
     hooks: dict[int, list[Webhook]] = {}
-    for hook in Webhook.objects.filter(
-        enabled=True, saved_search__in=matches.values("saved_search")
-    ):
+    for hook in Webhook.objects.filter(enabled=True, saved_search__in=searches):
         hooks.setdefault(hook.saved_search_id, []).append(hook)
     owed = []
-    for match in matches:
-        saved_search = match.saved_search
-        if saved_search.email_frequency != SavedSearch.Frequency.NEVER and saved_search.user.email:
-            owed.append(Delivery(match=match, channel=Dispatch.Channel.EMAIL))
-        for hook in hooks.get(saved_search.pk, []):
-            owed.append(Delivery(match=match, channel=Dispatch.Channel.WEBHOOK, webhook=hook))
+    for match_id, search_id in pairs:
+        if search_id in emailed:
+            owed.append(Delivery(match_id=match_id, channel=Dispatch.Channel.EMAIL))
+        for hook in hooks.get(search_id, []):
+            owed.append(Delivery(match_id=match_id, channel=Dispatch.Channel.WEBHOOK, webhook=hook))
     return owed
 
 

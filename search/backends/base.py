@@ -127,6 +127,14 @@ class SearchBackend(ABC):
         Finding and ordering the hits is a search's work, within ``query.budget``."""
 
     @abstractmethod
+    def matches_among(self, queries: list[BackendQuery]) -> list[set[int]]:
+        """For each query, the ids among its ``filters.ids`` (the same for all) that its
+        words and filters match, a question settled among those ids as a search settles
+        it: no order, scores, counts, highlights or spelling. What alerts ask of their
+        saved searches; asked together, the engine may share the work (PostgreSQL reads
+        the ids' rows once), and the cost follows the ids more than the archive."""
+
+    @abstractmethod
     def explain(self, query: BackendQuery, article_id: int) -> Explanation | None:
         """Why ``article_id`` matches ``query.request.q`` (scored as in a search for it),
         or an explanation with ``matched=False``; None when the article is not indexed."""

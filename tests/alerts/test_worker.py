@@ -136,3 +136,43 @@ def test_tasks_queued_while_no_worker_runs_wait_for_the_next_one(site):
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
+
+
+OLD_RESULT = """
+import datetime as dt
+from django_tasks_db.models import DBTaskResult
+from archive.alerts.tasks import send_due_alerts
+task_id = send_due_alerts.enqueue().id
+DBTaskResult.objects.filter(pk=task_id).update(
+    status="SUCCESSFUL", finished_at=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+)
+"""
+RESULTS = "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE finished_at < '2001-01-01'"
+
+
+def old_results(database: str) -> int:
+    if database.startswith("sqlite:///"):
+        with sqlite3.connect(database.removeprefix("sqlite:///")) as db:
+            return db.execute(RESULTS).fetchone()[0]
+    import psycopg2
+
+    with psycopg2.connect(database) as db, db.cursor() as cursor:
+        cursor.execute(RESULTS)
+        count = cursor.fetchone()[0]
+    db.close()
+    return count
+
+
+def test_the_worker_deletes_old_task_results_as_it_works(site):
+    env, database = site
+    manage(env, "shell", "-c", OLD_RESULT)
+    manage(env, "shell", "-c", SAVE.format(n=3))
+    assert old_results(database) == 1
+
+    process = worker(env)
+    try:
+        assert wait_for(lambda: matched_titles(database) == ["Fishing quotas agreed 3"])
+        assert wait_for(lambda: old_results(database) == 0)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)

@@ -194,3 +194,25 @@ def test_tag_and_author_filters_match_only_the_articles_that_have_them(search_ba
     assert matched(by_tag) == {tagged.pk}
     assert matched(by_author) == {tagged.pk}
     assert matched(never) == set()
+
+
+def test_matching_sixty_saved_searches_asks_the_database_a_few_times_not_sixty(
+    search_backend, user
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    yonhap = make_outlet("Yonhap")
+    port = make_article("Port talks", outlet=yonhap)
+    articles = indexed(search_backend, port, make_article())
+    for n in range(60):
+        params = {"q": [f"whales{n}"]} if n % 2 else {"q": [f'"port talks" OR x{n}']}
+        follow(user, f"s{n}", outlet=[yonhap.slug], **params)
+
+    with CaptureQueriesContext(connection) as captured:
+        alerts_match(article_ids=[a.pk for a in articles])
+
+    assert AlertMatch.objects.filter(article=port).count() == 30
+    # Per matching, not per search: the articles, the searches and their names, the
+    # words' analysis (PostgreSQL), one statement of the engine, storing and owing.
+    assert len(captured.captured_queries) <= 30

@@ -27,11 +27,12 @@ from search.backends.base import (
     TermCounts,
     Texts,
 )
-from search.backends.pg import explain, maintenance, ranking, searching, similar, terms
+from search.backends.pg import among, explain, maintenance, ranking, searching, similar, terms
 from search.budget import TOO_COSTLY, Budget
 from search.types import SearchTooCostly, SearchUnavailable
 
 STALE = "stale"
+AMONG_BATCH = 100  # saved searches matched in one statement (alerts)
 QUERY_CANCELED = "57014"  # SQLSTATE of a statement stopped by statement_timeout
 log = logging.getLogger(__name__)
 
@@ -183,6 +184,15 @@ class PostgresBackend(SearchBackend):
             notices=declared.notices,
             close=held.close,
         )
+
+    def matches_among(self, queries: list[BackendQuery]) -> list[set[int]]:
+        """AMONG_BATCH queries a statement (``among``), each under the first's budget."""
+        found = []
+        for start in range(0, len(queries), AMONG_BATCH):
+            batch = queries[start : start + AMONG_BATCH]
+            with bounded(batch[0].budget) as cursor:
+                found += among.matches_among(cursor, batch)
+        return found
 
     def explain(self, query: BackendQuery, article_id: int):
         with bounded(query.budget) as cursor:

@@ -62,7 +62,7 @@ def question_matches(
     Which articles have a word is read from its index alone (one scan a word); only
     the reranked articles' vectors are read."""
     words, params = word_counts(compiler, node, terms)
-    rest, rest_params = _rest(compiler, node)
+    rest, rest_params = question_rest(compiler, node)
     sql = (
         f"w AS ({words}), c AS MATERIALIZED (SELECT d.*, w.matched, w.weight FROM w"
         f" JOIN {source(True)} ON x.article_id = w.article_id WHERE ({rest}) AND {conditions[0]})"
@@ -116,7 +116,7 @@ def most_words(cursor, compiler: Compiler, node: Best, conditions: tuple[str, li
     """The most of the question's words one article has, among those meeting
     ``conditions`` (SQL, params: the filters)."""
     words, params = word_counts(compiler, replace(node, need=1))
-    rest, rest_params = _rest(compiler, node)
+    rest, rest_params = question_rest(compiler, node)
     cursor.execute(
         f"SELECT coalesce(max(w.matched), 0) FROM ({words}) w JOIN {source(True)}"
         f" ON x.article_id = w.article_id WHERE ({rest}) AND {conditions[0]}",
@@ -125,7 +125,7 @@ def most_words(cursor, compiler: Compiler, node: Best, conditions: tuple[str, li
     return cursor.fetchone()[0]
 
 
-def _rest(compiler: Compiler, node: Best) -> tuple[str, list]:
+def question_rest(compiler: Compiler, node: Best) -> tuple[str, list]:
     """SQL of the question's musts and must-nots (TRUE when it has none)."""
     part = compiler.compile(replace(node, should=()))
     return part.as_sql() if part is not None else ("TRUE", [])

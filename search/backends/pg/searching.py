@@ -41,7 +41,7 @@ _ORDER = {
 }
 
 
-def _prepared(cursor, query: BackendQuery):
+def prepared(cursor, query: BackendQuery):
     """The query as read, its compiler, its tree (a question's words looked up) and the
     request's statements."""
     parsed = read(query.request.q)
@@ -68,7 +68,7 @@ def _settled(search: "_Search", node) -> tuple[object, Counts]:
 
 def run_search(cursor, query: BackendQuery) -> BackendResult:
     request = query.request
-    parsed, compiler, tree, search = _prepared(cursor, query)
+    parsed, compiler, tree, search = prepared(cursor, query)
     node, counts = _settled(search, tree.node)
     compiled = compiler.compile(node) if node is not None else None
     marks = {}
@@ -199,7 +199,7 @@ def _answered(search: "_Search", node):
 def matched_node(cursor, query: BackendQuery) -> tuple["_Search", object]:
     """The request's statements and the node its search answers (a question's ``need``
     settled as a search settles it): what an export or significant terms read."""
-    _parsed, _compiler, tree, search = _prepared(cursor, query)
+    _parsed, _compiler, tree, search = prepared(cursor, query)
     return search, _answered(search, tree.node)
 
 
@@ -219,7 +219,7 @@ def declare_ids(cursor, query: BackendQuery, name: str) -> DeclaredIds:
     (``WITH HOLD``): at the commit the server keeps its rows (rewinding the sort just
     made, or running it again: the same work, not timed), read by FETCH until CLOSE, so
     an export keeps no transaction open while it streams."""
-    parsed, compiler, tree, search = _prepared(cursor, query)
+    parsed, compiler, tree, search = prepared(cursor, query)
     node = _answered(search, tree.node)
     sql, params = search.ids(node)
     with _index_scans(cursor, isinstance(node, Best)):

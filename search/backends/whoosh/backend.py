@@ -260,6 +260,14 @@ class WhooshBackend(SearchBackend):
             notices=notices_of(found, query),
         )
 
+    def matches_among(self, queries: list[BackendQuery]) -> list[set[int]]:
+        """One query at a time: posting lists are read whole (Whoosh has no lookup by
+        id), then masked by the ids."""
+        from search.backends.whoosh.searching import run_matches_among
+
+        with self._reading():
+            return [run_matches_among(self, query) for query in queries]
+
     def explain(self, query: BackendQuery, article_id: int):
         from search.backends.whoosh.searching import run_explain
 

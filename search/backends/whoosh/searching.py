@@ -398,6 +398,12 @@ def notices_of(found: Matching, query: BackendQuery) -> tuple[str, ...]:
     return tuple(dict.fromkeys(notes))
 
 
+def run_matches_among(backend, query: BackendQuery) -> set[int]:
+    """The ids the request matches among ``query.filters.ids`` (a filter of its own)."""
+    found = match_request(backend, query)
+    return set(found.data.columns.ids[np.flatnonzero(found.full)].tolist())
+
+
 def run_matching_ids(backend, query: BackendQuery) -> tuple[np.ndarray, Matching]:
     """Every hit's article id in the search's order (the page's order, uncapped, copies
     folded as the request says): by score with ties to the lower docnum, as

@@ -106,3 +106,64 @@ def test_a_scope_is_anded_and_kept_in_every_facet_count(search_backend):
     ticked = raw_search(search_backend, scope=scope, tags=(f"person:{reagan.slug}",))
     assert ticked.total == 0  # Reagan's stories are not Kim's
     assert raw_search(search_backend, scope=scope, tags=(f"person:{moon.slug}",)).total == 1
+
+
+def _among(backend, ids, **fields):
+    """``SearchBackend.matches_among`` asked as the query service asks it."""
+    from dataclasses import replace
+
+    from search.service import backend_query
+    from search.types import SearchRequest
+
+    query = backend_query(SearchRequest(**fields))
+    restricted = replace(query, filters=replace(query.filters, ids=frozenset(ids)))
+    return backend.matches_among([restricted])[0]
+
+
+def test_matches_among_finds_only_the_given_ids_that_match(search_backend):
+    outlet = make_outlet("Yonhap")
+    old = make_article("Reactor talks stall", outlet=outlet)
+    new = make_article("Reactor talks resume", outlet=outlet)
+    elsewhere = make_article("Reactor talks elsewhere")
+    other = make_article("Fishing quotas agreed", outlet=outlet)
+    search_backend.index([old, new, elsewhere, other])
+    given = [new.pk, elsewhere.pk, other.pk]
+
+    assert _among(search_backend, given, q="reactor") == {new.pk, elsewhere.pk}
+    assert _among(search_backend, given, q="reactor", outlets=("yonhap",)) == {new.pk}
+    assert _among(search_backend, given, outlets=("yonhap",)) == {new.pk, other.pk}
+    assert _among(search_backend, given, q='"talks resume"') == {new.pk}
+    assert _among(search_backend, [old.pk], q="fishing") == set()
+
+
+def test_matches_among_answers_many_queries_at_once(search_backend):
+    from dataclasses import replace
+
+    from search.service import backend_query
+    from search.types import SearchRequest
+
+    reactor, quotas = make_article("Reactor talks"), make_article("Fishing quotas")
+    search_backend.index([reactor, quotas])
+    given = frozenset({reactor.pk, quotas.pk})
+    queries = [
+        backend_query(SearchRequest(q=q)) for q in ("reactor", "quotas OR reactor", "whales")
+    ]
+    restricted = [replace(q, filters=replace(q.filters, ids=given)) for q in queries]
+
+    assert search_backend.matches_among(restricted) == [
+        {reactor.pk},
+        {reactor.pk, quotas.pk},
+        set(),
+    ]
+
+
+def test_matches_among_settles_a_question_on_the_given_ids(search_backend):
+    most = make_article("Central bank raises interest rates", body="The central bank acted.")
+    some = make_article("Interest in coffee", body="Coffee growers meet.")
+    none = make_article("Fishing quotas agreed", body="Boats stay in port.")
+    search_backend.index([most, some, none])
+    question = "why did the central bank raise interest rates"
+
+    assert _among(search_backend, [most.pk, some.pk, none.pk], q=question) == {most.pk}
+    # None of these has the words the question needs: those with the most of them.
+    assert _among(search_backend, [some.pk, none.pk], q=question) == {some.pk}
