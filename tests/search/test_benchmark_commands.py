@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.postgres import fresh_database
+
 ROOT = Path(__file__).resolve().parents[2]
 
 ARTICLE = """<REUTERS TOPICS="YES" LEWISSPLIT="TRAIN" OLDID="{n}" NEWID="{n}">
@@ -38,11 +40,12 @@ def corpus(tmp_path) -> Path:
     return folder
 
 
-def manage(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+def manage(data_dir: Path, *args: str, **environ: str) -> subprocess.CompletedProcess:
     # The default database of a DATA_DIR: SQLite in it, created by the first connection.
     unset = ("DATABASE_URL", "SEARCH_INDEX_DIR", "DJANGO_SETTINGS_MODULE")
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(DATA_DIR=str(data_dir), SEARCH_BACKEND="whoosh", SHARED_DIR=str(data_dir))
+    env.update(environ)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -77,3 +80,28 @@ def test_benchmark_on_a_fresh_data_dir_migrates_then_runs(
     again = manage(tmp_path / "data", command, "--corpus", str(corpus), *options)
     assert again.returncode == 0, again.stderr[-3000:]
     assert "migrations first" not in again.stdout
+
+
+@pytest.mark.slow
+def test_scaling_curve_measures_each_scale_and_engine_and_draws_them(tmp_path, corpus):
+    out = tmp_path / "report"
+    with fresh_database("scaling_curve_test") as url:
+        run = manage(
+            tmp_path / "data",
+            *("benchmark_scale", "--corpus", str(corpus), "--scales", "1", "3", "--repeat", "1"),
+            *("--results", str(tmp_path / "rows.json"), "--out", str(out)),
+            DATABASE_URL=url,
+        )
+    assert run.returncode == 0, run.stderr[-3000:]
+    table = (out / "scaling.md").read_text()
+    for line in ("| 1x | 4 | Whoosh |", "| 1x | 4 | PostgreSQL |", "| 3x | 12 | Whoosh |"):
+        assert line in table
+    assert "| 3x | 12 | PostgreSQL |" in table
+    assert "| phrase |" in table and "| more like this |" in table
+    assert (out / "scaling.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    again = manage(
+        tmp_path / "data",
+        *("benchmark_scale", "--report", str(tmp_path / "rows.json"), "--out", str(tmp_path)),
+    )
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert (tmp_path / "scaling.md").read_text() == table
