@@ -63,11 +63,12 @@ def chart_write(rows: list[dict], path: Path) -> None:
     kinds = list(dict.fromkeys(k for r in rows for k in r["queries"]))
     for ax, backend in zip(axes[0], NAMES, strict=True):
         mine = [r for r in rows if r["backend"] == backend]
-        for kind in kinds:
+        for i, kind in enumerate(kinds):
             ax.plot(
                 [r["articles"] for r in mine],
                 [r["queries"][kind]["p95"] for r in mine],
                 marker="o",
+                color=pyplot.get_cmap("tab20")(i),  # eleven kinds: more than the default ten
                 label=kind,
             )
         ax.axhline(80, color="grey", linestyle=":", linewidth=1)
@@ -95,7 +96,8 @@ def chart_write(rows: list[dict], path: Path) -> None:
         ax.legend(fontsize=8)
     for ax in axes.flat:
         ax.grid(True, which="both", alpha=0.3)
-    figure.suptitle("Reuters-21578 at 1x, 10x, 50x: search cost, rebuild, size, memory")
+    scales = ", ".join(f"{s}x" for s in sorted({r["scale"] for r in rows}))
+    figure.suptitle(f"Reuters-21578 at {scales}: search cost, rebuild, size, memory")
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=90)
