@@ -28,6 +28,7 @@ class Command(BaseCommand):
 
         if not corpus.is_dir():
             raise CommandError(f"No corpus at {corpus}")
+        bench.database_migrate(log=self.stdout.write)
         bench.corpus_load(corpus, copies=range(1), log=self.stdout.write)
         total = Article.objects.count()
         if get_backend().stats().get("documents", 0) != total:

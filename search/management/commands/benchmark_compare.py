@@ -37,6 +37,7 @@ class Command(BaseCommand):
 
         if not corpus.is_dir():
             raise CommandError(f"No corpus at {corpus}")
+        bench.database_migrate(log=self.stdout.write)
         steps = [1] + ([scale] if scale > 1 else [])
         searches = [
             compare.ComparedSearch(r, f"search {i}", "#000000") for i, r in enumerate(SEARCHES)

@@ -46,6 +46,7 @@ class Command(BaseCommand):
         link_copies, collapses = kw["link_copies"], kw["collapse"]
         if not corpus.is_dir():
             raise CommandError(f"No corpus at {corpus}")
+        bench.database_migrate(log=self.stdout.write)
         steps = [1] + ([scale] if scale > 1 else [])
         for copies in steps:
             bench.corpus_load(corpus, copies=range(copies), log=self.stdout.write)

@@ -1,0 +1,107 @@
+"""The benchmark commands on a DATA_DIR nobody has migrated: they migrate it, then run."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.postgres import fresh_database
+
+ROOT = Path(__file__).resolve().parents[2]
+
+ARTICLE = """<REUTERS TOPICS="YES" LEWISSPLIT="TRAIN" OLDID="{n}" NEWID="{n}">
+<DATE>{day:02d}-MAR-1987 10:00:00.00</DATE>
+<TOPICS><D>{topic}</D></TOPICS><PLACES><D>usa</D></PLACES><PEOPLE></PEOPLE><ORGS></ORGS>
+<EXCHANGES></EXCHANGES><COMPANIES></COMPANIES>
+<TEXT><TITLE>{title}</TITLE><BODY>{body}
+ Reuter
+&#3;</BODY></TEXT>
+</REUTERS>
+"""
+TEXTS = [
+    ("earn", "BANK PROFIT ROSE", "The central bank said net profit rose on interest rates."),
+    ("crude", "OIL PRICES FALL", "Crude oil prices fell as OPEC raised output and trade slowed."),
+    ("coffee", "COFFEE QUOTA TALKS", "Brazil said the coffee quota talks on exports resumed."),
+    ("earn", "DIVIDEND RAISED", "The company raised its dividend; shares of the bank rose."),
+]
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    folder = tmp_path / "reuters"
+    folder.mkdir()
+    articles = "".join(
+        ARTICLE.format(n=n + 1, day=n + 2, topic=topic, title=title, body=body)
+        for n, (topic, title, body) in enumerate(TEXTS)
+    )
+    (folder / "reut2-000.xml").write_text(f'<?xml version="1.0"?>\n<LEWIS>\n{articles}</LEWIS>\n')
+    return folder
+
+
+def manage(data_dir: Path, *args: str, **environ: str) -> subprocess.CompletedProcess:
+    # The default database of a DATA_DIR: SQLite in it, created by the first connection.
+    unset = ("DATABASE_URL", "SEARCH_INDEX_DIR", "DJANGO_SETTINGS_MODULE")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env.update(DATA_DIR=str(data_dir), SEARCH_BACKEND="whoosh", SHARED_DIR=str(data_dir))
+    env.update(environ)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("command", "options", "prints"),
+    [
+        ("benchmark_search", ["--repeat", "2"], "more like this"),
+        ("benchmark_compare", ["--repeat", "1"], "five searches compared"),
+        (
+            "benchmark_alerts",
+            ["--searches", "5", "--new", "2", "--repeat", "1"],
+            "5 saved searches",
+        ),
+    ],
+)
+def test_benchmark_on_a_fresh_data_dir_migrates_then_runs(
+    tmp_path, corpus, command, options, prints
+):
+    run = manage(tmp_path / "data", command, "--corpus", str(corpus), *options)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "no such table" not in run.stderr
+    assert "migrations first" in run.stdout
+    assert prints in run.stdout
+    again = manage(tmp_path / "data", command, "--corpus", str(corpus), *options)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "migrations first" not in again.stdout
+
+
+@pytest.mark.slow
+def test_scaling_curve_measures_each_scale_and_engine_and_draws_them(tmp_path, corpus):
+    out = tmp_path / "report"
+    with fresh_database("scaling_curve_test") as url:
+        run = manage(
+            tmp_path / "data",
+            *("benchmark_scale", "--corpus", str(corpus), "--scales", "1", "3", "--repeat", "1"),
+            *("--results", str(tmp_path / "rows.json"), "--out", str(out)),
+            DATABASE_URL=url,
+        )
+    assert run.returncode == 0, run.stderr[-3000:]
+    table = (out / "scaling.md").read_text()
+    for line in ("| 1x | 4 | Whoosh |", "| 1x | 4 | PostgreSQL |", "| 3x | 12 | Whoosh |"):
+        assert line in table
+    assert "| 3x | 12 | PostgreSQL |" in table
+    assert "| phrase |" in table and "| more like this |" in table
+    assert (out / "scaling.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    again = manage(
+        tmp_path / "data",
+        *("benchmark_scale", "--report", str(tmp_path / "rows.json"), "--out", str(tmp_path)),
+    )
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert (tmp_path / "scaling.md").read_text() == table
