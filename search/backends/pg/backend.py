@@ -18,6 +18,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
+from archive.statistics import tables_analyze
 from search.backends.base import (
     BackendHit,
     BackendQuery,
@@ -223,6 +224,9 @@ class PostgresBackend(SearchBackend):
     def stats(self) -> dict:
         with self._cursor() as cursor:
             return maintenance.stats(cursor)
+
+    def tables_analyze(self) -> tuple[str, ...]:
+        return tables_analyze(maintenance.TABLES)
 
     def close(self) -> None:
         """Nothing to release: Django owns the connection."""
