@@ -28,7 +28,15 @@ from search.backends.base import (
     TermCounts,
     Texts,
 )
-from search.backends.pg import explain, maintenance, ranking, searching, similar, terms
+from search.backends.pg import (
+    browsing,
+    explain,
+    maintenance,
+    ranking,
+    searching,
+    similar,
+    terms,
+)
 from search.budget import TOO_COSTLY, Budget
 from search.types import SearchTooCostly, SearchUnavailable
 
@@ -147,6 +155,7 @@ class PostgresBackend(SearchBackend):
         with transaction.atomic(), self._cursor() as cursor:
             count = maintenance.refresh(cursor, ids)
             maintenance.add_terms(cursor, ids)
+            browsing.changes_prune(cursor)
         ranking.forget()
         return count
 
