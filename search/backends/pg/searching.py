@@ -144,7 +144,8 @@ class _Search:
             score = ranking.terms(self.cursor, compiled.rank, self.tree.repeats).bm25()
         else:
             score = ranking.ts_rank(_rank(compiled))
-        return ranking.scored(match, score, text=compiled is not None)
+        only = combine(self.filters) if self.filters else None
+        return ranking.scored(match, score, text=compiled is not None, only=only)
 
     def order(self, compiled) -> str:
         """ORDER BY of the hits: by score for relevance (when there is one), then by date."""
