@@ -136,36 +136,13 @@ def terms(cursor, queries: list[str], repeats: Counter | None = None) -> Terms:
 
 
 def scored(
-    match: tuple[str, list],
-    score: Score,
-    *,
-    text: bool,
-    only: tuple[str, list] | None = None,
-    document: tuple[str, list, str, list] | None = None,
+    match: tuple[str, list], score: Score, *, text: bool, only: tuple[str, list] | None = None
 ) -> tuple[str, list]:
     """The CTE ``m``: the facet rows ``d`` matching ``match``, with their score; with
     ``only`` (SQL on ``d``, params), scored only where it holds (elsewhere NULL): the
     rows a page may show. The facets count the others too, but never read a score, and
-    reading a vector to rank it is most of a match's cost. ``document``, when the match
-    is a condition on the document ``x`` alone and one on ``d`` (SQL, params, SQL,
-    params), lets the documents be ranked before they are joined to their facet rows."""
+    reading a vector to rank it is most of a match's cost."""
     sql, params = match
-    if score.parts and only is None and document is not None:
-        # Ranked before the join: the join then carries a few numbers a row, not the
-        # vectors (a hash of them outgrows work_mem at a few thousand matches).
-        docs = (
-            f"SELECT x.article_id, {score.columns} FROM search_pgdocument x"
-            f" WHERE {document[0]} OFFSET 0"
-        )
-        names = ", ".join(f"x.{name}" for _, name in score.parts)
-        rows = (
-            f"SELECT d.*, {names} FROM search_pgfacet d JOIN ({docs}) x"
-            f" ON x.article_id = d.article_id WHERE {document[2]} OFFSET 0"
-        )
-        return (
-            f"m AS MATERIALIZED (SELECT d.*, {score.expression} AS score FROM ({rows}) d)",
-            score.params + document[1] + document[3],
-        )
     if score.parts and only is not None:
         rows = (
             f"SELECT d.*, {score.columns_when('k.ranked')} FROM {source(True)}"

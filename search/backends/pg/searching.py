@@ -5,7 +5,6 @@ A question (``search.query.Best``) that no article answers with ``need`` of its 
 takes two more: the most words any article has, and the search asking for that many.
 """
 
-import re
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
@@ -37,8 +36,6 @@ from search.nodes import Best
 from search.question import best_notice, read
 from search.types import MAX_PAGE_SIZE, Highlights, SearchRequest
 
-# A match reading the facet row (``outlet:``, ``published:`` in the query) too.
-_ON_FACETS = re.compile(r"\bd\.")
 _ORDER = {
     "newest": "d.published DESC NULLS LAST, d.article_id DESC",
     "oldest": "d.published ASC NULLS LAST, d.article_id ASC",
@@ -148,12 +145,7 @@ class _Search:
         else:
             score = ranking.ts_rank(_rank(compiled))
         only = combine(self.filters) if self.filters else None
-        document = None
-        # Not when the date range or the ids restrict the match: then ranking every
-        # document that has the words would rank more than the match.
-        if compiled is not None and fixed_sql == "TRUE" and not _ON_FACETS.search(sql):
-            document = (sql, params, fixed_sql, fixed_params)
-        return ranking.scored(match, score, text=compiled is not None, only=only, document=document)
+        return ranking.scored(match, score, text=compiled is not None, only=only)
 
     def order(self, compiled) -> str:
         """ORDER BY of the hits: by score for relevance (when there is one), then by date."""
