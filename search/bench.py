@@ -15,6 +15,7 @@ from django.db import transaction
 
 from archive.ingest.normalize import content_hash
 from archive.models import Article, Outlet, Tag, unique_slug
+from archive.statistics import article_tables, statistics_note, tables_analyze
 
 SOURCE = "benchmark:reuters"
 
@@ -143,6 +144,8 @@ def corpus_load(corpus: Path, *, copies: range, log: Callable = print) -> int:
             Article.tags.through.objects.bulk_create(links, batch_size=5000)
         loaded += len(articles)
         log(f"loaded copy {copy}: {len(articles)} articles")
+    if loaded:
+        log(statistics_note(tables_analyze(article_tables())))
     return loaded
 
 
@@ -160,6 +163,8 @@ def copies_link() -> int:
         else:
             first[key] = pk
     Article.objects.bulk_update(copies, ["duplicate_of"], batch_size=2000)
+    if copies:
+        tables_analyze([Article._meta.db_table])
     return len(copies)
 
 

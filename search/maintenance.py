@@ -17,6 +17,7 @@ from django.db import connections
 from django.utils import timezone
 
 from archive.models import Article
+from archive.statistics import ANALYZE_FROM
 from search.documents import article_version, articles_for_index
 from search.locks import (
     file_lock,
@@ -122,9 +123,12 @@ def index_sync(*, wait: float = DRAIN_WAIT) -> int:
     """
     if _rebuild_is_quicker():
         queued = outbox_backlog()
-        index_rebuild(wait=wait)
+        index_rebuild(wait=wait)  # analyses what it filled
         return queued
-    return outbox_drain(wait=wait)
+    applied = outbox_drain(wait=wait)
+    if applied >= ANALYZE_FROM:  # an import's worth of documents changed
+        _backend().tables_analyze()
+    return applied
 
 
 def _rebuild_is_quicker() -> bool:

@@ -29,14 +29,6 @@ PG_TABLES = ("search_pgdocument", "search_pgfacet", "search_pgword", "search_pgt
 SERVE_TIME_LIMIT_MS = "30000"
 
 
-def tables_analyze() -> None:
-    """Planner statistics for what the bulk load filled (autovacuum may be off or late)."""
-    # TODO(issue 22, "Statistics after bulk loads"): call the shared function another
-    # helper adds to search/maintenance.py once it is merged, instead of this.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
 def index_size(backend: str) -> int:
     """Bytes on disk of the search index: the live Whoosh generation's files, or the
     PostgreSQL search tables with their indexes and TOAST."""

@@ -28,6 +28,7 @@ from archive.ingest.sources import Source, expand, sources_for
 from archive.ingest.state import RunState
 from archive.ingest.store import INSERT_FAILURES
 from archive.models import ImportBatch
+from archive.statistics import import_analyze
 from archive.stories.tasks import stories_group_later
 
 CHUNK = 250
@@ -283,6 +284,8 @@ def run_sources(
             bar.close()
     batch.status = ImportBatch.Status.DONE
     _finish(batch)
+    if not dry_run:
+        import_analyze(stored=len(tally.stored))
     return tally
 
 

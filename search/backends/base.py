@@ -168,3 +168,8 @@ class SearchBackend(ABC):
     @abstractmethod
     def stats(self) -> dict:
         """Document count, size on disk or in the database, last change; for people."""
+
+    def tables_analyze(self) -> tuple[str, ...]:
+        """After many documents changed: gather the planner statistics of the database
+        tables the index keeps (their names); none for an index kept in files."""
+        return ()

@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from archive.ingest.copies import regroup_copies
+from archive.statistics import article_tables, statistics_note, tables_analyze
 from archive.stories.grouping import regroup_stories
 from search.maintenance import index_sync
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         )
         moved = regroup_stories()
         self.stdout.write(f"Stories: {len(moved):,} articles changed story.")
+        self.stdout.write(statistics_note(tables_analyze(article_tables())))
         if report.changed or moved:
             self.stdout.write(f"Search index brought up to date ({index_sync()} changes).")
 

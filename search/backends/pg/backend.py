@@ -18,6 +18,7 @@ from django.db import DatabaseError, connection, connections, router, transactio
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
+from archive.statistics import tables_analyze
 from search.backends.base import (
     BackendHit,
     BackendQuery,
@@ -27,7 +28,16 @@ from search.backends.base import (
     TermCounts,
     Texts,
 )
-from search.backends.pg import among, explain, maintenance, ranking, searching, similar, terms
+from search.backends.pg import (
+    among,
+    browsing,
+    explain,
+    maintenance,
+    ranking,
+    searching,
+    similar,
+    terms,
+)
 from search.budget import TOO_COSTLY, Budget
 from search.types import SearchTooCostly, SearchUnavailable
 
@@ -154,6 +164,7 @@ class PostgresBackend(SearchBackend):
         with transaction.atomic(), self._cursor() as cursor:
             count = maintenance.refresh(cursor, ids)
             maintenance.add_terms(cursor, ids)
+            browsing.changes_prune(cursor)
         ranking.forget()
         return count
 
@@ -240,6 +251,9 @@ class PostgresBackend(SearchBackend):
     def stats(self) -> dict:
         with self._cursor() as cursor:
             return maintenance.stats(cursor)
+
+    def tables_analyze(self) -> tuple[str, ...]:
+        return tables_analyze(maintenance.TABLES)
 
     def close(self) -> None:
         """Nothing to release: Django owns the connection."""

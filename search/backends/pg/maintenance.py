@@ -1,5 +1,10 @@
 """Rebuild, versions and stats of the PostgreSQL index (the document table)."""
 
+from archive.statistics import tables_analyze
+
+# What a rebuild fills: the documents, the facet rows and the word counts.
+TABLES = ("search_pgdocument", "search_pgfacet", "search_pgterm", "search_pgword")
+
 # Words of titles and bodies, unstemmed and folded: the did-you-mean dictionary.
 _WORDS_OF = "SELECT exact FROM search_pgdocument"
 
@@ -72,8 +77,8 @@ def rebuild(cursor, ids: list[int]) -> int:
             " (SELECT 1 FROM search_pg_rebuild r WHERE r.id = d.article_id)"
         )
     count = refresh(cursor, ids)
-    cursor.execute("ANALYZE search_pgdocument, search_pgfacet")
     recount_terms(cursor)
+    tables_analyze(TABLES)
     return count
 
 

@@ -46,19 +46,27 @@ def scale() -> float:
 
 @dataclass(frozen=True)
 class Score:
-    """SQL of a score: ``columns`` are computed once a row from the document ``x``,
-    ``expression`` combines them (as ``d.<column>``)."""
+    """SQL of a score: ``parts`` (expression, name) are computed once a row from the
+    document ``x``, ``expression`` combines them (as ``d.<name>``)."""
 
     expression: str
     params: list
-    columns: str = ""
+    parts: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def columns(self) -> str:
+        return ", ".join(f"{sql} AS {name}" for sql, name in self.parts)
+
+    def columns_when(self, flag: str) -> str:
+        """The columns computed only where ``flag`` holds (NULL elsewhere)."""
+        return ", ".join(f"CASE WHEN {flag} THEN {sql} END AS {name}" for sql, name in self.parts)
 
 
 NO_SCORE = Score("NULL::real", [])
 
 
 def ts_rank(query: str) -> Score:
-    return Score("d.rank", [query], "ts_rank(x.doc, %s::tsquery) AS rank")
+    return Score("d.rank", [query], (("ts_rank(x.doc, %s::tsquery)", "rank"),))
 
 
 @dataclass(frozen=True)
@@ -85,17 +93,17 @@ class Terms:
 
     def bm25(self) -> Score:
         norm = f"{K1 / _SCALE!r} * ({1 - B!r} + {B / self.mean_length!r} * d.dl)"
-        columns, params, sums = ["length(x.doc) AS dl"], [], []
+        columns, params, sums = [("length(x.doc)", "dl")], [], []
         for i, term in enumerate(self.items):
-            columns.append(f"ts_rank_cd(%s::float4[], x.doc, %s::tsquery) AS tf{i}")
+            columns.append(("ts_rank_cd(%s::float4[], x.doc, %s::tsquery)", f"tf{i}"))
             params += [WEIGHTS, term.query]
             sums.append(f"{term.weight * (K1 + 1)!r} * d.tf{i} / (d.tf{i} + {norm})")
         for k, (query, weight) in enumerate(self.pairs()):
             # ts_rank_cd of "a & b" adds up its covers, each the more the shorter it is.
-            columns.append(f"ts_rank_cd(x.doc, %s::tsquery) AS near{k}")
+            columns.append(("ts_rank_cd(x.doc, %s::tsquery)", f"near{k}"))
             params.append(query)
             sums.append(f"{weight * (K1 + 1)!r} * d.near{k} / (d.near{k} + {K1!r})")
-        return Score(" + ".join(sums) or "0", params, ", ".join(columns))
+        return Score(" + ".join(sums) or "0", params, tuple(columns))
 
     def pairs(self) -> list[tuple[str, float]]:
         """(tsquery, weight) of each pair of words whose nearness adds to the score
@@ -127,10 +135,24 @@ def terms(cursor, queries: list[str], repeats: Counter | None = None) -> Terms:
     return Terms(items, mean_length)
 
 
-def scored(match: tuple[str, list], score: Score, *, text: bool) -> tuple[str, list]:
-    """The CTE ``m``: the facet rows ``d`` matching ``match``, with their score."""
+def scored(
+    match: tuple[str, list], score: Score, *, text: bool, only: tuple[str, list] | None = None
+) -> tuple[str, list]:
+    """The CTE ``m``: the facet rows ``d`` matching ``match``, with their score; with
+    ``only`` (SQL on ``d``, params), scored only where it holds (elsewhere NULL): the
+    rows a page may show. The facets count the others too, but never read a score, and
+    reading a vector to rank it is most of a match's cost."""
     sql, params = match
-    if not score.columns:
+    if score.parts and only is not None:
+        rows = (
+            f"SELECT d.*, {score.columns_when('k.ranked')} FROM {source(True)}"
+            f" CROSS JOIN LATERAL (SELECT ({only[0]}) AS ranked) k WHERE {sql} OFFSET 0"
+        )
+        return (
+            f"m AS MATERIALIZED (SELECT d.*, {score.expression} AS score FROM ({rows}) d)",
+            score.params + only[1] + params,
+        )
+    if not score.parts:
         # A text match is computed once; without one, each count scans the narrow facet
         # table itself (cheaper than a materialised copy of it, and parallel when large).
         materialized = "MATERIALIZED" if text else "NOT MATERIALIZED"

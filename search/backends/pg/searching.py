@@ -12,6 +12,7 @@ from django.db import transaction
 
 from search.backends.base import BackendHit, BackendQuery, BackendResult, Filters
 from search.backends.pg import explain, ranking
+from search.backends.pg.browsing import browse_answer
 from search.backends.pg.compile import Compiler
 from search.backends.pg.facets import (
     UNITS,
@@ -143,7 +144,8 @@ class _Search:
             score = ranking.terms(self.cursor, compiled.rank, self.tree.repeats).bm25()
         else:
             score = ranking.ts_rank(_rank(compiled))
-        return ranking.scored(match, score, text=compiled is not None)
+        only = combine(self.filters) if self.filters else None
+        return ranking.scored(match, score, text=compiled is not None, only=only)
 
     def order(self, compiled) -> str:
         """ORDER BY of the hits: by score for relevance (when there is one), then by date."""
@@ -185,10 +187,20 @@ class _Search:
             unit=UNITS[request.collapse],
             original=request.outlet_credit == "original",
         )
-        with _index_scans(self.cursor, question):
-            self.cursor.execute(sql, params)
-            rows = self.cursor.fetchall()
+        if node is None and self.browsing():
+            rows = browse_answer(self.cursor, f"{sql} {params!r}", lambda: self._rows(sql, params))
+        else:
+            with _index_scans(self.cursor, question):
+                rows = self._rows(sql, params)
         return read_rows(rows, request.facets)
+
+    def browsing(self) -> bool:
+        """Whether the request filters nothing (its answer counts the whole archive)."""
+        return not self.filters and fixed_filters(self.request, self.id_filters)[0] == "TRUE"
+
+    def _rows(self, sql: str, params: list) -> list[tuple]:
+        self.cursor.execute(sql, params)
+        return self.cursor.fetchall()
 
 
 def _answered(search: "_Search", node):

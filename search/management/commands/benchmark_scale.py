@@ -53,8 +53,9 @@ class Command(BaseCommand):
         rows = []
         for scale in options["scales"]:
             bench.corpus_load(options["corpus"], copies=range(scale), log=self.stdout.write)
-            scaling.tables_analyze()
-            self.stdout.write(f"== {scale}x: analysed the tables; load {os.getloadavg()}")
+            self.stdout.write(
+                f"== {scale}x loaded (corpus_load analysed the tables); load {os.getloadavg()}"
+            )
             for backend in options["backends"]:
                 row = scaling.step_measure(backend, repeat=options["repeat"], log=self.stdout.write)
                 rows.append({"scale": scale, "load": os.getloadavg(), **row})

@@ -383,3 +383,20 @@ def test_prefix_lookups_use_an_index_whatever_the_collation(pg):
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index" in plan and "Seq Scan" not in plan
+
+
+def test_a_filtered_page_ranks_its_articles_as_the_unfiltered_search_does(pg):
+    topic = make_tag("Energy", kind="topic")
+    ranked = []
+    for n in range(6):
+        article = make_article(f"Oil report {n}", body="oil " * (n + 1) + "prices moved.")
+        if n % 2:
+            article.tags.add(topic)
+            ranked.append(article.pk)
+
+    everything = {h.id: h.score for h in find(pg, "oil").hits}
+    filtered = find(pg, "oil", tags=("topic:energy",))
+
+    assert sorted(ids(filtered)) == sorted(ranked)
+    assert [h.score for h in filtered.hits] == [everything[i] for i in ids(filtered)]
+    assert ids(filtered) == sorted(ranked, key=lambda i: -everything[i])
