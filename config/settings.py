@@ -208,7 +208,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "archive.api.exceptions.api_exception_handler",
     "PAGE_SIZE": 20,
     # JSON only: no HTML error pages under /api/ (the interactive docs are at /api/docs/).
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["archive.api.renderers.FastJSONRenderer"],
     # ?format= is the ingest reader's name, not a renderer switch.
     "URL_FORMAT_OVERRIDE": None,
 }
