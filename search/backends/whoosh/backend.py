@@ -23,6 +23,7 @@ from search.backends.base import (
     Texts,
 )
 from search.backends.whoosh.columns import Columns, FacetData
+from search.backends.whoosh.postings_cache import PostingsCache
 from search.backends.whoosh.sharing import refuse_shared_directory
 from search.backends.whoosh.store import READ_ERRORS, IndexStore
 from search.documents import article_document
@@ -48,6 +49,7 @@ class WhooshBackend(SearchBackend):
         self._segments: dict[str, Columns] = {}
         self._stems: dict[str, dict[str, list[str]]] = {}
         self._frequencies: dict[str, dict[str, int]] = {}
+        self.postings = PostingsCache()  # of the current searcher
 
     # Writing -----------------------------------------------------------------
     def index(self, articles: Iterable) -> int:
@@ -135,6 +137,7 @@ class WhooshBackend(SearchBackend):
         if self._searcher is None or directory != self._directory:
             old = self._searcher
             self._searcher = self.store.open(directory).searcher()
+            self.postings = PostingsCache()
             self._directory = directory
             self._segments.clear()
             self._stems.clear()
@@ -146,6 +149,7 @@ class WhooshBackend(SearchBackend):
             # deletions changed, so deleted or re-indexed articles would linger.
             old = self._searcher
             self._searcher = self.store.open(directory).searcher()
+            self.postings = PostingsCache()
             old.close()
         return self._searcher
 

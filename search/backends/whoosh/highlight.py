@@ -20,11 +20,12 @@ MAX_ANCHORS = 40  # fragments are looked for around the first matches only
 
 
 def _matches(text: str, terms: set[str]) -> list[tuple[int, int]]:
-    normalize = normalize_word
-    hits = [normalize(word)[0] in terms for word in _WORD_RE.findall(text)]
-    if not any(hits):
+    words = _WORD_RE.findall(text)
+    # Each distinct spelling normalised once: a text repeats most of its words.
+    marked = {word for word in set(words) if normalize_word(word)[0] in terms}
+    if not marked:
         return []
-    return [m.span() for m in compress(_WORD_RE.finditer(text), hits)]
+    return [m.span() for m in compress(_WORD_RE.finditer(text), [w in marked for w in words])]
 
 
 def _marked(text: str, start: int, end: int, spans) -> str:

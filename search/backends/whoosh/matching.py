@@ -28,11 +28,13 @@ def term_docs(reader, fieldname: str, text, cache: dict | None = None) -> np.nda
 
 
 class Reading(dict):
-    """What one search has read (postings, phrase verdicts), and its budget."""
+    """What one search has read (postings, phrase verdicts), and its budget; ``shared``:
+    the process's postings of this searcher (``postings_cache.PostingsCache``)."""
 
-    def __init__(self, budget: Budget | None = None):
+    def __init__(self, budget: Budget | None = None, shared=None):
         super().__init__()
         self.budget = budget or Budget.unlimited()
+        self.shared = shared
 
 
 def budget_of(cache) -> Budget:
@@ -261,8 +263,14 @@ def term_postings(reader, fieldname: str, text, cache=None) -> tuple[np.ndarray,
     if cache is not None:
         key = (fieldname, text)
         if key not in cache:
-            cache[key] = term_postings(reader, fieldname, text)
-            budget_of(cache).charge(len(cache[key][0]))  # one unit a posting read
+            shared = getattr(cache, "shared", None)
+            found = shared.get(key) if shared is not None else None
+            if found is None:
+                found = term_postings(reader, fieldname, text)
+                if shared is not None:
+                    shared.put(key, found)
+            cache[key] = found
+            budget_of(cache).charge(len(found[0]))  # one unit a posting, cached or not
         return cache[key]
     docs, weights = [], []
     for leaf, offset in reader.leaf_readers():

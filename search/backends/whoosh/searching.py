@@ -313,7 +313,7 @@ def match_request(backend, query: BackendQuery) -> Matching:
     request = query.request
     searcher = backend.searcher()
     data = backend.facet_data(searcher)
-    stems, postings = backend.stem_terms, Reading(query.budget)
+    stems, postings = backend.stem_terms, Reading(query.budget, backend.postings)
     stems(searcher)  # built once per index segment, before the clock starts
     query.budget.start()
     understood = _understand(searcher, data, request.q, stems, query.synonyms, postings)
