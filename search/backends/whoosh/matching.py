@@ -12,11 +12,11 @@ import logging
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
 from search.backends.whoosh.columns import FacetData
 from search.backends.whoosh.positions import phrase_found
+from search.backends.whoosh.postings import read_postings
 from search.budget import Budget
 
 log = logging.getLogger(__name__)
@@ -249,22 +249,9 @@ def term_postings(reader, fieldname: str, text, cache=None) -> tuple[np.ndarray,
             matcher = leaf.postings(fieldname, text)
         except TermNotFound:
             continue
-        if isinstance(matcher, FilterMatcher):
-            matcher = matcher.child
-        if not hasattr(matcher, "_read_weights"):
-            found = list(matcher.items_as("weight"))
-            docs.append(np.array([d for d, _ in found], dtype=np.int64) + offset)
-            weights.append(np.array([w for _, w in found], dtype=np.float32))
-            continue
-        while matcher.is_active():
-            if matcher._ids is None:
-                matcher._read_ids()
-            if matcher._weights is None:
-                matcher._read_weights()
-            start = matcher._i
-            docs.append(np.asarray(matcher._ids[start:], dtype=np.int64) + offset)
-            weights.append(np.asarray(matcher._weights[start:], dtype=np.float32))
-            matcher._next_block()
+        leaf_docs, leaf_weights = read_postings(matcher)
+        docs.append(leaf_docs + offset)
+        weights.append(leaf_weights)
     if not docs:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     return np.concatenate(docs), np.concatenate(weights)

@@ -13,8 +13,9 @@ import pickle
 from itertools import chain
 
 import numpy as np
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
+
+from search.backends.whoosh.postings import block_data, is_blocked, raw_blocks, unwrap
 
 _COUNT_SIZE = 4  # ``Positions.encode``: the count of positions (4 bytes), then a pickle
 _PICKLE_HEAD = b"\x80\x02"  # protocol 2, as ``Positions.encode`` writes
@@ -63,11 +64,8 @@ def word_positions(leaf, fieldname: str, word, docs: np.ndarray) -> tuple[np.nda
         matcher = leaf.postings(fieldname, word)
     except TermNotFound:
         return empty, empty
-    if isinstance(matcher, FilterMatcher):  # deleted documents: never among ``docs``
-        matcher = matcher.child
-    owners, values = (
-        _block_values(matcher, docs) if hasattr(matcher, "_read_values") else _values(matcher, docs)
-    )
+    matcher = unwrap(matcher)  # deleted documents are never among ``docs``
+    owners, values = _block_values(matcher, docs) if is_blocked(matcher) else _values(matcher, docs)
     if not owners:
         return empty, empty
     deltas = _decode(values, leaf.schema[fieldname].format)
@@ -82,28 +80,24 @@ def word_positions(leaf, fieldname: str, word, docs: np.ndarray) -> tuple[np.nda
 
 
 def _block_values(matcher, docs: np.ndarray) -> tuple[list[int], list[bytes]]:
-    """Walk the posting blocks, reading only those that hold some of ``docs``."""
+    """Walk the posting blocks, unpickling only those that hold some of ``docs``."""
     owners: list[int] = []
     values: list[bytes] = []
     at, count = 0, len(docs)
-    while matcher.is_active() and at < count:
-        last = matcher.block_max_id()
-        end = int(np.searchsorted(docs, last, side="right"))
-        if end > at:  # some candidates fall inside this block: read it
-            if matcher._ids is None:
-                matcher._read_ids()
-            if matcher._values is None:
-                matcher._read_values()
-            ids = np.asarray(matcher._ids, dtype=np.int64)
-            wanted = docs[at:end]
-            where = np.searchsorted(ids, wanted)
-            where[where >= len(ids)] = len(ids) - 1
-            hit = ids[where] == wanted
-            block_values = matcher._values
-            owners.extend((np.flatnonzero(hit) + at).tolist())
-            values.extend(block_values[i] for i in where[hit].tolist())
-            at = end
-        matcher._next_block()
+    raw, blocks = raw_blocks(matcher)
+    for block in blocks:
+        if at >= count:
+            break
+        end = int(np.searchsorted(docs, block.last, side="right"))
+        if end == at:  # none of the candidates in this block: skip it unread
+            continue
+        ids, _weights, block_values = block_data(raw, block)
+        wanted = docs[at:end]
+        where = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+        hit = ids[where] == wanted
+        owners.extend((np.flatnonzero(hit) + at).tolist())
+        values.extend(block_values[i] for i in where[hit].tolist())
+        at = end
     return owners, values
 
 

@@ -1,5 +1,6 @@
-"""Phrases decided in bulk from word positions find exactly the documents that
-Whoosh's own phrase matching and a plain reading of the texts find."""
+"""Postings and positions read in bulk are those Whoosh reads, and phrases decided
+from them find exactly the documents that Whoosh's own phrase matching and a plain
+reading of the texts find."""
 
 import random
 
@@ -11,6 +12,7 @@ from search.analysis import analyze
 from search.backends.whoosh.backend import WhooshBackend
 from search.backends.whoosh.matching import Reading, match_mask
 from search.backends.whoosh.positions import phrase_found, word_positions
+from search.backends.whoosh.postings import read_postings
 from search.budget import Budget
 
 WORDS = [
@@ -182,3 +184,17 @@ def test_no_candidates_and_no_words_find_nothing(index):
     reader = backend.searcher().reader()
     assert not phrase_found(reader, "body", ["the", "bank"], np.zeros(0, np.int64)).any()
     assert not phrase_found(reader, "body", [], np.arange(5)).any()
+
+
+@pytest.mark.parametrize("word", ["bank", "york", "fell", "nowhere"])
+def test_postings_read_from_the_file_are_those_whoosh_reads(index, word):
+    backend, _texts = index
+    for leaf, _offset in backend.searcher().reader().leaf_readers():
+        if (("body", word)) not in leaf:
+            continue
+        docs, weights = read_postings(leaf.postings("body", word))
+
+        expected = list(leaf.postings("body", word).items_as("weight"))  # live ones
+        read = zip(docs.tolist(), weights.tolist(), strict=True)
+        assert [(d, w) for d, w in read if not leaf.is_deleted(d)] == expected
+        assert len(docs) > 128  # several blocks
