@@ -12,11 +12,10 @@ import logging
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.reading import TermNotFound
 
 from search.backends.whoosh.columns import FacetData
-from search.backends.whoosh.positions import phrase_found
-from search.backends.whoosh.postings import read_postings
+from search.backends.whoosh.positions import leaf_blocks, phrase_found
+from search.backends.whoosh.postings import Decoded
 from search.budget import Budget
 
 log = logging.getLogger(__name__)
@@ -223,7 +222,13 @@ class PhraseChecker:
         if not len(docs):
             return
         self.budget.spent += len(docs) * len(phrase.words) * POSITION_COST
-        found[docs] = phrase_found(self.reader, phrase.fieldname, list(phrase.words), docs)
+        words, fieldname = list(phrase.words), phrase.fieldname
+
+        def blocks(leaf_number: int, word):
+            read = self.cache.get(_blocks_key(fieldname, word))
+            return None if read is None else read[leaf_number]
+
+        found[docs] = phrase_found(self.reader, fieldname, words, docs, blocks)
         checked[docs] = True
         self.budget.check_time()
 
@@ -237,21 +242,30 @@ K1, B = 1.2, 0.75
 
 
 def term_postings(reader, fieldname: str, text, cache=None) -> tuple[np.ndarray, np.ndarray]:
+    """(global document numbers, weights) of one term. With a search's ``cache``, its
+    decoded blocks are kept too, per segment, for the phrases that need its positions."""
     if cache is not None:
         key = (fieldname, text)
         if key not in cache:
-            cache[key] = term_postings(reader, fieldname, text)
+            blocks = [leaf_blocks(leaf, fieldname, text) for leaf, _ in reader.leaf_readers()]
+            cache[_blocks_key(fieldname, text)] = blocks
+            cache[key] = _concatenated(reader, blocks)
             budget_of(cache).charge(len(cache[key][0]))  # one unit a posting read
         return cache[key]
+    blocks = [leaf_blocks(leaf, fieldname, text) for leaf, _ in reader.leaf_readers()]
+    return _concatenated(reader, blocks)
+
+
+def _blocks_key(fieldname: str, text) -> tuple:
+    return ("blocks", fieldname, text)
+
+
+def _concatenated(reader, blocks: list[list[Decoded]]) -> tuple[np.ndarray, np.ndarray]:
     docs, weights = [], []
-    for leaf, offset in reader.leaf_readers():
-        try:
-            matcher = leaf.postings(fieldname, text)
-        except TermNotFound:
-            continue
-        leaf_docs, leaf_weights = read_postings(matcher)
-        docs.append(leaf_docs + offset)
-        weights.append(leaf_weights)
+    for (_leaf, offset), leaf_blocks_ in zip(reader.leaf_readers(), blocks, strict=True):
+        for block in leaf_blocks_:
+            docs.append(block.ids + offset)
+            weights.append(block.weights)
     if not docs:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     return np.concatenate(docs), np.concatenate(weights)

@@ -15,34 +15,51 @@ from itertools import chain
 import numpy as np
 from whoosh.reading import TermNotFound
 
-from search.backends.whoosh.postings import block_data, is_blocked, raw_blocks, unwrap
+from search.backends.whoosh.postings import Decoded, decoded_blocks
 
 _COUNT_SIZE = 4  # ``Positions.encode``: the count of positions (4 bytes), then a pickle
 _PICKLE_HEAD = b"\x80\x02"  # protocol 2, as ``Positions.encode`` writes
 _STRIDE = np.int64(1) << 32  # key = candidate * _STRIDE + where the phrase starts
 
 
-def phrase_found(reader, fieldname: str, words, docnums: np.ndarray) -> np.ndarray:
+def phrase_found(reader, fieldname: str, words, docnums: np.ndarray, blocks=None) -> np.ndarray:
     """For each of ``docnums`` (global document numbers, ascending): whether ``words``
-    stand one after the other in ``fieldname``."""
+    stand one after the other in ``fieldname``. ``blocks(leaf_number, word)`` gives a
+    word's decoded posting blocks in a segment when they were read already."""
     found = np.zeros(len(docnums), dtype=bool)
     if not len(docnums) or not words:
         return found
     frequency = {word: reader.doc_frequency(fieldname, word) for word in words}
     order = sorted(range(len(words)), key=lambda n: (frequency[words[n]], n))
-    for leaf, offset in reader.leaf_readers():
+    field_format = reader.schema[fieldname].format
+    for number, (leaf, offset) in enumerate(reader.leaf_readers()):
         lo, hi = np.searchsorted(docnums, [offset, offset + leaf.doc_count_all()])
-        if lo < hi:
-            local = np.asarray(docnums[lo:hi], dtype=np.int64) - offset
-            found[lo:hi] = _leaf_phrase(leaf, fieldname, words, order, local)
+        if lo >= hi:
+            continue
+        local = np.asarray(docnums[lo:hi], dtype=np.int64) - offset
+
+        def positions(word, docs, number=number, leaf=leaf):
+            known = blocks(number, word) if blocks is not None else None
+            if known is None:
+                known = leaf_blocks(leaf, fieldname, word)
+            return word_positions(known, docs, field_format)
+
+        found[lo:hi] = _leaf_phrase(positions, words, order, local)
     return found
 
 
-def _leaf_phrase(leaf, fieldname: str, words, order, local: np.ndarray) -> np.ndarray:
+def leaf_blocks(leaf, fieldname: str, word) -> list[Decoded]:
+    try:
+        return decoded_blocks(leaf.postings(fieldname, word))
+    except TermNotFound:
+        return []
+
+
+def _leaf_phrase(positions, words, order, local: np.ndarray) -> np.ndarray:
     alive = np.arange(len(local))  # candidates (indexes into ``local``) still possible
     starts = None  # keys of the places where the phrase may start
     for number in order:
-        owners, places = word_positions(leaf, fieldname, words[number], local[alive])
+        owners, places = positions(words[number], local[alive])
         keys = alive[owners] * _STRIDE + (places - number)
         keys = np.unique(keys[places >= number])
         starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
@@ -54,21 +71,15 @@ def _leaf_phrase(leaf, fieldname: str, words, order, local: np.ndarray) -> np.nd
     return found
 
 
-def word_positions(leaf, fieldname: str, word, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(owner, position) of every occurrence of ``word`` in ``docs`` (a segment's
-    document numbers, ascending): ``owner`` indexes ``docs``."""
-    empty = np.zeros(0, dtype=np.int64)
-    if not len(docs):
-        return empty, empty
-    try:
-        matcher = leaf.postings(fieldname, word)
-    except TermNotFound:
-        return empty, empty
-    matcher = unwrap(matcher)  # deleted documents are never among ``docs``
-    owners, values = _block_values(matcher, docs) if is_blocked(matcher) else _values(matcher, docs)
+def word_positions(blocks: list[Decoded], docs: np.ndarray, field_format):
+    """(owner, position) of every occurrence of a word in ``docs`` (a segment's
+    document numbers, ascending), from its decoded posting ``blocks``: ``owner``
+    indexes ``docs``."""
+    owners, values = _candidate_values(blocks, docs)
     if not owners:
+        empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    deltas = _decode(values, leaf.schema[fieldname].format)
+    deltas = _decode(values, field_format)
     lengths = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
     flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(lengths.sum()))
     # Positions are stored as gaps: a running sum, started again for each document.
@@ -79,38 +90,23 @@ def word_positions(leaf, fieldname: str, word, docs: np.ndarray) -> tuple[np.nda
     return np.repeat(np.asarray(owners, dtype=np.int64), lengths), places
 
 
-def _block_values(matcher, docs: np.ndarray) -> tuple[list[int], list[bytes]]:
-    """Walk the posting blocks, unpickling only those that hold some of ``docs``."""
+def _candidate_values(blocks: list[Decoded], docs: np.ndarray) -> tuple[list[int], list[bytes]]:
+    """The values of ``docs`` in the blocks (both ascending), each block searched once."""
     owners: list[int] = []
     values: list[bytes] = []
     at, count = 0, len(docs)
-    raw, blocks = raw_blocks(matcher)
     for block in blocks:
         if at >= count:
             break
-        end = int(np.searchsorted(docs, block.last, side="right"))
-        if end == at:  # none of the candidates in this block: skip it unread
+        end = int(np.searchsorted(docs, block.ids[-1], side="right"))
+        if end == at:  # none of the candidates in this block
             continue
-        ids, _weights, block_values = block_data(raw, block)
         wanted = docs[at:end]
-        where = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
-        hit = ids[where] == wanted
+        where = np.minimum(np.searchsorted(block.ids, wanted), len(block.ids) - 1)
+        hit = block.ids[where] == wanted
         owners.extend((np.flatnonzero(hit) + at).tolist())
-        values.extend(block_values[i] for i in where[hit].tolist())
+        values.extend(block.values[i] for i in where[hit].tolist())
         at = end
-    return owners, values
-
-
-def _values(matcher, docs: np.ndarray) -> tuple[list[int], list[bytes]]:
-    """Postings kept in the term table (a rare word): few, read one by one."""
-    index = {int(d): n for n, d in enumerate(docs.tolist())}
-    owners, values = [], []
-    while matcher.is_active():
-        owner = index.get(matcher.id())
-        if owner is not None:
-            owners.append(owner)
-            values.append(matcher.value())
-        matcher.next()
     return owners, values
 
 

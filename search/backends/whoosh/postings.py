@@ -80,21 +80,40 @@ def weights_array(weights, count: int) -> np.ndarray:
     return np.asarray(weights, dtype=np.float32)
 
 
-def read_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """(segment document numbers, weights) of every posting of a term."""
+@dataclass
+class Decoded:
+    """One block's postings: document numbers, weights and values (positions)."""
+
+    ids: np.ndarray
+    weights: np.ndarray
+    values: tuple
+
+
+def decoded_blocks(matcher) -> list[Decoded]:
+    """Every posting block of a term, decoded (postings kept in the term table, for a
+    rare word, come as one block)."""
     matcher = unwrap(matcher)
     if not is_blocked(matcher):
-        found = list(matcher.items_as("weight"))
-        return (
-            np.array([d for d, _ in found], dtype=np.int64),
-            np.array([w for _, w in found], dtype=np.float32),
-        )
+        ids, weights, values = [], [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            values.append(matcher.value())
+            matcher.next()
+        if not ids:
+            return []
+        return [Decoded(np.array(ids, np.int64), np.array(weights, np.float32), tuple(values))]
     raw, blocks = raw_blocks(matcher)
-    docs, weights = [], []
+    out = []
     for block in blocks:
-        ids, block_weights, _values = block_data(raw, block)
-        docs.append(ids)
-        weights.append(weights_array(block_weights, block.count))
-    if not docs:
+        ids, weights, values = block_data(raw, block)
+        out.append(Decoded(ids, weights_array(weights, block.count), values))
+    return out
+
+
+def read_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """(segment document numbers, weights) of every posting of a term."""
+    blocks = decoded_blocks(matcher)
+    if not blocks:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    return np.concatenate(docs), np.concatenate(weights)
+    return np.concatenate([b.ids for b in blocks]), np.concatenate([b.weights for b in blocks])

@@ -11,7 +11,7 @@ from whoosh import query as wq
 from search.analysis import analyze
 from search.backends.whoosh.backend import WhooshBackend
 from search.backends.whoosh.matching import Reading, match_mask
-from search.backends.whoosh.positions import phrase_found, word_positions
+from search.backends.whoosh.positions import leaf_blocks, phrase_found, word_positions
 from search.backends.whoosh.postings import read_postings
 from search.budget import Budget
 
@@ -150,11 +150,11 @@ def test_positions_of_a_word_are_those_whoosh_decodes(index):
     leaf, _offset = searcher.reader().leaf_readers()[1]
     docs = np.array([d for d in range(0, leaf.doc_count_all(), 3) if not leaf.is_deleted(d)])
 
-    owners, places = word_positions(leaf, "body", "bank", docs)
+    fmt = leaf.schema["body"].format
+    owners, places = word_positions(leaf_blocks(leaf, "body", "bank"), docs, fmt)
 
     expected = []
     matcher = leaf.postings("body", "bank")
-    fmt = leaf.schema["body"].format
     wanted = set(docs.tolist())
     while matcher.is_active():
         if matcher.id() in wanted:
