@@ -1,12 +1,13 @@
 """Word positions read in bulk, and phrases decided for many documents at once.
 
 Whoosh's phrase matching reads a word's positions one document at a time, in
-Python. Here a word's posting blocks are walked once for a whole set of candidate
-documents: a block holding none of them is skipped on its header alone (its maximum
-document number), the positions of the candidates in the others are unpickled in one
-call, and the phrase test itself (every word at its place after the first) is a few
-numpy operations. The words are read rarest first, each only for the documents that
-still have a place where the phrase may start.
+Python. Here a word's decoded posting blocks (kept from reading its postings for
+the match) are walked once for a whole set of candidate documents: a block holding
+none of them is passed over on its last document number, the positions of the
+candidates in the others are unpickled in one call, and the phrase test itself
+(every word at its place after the first) is a few numpy operations. The words are
+read rarest first, each only for the documents that still have a place where the
+phrase may start.
 """
 
 import pickle
