@@ -55,7 +55,9 @@ class Budget:
         """Whether optional work (a phrase check, an expansion's words) fits: within the
         units, and within the first half of the time, so that what must follow (counts,
         ranking, the page) still finishes in time on a busy machine."""
-        return self.spent + units <= self.units and self.remaining_seconds() > self.seconds / 2
+        # Elapsed time, not the time left: an unlimited budget (infinite seconds) affords.
+        elapsed = time.monotonic() - self.started
+        return self.spent + units <= self.units and elapsed < self.seconds / 2
 
     def charge(self, units: int) -> None:
         """Count work that had to be done (reading what the query names)."""

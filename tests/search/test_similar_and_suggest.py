@@ -27,6 +27,15 @@ def test_more_like_this_excludes_duplicates_of_the_article(search_backend, seede
     assert herald.pk not in {h.id for h in service.more_like_this(twin.pk, limit=10)}
 
 
+def test_more_like_this_finds_a_near_copy_first(search_backend, seeded):
+    herald = seeded["herald"]
+    rewrite = make_article("Rewritten: " + herald.title, body=herald.body[: len(herald.body) // 2])
+    reindex(rewrite)
+
+    assert service.more_like_this(herald.pk, limit=3)[0].id == rewrite.pk
+    assert service.more_like_this(rewrite.pk, limit=3)[0].id == herald.pk
+
+
 def test_more_like_this_of_an_unknown_article_is_empty(seeded):
     assert service.more_like_this(999_999) == []
 

@@ -50,6 +50,7 @@ class WhooshBackend(SearchBackend):
         self._stems: dict[str, dict[str, list[str]]] = {}
         self._frequencies: dict[str, dict[str, int]] = {}
         self.postings = PostingsCache()  # of the current searcher
+        self._occurrences: dict[str, dict[str, float]] = {}
 
     # Writing -----------------------------------------------------------------
     def index(self, articles: Iterable) -> int:
@@ -142,6 +143,7 @@ class WhooshBackend(SearchBackend):
             self._segments.clear()
             self._stems.clear()
             self._frequencies.clear()
+            self._occurrences.clear()
             if old is not None:
                 old.close()
         elif not self._searcher.up_to_date():
@@ -180,6 +182,7 @@ class WhooshBackend(SearchBackend):
             del self._segments[stale]
             self._stems.pop(stale, None)
             self._frequencies.pop(stale, None)
+            self._occurrences.pop(stale, None)
         live = np.concatenate(lives) if lives else np.zeros(0, dtype=bool)
         data = FacetData(Columns.concat(parts), live)
         self._data = (key, data)
@@ -227,6 +230,25 @@ class WhooshBackend(SearchBackend):
                     continue
                 self._frequencies[key] = counts
             maps.append(self._frequencies[key])
+        return lambda word: sum(m.get(word, 0) for m in maps)
+
+    def body_frequency(self, searcher):
+        """A function: word -> its occurrences in every body (summed over segments;
+        maps cached per segment), for the key words of more like this."""
+        maps = []
+        for leaf, _offset in searcher.reader().leaf_readers():
+            segment = leaf.segment()
+            key = segment.segment_id() if segment is not None else None
+            if key is None or key not in self._occurrences:
+                counts = {
+                    term.decode() if isinstance(term, bytes) else term: info.weight()
+                    for term, info in leaf.iter_field("body")
+                }
+                if key is None:
+                    maps.append(counts)
+                    continue
+                self._occurrences[key] = counts
+            maps.append(self._occurrences[key])
         return lambda word: sum(m.get(word, 0) for m in maps)
 
     @staticmethod

@@ -3,20 +3,19 @@
 Whoosh's matchers walk the postings one document at a time in Python; for the set
 of all matches (facets, totals) reading each term's postings block by block and
 combining them with numpy is several times faster. A phrase is checked from its
-words' positions only where its words all stand and the rest of the query leaves the
-document undecided, within the search's budget (``search.budget``); ranges fall back
-to Whoosh's own matching.
+words' positions (read in bulk, ``positions``) only where its words all stand and the
+rest of the query leaves the document undecided, within the search's budget
+(``search.budget``); ranges fall back to Whoosh's own matching.
 """
 
-import bisect
 import logging
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.reading import TermNotFound
 
 from search.backends.whoosh.columns import FacetData
+from search.backends.whoosh.positions import leaf_blocks, phrase_found
+from search.backends.whoosh.postings import Decoded
 from search.budget import Budget
 
 log = logging.getLogger(__name__)
@@ -50,32 +49,25 @@ def match_mask(
 
     Posting lists give, for each part of the query, the documents it surely matches
     and those it may match (a phrase: those with all its words). Only the latter are
-    decided one by one, in index order, reading word positions; when the budget
-    cannot pay for the next one the rest are left out and the budget says it was cut.
-    With ``approximate`` (ranking), a phrase that the budget cannot check everywhere
-    counts where all its words are, and nothing is cut."""
+    decided, from the positions of the phrases' words read in bulk, in index order as
+    far as the budget pays; when it cannot pay for all of them the rest are left out
+    and the budget says it was cut. With ``approximate`` (ranking), a phrase that the
+    budget cannot check everywhere counts where all its words are, and nothing is cut."""
     bounds = _Bounds(searcher, data, cache)
     sure, maybe = bounds.of(query)
-    if maybe.any():
-        phrases = PhraseChecker(searcher, data, cache)
-        todo = np.flatnonzero(maybe)
-        if approximate and not phrases.budget.affords(phrases.unpaid(query, todo)):
-            return (sure | maybe) & data.live
-        sure = sure.copy()
-        for position, docnum in enumerate(todo.tolist()):
-            try:
-                sure[docnum] = bounds.decide(query, docnum, phrases)
-            except OutOfUnits:
-                phrases.budget.cut = True
-                log.info(
-                    "search budget spent: %d of %d undecided left", len(todo) - position, len(todo)
-                )
-                break
-    return sure & data.live
-
-
-class OutOfUnits(Exception):
-    """The budget cannot pay for the next phrase check."""
+    if not maybe.any():
+        return sure & data.live
+    phrases = PhraseChecker(searcher, data, cache)
+    todo = np.flatnonzero(maybe)
+    costs = phrases.costs(query, todo, bounds)
+    if approximate and not phrases.budget.affords(int(costs.sum())):
+        return (sure | maybe) & data.live
+    todo = phrases.affordable(todo, costs)
+    undecided = np.zeros(data.size, dtype=bool)
+    undecided[todo] = True
+    for phrase in _unique_phrases(query):
+        phrases.check(phrase, undecided & bounds.of(phrase)[1])
+    return (sure | (undecided & bounds.exact(query, phrases))) & data.live
 
 
 class _Bounds:
@@ -141,25 +133,25 @@ class _Bounds:
             self.cache[key] = out
         return out, self._none()
 
-    def decide(self, q, docnum: int, phrases: "PhraseChecker") -> bool:
+    def exact(self, q, phrases: "PhraseChecker") -> np.ndarray:
+        """The documents ``q`` matches, right wherever its phrases were checked."""
         sure, maybe = self.of(q)
-        if sure[docnum]:
-            return True
-        if not maybe[docnum]:
-            return False
+        if not maybe.any():
+            return sure
         if isinstance(q, wq.Phrase):
-            return phrases.matches(q, docnum)
+            return phrases.found(q)
         if isinstance(q, wq.Not):
-            return not self.decide(q.query, docnum, phrases)
+            return self.data.live & ~self.exact(q.query, phrases)
         if isinstance(q, wq.And):
-            return all(self.decide(sub, docnum, phrases) for sub in q.subqueries)
+            out = self.data.live.copy()
+            for sub in q.subqueries:
+                out &= self.exact(sub, phrases)
+            return out
         need = max(q.minmatch or 1, 1)
-        found = 0
+        count = np.zeros(self.data.size, dtype=np.int16)
         for sub in q.subqueries:
-            found += self.decide(sub, docnum, phrases)
-            if found >= need:
-                return True
-        return False
+            count += self.exact(sub, phrases)
+        return count >= need
 
 
 def phrases_of(query):
@@ -173,6 +165,13 @@ def phrases_of(query):
             yield from phrases_of(sub)
 
 
+def _unique_phrases(query) -> list:
+    unique = {}
+    for phrase in phrases_of(query):
+        unique.setdefault(_verdicts_key(phrase), phrase)
+    return list(unique.values())
+
+
 def _verdicts_key(phrase) -> tuple:
     return ("phrase", phrase.fieldname, tuple(phrase.words))
 
@@ -181,77 +180,62 @@ POSITION_COST = 2  # units of the budget per word's positions read in one docume
 
 
 class PhraseChecker:
-    """Whether a phrase stands in a document, from its words' positions; verdicts are
-    kept in the search's cache, and every positions read is paid from its budget."""
+    """Whether phrases stand in documents, from their words' positions read in bulk
+    (``positions``); verdicts are kept in the search's cache, and every document
+    checked is paid from its budget."""
 
     def __init__(self, searcher, data: FacetData, cache):
-        self.searcher, self.data = searcher, data
+        self.reader, self.data = searcher.reader(), data
         self.cache = cache if cache is not None else {}
         self.budget = budget_of(cache)
-        leaves = searcher.reader().leaf_readers()
-        self.leaves = leaves
-        self.offsets = [offset for _, offset in leaves]
-        self.matchers: dict = {}
-        self.checks = 0
 
-    def unpaid(self, query, docnums: np.ndarray) -> int:
-        """Units to decide these documents at most: each phrase of ``query`` read in every
-        one whose verdict is not known yet."""
-        cost = 0
-        for phrase in phrases_of(query):
-            known = self.cache.get(_verdicts_key(phrase), {})
-            unknown = (
-                len(docnums) - int(np.isin(docnums, list(known)).sum()) if known else len(docnums)
-            )
-            cost += unknown * len(phrase.words) * POSITION_COST
-        return cost
-
-    def matches(self, phrase, docnum: int) -> bool:
+    def _verdicts(self, phrase) -> tuple[np.ndarray, np.ndarray]:
+        """(checked, found) masks of this phrase."""
         key = _verdicts_key(phrase)
-        verdicts = self.cache.get(key)
-        if verdicts is None:
-            verdicts = self.cache[key] = {}
-        if docnum not in verdicts:
-            verdicts[docnum] = self._check(phrase, docnum)
-        return verdicts[docnum]
+        if key not in self.cache:
+            none = np.zeros(self.data.size, dtype=bool)
+            self.cache[key] = (none, none.copy())
+        return self.cache[key]
 
-    def _check(self, phrase, docnum: int) -> bool:
-        cost = len(phrase.words) * POSITION_COST
-        if not self.budget.affords(cost):
-            raise OutOfUnits
-        self.checks += 1
-        self.budget.spent += cost
-        if self.checks % 256 == 0:
-            self.budget.check_time()
-        starts: set[int] | None = None
-        for number, word in enumerate(phrase.words):
-            positions = self._positions(phrase.fieldname, word, docnum)
-            if not positions:
-                return False
-            shifted = {p - number for p in positions}
-            starts = shifted if starts is None else starts & shifted
-            if not starts:
-                return False
-        return True
+    def costs(self, query, docnums: np.ndarray, bounds: _Bounds) -> np.ndarray:
+        """Units to decide each of these documents: every phrase of ``query`` that may
+        stand in it and was not checked there yet, read word by word."""
+        costs = np.zeros(len(docnums), dtype=np.int64)
+        for phrase in _unique_phrases(query):
+            checked, _found = self._verdicts(phrase)
+            unknown = bounds.of(phrase)[1][docnums] & ~checked[docnums]
+            costs += unknown * (len(phrase.words) * POSITION_COST)
+        return costs
 
-    def _positions(self, fieldname: str, word: str, docnum: int) -> list[int]:
-        leaf_number = bisect.bisect_right(self.offsets, docnum) - 1
-        leaf, offset = self.leaves[leaf_number]
-        key = (leaf_number, fieldname, word)
-        if key not in self.matchers:
-            try:
-                self.matchers[key] = leaf.postings(fieldname, word)
-            except TermNotFound:
-                self.matchers[key] = None
-        matcher, local = self.matchers[key], docnum - offset
-        # Documents are decided in increasing order: each matcher only moves forward.
-        if matcher is None or not matcher.is_active():
-            return []
-        if matcher.id() < local:
-            matcher.skip_to(local)
-        if not matcher.is_active() or matcher.id() != local:
-            return []
-        return self.searcher.schema[fieldname].format.decode_positions(matcher.value())
+    def affordable(self, docnums: np.ndarray, costs: np.ndarray) -> np.ndarray:
+        """The first of ``docnums`` (in index order) that the budget can pay for."""
+        if self.budget.affords(int(costs.sum())):
+            return docnums
+        left = self.budget.units - self.budget.spent if self.budget.affords(0) else -1
+        keep = int(np.searchsorted(np.cumsum(costs), left, side="right"))
+        self.budget.cut = True
+        log.info("search budget spent: %d of %d undecided left", len(docnums) - keep, len(docnums))
+        return docnums[:keep]
+
+    def check(self, phrase, wanted: np.ndarray) -> None:
+        """Decide the phrase in the ``wanted`` documents not checked yet."""
+        checked, found = self._verdicts(phrase)
+        docs = np.flatnonzero(wanted & ~checked)
+        if not len(docs):
+            return
+        self.budget.spent += len(docs) * len(phrase.words) * POSITION_COST
+        words, fieldname = list(phrase.words), phrase.fieldname
+
+        def blocks(leaf_number: int, word):
+            read = self.cache.get(_blocks_key(fieldname, word))
+            return None if read is None else read[leaf_number]
+
+        found[docs] = phrase_found(self.reader, fieldname, words, docs, blocks)
+        checked[docs] = True
+        self.budget.check_time()
+
+    def found(self, phrase) -> np.ndarray:
+        return self._verdicts(phrase)[1]
 
 
 # BM25 over the matched documents, in numpy: Whoosh scores one document at a time in
@@ -260,40 +244,36 @@ K1, B = 1.2, 0.75
 
 
 def term_postings(reader, fieldname: str, text, cache=None) -> tuple[np.ndarray, np.ndarray]:
+    """(global document numbers, weights) of one term. With a search's ``cache``, its
+    decoded blocks are kept too, per segment, for the phrases that need its positions."""
     if cache is not None:
         key = (fieldname, text)
         if key not in cache:
             shared = getattr(cache, "shared", None)
             found = shared.get(key) if shared is not None else None
-            if found is None:
-                found = term_postings(reader, fieldname, text)
+            if found is None:  # read (its blocks kept for the phrase test) and share it
+                blocks = [leaf_blocks(leaf, fieldname, text) for leaf, _ in reader.leaf_readers()]
+                cache[_blocks_key(fieldname, text)] = blocks
+                found = _concatenated(reader, blocks)
                 if shared is not None:
                     shared.put(key, found)
             cache[key] = found
             budget_of(cache).charge(len(found[0]))  # one unit a posting, cached or not
         return cache[key]
+    blocks = [leaf_blocks(leaf, fieldname, text) for leaf, _ in reader.leaf_readers()]
+    return _concatenated(reader, blocks)
+
+
+def _blocks_key(fieldname: str, text) -> tuple:
+    return ("blocks", fieldname, text)
+
+
+def _concatenated(reader, blocks: list[list[Decoded]]) -> tuple[np.ndarray, np.ndarray]:
     docs, weights = [], []
-    for leaf, offset in reader.leaf_readers():
-        try:
-            matcher = leaf.postings(fieldname, text)
-        except TermNotFound:
-            continue
-        if isinstance(matcher, FilterMatcher):
-            matcher = matcher.child
-        if not hasattr(matcher, "_read_weights"):
-            found = list(matcher.items_as("weight"))
-            docs.append(np.array([d for d, _ in found], dtype=np.int64) + offset)
-            weights.append(np.array([w for _, w in found], dtype=np.float32))
-            continue
-        while matcher.is_active():
-            if matcher._ids is None:
-                matcher._read_ids()
-            if matcher._weights is None:
-                matcher._read_weights()
-            start = matcher._i
-            docs.append(np.asarray(matcher._ids[start:], dtype=np.int64) + offset)
-            weights.append(np.asarray(matcher._weights[start:], dtype=np.float32))
-            matcher._next_block()
+    for (_leaf, offset), leaf_blocks_ in zip(reader.leaf_readers(), blocks, strict=True):
+        for block in leaf_blocks_:
+            docs.append(block.ids + offset)
+            weights.append(block.weights)
     if not docs:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     return np.concatenate(docs), np.concatenate(weights)

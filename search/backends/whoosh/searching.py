@@ -20,6 +20,7 @@ from search.backends.whoosh.ranking import (
     proximity_bonus,
     with_feedback,
 )
+from search.backends.whoosh.similar import key_terms
 from search.backends.whoosh.translate import BestPlan, Translation
 from search.budget import Budget
 from search.corrections import SUGGEST_BELOW, did_you_mean
@@ -36,8 +37,6 @@ from search.types import (
     SearchRequest,
     SearchTooCostly,
 )
-
-MLT_TERMS = 12  # an article's most distinctive words used to find similar ones
 
 
 @dataclass
@@ -436,7 +435,9 @@ def run_more_like_this(
     searcher = backend.searcher()
     data = backend.facet_data(searcher)
     title, body = found[article_id]
-    keys = searcher.key_terms_from_text("body", f"{title}\n{body}", numterms=MLT_TERMS)
+    frequency = backend.body_frequency(searcher)
+    documents = searcher.reader().doc_count_all()
+    keys = key_terms(f"{title}\n{body}", frequency=frequency, documents=documents)
     if not keys:
         return []
     query = wq.Or([wq.Term("body", term, boost=weight) for term, weight in keys])

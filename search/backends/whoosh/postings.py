@@ -1,0 +1,119 @@
+"""A term's posting blocks read straight from the postings file.
+
+Whoosh's matcher reads a block with a seek, a read and an unpickling for its header,
+another for its data, then turns the document numbers from gaps into a tuple in a
+Python loop. Here a term's postings are fetched in one read and walked with one
+unpickler; gaps become numbers with numpy. The file layout is whoosh3's
+(``W3PostingsWriter``): a magic tag, then per block a signed length (negative for
+the last block), a pickled header (count, last document number, ...) and the
+pickled (gaps, weights, values) data, zlib-compressed when the header says so.
+A matcher of any other kind is read through its own interface.
+"""
+
+import io
+import pickle
+import struct
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh.matching.wrappers import FilterMatcher
+
+_LENGTH = struct.Struct("!i")
+_MAGIC_SIZE = 4
+
+
+@dataclass
+class Block:
+    """One posting block: its last document number and where its data lies."""
+
+    last: int
+    count: int
+    compressed: bool
+    start: int
+    end: int
+
+
+def unwrap(matcher):
+    """The matcher under Whoosh's filter of deleted documents (callers mask those)."""
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
+
+
+def is_blocked(matcher) -> bool:
+    return hasattr(matcher, "_postfile") and hasattr(matcher, "_startoffset")
+
+
+def raw_blocks(matcher) -> tuple[bytes, list[Block]]:
+    """The postings' bytes and their blocks' headers (the data left unread)."""
+    length = matcher._length
+    if isinstance(length, tuple):  # a term table read from disk gives it as a 1-tuple
+        (length,) = length
+    raw = matcher._postfile.get(matcher._startoffset, length)
+    stream = io.BytesIO(raw)
+    blocks, at = [], _MAGIC_SIZE
+    while at < len(raw):
+        (length,) = _LENGTH.unpack_from(raw, at)
+        stream.seek(at + _LENGTH.size)
+        count, last, _weight, compression, _lo, _hi = pickle.load(stream)
+        end = at + _LENGTH.size + abs(length)
+        blocks.append(Block(last, count, bool(compression), stream.tell(), end))
+        at = end
+        if length < 0:
+            break
+    return raw, blocks
+
+
+def block_data(raw: bytes, block: Block) -> tuple:
+    """(document numbers as an array, weights, values) of one block."""
+    data = raw[block.start : block.end]
+    if block.compressed:
+        data = zlib.decompress(data)
+    gaps, weights, values = pickle.loads(data)
+    return np.cumsum(np.asarray(gaps, dtype=np.int64)), weights, values
+
+
+def weights_array(weights, count: int) -> np.ndarray:
+    if weights is None:
+        return np.ones(count, dtype=np.float32)
+    if isinstance(weights, float | int):
+        return np.full(count, weights, dtype=np.float32)
+    return np.asarray(weights, dtype=np.float32)
+
+
+@dataclass
+class Decoded:
+    """One block's postings: document numbers, weights and values (positions)."""
+
+    ids: np.ndarray
+    weights: np.ndarray
+    values: tuple
+
+
+def decoded_blocks(matcher) -> list[Decoded]:
+    """Every posting block of a term, decoded (postings kept in the term table, for a
+    rare word, come as one block)."""
+    matcher = unwrap(matcher)
+    if not is_blocked(matcher):
+        ids, weights, values = [], [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            values.append(matcher.value())
+            matcher.next()
+        if not ids:
+            return []
+        return [Decoded(np.array(ids, np.int64), np.array(weights, np.float32), tuple(values))]
+    raw, blocks = raw_blocks(matcher)
+    out = []
+    for block in blocks:
+        ids, weights, values = block_data(raw, block)
+        out.append(Decoded(ids, weights_array(weights, block.count), values))
+    return out
+
+
+def read_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """(segment document numbers, weights) of every posting of a term."""
+    blocks = decoded_blocks(matcher)
+    if not blocks:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    return np.concatenate([b.ids for b in blocks]), np.concatenate([b.weights for b in blocks])

@@ -1,0 +1,200 @@
+"""Postings and positions read in bulk are those Whoosh reads, and phrases decided
+from them find exactly the documents that Whoosh's own phrase matching and a plain
+reading of the texts find."""
+
+import random
+
+import numpy as np
+import pytest
+from whoosh import query as wq
+
+from search.analysis import analyze
+from search.backends.whoosh.backend import WhooshBackend
+from search.backends.whoosh.matching import Reading, match_mask
+from search.backends.whoosh.positions import leaf_blocks, phrase_found, word_positions
+from search.backends.whoosh.postings import read_postings
+from search.budget import Budget
+
+WORDS = [
+    "the",
+    "bank",
+    "of",
+    "new",
+    "york",
+    "said",
+    "the",
+    "bank",
+    "rate",
+    "rose",
+    "and",
+    "oil",
+    "fell",
+]
+PHRASES = [
+    "the bank",
+    "bank rate",
+    "new york",
+    "the the",  # a repeated word, a stop word
+    "bank bank bank",
+    "new york said the bank",
+    "of the",
+    "oil rose",
+    "said nothing",  # a word no document has
+]
+
+
+def _texts(count: int) -> list[tuple[str, str]]:
+    """Titles and bodies drawn from a few words: every phrase stands in some of them,
+    and every pair of its words stands apart in others."""
+    randomly = random.Random(7)
+    texts = []
+    for n in range(count):
+        title = " ".join(randomly.choices(WORDS, k=randomly.randint(1, 6)))
+        body = " ".join(randomly.choices(WORDS, k=randomly.randint(1, 400)))
+        if n % 97 == 0:
+            body = "bank " * 2500 + body  # more positions than one pickle batch holds
+        if n % 53 == 0:
+            body = body + "\n\n" + " ".join(randomly.choices(WORDS, k=30))  # a gap
+        texts.append((title, body))
+    return texts
+
+
+@pytest.fixture
+def index(tmp_path):
+    """An index in three segments (one with deletions), postings over many blocks."""
+    backend = WhooshBackend(tmp_path / "index")
+    ix = backend.store.open(backend.store.ensure())
+    texts = _texts(900)
+    for part in range(3):
+        writer = ix.writer()
+        for n in range(part * 300, part * 300 + 300):
+            title, body = texts[n]
+            writer.add_document(id=str(n), title=title, body=body)
+        writer.commit(merge=False)
+    writer = ix.writer()
+    for n in range(0, 900, 11):
+        writer.delete_by_term("id", str(n))
+    writer.commit(merge=False)
+    yield backend, texts
+    backend.close()
+
+
+def _stands(words: list[str], text: str) -> bool:
+    """A plain reading: the words one after the other in the analysed text, no gap."""
+    tokens = _positions(text)
+    standing = set(tokens)
+    return any(
+        word == words[0] and all((position + k, w) in standing for k, w in enumerate(words))
+        for position, word in tokens
+    )
+
+
+def _positions(text: str) -> list[tuple[int, str]]:
+    out, at = [], 0
+    for paragraph_number, paragraph in enumerate(text.split("\n\n")):
+        at += 100 if paragraph_number else 0
+        for word in analyze(paragraph, stem=False):
+            out.append((at, word))
+            at += 1
+    return out
+
+
+def _ids(searcher, docnums) -> set[int]:
+    return {int(searcher.stored_fields(int(d))["id"]) for d in docnums}
+
+
+def test_the_index_has_several_segments_and_deletions(index):
+    backend, _texts = index
+    reader = backend.searcher().reader()
+    assert len(reader.leaf_readers()) == 3
+    assert reader.doc_count() < reader.doc_count_all()
+
+
+@pytest.mark.parametrize("phrase", PHRASES)
+@pytest.mark.parametrize("field", ["title", "body"])
+def test_a_phrase_finds_what_whoosh_and_the_text_find(index, phrase, field):
+    backend, texts = index
+    searcher = backend.searcher()
+    data = backend.facet_data(searcher)
+    words = analyze(phrase, stem=False)
+    query = wq.Phrase(field, words)
+
+    ours = match_mask(searcher, query, data, Reading())
+
+    whoosh = set(searcher.docs_for_query(query))
+    assert set(np.flatnonzero(ours).tolist()) == whoosh
+    number = 0 if field == "title" else 1
+    expected = {n for n, text in enumerate(texts) if n % 11 and _stands(words, text[number])}
+    assert _ids(searcher, np.flatnonzero(ours)) == expected
+
+
+def test_queries_with_phrases_across_fields_match_as_whoosh_matches(index):
+    backend, _texts = index
+    searcher = backend.searcher()
+    data = backend.facet_data(searcher)
+    either = wq.Or([wq.Phrase("title", ["the", "bank"]), wq.Phrase("body", ["the", "bank"])])
+    queries = [
+        either,
+        wq.And([either, wq.Not(wq.Phrase("body", ["bank", "rate"]))]),
+        wq.And([wq.Term("body", "oil"), wq.Phrase("body", ["new", "york"])]),
+        wq.Or([wq.Phrase("body", ["oil", "fell"]), wq.Phrase("title", ["bank", "rate"])]),
+    ]
+    for query in queries:
+        ours = set(np.flatnonzero(match_mask(searcher, query, data, Reading())).tolist())
+        assert ours == set(searcher.docs_for_query(query)), query
+
+
+def test_positions_of_a_word_are_those_whoosh_decodes(index):
+    backend, _texts = index
+    searcher = backend.searcher()
+    leaf, _offset = searcher.reader().leaf_readers()[1]
+    docs = np.array([d for d in range(0, leaf.doc_count_all(), 3) if not leaf.is_deleted(d)])
+
+    fmt = leaf.schema["body"].format
+    owners, places = word_positions(leaf_blocks(leaf, "body", "bank"), docs, fmt)
+
+    expected = []
+    matcher = leaf.postings("body", "bank")
+    wanted = set(docs.tolist())
+    while matcher.is_active():
+        if matcher.id() in wanted:
+            expected += [(matcher.id(), p) for p in fmt.decode_positions(matcher.value())]
+        matcher.next()
+    assert list(zip(docs[owners].tolist(), places.tolist(), strict=True)) == expected
+
+
+def test_a_phrase_checked_in_part_of_its_candidates_says_nothing_of_the_rest(index):
+    backend, _texts = index
+    searcher = backend.searcher()
+    data = backend.facet_data(searcher)
+    query = wq.Phrase("body", ["bank", "rate"])
+    everything = match_mask(searcher, query, data, Reading())
+
+    cut = Reading(Budget(units=4_000, seconds=60))
+    part = match_mask(searcher, query, data, cut)
+
+    assert cut.budget.cut
+    assert 0 < part.sum() < everything.sum()
+    assert not (part & ~everything).any()  # never a false hit
+    assert part[: np.flatnonzero(part)[-1]].sum() == everything[: np.flatnonzero(part)[-1]].sum()
+
+
+def test_no_candidates_and_no_words_find_nothing(index):
+    backend, _texts = index
+    reader = backend.searcher().reader()
+    assert not phrase_found(reader, "body", ["the", "bank"], np.zeros(0, np.int64)).any()
+    assert not phrase_found(reader, "body", [], np.arange(5)).any()
+
+
+@pytest.mark.parametrize("word", ["bank", "york", "fell", "nowhere"])
+def test_postings_read_from_the_file_are_those_whoosh_reads(index, word):
+    backend, _texts = index
+    for leaf, _offset in backend.searcher().reader().leaf_readers():
+        if (("body", word)) not in leaf:
+            continue
+        docs, weights = read_postings(leaf.postings("body", word))
+
+        expected = list(leaf.postings("body", word).items_as("weight"))  # live ones
+        read = zip(docs.tolist(), weights.tolist(), strict=True)
+        assert [(d, w) for d, w in read if not leaf.is_deleted(d)] == expected
+        assert len(docs) > 128  # several blocks
