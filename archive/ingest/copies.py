@@ -46,7 +46,8 @@ def signatures_store(rows: Iterable[tuple[int, str, Signature | None]]) -> None:
     signatures = [
         (pk, d, sig.values if sig else b"", sig.shingles if sig else 0) for pk, d, sig in rows
     ]
-    bands = [(key, pk) for pk, _, sig in rows if sig for key in sig.keys]
+    # In key order: each page of the key index is visited once, not once per key on it.
+    bands = sorted((key, pk) for pk, _, sig in rows if sig for key in sig.keys)
     # Multi-row INSERTs: a model instance per row costs more than the insert.
     _insert(CopySignature, ("article_id", "content_hash", "values", "shingles"), signatures)
     _insert(CopyBand, ("key", "article_id"), bands)
@@ -192,6 +193,9 @@ class CopyIndex:
         self.journal = journal or UndoJournal()
         self.table = CandidateTable()
         self.roots: dict[int, int] = {}
+        # Each known original's sort key (``first_publisher``): a group gains a new
+        # original only when a member sorts before it, and only then is it settled.
+        self.firsts: dict[int, tuple] = {}
         self._asked: set[int] = set()
         self._joined: set[int] = set()
 
@@ -213,39 +217,60 @@ class CopyIndex:
                     part,
                 )
                 found.update(row[0] for row in cursor.fetchall())
-        found -= self.roots.keys()
+        # Not ``found -= self.roots.keys()``: that walks every article the run knows.
+        found = {pk for pk in found if pk not in self.roots}
+        fields = ("article_id", "values", "shingles", "article__duplicate_of_id")
+        dates = ("article__published", "article__duplicate_of__published")
         for part in _parts(found):
-            rows = CopySignature.objects.filter(article_id__in=part).values_list(
-                "article_id", "values", "shingles", "article__duplicate_of_id"
-            )
-            for pk, values, shingles, original in rows:
+            rows = CopySignature.objects.filter(article_id__in=part).values_list(*fields, *dates)
+            for pk, values, shingles, original, published, original_published in rows:
                 stored = _stored(values, shingles)
                 if stored is not None:
                     self.table.add(pk, stored)
-                    self.roots[pk] = original or pk
+                    self.roots[pk] = root = original or pk
+                    self.firsts.setdefault(
+                        root, first_publisher(original_published if original else published, root)
+                    )
 
     def twin_of(self, sig: Signature | None) -> int | None:
         """The original of the group this text is a copy of (negative: an article
         planned in the current chunk), or None."""
         if sig is None:
             return None
-        self.prefetch([sig])
+        if not self._asked.issuperset(sig.keys):
+            self.prefetch([sig])
         best = self.table.best(sig)
         return None if best is None else self.roots[best]
 
-    def add(self, article_id: int, sig: Signature | None, original: int | None = None) -> None:
+    def add(
+        self,
+        article_id: int,
+        sig: Signature | None,
+        original: int | None = None,
+        *,
+        published: dt.date | None = None,
+    ) -> None:
         """A candidate from now on, in the group of ``original`` (None: its own)."""
         if sig is None or article_id in self.table:
             return
         self.table.add(article_id, sig)
-        self.roots[article_id] = article_id if original is None else original
         self.journal.record(_Known(self, article_id))
-        if original is not None:
+        mine = first_publisher(published, article_id)
+        if original is None:
+            self.roots[article_id] = article_id
+            if article_id > 0:
+                self.firsts.setdefault(article_id, mine)
+            return
+        self.roots[article_id] = original
+        # A member published no earlier than the original the run knows leaves the group
+        # as it is (on the same day the original's lower id wins: it was stored first).
+        if original not in self.firsts or mine[:2] < self.firsts[original][:2]:
             self._joined.add(original)
 
     def discard(self, article_id: int) -> None:
         self.table.discard(article_id)
         self.roots.pop(article_id, None)
+        self.firsts.pop(article_id, None)
 
     def settle(self) -> None:
         """Give the groups joined since the last call their first publisher as original."""
@@ -253,6 +278,8 @@ class CopyIndex:
         changes = groups_settle(joined)
         if not changes:
             return
+        for pk in joined | changes.keys():
+            self.firsts.pop(pk, None)  # no longer known: the next member settles the group
         before = {pk: self.roots[pk] for pk in changes if pk in self.roots}
         for pk, target in changes.items():
             if pk in self.roots:
