@@ -184,6 +184,21 @@ class _Led(NamedTuple):
         self.roots.update(self.before)
 
 
+def _band_statistics() -> bool:
+    """Whether PostgreSQL has statistics of the band keys, gathering them if not: without
+    them it reads the whole band table for every look-up of a chunk's keys (a first
+    import into a new database, or autovacuum off), with them it uses the key's index."""
+    if connection.vendor != "postgresql":
+        return True
+    table = CopyBand._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_stats WHERE tablename = %s AND attname = 'key'", [table])
+        if cursor.fetchone():
+            return True
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    return False  # asked again next time: an empty table leaves none
+
+
 class CopyIndex:
     """A run's candidate copies: those the database holds for the band keys of its
     chunks (``prefetch``), and the run's own new articles (journaled). Knows each
@@ -198,6 +213,7 @@ class CopyIndex:
         self.firsts: dict[int, tuple] = {}
         self._asked: set[int] = set()
         self._joined: set[int] = set()
+        self._planned = False  # the band table has planner statistics
 
     def prefetch(self, signatures: Iterable[Signature | None]) -> None:
         """Read the stored candidates of these texts: the articles sharing a band key
@@ -208,6 +224,8 @@ class CopyIndex:
         found: set[int] = set()
         quote = connection.ops.quote_name
         table = quote(CopyBand._meta.db_table)
+        if keys and not self._planned:
+            self._planned = _band_statistics()
         # Raw SQL: the ORM's preparation of 10,000 parameters a chunk costs more than the query.
         with connection.cursor() as cursor:
             for part in _parts(keys):
