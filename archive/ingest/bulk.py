@@ -116,7 +116,7 @@ class ChunkWriter:
         key = -next(_keys)
         self.state.known.add(article, key)
         if plan.candidate:
-            self.state.near.add(key, plan.signature, plan.twin_id)
+            self.state.near.add(key, plan.signature, plan.twin_id, published=article.published)
         self.pending.append(_Pending(file, draft, plan, article, key))
 
     def add_one(self, file: str, draft: ArticleDraft | Vocabulary) -> None:

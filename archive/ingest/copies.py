@@ -46,7 +46,8 @@ def signatures_store(rows: Iterable[tuple[int, str, Signature | None]]) -> None:
     signatures = [
         (pk, d, sig.values if sig else b"", sig.shingles if sig else 0) for pk, d, sig in rows
     ]
-    bands = [(key, pk) for pk, _, sig in rows if sig for key in sig.keys]
+    # In key order: each page of the key index is visited once, not once per key on it.
+    bands = sorted((key, pk) for pk, _, sig in rows if sig for key in sig.keys)
     # Multi-row INSERTs: a model instance per row costs more than the insert.
     _insert(CopySignature, ("article_id", "content_hash", "values", "shingles"), signatures)
     _insert(CopyBand, ("key", "article_id"), bands)
@@ -183,6 +184,21 @@ class _Led(NamedTuple):
         self.roots.update(self.before)
 
 
+def _band_statistics() -> bool:
+    """Whether PostgreSQL has statistics of the band keys, gathering them if not: without
+    them it reads the whole band table for every look-up of a chunk's keys (a first
+    import into a new database, or autovacuum off), with them it uses the key's index."""
+    if connection.vendor != "postgresql":
+        return True
+    table = CopyBand._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_stats WHERE tablename = %s AND attname = 'key'", [table])
+        if cursor.fetchone():
+            return True
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    return False  # asked again next time: an empty table leaves none
+
+
 class CopyIndex:
     """A run's candidate copies: those the database holds for the band keys of its
     chunks (``prefetch``), and the run's own new articles (journaled). Knows each
@@ -192,8 +208,12 @@ class CopyIndex:
         self.journal = journal or UndoJournal()
         self.table = CandidateTable()
         self.roots: dict[int, int] = {}
+        # Each known original's sort key (``first_publisher``): a group gains a new
+        # original only when a member sorts before it, and only then is it settled.
+        self.firsts: dict[int, tuple] = {}
         self._asked: set[int] = set()
         self._joined: set[int] = set()
+        self._planned = False  # the band table has planner statistics
 
     def prefetch(self, signatures: Iterable[Signature | None]) -> None:
         """Read the stored candidates of these texts: the articles sharing a band key
@@ -204,6 +224,8 @@ class CopyIndex:
         found: set[int] = set()
         quote = connection.ops.quote_name
         table = quote(CopyBand._meta.db_table)
+        if keys and not self._planned:
+            self._planned = _band_statistics()
         # Raw SQL: the ORM's preparation of 10,000 parameters a chunk costs more than the query.
         with connection.cursor() as cursor:
             for part in _parts(keys):
@@ -213,39 +235,60 @@ class CopyIndex:
                     part,
                 )
                 found.update(row[0] for row in cursor.fetchall())
-        found -= self.roots.keys()
+        # Not ``found -= self.roots.keys()``: that walks every article the run knows.
+        found = {pk for pk in found if pk not in self.roots}
+        fields = ("article_id", "values", "shingles", "article__duplicate_of_id")
+        dates = ("article__published", "article__duplicate_of__published")
         for part in _parts(found):
-            rows = CopySignature.objects.filter(article_id__in=part).values_list(
-                "article_id", "values", "shingles", "article__duplicate_of_id"
-            )
-            for pk, values, shingles, original in rows:
+            rows = CopySignature.objects.filter(article_id__in=part).values_list(*fields, *dates)
+            for pk, values, shingles, original, published, original_published in rows:
                 stored = _stored(values, shingles)
                 if stored is not None:
                     self.table.add(pk, stored)
-                    self.roots[pk] = original or pk
+                    self.roots[pk] = root = original or pk
+                    self.firsts.setdefault(
+                        root, first_publisher(original_published if original else published, root)
+                    )
 
     def twin_of(self, sig: Signature | None) -> int | None:
         """The original of the group this text is a copy of (negative: an article
         planned in the current chunk), or None."""
         if sig is None:
             return None
-        self.prefetch([sig])
+        if not self._asked.issuperset(sig.keys):
+            self.prefetch([sig])
         best = self.table.best(sig)
         return None if best is None else self.roots[best]
 
-    def add(self, article_id: int, sig: Signature | None, original: int | None = None) -> None:
+    def add(
+        self,
+        article_id: int,
+        sig: Signature | None,
+        original: int | None = None,
+        *,
+        published: dt.date | None = None,
+    ) -> None:
         """A candidate from now on, in the group of ``original`` (None: its own)."""
         if sig is None or article_id in self.table:
             return
         self.table.add(article_id, sig)
-        self.roots[article_id] = article_id if original is None else original
         self.journal.record(_Known(self, article_id))
-        if original is not None:
+        mine = first_publisher(published, article_id)
+        if original is None:
+            self.roots[article_id] = article_id
+            if article_id > 0:
+                self.firsts.setdefault(article_id, mine)
+            return
+        self.roots[article_id] = original
+        # A member published no earlier than the original the run knows leaves the group
+        # as it is (on the same day the original's lower id wins: it was stored first).
+        if original not in self.firsts or mine[:2] < self.firsts[original][:2]:
             self._joined.add(original)
 
     def discard(self, article_id: int) -> None:
         self.table.discard(article_id)
         self.roots.pop(article_id, None)
+        self.firsts.pop(article_id, None)
 
     def settle(self) -> None:
         """Give the groups joined since the last call their first publisher as original."""
@@ -253,6 +296,8 @@ class CopyIndex:
         changes = groups_settle(joined)
         if not changes:
             return
+        for pk in joined | changes.keys():
+            self.firsts.pop(pk, None)  # no longer known: the next member settles the group
         before = {pk: self.roots[pk] for pk in changes if pk in self.roots}
         for pk, target in changes.items():
             if pk in self.roots:

@@ -91,7 +91,7 @@ def remember(state: RunState, article: Article, plan: Plan) -> None:
     states its link)."""
     state.known.add(article)
     if plan.candidate:
-        state.near.add(article.pk, plan.signature, plan.twin_id)
+        state.near.add(article.pk, plan.signature, plan.twin_id, published=article.published)
 
 
 def _load(pk: int | None) -> Article | None:

@@ -1,6 +1,7 @@
 """Copy groups: each kind of edit is found, the first publisher leads, an import reads
 only its candidates."""
 
+import datetime as dt
 import random
 
 import pytest
@@ -102,6 +103,21 @@ def test_an_earlier_copy_arriving_later_becomes_the_groups_original(write):
     assert {second.pk, third.pk} <= set(heard)  # the search index re-reads them
 
 
+def test_a_copy_published_after_its_original_joins_without_regrouping(write):
+    ingest_paths([write("a.jsonl", jsonl(_item("First", WIRE, 7)))])
+    later = [
+        _item("Same day", edit("chrome", WIRE, random.Random(2), OTHER), 7),
+        _item("Later", edit("words", WIRE, random.Random(3), OTHER), 10),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        ingest_paths([write("b.jsonl", jsonl(*later))])
+    assert [_original(t) for t in ("Same day", "Later")] == ["First", "First"]
+    # The run knew the group's original and its date: nothing to re-point, nothing asked.
+    assert not [
+        q for q in queries.captured_queries if q["sql"].startswith('UPDATE "archive_article"')
+    ]
+
+
 def test_a_later_copy_in_the_same_chunk_joins_the_earliest(write):
     items = [
         _item("Late", edit("trimmed", WIRE, random.Random(4), OTHER), 12),
@@ -170,28 +186,37 @@ def test_the_command_reports_progress_and_a_summary(write, capsys):
 
 
 def _import_into_archive_of(size: int, write) -> list[str]:
-    """The queries of an import of three new articles into an archive of ``size``."""
+    """The queries of an import of three new articles into an archive of ``size``, one of
+    which is the original the new ones are copies of."""
     Article.objects.all().delete()
     rng = random.Random(size)
     words = WIRE.split() + OTHER.split()
     Article.objects.bulk_create(
         Article(title=f"Filler {n}", body=" ".join(rng.sample(words, 60)), content_hash=f"{n:064}")
-        for n in range(size)
+        for n in range(size - 1)
+    )
+    original = Article.objects.create(
+        title="Port strike ends", body=OTHER, published=dt.date(2018, 5, 1), content_hash="f" * 64
     )
     regroup_copies()
     items = [_item(f"New {n}", edit("words", OTHER, random.Random(n), WIRE), 3) for n in range(3)]
     path = write(f"{size}.jsonl", jsonl(*items))
     with CaptureQueriesContext(connection) as queries:
         batch = ingest_paths([path])
-    assert (batch.created, Article.objects.filter(duplicate_of__isnull=False).count()) == (3, 2)
+    assert batch.created == 3
+    assert Article.objects.filter(duplicate_of=original).count() == 3
     return [q["sql"] for q in queries.captured_queries]
 
 
 def test_an_import_does_not_read_the_archive(write):
     _import_into_archive_of(10, write)  # the outlet exists from now on
-    small = _import_into_archive_of(40, write)
-    large = _import_into_archive_of(400, write)
+    small = _import_into_archive_of(10, write)
+    large = _import_into_archive_of(200, write)
     assert len(large) == len(small)
+    # Copy detection was asked: the new texts' band keys, then the stored candidate's
+    # signature (and nothing else of the archive's, however large).
+    assert any('FROM "archive_copyband"' in sql for sql in large)
+    assert any('FROM "archive_copysignature"' in sql for sql in large)
     # Every read of articles or their signatures names what it wants.
     tables = ('FROM "archive_article"', 'FROM "archive_copysignature"', 'FROM "archive_copyband"')
     reads = [sql for sql in large if sql.startswith("SELECT") and any(t in sql for t in tables)]
