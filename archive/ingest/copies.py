@@ -24,6 +24,7 @@ from archive.ingest.dedupe import CandidateTable, Signature, signature
 from archive.ingest.journal import UndoJournal
 from archive.models import Article, CopyBand, CopySignature
 from archive.signals import announce
+from archive.statistics import tables_analyze
 
 # Keys or ids per IN (...) query, and rows per INSERT: well under any database's limits.
 _PER_QUERY = 500
@@ -195,7 +196,7 @@ def _band_statistics() -> bool:
         cursor.execute("SELECT 1 FROM pg_stats WHERE tablename = %s AND attname = 'key'", [table])
         if cursor.fetchone():
             return True
-        cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    tables_analyze([table])
     return False  # asked again next time: an empty table leaves none
 
 
