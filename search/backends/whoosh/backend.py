@@ -5,7 +5,7 @@ import logging
 import os
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -190,22 +190,11 @@ class WhooshBackend(SearchBackend):
 
     def stem_terms(self, searcher):
         """A function: stem -> the indexed words with that stem (maps cached per segment)."""
-        maps = []
-        for leaf, _offset in searcher.reader().leaf_readers():
-            segment = leaf.segment()
-            key = segment.segment_id() if segment is not None else None
-            if key is None or key not in self._stems:
-                words = {
-                    t.decode() if isinstance(t, bytes) else t
-                    for name in ("title", "body")
-                    for t in leaf.lexicon(name)
-                }
-                built = stem_map(words)
-                if key is None:
-                    maps.append(built)
-                    continue
-                self._stems[key] = built
-            maps.append(self._stems[key])
+
+        def build(leaf) -> dict[str, list[str]]:
+            return stem_map({_text(t) for name in ("title", "body") for t in leaf.lexicon(name)})
+
+        maps = _segment_maps(searcher, self._stems, build)
         if len(maps) == 1:
             only = maps[0]
             return lambda stem: only.get(stem, [])
@@ -215,40 +204,26 @@ class WhooshBackend(SearchBackend):
         """A function: word -> documents with it in their title or body (the larger of
         the two fields' counts, summed over segments; maps cached per segment), for
         significant terms: one dictionary lookup a word instead of two term-table reads."""
-        maps = []
-        for leaf, _offset in searcher.reader().leaf_readers():
-            segment = leaf.segment()
-            key = segment.segment_id() if segment is not None else None
-            if key is None or key not in self._frequencies:
-                counts: dict[str, int] = {}
-                for name in ("title", "body"):
-                    for term, info in leaf.iter_field(name):
-                        word = term.decode() if isinstance(term, bytes) else term
-                        counts[word] = max(counts.get(word, 0), info.doc_frequency())
-                if key is None:
-                    maps.append(counts)
-                    continue
-                self._frequencies[key] = counts
-            maps.append(self._frequencies[key])
+
+        def build(leaf) -> dict[str, int]:
+            counts: dict[str, int] = {}
+            for name in ("title", "body"):
+                for term, info in leaf.iter_field(name):
+                    word = _text(term)
+                    counts[word] = max(counts.get(word, 0), info.doc_frequency())
+            return counts
+
+        maps = _segment_maps(searcher, self._frequencies, build)
         return lambda word: sum(m.get(word, 0) for m in maps)
 
     def body_frequency(self, searcher):
         """A function: word -> its occurrences in every body (summed over segments;
         maps cached per segment), for the key words of more like this."""
-        maps = []
-        for leaf, _offset in searcher.reader().leaf_readers():
-            segment = leaf.segment()
-            key = segment.segment_id() if segment is not None else None
-            if key is None or key not in self._occurrences:
-                counts = {
-                    term.decode() if isinstance(term, bytes) else term: info.weight()
-                    for term, info in leaf.iter_field("body")
-                }
-                if key is None:
-                    maps.append(counts)
-                    continue
-                self._occurrences[key] = counts
-            maps.append(self._occurrences[key])
+
+        def build(leaf) -> dict[str, float]:
+            return {_text(term): info.weight() for term, info in leaf.iter_field("body")}
+
+        maps = _segment_maps(searcher, self._occurrences, build)
         return lambda word: sum(m.get(word, 0) for m in maps)
 
     @staticmethod
@@ -351,3 +326,23 @@ class WhooshBackend(SearchBackend):
                 self._searcher.close()
             self._searcher, self._data = None, None
             self._segments.clear()
+
+
+def _text(term) -> str:
+    return term.decode() if isinstance(term, bytes) else term
+
+
+def _segment_maps(searcher, cache: dict, build: Callable) -> list[dict]:
+    """One map per segment of the searcher, built by ``build(leaf)`` and kept in ``cache``
+    by segment id (a segment never changes; one without an id is built afresh)."""
+    maps = []
+    for leaf, _offset in searcher.reader().leaf_readers():
+        segment = leaf.segment()
+        key = segment.segment_id() if segment is not None else None
+        if key is None:
+            maps.append(build(leaf))
+            continue
+        if key not in cache:
+            cache[key] = build(leaf)
+        maps.append(cache[key])
+    return maps
