@@ -21,8 +21,9 @@ from config import replicas
 
 STICKY_COOKIE = "read_primary"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-# Editors and sign-ins read what they have just changed: always the primary.
-PRIMARY_PATHS = ("/admin/", "/accounts/")
+# Editors and sign-ins read what they have just changed: always the primary. The health
+# check judges this node and the primary (the replicas are reported beside, not judged).
+PRIMARY_PATHS = ("/admin/", "/accounts/", "/healthz")
 
 
 @dataclass
@@ -82,6 +83,9 @@ class ReplicaReadsMiddleware:
         reads = (
             request.method in SAFE_METHODS
             and STICKY_COOKIE not in request.COOKIES
+            # A token's holder writes through the API and keeps no cookie: it reads what it
+            # wrote (and a token just made is found) only on the primary.
+            and "HTTP_AUTHORIZATION" not in request.META
             and not request.path.startswith(PRIMARY_PATHS)
         )
         scope = ReadScope(alias=None if reads else DEFAULT_DB_ALIAS)

@@ -17,13 +17,19 @@ from django.db import DEFAULT_DB_ALIAS, Error, connections
 
 logger = logging.getLogger(__name__)
 
-# Caught up (everything received is replayed): lag 0, however old the last transaction
-# is; an idle primary sends nothing, so the replay timestamp alone would keep growing.
-# Behind with no transaction replayed since the standby started: unknown (NULL), skipped.
+# Caught up (everything received is replayed, and the WAL receiver is streaming from the
+# primary): lag 0, however old the last transaction is; an idle primary sends nothing, so
+# the replay timestamp alone would keep growing. With no receiver streaming (the primary
+# restarted, the network cut), what was received says nothing of what the primary has:
+# the lag is the replay timestamp's age. Behind with no transaction replayed since the
+# standby started: unknown (NULL), skipped. (A role without pg_read_all_stats sees the
+# receiver's row but not its status: present then counts as streaming.)
 LAG_SQL = """
 SELECT CASE
     WHEN NOT pg_is_in_recovery() THEN 0
-    WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+    WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()
+        AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver
+                    WHERE coalesce(status, 'streaming') = 'streaming') THEN 0
     ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())
 END
 """

@@ -285,16 +285,17 @@ def _among_query(request: SearchRequest, within: frozenset[int], looked_up) -> B
 
 
 def _among(backend: SearchBackend, queries: list[BackendQuery]) -> list[set[int] | SearchError]:
-    """The backend's answers; when the queries fail together, each is asked alone."""
+    """The backend's answers; when the queries fail together, each is asked alone, under
+    a budget of its own (the first attempt's time is spent)."""
     try:
         return list(backend.matches_among(queries))
-    except SearchError:
+    except SearchError as exc:
         if len(queries) < 2:
-            raise
+            return [exc]
     answers: list[set[int] | SearchError] = []
     for query in queries:
         try:
-            answers += backend.matches_among([query])
+            answers += backend.matches_among([replace(query, budget=_matching_budget())])
         except SearchError as exc:
             answers.append(exc)
     return answers

@@ -24,3 +24,12 @@ def test_indented_json_is_still_indented():
     asked = "application/json; indent=2"
     assert FastJSONRenderer().render(DATA, asked) == JSONRenderer().render(DATA, asked)
     assert b"\n  " in FastJSONRenderer().render(DATA, asked)
+
+
+def test_what_orjson_cannot_write_is_written_by_drf():
+    huge = {"id": 2**70}
+    assert (
+        FastJSONRenderer().render(huge)
+        == JSONRenderer().render(huge)
+        == b'{"id":' + str(2**70).encode() + b"}"
+    )

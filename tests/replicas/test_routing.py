@@ -90,6 +90,9 @@ def test_whoever_just_saved_reads_from_the_primary(pair, server):
 
         assert found(server, word, PRIMARY_COOKIE)
         assert read(server, f"/api/articles/{article_id}/", PRIMARY_COOKIE).status == 200
+        # An API client with its token and no cookie jar: the primary too.
+        as_writer = server.call("GET", f"/api/search/?q={word}&collapse=none")
+        assert as_writer.status == 200 and as_writer.json()["count"] == 1, as_writer.text
         assert not found(server, word)  # everybody else: the replica, a moment behind
     finally:
         pair.resume_replay()
@@ -217,3 +220,27 @@ def test_the_router_sends_only_plain_reads_to_the_standby(replicated):
         "after the write default False",
         "migrate False True",
     ]
+
+
+BROWSE_PROBE = """
+import django
+django.setup()
+from django.db import connections
+from search.backends.pg import browsing
+for alias in ("replica1", "default"):
+    with connections[alias].cursor() as cursor:
+        answer = browsing.browse_answer(cursor, "probe", lambda: alias)
+    print(alias, answer, len(browsing._kept))
+"""
+
+
+def test_the_standby_neither_keeps_nor_serves_a_browse_answer(replicated):
+    # Its snapshots do not list the primary's transactions in progress: a kept answer
+    # would outlive a write that commits later.
+    env, _ = replicated
+    done = subprocess.run(
+        [sys.executable, "-c", BROWSE_PROBE], cwd=ROOT, env=env, capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["replica1 replica1 0", "default default 1"]

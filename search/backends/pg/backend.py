@@ -197,10 +197,12 @@ class PostgresBackend(SearchBackend):
         )
 
     def matches_among(self, queries: list[BackendQuery]) -> list[set[int]]:
-        """AMONG_BATCH queries a statement (``among``), each under the first's budget."""
+        """AMONG_BATCH queries a statement (``among``), each under the first's budget,
+        its clock started when the statement is sent."""
         found = []
         for start in range(0, len(queries), AMONG_BATCH):
             batch = queries[start : start + AMONG_BATCH]
+            batch[0].budget.start()
             with bounded(batch[0].budget) as cursor:
                 found += among.matches_among(cursor, batch)
         return found

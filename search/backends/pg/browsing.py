@@ -7,9 +7,12 @@ the snapshot taken just before it was computed (``pg_current_snapshot()``): it h
 while every transaction that changed the facet rows or the tags since is visible in
 that snapshot; such transactions leave one row each in ``search_pgchange`` (migration
 ``search/0103_pg_change_log``). A transaction that has written computes afresh: it
-may read its own changes.
+may read its own changes. A hot standby neither keeps nor serves answers: its snapshots do
+not list the primary's transactions in progress, so a write committing later would look
+already seen.
 """
 
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -20,11 +23,14 @@ MAX_AGE = 600  # seconds an answer is kept at most: far inside KEEP_CHANGES
 KEEP_CHANGES = "1 day"  # how long the rows of search_pgchange are kept
 T = TypeVar("T")
 _kept: OrderedDict = OrderedDict()
+_lock = threading.Lock()  # a process may search in several threads
 
-# The snapshot now, whether this transaction has written, and whether the answer kept
-# under snapshot %s still holds (no change committed that it does not see).
+# The snapshot now, whether this transaction may keep answers (it has not written, on a
+# primary), and whether the answer kept under snapshot %s still holds (no change
+# committed that it does not see).
 _CHECK = """
-SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned() IS NULL,
+SELECT pg_current_snapshot()::text,
+    pg_current_xact_id_if_assigned() IS NULL AND NOT pg_is_in_recovery(),
     %s::pg_snapshot IS NOT NULL AND NOT EXISTS (SELECT 1 FROM search_pgchange
         WHERE xid >= pg_snapshot_xmin(%s::pg_snapshot)
         AND NOT pg_visible_in_snapshot(xid, %s::pg_snapshot))
@@ -34,22 +40,26 @@ SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned() IS NULL,
 def browse_answer(cursor, key: str, compute: Callable[[], T]) -> T:
     """The answer ``compute`` gives for ``key`` (its SQL and parameters), kept while
     nothing it counted has changed."""
-    key = (cursor.db.settings_dict["NAME"], key)
-    kept = _kept.get(key)
+    key = (cursor.db.alias, cursor.db.settings_dict["NAME"], key)
+    with _lock:
+        kept = _kept.get(key)
     if kept is not None and time.monotonic() - kept[0] > MAX_AGE:
         kept = None
     snapshot = kept[1] if kept else None
     cursor.execute(_CHECK, [snapshot, snapshot, snapshot])
-    now, reading_only, holds = cursor.fetchone()
-    if kept is not None and reading_only and holds:
-        _kept.move_to_end(key)
+    now, keeping, holds = cursor.fetchone()
+    if kept is not None and keeping and holds:
+        with _lock:
+            if key in _kept:
+                _kept.move_to_end(key)
         return kept[2]
     answer = compute()
-    if reading_only:
-        _kept[key] = (time.monotonic(), now, answer)
-        _kept.move_to_end(key)
-        while len(_kept) > ENTRIES:
-            _kept.popitem(last=False)
+    if keeping:
+        with _lock:
+            _kept[key] = (time.monotonic(), now, answer)
+            _kept.move_to_end(key)
+            while len(_kept) > ENTRIES:
+                _kept.popitem(last=False)
     return answer
 
 
@@ -64,4 +74,5 @@ def changes_prune(cursor) -> None:
 
 def forget() -> None:
     """Drop every kept answer (tests)."""
-    _kept.clear()
+    with _lock:
+        _kept.clear()
