@@ -3,8 +3,10 @@ here): db's init script makes the replication role, and db-replica's start scrip
 empty directory into a streaming standby of the primary, then only starts it."""
 
 import os
+import shutil
 import subprocess
 import time
+from pathlib import Path
 
 import psycopg2
 import pytest
@@ -18,6 +20,11 @@ USER, PASSWORD = "compose_replicator", "s3cret"
 
 
 def as_postgres(pair: Cluster, script: str, *args: str, **env: str) -> list[str]:
+    # A copy in the cluster's directory: the postgres user may not read the checkout (a
+    # clone under a private temporary directory, a home directory).
+    copy = pair.root / Path(script).name
+    shutil.copyfile(ROOT / "docker" / script, copy)
+    shutil.chown(copy, "postgres", "postgres")
     environment = {
         "PATH": f"{pair.bin}:{os.environ['PATH']}",
         "POSTGRES_REPLICATION_USER": USER,
@@ -26,7 +33,7 @@ def as_postgres(pair: Cluster, script: str, *args: str, **env: str) -> list[str]
     }
     return [
         "runuser", "-u", "postgres", "--", "env", *(f"{k}={v}" for k, v in environment.items()),
-        "sh", str(ROOT / "docker" / script), *args,
+        "sh", str(copy), *args,
     ]  # fmt: skip
 
 
