@@ -5,7 +5,13 @@
 #   docker compose exec -u postgres db sh /docker-entrypoint-initdb.d/replication.sh
 set -eu
 user="${POSTGRES_REPLICATION_USER:-replicator}"
-password="${POSTGRES_REPLICATION_PASSWORD:-replicator}"
+password="${POSTGRES_REPLICATION_PASSWORD:-}"
+if [ -z "$password" ]; then
+    # No default password: without one the role is not made, and db starts as usual.
+    echo "replication.sh: POSTGRES_REPLICATION_PASSWORD is not set: no replication role." \
+        "For the replica profile set it in .env and run this script by hand." >&2
+    exit 0
+fi
 
 psql -v ON_ERROR_STOP=1 --username "${POSTGRES_USER:-postgres}" \
     --dbname "${POSTGRES_DB:-postgres}" --set=user="$user" --set=password="$password" <<'SQL'

@@ -80,6 +80,15 @@ def test_replication_credentials_are_the_same_on_both_sides(compose):
     assert replica["PRIMARY_HOST"] == "db"
 
 
+def test_the_replication_password_has_no_default(compose):
+    # Without one in .env, db makes no replication role and db-replica refuses to start
+    # (their scripts say why: tests/replicas/test_compose_replica.py); the stack without
+    # the profile starts as before (compose reads every service, in a profile or not).
+    for service in ("db", "db-replica"):
+        assert compose_environment(service)["POSTGRES_REPLICATION_PASSWORD"] == ""
+    assert "# POSTGRES_REPLICATION_PASSWORD=\n" in (ROOT / ".env.example").read_text()
+
+
 def test_web_and_worker_read_from_the_replica_only_when_env_names_it(compose):
     url = "postgres://archive:archive@db-replica:5432/archive"
 

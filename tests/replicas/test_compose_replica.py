@@ -55,6 +55,38 @@ def test_db_init_script_adds_the_replication_role_once(pair):
     assert hba.count(f"host replication {USER} all scram-sha-256") == 1
 
 
+def test_without_a_password_db_makes_no_replication_role_and_still_starts(pair):
+    primary = pair.primary
+    command = as_postgres(
+        pair, "db-init/replication.sh",
+        PGHOST=str(pair.root), PGPORT=str(primary.port), PGDATA=str(primary.data),
+        POSTGRES_USER="postgres", POSTGRES_DB="postgres", POSTGRES_REPLICATION_USER="nopass",
+        POSTGRES_REPLICATION_PASSWORD="",
+    )  # fmt: skip
+
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd="/")
+
+    assert done.returncode == 0, done.stderr  # db's first start goes on
+    assert "POSTGRES_REPLICATION_PASSWORD" in done.stderr
+    assert primary.execute("SELECT count(*) FROM pg_roles WHERE rolname = 'nopass'") == (0,)
+    assert "nopass" not in (primary.data / "pg_hba.conf").read_text()
+
+
+def test_without_a_password_the_replica_does_not_start_and_says_why(pair):
+    node = Node(pair, "compose-replica-nopass")
+    command = as_postgres(
+        pair, "replica-start.sh", "postgres",
+        PGDATA=str(node.data), PRIMARY_HOST="127.0.0.1", PRIMARY_PORT=str(pair.primary.port),
+        POSTGRES_REPLICATION_PASSWORD="",
+    )  # fmt: skip
+
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd="/")
+
+    assert done.returncode != 0
+    assert "POSTGRES_REPLICATION_PASSWORD" in done.stderr
+    assert not (node.data / "PG_VERSION").exists()
+
+
 class StartedReplica:
     """docker/replica-start.sh running a server on ``node`` (its ``postgres`` in front)."""
 
