@@ -63,3 +63,14 @@ def test_compare_page_has_no_axe_violations(page, site, width, scheme):
     page.goto(site + "/compare/?s1.q=kim&s2.q=pompeo&s3.tag=place:pyongyang&measure=share")
     page.get_by_text("The numbers behind the chart").click()
     assert violations(page) == []
+
+
+def test_the_searches_fields_are_the_same_height_in_every_box(page, site):
+    # The boxes of a row are as tall as the tallest (the others add a remove link and
+    # their filters): the spare height stays below the fields, never stretching them.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site + "/compare/?s1.q=kim&s2.q=pompeo&s2.tag=place:pyongyang")
+    heights = page.locator(".compare-search input[type=search]").evaluate_all(
+        "inputs => inputs.map(input => input.getBoundingClientRect().height)"
+    )
+    assert len(heights) == 3 and len(set(heights)) == 1, heights
