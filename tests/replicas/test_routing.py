@@ -214,7 +214,7 @@ from django.db import connections
 from search.backends.pg import browsing
 for alias in ("replica1", "default"):
     with connections[alias].cursor() as cursor:
-        answer = browsing.browse_answer(cursor, "probe", lambda: alias)
+        answer = browsing.kept_answer(cursor, "probe", lambda: alias)
     print(alias, answer, len(browsing._kept))
 """
 

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from search.backends.base import BackendHit, BackendQuery, BackendResult, Filters
 from search.backends.pg import explain, ranking
-from search.backends.pg.browsing import browse_answer
+from search.backends.pg.browsing import kept_answer
 from search.backends.pg.compile import Compiler
 from search.backends.pg.facets import (
     UNITS,
@@ -187,20 +187,15 @@ class _Search:
             unit=UNITS[request.collapse],
             original=request.outlet_credit == "original",
         )
-        if node is None and self.browsing():
-            rows = browse_answer(self.cursor, f"{sql} {params!r}", lambda: self._rows(sql, params))
-        else:
+
+        def rows() -> list[tuple]:
             with _index_scans(self.cursor, question):
-                rows = self._rows(sql, params)
-        return read_rows(rows, request.facets)
+                self.cursor.execute(sql, params)
+                return self.cursor.fetchall()
 
-    def browsing(self) -> bool:
-        """Whether the request filters nothing (its answer counts the whole archive)."""
-        return not self.filters and fixed_filters(self.request, self.id_filters)[0] == "TRUE"
-
-    def _rows(self, sql: str, params: list) -> list[tuple]:
-        self.cursor.execute(sql, params)
-        return self.cursor.fetchall()
+        if restricted:  # ids of new articles (alerts): asked once, not worth keeping
+            return read_rows(rows(), request.facets)
+        return read_rows(kept_answer(self.cursor, f"{sql} {params!r}", rows), request.facets)
 
 
 def _answered(search: "_Search", node):
