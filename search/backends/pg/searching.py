@@ -5,10 +5,7 @@ A question (``search.query.Best``) that no article answers with ``need`` of its 
 takes two more: the most words any article has, and the search asking for that many.
 """
 
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
-
-from django.db import transaction
 
 from search.backends.base import BackendHit, BackendQuery, BackendResult, Filters
 from search.backends.pg import explain, ranking
@@ -24,6 +21,7 @@ from search.backends.pg.facets import (
 )
 from search.backends.pg.filters import combine, fixed_filters, request_filters
 from search.backends.pg.highlight import highlights
+from search.backends.pg.planner import index_scans
 from search.backends.pg.questions import (
     Tree,
     most_words,
@@ -189,7 +187,7 @@ class _Search:
         )
 
         def rows() -> list[tuple]:
-            with _index_scans(self.cursor, question):
+            with index_scans(self.cursor, question):
                 self.cursor.execute(sql, params)
                 return self.cursor.fetchall()
 
@@ -229,7 +227,7 @@ def declare_ids(cursor, query: BackendQuery, name: str) -> DeclaredIds:
     parsed, compiler, tree, search = prepared(cursor, query)
     node = _answered(search, tree.node)
     sql, params = search.ids(node)
-    with _index_scans(cursor, isinstance(node, Best)):
+    with index_scans(cursor, isinstance(node, Best)):
         cursor.execute(f'DECLARE "{name}" SCROLL CURSOR WITH HOLD FOR {sql}', params)
         cursor.execute(f'MOVE FORWARD ALL IN "{name}"')
         total = cursor.rowcount
@@ -242,23 +240,6 @@ def declare_ids(cursor, query: BackendQuery, name: str) -> DeclaredIds:
         query_error=" ".join(parsed.errors) or None,
         notices=tuple(dict.fromkeys(notices)),
     )
-
-
-@contextmanager
-def _index_scans(cursor, wanted: bool):
-    """For a question, the articles of each word read through its index: the planner
-    would scan the table for a common word, not counting that testing a row means
-    reading and decompressing its whole vector (ten times the page it weighs)."""
-    if not wanted:
-        yield
-        return
-    with transaction.atomic():
-        cursor.execute(
-            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
-        )
-        before = cursor.fetchone()[0]
-        yield
-        cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
 
 
 @dataclass
