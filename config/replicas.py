@@ -10,6 +10,7 @@ import logging
 import random
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -71,13 +72,18 @@ def check(alias: str) -> ReplicaStatus:
     return ReplicaStatus(alias, up=True, lag_seconds=lag, checked_at=time.monotonic())
 
 
-def status(alias: str) -> ReplicaStatus:
-    """The remembered status, asked again once it is REPLICA_CHECK_SECONDS old."""
+def remembered(alias: str) -> ReplicaStatus | None:
+    """The status asked less than REPLICA_CHECK_SECONDS ago, if any."""
     with _lock:
         known = _statuses.get(alias)
     if known and time.monotonic() - known.checked_at < settings.REPLICA_CHECK_SECONDS:
         return known
-    return recheck(alias)
+    return None
+
+
+def status(alias: str) -> ReplicaStatus:
+    """The remembered status, asked again once it is REPLICA_CHECK_SECONDS old."""
+    return remembered(alias) or recheck(alias)
 
 
 def recheck(alias: str) -> ReplicaStatus:
@@ -92,6 +98,42 @@ def recheck(alias: str) -> ReplicaStatus:
 
 def statuses() -> list[ReplicaStatus]:
     return [status(alias) for alias in replica_aliases()]
+
+
+def statuses_within(seconds: float) -> dict[str, ReplicaStatus | None]:
+    """Each replica's status: the remembered one while recent, else asked again, every
+    replica at once (in threads), waiting at most ``seconds``. None for a replica that
+    has not answered by then: its check goes on, and its answer is remembered for the
+    next request (a replica that cannot be reached takes its whole connect timeout)."""
+    found, asking = {}, {}
+    for alias in replica_aliases():
+        found[alias] = remembered(alias)
+        if found[alias] is None:
+            asking[alias] = _asking(alias)
+    done, _ = wait(asking.values(), timeout=seconds)
+    found.update((alias, future.result()) for alias, future in asking.items() if future in done)
+    return found
+
+
+_checks = ThreadPoolExecutor(max_workers=4, thread_name_prefix="replica-check")
+_pending: dict[str, Future] = {}
+
+
+def _asking(alias: str) -> Future:
+    """The check of ``alias`` under way, or a new one (never two at once for a replica)."""
+    with _lock:
+        future = _pending.get(alias)
+        if future is None or future.done():
+            future = _pending[alias] = _checks.submit(_recheck_closing, alias)
+    return future
+
+
+def _recheck_closing(alias: str) -> ReplicaStatus:
+    """``recheck`` in a worker thread, which closes its own connection after."""
+    try:
+        return recheck(alias)
+    finally:
+        connections[alias].close()
 
 
 def forget() -> None:

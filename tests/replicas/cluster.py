@@ -141,12 +141,15 @@ class Cluster:
             time.sleep(0.05)
         raise AssertionError(f"the standby did not catch up in {timeout} s\n{self.logs()}")
 
-    def pause_replay(self) -> None:
-        """Replay stops right after a fresh transaction: the lag counts from now."""
+    @contextlib.contextmanager
+    def replay_paused(self):
+        """Replay stops right after a fresh transaction (the lag counts from then) and
+        resumes on leaving, whatever happened inside; the standby has caught up after."""
         self.primary.execute("SELECT txid_current()")  # a commit to replay
         self.wait_replayed()
         self.standby.execute("SELECT pg_wal_replay_pause()")
-
-    def resume_replay(self) -> None:
-        self.standby.execute("SELECT pg_wal_replay_resume()")
-        self.wait_replayed()
+        try:
+            yield
+        finally:
+            self.standby.execute("SELECT pg_wal_replay_resume()")
+            self.wait_replayed()

@@ -55,12 +55,9 @@ def replica(server) -> dict:
 
 def reads_from_replica(pair: Cluster, server) -> bool:
     """Save with replay paused: a read without the cookie misses it only on the replica."""
-    pair.pause_replay()
-    try:
+    with pair.replay_paused():
         _, word, _ = save_article(server)
         return not found(server, word)
-    finally:
-        pair.resume_replay()
 
 
 def test_healthz_reports_the_replica_up_and_caught_up(server):
@@ -68,8 +65,7 @@ def test_healthz_reports_the_replica_up_and_caught_up(server):
 
 
 def test_reads_come_from_the_replica_and_writes_from_the_primary(pair, server):
-    pair.pause_replay()
-    try:
+    with pair.replay_paused():
         article_id, word, cookie = save_article(server)  # the standby is read-only
 
         assert not found(server, word)  # the replica has not replayed it
@@ -78,14 +74,11 @@ def test_reads_come_from_the_replica_and_writes_from_the_primary(pair, server):
             "SELECT count(*) FROM archive_article WHERE id = %s", [article_id], database="archive"
         ) == (1,)
         assert "read_primary=1" in cookie
-    finally:
-        pair.resume_replay()
     assert found(server, word)  # replayed: the replica has it now
 
 
 def test_whoever_just_saved_reads_from_the_primary(pair, server):
-    pair.pause_replay()
-    try:
+    with pair.replay_paused():
         article_id, word, _ = save_article(server)
 
         assert found(server, word, PRIMARY_COOKIE)
@@ -94,13 +87,10 @@ def test_whoever_just_saved_reads_from_the_primary(pair, server):
         as_writer = server.call("GET", f"/api/search/?q={word}&collapse=none")
         assert as_writer.status == 200 and as_writer.json()["count"] == 1, as_writer.text
         assert not found(server, word)  # everybody else: the replica, a moment behind
-    finally:
-        pair.resume_replay()
 
 
 def test_pages_feeds_and_exports_read_from_the_replica_without_pinning_the_reader(pair, server):
-    pair.pause_replay()
-    try:
+    with pair.replay_paused():
         article_id, word, _ = save_article(server)
         api = read(server, f"/api/articles/{article_id}/", PRIMARY_COOKIE).json()
         reads = {
@@ -115,13 +105,10 @@ def test_pages_feeds_and_exports_read_from_the_replica_without_pinning_the_reade
             assert word[::-1] not in replica.text, name
             assert word[::-1] in primary.text, name
             assert "read_primary" not in replica.headers.get("Set-Cookie", ""), name
-    finally:
-        pair.resume_replay()
 
 
 def test_a_lagging_replica_is_skipped_until_it_catches_up(pair, server):
-    pair.pause_replay()
-    try:
+    with pair.replay_paused():
         _, word, _ = save_article(server)
         assert not found(server, word)
 
@@ -129,8 +116,6 @@ def test_a_lagging_replica_is_skipped_until_it_catches_up(pair, server):
         assert replica(server)["lag_seconds"] > MAX_LAG
         time.sleep(CHECKED_AGAIN)  # every worker has asked again by now
         assert found(server, word)  # the primary answers
-    finally:
-        pair.resume_replay()
     wait_until(lambda: replica(server)["used"], what="caught up")
     time.sleep(CHECKED_AGAIN)
     assert reads_from_replica(pair, server)
@@ -229,7 +214,7 @@ from django.db import connections
 from search.backends.pg import browsing
 for alias in ("replica1", "default"):
     with connections[alias].cursor() as cursor:
-        answer = browsing.browse_answer(cursor, "probe", lambda: alias)
+        answer = browsing.kept_answer(cursor, "probe", lambda: alias)
     print(alias, answer, len(browsing._kept))
 """
 

@@ -1,15 +1,16 @@
-"""The answers of searches with no query and no filter (browsing the whole archive),
-kept by each process until a write to the index commits.
+"""The answers of searches (page, counts, facets), kept by each process until a write
+to the index commits: first those of browsing the whole archive, now those of any search.
 
 Counting the whole archive reads every facet row several times (about 250 ms at 10x
-Reuters) for an answer that changes only when the index does. An answer is kept with
+Reuters), and a word's matches are read, ranked and counted (0.1-0.5 s for a common
+word) for an answer that changes only when the index does. An answer is kept with
 the snapshot taken just before it was computed (``pg_current_snapshot()``): it holds
-while every transaction that changed the facet rows or the tags since is visible in
-that snapshot; such transactions leave one row each in ``search_pgchange`` (migration
-``search/0103_pg_change_log``). A transaction that has written computes afresh: it
-may read its own changes. A hot standby neither keeps nor serves answers: its snapshots do
-not list the primary's transactions in progress, so a write committing later would look
-already seen.
+while every transaction that changed the facet rows, the vectors, the tags, outlets or
+authors since is visible in that snapshot; such transactions leave one row each in
+``search_pgchange`` (migrations ``search/0103_pg_change_log`` and ``0110``). A
+transaction that has written computes afresh: it may read its own changes. A hot
+standby neither keeps nor serves answers: its snapshots do not list the primary's
+transactions in progress, so a write committing later would look already seen.
 """
 
 import threading
@@ -18,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
-ENTRIES = 32  # answers kept by a process (pages, sorts, facets asked)
+ENTRIES = 128  # answers kept by a process: at most a few hundred rows each
 MAX_AGE = 600  # seconds an answer is kept at most: far inside KEEP_CHANGES
 KEEP_CHANGES = "1 day"  # how long the rows of search_pgchange are kept
 T = TypeVar("T")
@@ -37,7 +38,7 @@ SELECT pg_current_snapshot()::text,
 """
 
 
-def browse_answer(cursor, key: str, compute: Callable[[], T]) -> T:
+def kept_answer(cursor, key: str, compute: Callable[[], T]) -> T:
     """The answer ``compute`` gives for ``key`` (its SQL and parameters), kept while
     nothing it counted has changed."""
     key = (cursor.db.alias, cursor.db.settings_dict["NAME"], key)

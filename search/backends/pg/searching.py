@@ -5,14 +5,12 @@ A question (``search.query.Best``) that no article answers with ``need`` of its 
 takes two more: the most words any article has, and the search asking for that many.
 """
 
-from contextlib import contextmanager
+import re
 from dataclasses import dataclass, replace
-
-from django.db import transaction
 
 from search.backends.base import BackendHit, BackendQuery, BackendResult, Filters
 from search.backends.pg import explain, ranking
-from search.backends.pg.browsing import browse_answer
+from search.backends.pg.browsing import kept_answer
 from search.backends.pg.compile import Compiler
 from search.backends.pg.facets import (
     UNITS,
@@ -24,6 +22,7 @@ from search.backends.pg.facets import (
 )
 from search.backends.pg.filters import combine, fixed_filters, request_filters
 from search.backends.pg.highlight import highlights
+from search.backends.pg.planner import index_scans
 from search.backends.pg.questions import (
     Tree,
     most_words,
@@ -36,6 +35,7 @@ from search.nodes import Best
 from search.question import best_notice, read
 from search.types import MAX_PAGE_SIZE, Highlights, SearchRequest
 
+_READS_FACETS = re.compile(r"\bd\.")  # compiled SQL that reads the facet row (field queries)
 _ORDER = {
     "newest": "d.published DESC NULLS LAST, d.article_id DESC",
     "oldest": "d.published ASC NULLS LAST, d.article_id ASC",
@@ -145,6 +145,10 @@ class _Search:
         else:
             score = ranking.ts_rank(_rank(compiled))
         only = combine(self.filters) if self.filters else None
+        if score.parts and only is None and fixed_sql == "TRUE" and not _READS_FACETS.search(sql):
+            # Nothing but the words: every match is ranked (filters rank only the rows
+            # they keep, and restricted ids or dates are best tested before reading).
+            return ranking.ranked_first((sql, params), score)
         return ranking.scored(match, score, text=compiled is not None, only=only)
 
     def order(self, compiled) -> str:
@@ -187,20 +191,15 @@ class _Search:
             unit=UNITS[request.collapse],
             original=request.outlet_credit == "original",
         )
-        if node is None and self.browsing():
-            rows = browse_answer(self.cursor, f"{sql} {params!r}", lambda: self._rows(sql, params))
-        else:
-            with _index_scans(self.cursor, question):
-                rows = self._rows(sql, params)
-        return read_rows(rows, request.facets)
 
-    def browsing(self) -> bool:
-        """Whether the request filters nothing (its answer counts the whole archive)."""
-        return not self.filters and fixed_filters(self.request, self.id_filters)[0] == "TRUE"
+        def rows() -> list[tuple]:
+            with index_scans(self.cursor, question):
+                self.cursor.execute(sql, params)
+                return self.cursor.fetchall()
 
-    def _rows(self, sql: str, params: list) -> list[tuple]:
-        self.cursor.execute(sql, params)
-        return self.cursor.fetchall()
+        if restricted:  # ids of new articles (alerts): asked once, not worth keeping
+            return read_rows(rows(), request.facets)
+        return read_rows(kept_answer(self.cursor, f"{sql} {params!r}", rows), request.facets)
 
 
 def _answered(search: "_Search", node):
@@ -234,7 +233,7 @@ def declare_ids(cursor, query: BackendQuery, name: str) -> DeclaredIds:
     parsed, compiler, tree, search = prepared(cursor, query)
     node = _answered(search, tree.node)
     sql, params = search.ids(node)
-    with _index_scans(cursor, isinstance(node, Best)):
+    with index_scans(cursor, isinstance(node, Best)):
         cursor.execute(f'DECLARE "{name}" SCROLL CURSOR WITH HOLD FOR {sql}', params)
         cursor.execute(f'MOVE FORWARD ALL IN "{name}"')
         total = cursor.rowcount
@@ -247,23 +246,6 @@ def declare_ids(cursor, query: BackendQuery, name: str) -> DeclaredIds:
         query_error=" ".join(parsed.errors) or None,
         notices=tuple(dict.fromkeys(notices)),
     )
-
-
-@contextmanager
-def _index_scans(cursor, wanted: bool):
-    """For a question, the articles of each word read through its index: the planner
-    would scan the table for a common word, not counting that testing a row means
-    reading and decompressing its whole vector (ten times the page it weighs)."""
-    if not wanted:
-        yield
-        return
-    with transaction.atomic():
-        cursor.execute(
-            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
-        )
-        before = cursor.fetchone()[0]
-        yield
-        cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
 
 
 @dataclass

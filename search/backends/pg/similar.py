@@ -4,6 +4,7 @@ import re
 
 from search.analysis import analyze, fold
 from search.backends.base import BackendHit
+from search.backends.pg.planner import index_scans
 
 MLT_TERMS = 25
 
@@ -40,8 +41,10 @@ def more_like_this(cursor, article_id: int, limit: int, *, exclude=()) -> list[B
         return []
     query = " | ".join("'" + lx.replace("'", "''").replace("\\", "\\\\") + "'" for lx in lexemes)
     params = [query, article_id, list(exclude), limit]
-    cursor.execute(_SIMILAR, params)
-    return [BackendHit(id=row[0], score=row[1]) for row in cursor.fetchall()]
+    with index_scans(cursor):
+        cursor.execute(_SIMILAR, params)
+        rows = cursor.fetchall()
+    return [BackendHit(id=row[0], score=row[1]) for row in rows]
 
 
 # Titles are the weight-A words of the document vector: the GIN index answers a prefix.

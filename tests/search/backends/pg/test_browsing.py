@@ -1,5 +1,5 @@
-"""Browsing the whole archive on PostgreSQL: the answer a process keeps is never older
-than the last commit (``search.backends.pg.browsing``)."""
+"""Searching on PostgreSQL, browsing the whole archive or not: the answer a process keeps
+is never older than the last commit (``search.backends.pg.browsing``)."""
 
 import threading
 
@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from search.backends.pg import browsing
-from tests.factories import make_article, make_tag
+from tests.factories import make_article, make_outlet, make_tag
 from tests.search.conftest import raw_search
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,11 +30,16 @@ def browse(pg):
     return raw_search(pg, q="", facets=FACETS)
 
 
-def counted(pg) -> bool:
-    """Whether browsing counts the archive again (rather than answering as before)."""
+def counted(pg, **fields) -> bool:
+    """Whether the search counts again (rather than answering as before); browsing
+    unless ``fields`` say otherwise."""
     with CaptureQueriesContext(connection) as queries:
-        browse(pg)
+        raw_search(pg, **({"q": "", "facets": FACETS} | fields))
     return any("fold_page" in q["sql"] for q in queries)
+
+
+def found(pg, q: str) -> list[int]:
+    return [hit.id for hit in raw_search(pg, q=q, facets=FACETS).hits]
 
 
 def test_browsing_twice_counts_the_archive_once(pg):
@@ -88,3 +93,27 @@ def test_an_answer_counted_before_another_commit_is_not_kept_after_it(pg):
     thread.join(10)
 
     assert browse(pg).total == 2
+
+
+def test_a_word_searched_twice_is_counted_once(pg):
+    make_article("Harbour strike")
+    assert counted(pg, q="harbour")
+    assert not counted(pg, q="harbour")
+    assert counted(pg, q="harbour", years=(2020,))  # other filters: another answer
+
+
+def test_a_committed_text_change_is_in_the_next_word_search(pg):
+    article = make_article("Harbour strike", body="Dockers stop work.")
+    assert found(pg, "cranes") == []
+    article.body = "Dockers stop the cranes."
+    article.save()
+    assert found(pg, "cranes") == [article.pk]
+
+
+def test_a_renamed_outlet_is_found_by_its_new_name(pg):
+    outlet = make_outlet("Harbour Gazette")
+    article = make_article("Harbour strike", outlet=outlet)
+    assert found(pg, "outlet:tidings") == []
+    outlet.name = "Harbour Tidings"
+    outlet.save()
+    assert found(pg, "outlet:tidings") == [article.pk]
