@@ -36,7 +36,9 @@ def article_duplicate_ids(article_id: int) -> set[int]:
     """The article, the one it duplicates, and every article duplicating either."""
     row = Article.objects.filter(pk=article_id).values_list("duplicate_of_id", flat=True).first()
     roots = {article_id} | ({row} if row else set())
-    twins = Article.objects.filter(Q(duplicate_of_id__in=roots) | Q(pk__in=roots))
+    # The roots themselves are in the answer already: asking for them too (an OR over two
+    # columns) made SQLite scan every article, 130 ms at 208,000 articles.
+    twins = Article.objects.filter(duplicate_of_id__in=roots)
     return roots | set(twins.values_list("pk", flat=True))
 
 
