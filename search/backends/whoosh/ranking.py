@@ -8,7 +8,6 @@ once counts once however many forms it has.
 """
 
 from dataclasses import dataclass, replace
-from itertools import islice
 
 import numpy as np
 from whoosh import query as wq
@@ -158,15 +157,9 @@ FEEDBACK_TERMS = 10
 FEEDBACK_SHARE = 0.5  # of the final query's weight given to the added words
 
 
-# A feedback word in more than this share of the archive's bodies is left out: it tells
-# the hits apart least (lowest idf) and its postings, the longest, cost most to read.
-FEEDBACK_MAX_SHARE = 0.1
-
-
-def feedback_words(texts: list[str], weights: list[float], keep=None) -> dict[str, float]:
+def feedback_words(texts: list[str], weights: list[float]) -> dict[str, float]:
     """{stem: P(stem | relevant)} over the texts of the first hits, each weighted by
-    its share of their scores (the relevance model RM1); ``keep(stem)``: whether a
-    stem may be one."""
+    its share of their scores (the relevance model RM1)."""
     total = sum(weights) or 1.0
     model: dict[str, float] = {}
     for text, weight in zip(texts, weights, strict=True):
@@ -176,9 +169,7 @@ def feedback_words(texts: list[str], weights: list[float], keep=None) -> dict[st
         share = weight / total / len(stems)
         for stem in stems:
             model[stem] = model.get(stem, 0.0) + share
-    ranked = sorted(model.items(), key=lambda kv: -kv[1])
-    kept = (pair for pair in ranked if keep is None or keep(pair[0]))
-    best = list(islice(kept, FEEDBACK_TERMS))
+    best = sorted(model.items(), key=lambda kv: -kv[1])[:FEEDBACK_TERMS]
     mass = sum(p for _, p in best) or 1.0
     return {stem: p / mass for stem, p in best}
 

@@ -14,7 +14,6 @@ from search.backends.whoosh.matching import Reading, budget_of, match_mask, scor
 from search.backends.whoosh.maxscore import best_of_words
 from search.backends.whoosh.ranking import (
     FEEDBACK_DOCS,
-    FEEDBACK_MAX_SHARE,
     PROXIMITY_DOCS,
     PROXIMITY_MAX_CONCEPTS,
     Scorer,
@@ -246,9 +245,7 @@ def _ranking(searcher, data, translation, allowed, postings, forms_of, texts: Te
     if translation.best:
         first = dict(top_scored(scores, allowed, FEEDBACK_DOCS))
         read = _texts(data, list(first), texts)
-        model = feedback_words(
-            list(read.values()), [first[d] for d in read], keep=_rare_enough(scorer, forms_of)
-        )
+        model = feedback_words(list(read.values()), [first[d] for d in read])
         ranking.concepts = with_feedback(concepts, model, forms_of)
         ranking.scores = scorer.scores(ranking.concepts)
     own = ranking.concepts[: ranking.own]
@@ -261,13 +258,6 @@ def _ranking(searcher, data, translation, allowed, postings, forms_of, texts: Te
         ranking.scores[docnum] += bonus
         ranking.nearness[docnum] = bonus
     return ranking
-
-
-def _rare_enough(scorer: Scorer, forms_of):
-    """Whether a stem's forms stand in at most ``FEEDBACK_MAX_SHARE`` of the bodies."""
-    most = FEEDBACK_MAX_SHARE * scorer.total_docs
-    frequency = scorer.reader.doc_frequency
-    return lambda stem: sum(frequency("body", form) for form in forms_of(stem)) <= most
 
 
 def _texts(data, docnums: list[int], texts: Texts) -> dict[int, str]:
