@@ -36,7 +36,10 @@ def article_duplicate_ids(article_id: int) -> set[int]:
     """The article, the one it duplicates, and every article duplicating either."""
     row = Article.objects.filter(pk=article_id).values_list("duplicate_of_id", flat=True).first()
     roots = {article_id} | ({row} if row else set())
-    twins = Article.objects.filter(Q(duplicate_of_id__in=roots) | Q(pk__in=roots))
+    # Unordered, and without the roots (they are in the answer already): the articles'
+    # default order, or an OR over two columns, made SQLite walk every article (over
+    # 100 ms at 208,000 articles) instead of looking the duplicates up in their index.
+    twins = Article.objects.filter(duplicate_of_id__in=roots).order_by()
     return roots | set(twins.values_list("pk", flat=True))
 
 

@@ -279,23 +279,45 @@ def _concatenated(reader, blocks: list[list[Decoded]]) -> tuple[np.ndarray, np.n
     return np.concatenate(docs), np.concatenate(weights)
 
 
+class Bm25:
+    """BM25 of one term's postings over one searcher (what ``score_array`` adds up)."""
+
+    def __init__(self, searcher, data: FacetData):
+        reader = searcher.reader()
+        self.total_docs = max(reader.doc_count(), 1)
+        self.lengths = {"title": data.columns.title_length, "body": data.columns.body_length}
+        self.average = {
+            name: max(float(reader.field_length(name)) / self.total_docs, 1.0)
+            for name in self.lengths
+        }
+        self.boosts = {name: searcher.schema[name].format.field_boost for name in self.lengths}
+
+    def idf(self, frequency: int) -> float:
+        return np.log(1 + (self.total_docs - frequency + 0.5) / (frequency + 0.5))
+
+    def scores(self, fieldname: str, docs: np.ndarray, tf: np.ndarray, frequency: int):
+        """The score of each posting (``docs``, ``tf``) of a term in ``frequency`` documents."""
+        length = self.lengths.get(fieldname)
+        norm = 1.0 if length is None else 1 - B + B * length[docs] / self.average[fieldname]
+        boost = self.boosts.get(fieldname, 1.0)
+        return boost * self.idf(frequency) * tf * (K1 + 1) / (tf + K1 * norm)
+
+    def bound(self, fieldname: str, frequency: int) -> float:
+        """Above any document's score for the term (tf/(tf + K1 norm) stays below 1); below
+        it when the term is in more documents than the index has live (idf < 0)."""
+        return float(self.boosts.get(fieldname, 1.0) * self.idf(frequency) * (K1 + 1))
+
+
 def score_array(searcher, query, data: FacetData, cache: dict | None = None) -> np.ndarray:
     """A BM25 score per document (0 where nothing positive matched)."""
     reader = searcher.reader()
-    total_docs = max(reader.doc_count(), 1)
-    lengths = {"title": data.columns.title_length, "body": data.columns.body_length}
-    average = {name: max(float(reader.field_length(name)) / total_docs, 1.0) for name in lengths}
-    boosts = {name: searcher.schema[name].format.field_boost for name in lengths}
+    bm25 = Bm25(searcher, data)
 
     def term(fieldname, text) -> np.ndarray:
         out = np.zeros(data.size, dtype=np.float32)
         docs, tf = term_postings(reader, fieldname, text, cache)
-        if not len(docs):
-            return out
-        idf = np.log(1 + (total_docs - len(docs) + 0.5) / (len(docs) + 0.5))
-        length = lengths.get(fieldname)
-        norm = 1.0 if length is None else 1 - B + B * length[docs] / average[fieldname]
-        out[docs] = boosts.get(fieldname, 1.0) * idf * tf * (K1 + 1) / (tf + K1 * norm)
+        if len(docs):
+            out[docs] = bm25.scores(fieldname, docs, tf, len(docs))
         return out
 
     def score(q) -> np.ndarray:

@@ -16,7 +16,7 @@ from itertools import chain
 import numpy as np
 from whoosh.reading import TermNotFound
 
-from search.backends.whoosh.postings import Decoded, decoded_blocks
+from search.backends.whoosh.postings import Decoded, blocks_among, decoded_blocks
 
 _COUNT_SIZE = 4  # ``Positions.encode``: the count of positions (4 bytes), then a pickle
 _PICKLE_HEAD = b"\x80\x02"  # protocol 2, as ``Positions.encode`` writes
@@ -52,6 +52,14 @@ def phrase_found(reader, fieldname: str, words, docnums: np.ndarray, blocks=None
 def leaf_blocks(leaf, fieldname: str, word) -> list[Decoded]:
     try:
         return decoded_blocks(leaf.postings(fieldname, word))
+    except TermNotFound:
+        return []
+
+
+def leaf_postings_among(leaf, fieldname: str, word, docs: np.ndarray) -> list[Decoded]:
+    """A word's decoded posting blocks in a segment that may hold one of ``docs``."""
+    try:
+        return blocks_among(leaf.postings(fieldname, word), docs)
     except TermNotFound:
         return []
 

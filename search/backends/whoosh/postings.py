@@ -117,3 +117,19 @@ def read_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
     if not blocks:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     return np.concatenate([b.ids for b in blocks]), np.concatenate([b.weights for b in blocks])
+
+
+def blocks_among(matcher, docs: np.ndarray) -> list[Decoded]:
+    """The decoded posting blocks of a term that may hold one of ``docs`` (segment
+    document numbers, ascending): the others are passed over on their headers."""
+    matcher = unwrap(matcher)
+    if not is_blocked(matcher):
+        return decoded_blocks(matcher)
+    raw, blocks = raw_blocks(matcher)
+    lasts = np.fromiter((b.last for b in blocks), dtype=np.int64, count=len(blocks))
+    wanted = np.unique(np.searchsorted(lasts, docs))
+    out = []
+    for number in wanted[wanted < len(blocks)].tolist():
+        ids, weights, values = block_data(raw, blocks[number])
+        out.append(Decoded(ids, weights_array(weights, blocks[number].count), values))
+    return out

@@ -11,6 +11,7 @@ from search.backends.base import BackendHit, BackendQuery, BackendResult, Filter
 from search.backends.whoosh.columns import FacetData, Units
 from search.backends.whoosh.highlight import highlight_body, highlight_title
 from search.backends.whoosh.matching import Reading, budget_of, match_mask, score_array, top_scored
+from search.backends.whoosh.maxscore import best_of_words
 from search.backends.whoosh.ranking import (
     FEEDBACK_DOCS,
     PROXIMITY_DOCS,
@@ -440,11 +441,12 @@ def run_more_like_this(
     keys = key_terms(f"{title}\n{body}", frequency=frequency, documents=documents)
     if not keys:
         return []
-    query = wq.Or([wq.Term("body", term, boost=weight) for term, weight in keys])
     allowed = data.live.copy()
     allowed[data.docnums_for_ids({article_id, *exclude})] = False
-    scores = score_array(searcher, query, data, Reading(Budget.from_settings()))
-    best = top_scored(scores, allowed & (scores > 0), limit)
+    reading = Reading(Budget.from_settings(), backend.postings)
+    best = best_of_words(
+        searcher, data, "body", keys, allowed=allowed, limit=limit, reading=reading
+    )
     return [BackendHit(int(data.columns.ids[docnum]), score) for docnum, score in best]
 
 

@@ -1,0 +1,143 @@
+"""The best few documents for weighted words, most common words' postings left unread.
+
+More like this ranks documents by BM25 over an article's key words (``score_array``
+over an OR of them). At ten times the archive, reading every posting of every key
+word was most of its time: an earnings report's key words include ``mln``, ``cts`` or
+``vs``, which stand in a large part of the archive. Here (MaxScore, after Turtle and
+Flood) a word's part of any document's score is known to stay below a bound
+(``Bm25.bound``). The words are read rarest first; as soon as the bounds of the words
+not read yet add up to less than the score of the ``limit``-th best document so far, no
+document without one of the words read can reach the best: those read so far are the
+candidates. The words left are read only in the posting blocks that hold a candidate
+still able to reach the best, and candidates are dropped as the bounds shrink. The
+final candidates' scores are added up as ``score_array`` adds them (same order, same
+precision), so the best documents and their scores are the same.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from search.backends.whoosh.columns import FacetData
+from search.backends.whoosh.matching import Bm25, budget_of, term_postings
+from search.backends.whoosh.positions import leaf_postings_among
+
+# Bounds and scores are added in different orders and precisions: keep a document
+# whose bound comes within this share of the threshold.
+_MARGIN = 1e-4
+
+Postings = tuple[np.ndarray, np.ndarray]  # (global document numbers ascending, weights)
+
+
+@dataclass
+class _Word:
+    text: str
+    boost: float
+    frequency: int
+    most: float  # above the word's part of any document's score
+    least: float  # below it (a word in more documents than the index has live is < 0)
+
+
+def best_of_words(
+    searcher, data: FacetData, fieldname: str, words, *, allowed: np.ndarray, limit: int, reading
+) -> list[tuple[int, float]]:
+    """The ``limit`` best ``allowed`` documents for ``words`` ((word, boost) pairs) in
+    ``fieldname`` by BM25, best first (ties: lower document number first), with their
+    scores: what ``top_scored(score_array(OR of the words))`` gives."""
+    reader, bm25 = searcher.reader(), Bm25(searcher, data)
+    terms = []
+    for text, boost in words:
+        frequency = reader.doc_frequency(fieldname, text)
+        if frequency:
+            bound = boost * bm25.bound(fieldname, frequency)
+            terms.append(_Word(text, boost, frequency, max(bound, 0.0), min(bound, 0.0)))
+    if not terms or limit <= 0:
+        return []
+
+    def part(term: _Word, docs: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        scores = np.asarray(bm25.scores(fieldname, docs, tf, term.frequency), dtype=np.float32)
+        return scores * term.boost if term.boost != 1 else scores
+
+    pending = sorted(terms, key=lambda t: (t.frequency, t.text))
+    left = sum(t.most for t in terms)  # of the words not read yet: at most ..
+    below = sum(t.least for t in terms)  # .. and at least this
+    read: dict[str, Postings] = {}
+    candidates, partial = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    while pending and left >= _lowest(_kth(partial + below, limit)):
+        term = pending.pop(0)
+        docs, tf = read[term.text] = term_postings(reader, fieldname, term.text, reading)
+        docs, tf = docs[allowed[docs]], tf[allowed[docs]]
+        candidates, partial = _merged(candidates, partial, docs, part(term, docs, tf))
+        left, below = left - term.most, below - term.least
+    for term in pending:  # the common words: only where a candidate may still reach the best
+        alive = partial + left >= _lowest(_kth(partial + below, limit))
+        candidates, partial = candidates[alive], partial[alive]
+        read[term.text] = _postings_among(reader, fieldname, term.text, candidates, reading)
+        where, at = _present(read[term.text][0], candidates)
+        partial[where] += part(term, read[term.text][0][at], read[term.text][1][at])
+        left, below = left - term.most, below - term.least
+    candidates = candidates[partial >= _lowest(_kth(partial, limit))]
+    scores = np.zeros(len(candidates), dtype=np.float32)
+    for term in terms:  # in the words' order, in float32, as ``score_array`` adds them
+        docs, tf = read[term.text]
+        where, at = _present(docs, candidates)
+        scores[where] += part(term, docs[at], tf[at])
+    candidates, scores = candidates[scores > 0], scores[scores > 0]
+    order = np.lexsort((candidates, -scores))[:limit]
+    return [(int(candidates[i]), float(scores[i])) for i in order]
+
+
+def _lowest(threshold: float) -> float:
+    """The least bound that may still reach ``threshold`` (a score may pass it only
+    when some document has reached it; before that, everything may)."""
+    return threshold * (1 - _MARGIN) if threshold > 0 else -np.inf
+
+
+def _kth(partial: np.ndarray, limit: int) -> float:
+    """The ``limit``-th best score so far (0 while fewer documents have one)."""
+    if len(partial) < limit:
+        return 0.0
+    return float(np.partition(partial, len(partial) - limit)[len(partial) - limit])
+
+
+def _merged(candidates, partial, docs, scores) -> tuple[np.ndarray, np.ndarray]:
+    together = np.union1d(candidates, docs)
+    summed = np.zeros(len(together), dtype=np.float64)
+    summed[np.searchsorted(together, candidates)] = partial
+    summed[np.searchsorted(together, docs)] += scores
+    return together, summed
+
+
+def _present(docs: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(indexes into ``candidates`` found in ``docs``, where in ``docs`` they are)."""
+    if not len(docs):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    at = np.minimum(np.searchsorted(docs, candidates), len(docs) - 1)
+    where = np.flatnonzero(docs[at] == candidates)
+    return where, at[where]
+
+
+def _postings_among(reader, fieldname: str, text, candidates: np.ndarray, reading) -> Postings:
+    """A word's postings in the blocks that may hold a candidate (all of them when
+    this search or the process has read them already)."""
+    key = (fieldname, text)
+    shared = getattr(reading, "shared", None)
+    known = reading.get(key)
+    if known is None and shared is not None:
+        known = shared.get(key)
+    if known is not None:
+        budget_of(reading).charge(len(known[0]))
+        return known
+    docs, weights = [], []
+    for leaf, offset in reader.leaf_readers():
+        lo, hi = np.searchsorted(candidates, [offset, offset + leaf.doc_count_all()])
+        if lo < hi:
+            for block in leaf_postings_among(leaf, fieldname, text, candidates[lo:hi] - offset):
+                docs.append(block.ids + offset)
+                weights.append(block.weights)
+    if not docs:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    found = np.concatenate(docs), np.concatenate(weights)
+    budget_of(reading).charge(len(found[0]))
+    return found

@@ -1,0 +1,107 @@
+"""The best documents for weighted words, found with most common words' postings
+unread, are those (with the same scores) that scoring every posting finds."""
+
+import random
+
+import numpy as np
+import pytest
+from whoosh import query as wq
+
+from search.backends.whoosh.backend import WhooshBackend
+from search.backends.whoosh.matching import Reading, score_array, top_scored
+from search.backends.whoosh.maxscore import best_of_words
+from search.budget import Budget
+
+VOCABULARY = [f"w{n}" for n in range(300)]
+ZIPF = [1 / (rank + 1) for rank in range(len(VOCABULARY))]
+
+
+def _bodies(count: int) -> list[str]:
+    """Zipf-distributed words (common words over many posting blocks), and groups of
+    near copies, whose best matches score far above the rest."""
+    randomly = random.Random(11)
+    bodies = []
+    for n in range(count):
+        if n % 40 < 4 and n >= 4:
+            bodies.append(bodies[n - 1] + f" w{randomly.randrange(300)}")
+            continue
+        bodies.append(" ".join(randomly.choices(VOCABULARY, ZIPF, k=randomly.randint(5, 120))))
+    return bodies
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    """Three segments, one with deletions."""
+    backend = WhooshBackend(tmp_path_factory.mktemp("maxscore") / "index")
+    ix = backend.store.open(backend.store.ensure())
+    bodies = _bodies(1200)
+    for part in range(3):
+        writer = ix.writer()
+        for n in range(part * 400, part * 400 + 400):
+            writer.add_document(id=str(n), title=f"t{n}", body=bodies[n])
+        writer.commit(merge=False)
+    writer = ix.writer()
+    for n in range(0, 1200, 13):
+        writer.delete_by_term("id", str(n))
+    writer.commit(merge=False)
+    with backend._reading():
+        searcher = backend.searcher()
+        yield searcher, backend.facet_data(searcher)
+    backend.close()
+
+
+def _queries(count: int):
+    randomly = random.Random(5)
+    for _ in range(count):
+        words = randomly.sample(VOCABULARY[:60], 8) + randomly.sample(VOCABULARY[60:], 4)
+        yield [(w, round(randomly.uniform(0.2, 1.0), 3)) for w in words]
+
+
+def _scored_everywhere(searcher, data, words, allowed, limit):
+    query = wq.Or([wq.Term("body", w, boost=b) for w, b in words])
+    scores = score_array(searcher, query, data, Reading(Budget.unlimited()))
+    return top_scored(scores, allowed & (scores > 0), limit)
+
+
+@pytest.mark.parametrize("limit", [1, 5, 20])
+def test_the_best_are_those_every_posting_scores_best(index, limit):
+    searcher, data = index
+    randomly = random.Random(limit)
+    for words in _queries(15):
+        allowed = data.live.copy()
+        allowed[randomly.sample(range(data.size), 50)] = False
+        reading = Reading(Budget.unlimited())
+
+        found = best_of_words(
+            searcher, data, "body", words, allowed=allowed, limit=limit, reading=reading
+        )
+
+        assert found == _scored_everywhere(searcher, data, words, allowed, limit)
+
+
+def test_a_near_copy_leaves_most_common_postings_unread(index):
+    searcher, data = index
+    reader = searcher.reader()
+    words = [("w3", 0.3), ("w1", 0.2), ("w0", 0.2), ("w2", 0.2), ("w250", 1.0), ("w299", 0.9)]
+    everything = sum(reader.doc_frequency("body", w) for w, _ in words)
+    reading = Reading(Budget.unlimited())
+
+    found = best_of_words(
+        searcher, data, "body", words, allowed=data.live, limit=2, reading=reading
+    )
+
+    assert found == _scored_everywhere(searcher, data, words, data.live, 2)
+    assert reading.budget.spent < everything / 2
+
+
+def test_words_no_document_has_find_nothing(index):
+    searcher, data = index
+    reading = Reading(Budget.unlimited())
+
+    assert (
+        best_of_words(
+            searcher, data, "body", [("absent", 1.0)], allowed=data.live, limit=5, reading=reading
+        )
+        == []
+    )
+    assert not np.any(reading.budget.spent)
