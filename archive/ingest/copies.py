@@ -186,18 +186,27 @@ class _Led(NamedTuple):
 
 
 def _band_statistics() -> bool:
-    """Whether PostgreSQL has statistics of the band keys, gathering them if not: without
-    them it reads the whole band table for every look-up of a chunk's keys (a first
-    import into a new database, or autovacuum off), with them it uses the key's index."""
+    """Whether PostgreSQL has statistics of the band keys: without them it reads the whole
+    band table for every look-up of a chunk's keys (a first import into a new database,
+    or autovacuum off), with them it uses the key's index."""
     if connection.vendor != "postgresql":
         return True
     table = CopyBand._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_stats WHERE tablename = %s AND attname = 'key'", [table])
-        if cursor.fetchone():
-            return True
-    tables_analyze([table])
-    return False  # asked again next time: an empty table leaves none
+        return cursor.fetchone() is not None
+
+
+def _band_statistics_later(done: Callable[[], None]) -> None:
+    """Gather the band table's statistics once the chunk's transaction commits, then call
+    ``done``: ANALYZE inside it would hold a lock that blocks any other ANALYZE or VACUUM
+    of the table until the chunk commits (and the chunk's own rows are then counted)."""
+
+    def analyse() -> None:
+        tables_analyze([CopyBand._meta.db_table])
+        done()
+
+    transaction.on_commit(analyse)
 
 
 class CopyIndex:
@@ -215,6 +224,7 @@ class CopyIndex:
         self._asked: set[int] = set()
         self._joined: set[int] = set()
         self._planned = False  # the band table has planner statistics
+        self._analysing = False  # their gathering is queued for the chunk's commit
 
     def prefetch(self, signatures: Iterable[Signature | None]) -> None:
         """Read the stored candidates of these texts: the articles sharing a band key
@@ -225,8 +235,11 @@ class CopyIndex:
         found: set[int] = set()
         quote = connection.ops.quote_name
         table = quote(CopyBand._meta.db_table)
-        if keys and not self._planned:
+        if keys and not self._planned and not self._analysing:
             self._planned = _band_statistics()
+            if not self._planned:
+                self._analysing = True
+                _band_statistics_later(self._analysed)
         # Raw SQL: the ORM's preparation of 10,000 parameters a chunk costs more than the query.
         with connection.cursor() as cursor:
             for part in _parts(keys):
@@ -250,6 +263,9 @@ class CopyIndex:
                     self.firsts.setdefault(
                         root, first_publisher(original_published if original else published, root)
                     )
+
+    def _analysed(self) -> None:
+        self._analysing = False  # asked again next time: an empty table leaves none
 
     def twin_of(self, sig: Signature | None) -> int | None:
         """The original of the group this text is a copy of (negative: an article

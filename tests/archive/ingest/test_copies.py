@@ -221,3 +221,24 @@ def test_an_import_does_not_read_the_archive(write):
     tables = ('FROM "archive_article"', 'FROM "archive_copysignature"', 'FROM "archive_copyband"')
     reads = [sql for sql in large if sql.startswith("SELECT") and any(t in sql for t in tables)]
     assert reads and all(" WHERE " in sql for sql in reads), reads
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite plans without them")
+def test_band_statistics_are_gathered_after_the_chunk_commits(
+    write, django_capture_on_commit_callbacks
+):
+    # ANALYZE inside the chunk's transaction would hold its lock until the chunk
+    # commits, blocking any other ANALYZE or VACUUM of the table meanwhile.
+    outside = len(connection.atomic_blocks)
+    analysed = []
+
+    def spy(execute, sql, params, many, context):
+        if sql.startswith("ANALYZE"):
+            analysed.append(len(connection.atomic_blocks))
+        return execute(sql, params, many, context)
+
+    items = [_item("Kim meets Xi", WIRE, 8), _item("Copy", WIRE + " Seoul.", 9, outlet="Yonhap")]
+    with connection.execute_wrapper(spy), django_capture_on_commit_callbacks(execute=True):
+        ingest_paths([write("a.jsonl", jsonl(*items))])
+    assert analysed and set(analysed) == {outside}
+    assert _original("Copy") == "Kim meets Xi"
