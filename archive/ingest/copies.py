@@ -48,7 +48,7 @@ def signatures_store(rows: Iterable[tuple[int, str, Signature | None]]) -> None:
         (pk, d, sig.values if sig else b"", sig.shingles if sig else 0) for pk, d, sig in rows
     ]
     # In key order: each page of the key index is visited once, not once per key on it.
-    bands = sorted((key, pk) for pk, _, sig in rows if sig for key in sig.keys)
+    bands = sorted({(key, pk) for pk, _, sig in rows if sig for key in sig.keys})
     # Multi-row INSERTs: a model instance per row costs more than the insert.
     _insert(CopySignature, ("article_id", "content_hash", "values", "shingles"), signatures)
     _insert(CopyBand, ("key", "article_id"), bands)
