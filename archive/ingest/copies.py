@@ -13,6 +13,7 @@ are read. Deleting an original makes its earliest copy the original of the other
 """
 
 import datetime as dt
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -51,7 +52,19 @@ def signatures_store(rows: Iterable[tuple[int, str, Signature | None]]) -> None:
     bands = sorted({(key, pk) for pk, _, sig in rows if sig for key in sig.keys})
     # Multi-row INSERTs: a model instance per row costs more than the insert.
     _insert(CopySignature, ("article_id", "content_hash", "values", "shingles"), signatures)
-    _insert(CopyBand, ("key", "article_id"), bands)
+    _insert_bands(bands)
+
+
+def _insert_bands(rows: list[tuple[int, int]]) -> None:
+    if connection.vendor != "postgresql":
+        _insert(CopyBand, ("key", "article_id"), rows)
+        return
+    # COPY: the server parses 42 rows an article as data, not as a statement's values.
+    quote = connection.ops.quote_name
+    table, names = quote(CopyBand._meta.db_table), f"{quote('key')}, {quote('article_id')}"
+    data = io.StringIO("".join(f"{key}\t{pk}\n" for key, pk in rows))
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", data)
 
 
 def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -209,6 +222,26 @@ def _band_statistics_later(done: Callable[[], None]) -> None:
     transaction.on_commit(analyse)
 
 
+def _articles_with_keys(keys: set[int]) -> set[int]:
+    """The stored articles holding one of these band keys."""
+    quote = connection.ops.quote_name
+    select = f"SELECT {quote('article_id')} FROM {quote(CopyBand._meta.db_table)} WHERE "
+    # Raw SQL: the ORM's preparation of 10,000 parameters a chunk costs more than the query.
+    if connection.vendor == "postgresql":  # one statement, the keys as one array
+        statements = [(select + f"{quote('key')} = ANY(%s)", [sorted(keys)])] if keys else []
+    else:
+        statements = [
+            (select + f"{quote('key')} IN ({', '.join(['%s'] * len(part))})", part)
+            for part in _parts(keys)
+        ]
+    found: set[int] = set()
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            found.update(row[0] for row in cursor.fetchall())
+    return found
+
+
 class CopyIndex:
     """A run's candidate copies: those the database holds for the band keys of its
     chunks (``prefetch``), and the run's own new articles (journaled). Knows each
@@ -232,23 +265,12 @@ class CopyIndex:
         since, it knows)."""
         keys = {key for sig in signatures if sig for key in sig.keys} - self._asked
         self._asked |= keys
-        found: set[int] = set()
-        quote = connection.ops.quote_name
-        table = quote(CopyBand._meta.db_table)
         if keys and not self._planned and not self._analysing:
             self._planned = _band_statistics()
             if not self._planned:
                 self._analysing = True
                 _band_statistics_later(self._analysed)
-        # Raw SQL: the ORM's preparation of 10,000 parameters a chunk costs more than the query.
-        with connection.cursor() as cursor:
-            for part in _parts(keys):
-                marks = ", ".join(["%s"] * len(part))
-                cursor.execute(
-                    f"SELECT {quote('article_id')} FROM {table} WHERE {quote('key')} IN ({marks})",
-                    part,
-                )
-                found.update(row[0] for row in cursor.fetchall())
+        found = _articles_with_keys(keys)
         # Not ``found -= self.roots.keys()``: that walks every article the run knows.
         found = {pk for pk in found if pk not in self.roots}
         fields = ("article_id", "values", "shingles", "article__duplicate_of_id")
