@@ -8,8 +8,9 @@ texts (``dedupe``); who leads it, here (``groups_settle``): when an article earl
 than a group's original joins it, it becomes the original and the others follow it.
 
 An import never reads the archive's texts: a chunk's band keys are looked up in
-``CopyBand`` (one query per 500 keys), and only the signatures of the articles found
-are read. Deleting an original makes its earliest copy the original of the others.
+``CopyBand`` (one query per 500 keys; one a chunk on PostgreSQL), and only the
+signatures of the articles found are read. Deleting an original makes its earliest copy
+the original of the others.
 """
 
 import datetime as dt
