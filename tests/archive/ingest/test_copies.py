@@ -129,6 +129,28 @@ def test_a_later_copy_in_the_same_chunk_joins_the_earliest(write):
     assert Article.objects.get(title="Early").duplicate_of is None
 
 
+def test_copies_of_an_article_in_the_same_chunk_are_stored_with_it(write):
+    items = [
+        _item("Kim meets Xi", WIRE, 8),
+        _item("Port strike", OTHER, 8),
+        _item("Copy", edit("trimmed", WIRE, random.Random(6), OTHER), 9, outlet="Yonhap"),
+        _item("Copy 2", edit("reordered", WIRE, random.Random(7), OTHER), 9, outlet="Xinhua"),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        ingest_paths([write("a.jsonl", jsonl(*items))])
+    # One insert of the chunk's articles: the copies are linked once their original has
+    # its id, rather than the original being inserted first on its own.
+    inserts = [
+        q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "archive_article"')
+    ]
+    assert len(inserts) == 1
+    assert [_original(t) for t in ("Copy", "Copy 2", "Port strike")] == [
+        "Kim meets Xi",
+        "Kim meets Xi",
+        "Port strike",
+    ]
+
+
 def test_deleting_an_original_makes_its_earliest_copy_the_original(write):
     items = [
         _item("First", WIRE, 7),
