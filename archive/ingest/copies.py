@@ -189,6 +189,15 @@ class _Known(NamedTuple):
         self.index.discard(self.article_id)
 
 
+class _Queued(NamedTuple):
+    """The band table's ANALYZE queued for the commit (``_band_statistics_later``)."""
+
+    index: "CopyIndex"
+
+    def undo(self) -> None:
+        self.index._analysed()
+
+
 class _Led(NamedTuple):
     """Originals a run noted for articles; restored when the savepoint rolls back."""
 
@@ -271,6 +280,8 @@ class CopyIndex:
             if not self._planned:
                 self._analysing = True
                 _band_statistics_later(self._analysed)
+                # A savepoint rolled back drops the queued ANALYZE: asked again then.
+                self.journal.record(_Queued(self))
         found = _articles_with_keys(keys)
         # Not ``found -= self.roots.keys()``: that walks every article the run knows.
         found = {pk for pk in found if pk not in self.roots}
