@@ -10,13 +10,12 @@ Either way a crash rolls back the open chunk whole: never half an article.
 
 import itertools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import connection, transaction
 
 from archive.ingest.articletext import measure
 from archive.ingest.copies import signatures_store
-from archive.ingest.dedupe import Signature
 from archive.ingest.draft import ArticleDraft, IngestError, Vocabulary
 from archive.ingest.plan import Outcome, Plan, draft_digest, plan_create
 from archive.ingest.state import RunState
@@ -91,7 +90,9 @@ class ChunkWriter:
                 measures=measures,
                 refs=refs_for(self.state.vocabulary, draft),
                 rules=self.state.vocabulary.rules,
-                twin_of=self._twin_of,
+                # A pending article's key when its original waits in this chunk too:
+                # linked by ``_insert`` once that one has its id.
+                twin_of=self.state.near.twin_of,
             )
             self._queue(file, draft, plan)
         except IngestError as exc:
@@ -101,13 +102,6 @@ class ChunkWriter:
         """Give the draft's outlet the metadata the source states (homepage, domain, …)."""
         if draft.outlet_details and draft.outlet.strip():
             self.state.vocabulary.describe_outlet(draft.outlet, dict(draft.outlet_details))
-
-    def _twin_of(self, signature: Signature | None) -> int | None:
-        twin = self.state.near.twin_of(signature)
-        if twin is not None and twin < 0:
-            self.flush()  # the twin is in this chunk: insert it first to link to it
-            twin = self.state.near.twin_of(signature)
-        return twin
 
     def _queue(self, file: str, draft: ArticleDraft, plan: Plan) -> None:
         article = Article(
@@ -160,7 +154,9 @@ class ChunkWriter:
         self.state.known.forget(item.article, item.key)
         self.state.near.discard(item.key)
         if item.article.pk:
-            remember(self.state, item.article, item.plan)
+            # Its original has its id by now (``_insert``): remembered under it.
+            plan = replace(item.plan, twin_id=item.article.duplicate_of_id)
+            remember(self.state, item.article, plan)
 
     finish = flush
 
@@ -176,7 +172,13 @@ def _storable(draft: ArticleDraft | Vocabulary) -> bool:
 
 
 def _insert(pending: list[_Pending]) -> None:
+    # A copy of an article inserted with it points at it once the ids are known: inserting
+    # its original first would cost a round of statements per such copy.
+    later = [item for item in pending if (item.plan.twin_id or 0) < 0]
+    for item in later:
+        item.article.duplicate_of_id = None
     Article.objects.bulk_create([item.article for item in pending])
+    _link_to_chunk_originals(later, {item.key: item.article.pk for item in pending})
     ArticleAuthor.objects.bulk_create(
         (
             ArticleAuthor(article_id=item.article.pk, author_id=author_id, position=position)
@@ -192,6 +194,15 @@ def _insert(pending: list[_Pending]) -> None:
         (item.article.pk, item.article.content_hash, item.plan.signature) for item in pending
     )
     index_later([item.article.pk for item in pending])
+
+
+def _link_to_chunk_originals(copies: list[_Pending], ids: dict[int, int]) -> None:
+    by_original: dict[int, list[int]] = {}
+    for item in copies:
+        item.article.duplicate_of_id = ids[item.plan.twin_id]
+        by_original.setdefault(item.article.duplicate_of_id, []).append(item.article.pk)
+    for original, pks in by_original.items():
+        Article.objects.filter(pk__in=pks).update(duplicate_of_id=original)
 
 
 def _insert_tag_links(rows: list[tuple[int, int]]) -> None:

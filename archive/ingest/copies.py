@@ -8,11 +8,13 @@ texts (``dedupe``); who leads it, here (``groups_settle``): when an article earl
 than a group's original joins it, it becomes the original and the others follow it.
 
 An import never reads the archive's texts: a chunk's band keys are looked up in
-``CopyBand`` (one query per 500 keys), and only the signatures of the articles found
-are read. Deleting an original makes its earliest copy the original of the others.
+``CopyBand`` (one query per 500 keys; one a chunk on PostgreSQL), and only the
+signatures of the articles found are read. Deleting an original makes its earliest copy
+the original of the others.
 """
 
 import datetime as dt
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -48,10 +50,22 @@ def signatures_store(rows: Iterable[tuple[int, str, Signature | None]]) -> None:
         (pk, d, sig.values if sig else b"", sig.shingles if sig else 0) for pk, d, sig in rows
     ]
     # In key order: each page of the key index is visited once, not once per key on it.
-    bands = sorted((key, pk) for pk, _, sig in rows if sig for key in sig.keys)
+    bands = sorted({(key, pk) for pk, _, sig in rows if sig for key in sig.keys})
     # Multi-row INSERTs: a model instance per row costs more than the insert.
     _insert(CopySignature, ("article_id", "content_hash", "values", "shingles"), signatures)
-    _insert(CopyBand, ("key", "article_id"), bands)
+    _insert_bands(bands)
+
+
+def _insert_bands(rows: list[tuple[int, int]]) -> None:
+    if connection.vendor != "postgresql":
+        _insert(CopyBand, ("key", "article_id"), rows)
+        return
+    # COPY: the server parses 42 rows an article as data, not as a statement's values.
+    quote = connection.ops.quote_name
+    table, names = quote(CopyBand._meta.db_table), f"{quote('key')}, {quote('article_id')}"
+    data = io.StringIO("".join(f"{key}\t{pk}\n" for key, pk in rows))
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", data)
 
 
 def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -175,6 +189,15 @@ class _Known(NamedTuple):
         self.index.discard(self.article_id)
 
 
+class _Queued(NamedTuple):
+    """The band table's ANALYZE queued for the commit (``_band_statistics_later``)."""
+
+    index: "CopyIndex"
+
+    def undo(self) -> None:
+        self.index._analysed()
+
+
 class _Led(NamedTuple):
     """Originals a run noted for articles; restored when the savepoint rolls back."""
 
@@ -186,18 +209,47 @@ class _Led(NamedTuple):
 
 
 def _band_statistics() -> bool:
-    """Whether PostgreSQL has statistics of the band keys, gathering them if not: without
-    them it reads the whole band table for every look-up of a chunk's keys (a first
-    import into a new database, or autovacuum off), with them it uses the key's index."""
+    """Whether PostgreSQL has statistics of the band keys: without them it reads the whole
+    band table for every look-up of a chunk's keys (a first import into a new database,
+    or autovacuum off), with them it uses the key's index."""
     if connection.vendor != "postgresql":
         return True
     table = CopyBand._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_stats WHERE tablename = %s AND attname = 'key'", [table])
-        if cursor.fetchone():
-            return True
-    tables_analyze([table])
-    return False  # asked again next time: an empty table leaves none
+        return cursor.fetchone() is not None
+
+
+def _band_statistics_later(done: Callable[[], None]) -> None:
+    """Gather the band table's statistics once the chunk's transaction commits, then call
+    ``done``: ANALYZE inside it would hold a lock that blocks any other ANALYZE or VACUUM
+    of the table until the chunk commits (and the chunk's own rows are then counted)."""
+
+    def analyse() -> None:
+        tables_analyze([CopyBand._meta.db_table])
+        done()
+
+    transaction.on_commit(analyse)
+
+
+def _articles_with_keys(keys: set[int]) -> set[int]:
+    """The stored articles holding one of these band keys."""
+    quote = connection.ops.quote_name
+    select = f"SELECT {quote('article_id')} FROM {quote(CopyBand._meta.db_table)} WHERE "
+    # Raw SQL: the ORM's preparation of 10,000 parameters a chunk costs more than the query.
+    if connection.vendor == "postgresql":  # one statement, the keys as one array
+        statements = [(select + f"{quote('key')} = ANY(%s)", [sorted(keys)])] if keys else []
+    else:
+        statements = [
+            (select + f"{quote('key')} IN ({', '.join(['%s'] * len(part))})", part)
+            for part in _parts(keys)
+        ]
+    found: set[int] = set()
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            found.update(row[0] for row in cursor.fetchall())
+    return found
 
 
 class CopyIndex:
@@ -215,6 +267,7 @@ class CopyIndex:
         self._asked: set[int] = set()
         self._joined: set[int] = set()
         self._planned = False  # the band table has planner statistics
+        self._analysing = False  # their gathering is queued for the chunk's commit
 
     def prefetch(self, signatures: Iterable[Signature | None]) -> None:
         """Read the stored candidates of these texts: the articles sharing a band key
@@ -222,20 +275,14 @@ class CopyIndex:
         since, it knows)."""
         keys = {key for sig in signatures if sig for key in sig.keys} - self._asked
         self._asked |= keys
-        found: set[int] = set()
-        quote = connection.ops.quote_name
-        table = quote(CopyBand._meta.db_table)
-        if keys and not self._planned:
+        if keys and not self._planned and not self._analysing:
             self._planned = _band_statistics()
-        # Raw SQL: the ORM's preparation of 10,000 parameters a chunk costs more than the query.
-        with connection.cursor() as cursor:
-            for part in _parts(keys):
-                marks = ", ".join(["%s"] * len(part))
-                cursor.execute(
-                    f"SELECT {quote('article_id')} FROM {table} WHERE {quote('key')} IN ({marks})",
-                    part,
-                )
-                found.update(row[0] for row in cursor.fetchall())
+            if not self._planned:
+                self._analysing = True
+                _band_statistics_later(self._analysed)
+                # A savepoint rolled back drops the queued ANALYZE: asked again then.
+                self.journal.record(_Queued(self))
+        found = _articles_with_keys(keys)
         # Not ``found -= self.roots.keys()``: that walks every article the run knows.
         found = {pk for pk in found if pk not in self.roots}
         fields = ("article_id", "values", "shingles", "article__duplicate_of_id")
@@ -250,6 +297,9 @@ class CopyIndex:
                     self.firsts.setdefault(
                         root, first_publisher(original_published if original else published, root)
                     )
+
+    def _analysed(self) -> None:
+        self._analysing = False  # asked again next time: an empty table leaves none
 
     def twin_of(self, sig: Signature | None) -> int | None:
         """The original of the group this text is a copy of (negative: an article

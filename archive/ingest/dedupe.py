@@ -124,6 +124,12 @@ def is_copy(a: Signature, b: Signature) -> float | None:
     return resemblance if _passes(resemblance, a, b) else None
 
 
+def _id_order(pk: int) -> tuple[bool, int]:
+    """Stored articles by id, then an import's pending ones (negative keys, counting
+    down) in the order they will be inserted: the order of the ids they will get."""
+    return (pk < 0, abs(pk))
+
+
 class CandidateTable:
     """Signatures by article and the articles by band key: where a text's copies are
     looked for. An import fills it from the database, a key at a time; regrouping and
@@ -155,7 +161,9 @@ class CandidateTable:
 
     def best(self, signature: Signature) -> int | None:
         """The article most like ``signature`` among those it is a copy of, if any."""
-        found = sorted({pk for key in signature.keys for pk in self._bands.get(key, ())})
+        found = sorted(
+            {pk for key in signature.keys for pk in self._bands.get(key, ())}, key=_id_order
+        )
         if not found:
             return None
         # The estimate datasketch's ``jaccard`` makes (the share of equal values), for all

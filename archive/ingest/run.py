@@ -20,6 +20,7 @@ from django.utils import timezone
 from archive.ingest import readers
 from archive.ingest.articletext import measure
 from archive.ingest.bulk import ChunkWriter
+from archive.ingest.cache import import_page_cache
 from archive.ingest.draft import ArticleDraft, IngestError, ItemFailure, Vocabulary
 from archive.ingest.links import StatedLink, stated_links_apply
 from archive.ingest.normalize import storable
@@ -266,7 +267,7 @@ def run_sources(
     # A dry run is one transaction rolled back at the end; a real run commits chunk by chunk.
     outer = transaction.atomic() if dry_run else contextlib.nullcontext()
     try:
-        with outer:
+        with import_page_cache(), outer:
             for chunk in _chunks(drafts):
                 _store_chunk(chunk, tally, state)
             _report_slow_rules(tally, state)

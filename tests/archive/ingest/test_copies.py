@@ -129,6 +129,28 @@ def test_a_later_copy_in_the_same_chunk_joins_the_earliest(write):
     assert Article.objects.get(title="Early").duplicate_of is None
 
 
+def test_copies_of_an_article_in_the_same_chunk_are_stored_with_it(write):
+    items = [
+        _item("Kim meets Xi", WIRE, 8),
+        _item("Port strike", OTHER, 8),
+        _item("Copy", edit("trimmed", WIRE, random.Random(6), OTHER), 9, outlet="Yonhap"),
+        _item("Copy 2", edit("reordered", WIRE, random.Random(7), OTHER), 9, outlet="Xinhua"),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        ingest_paths([write("a.jsonl", jsonl(*items))])
+    # One insert of the chunk's articles: the copies are linked once their original has
+    # its id, rather than the original being inserted first on its own.
+    inserts = [
+        q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "archive_article"')
+    ]
+    assert len(inserts) == 1
+    assert [_original(t) for t in ("Copy", "Copy 2", "Port strike")] == [
+        "Kim meets Xi",
+        "Kim meets Xi",
+        "Port strike",
+    ]
+
+
 def test_deleting_an_original_makes_its_earliest_copy_the_original(write):
     items = [
         _item("First", WIRE, 7),
@@ -221,3 +243,24 @@ def test_an_import_does_not_read_the_archive(write):
     tables = ('FROM "archive_article"', 'FROM "archive_copysignature"', 'FROM "archive_copyband"')
     reads = [sql for sql in large if sql.startswith("SELECT") and any(t in sql for t in tables)]
     assert reads and all(" WHERE " in sql for sql in reads), reads
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite plans without them")
+def test_band_statistics_are_gathered_after_the_chunk_commits(
+    write, django_capture_on_commit_callbacks
+):
+    # ANALYZE inside the chunk's transaction would hold its lock until the chunk
+    # commits, blocking any other ANALYZE or VACUUM of the table meanwhile.
+    outside = len(connection.atomic_blocks)
+    analysed = []
+
+    def spy(execute, sql, params, many, context):
+        if sql.startswith("ANALYZE"):
+            analysed.append(len(connection.atomic_blocks))
+        return execute(sql, params, many, context)
+
+    items = [_item("Kim meets Xi", WIRE, 8), _item("Copy", WIRE + " Seoul.", 9, outlet="Yonhap")]
+    with connection.execute_wrapper(spy), django_capture_on_commit_callbacks(execute=True):
+        ingest_paths([write("a.jsonl", jsonl(*items))])
+    assert analysed and set(analysed) == {outside}
+    assert _original("Copy") == "Kim meets Xi"
