@@ -1,10 +1,14 @@
 """The archive's data: outlets, authors, tags, articles and import batches."""
 
+from functools import lru_cache
+
 from django.db import models
-from django.urls import reverse
 from django.utils.text import slugify
 
+from archive.paths import page_path
 
+
+@lru_cache(maxsize=20_000)  # every search's hits link their pages by their titles' slugs
 def unique_slug(value: str, max_length: int = 200) -> str:
     """A slug for ``value`` that is never empty (names in other scripts slugify to '')."""
     slug = slugify(value)[:max_length].strip("-")
@@ -35,7 +39,7 @@ class Outlet(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("web:outlet", kwargs={"slug": self.slug})
+        return page_path("web:outlet", slug=self.slug)
 
 
 class Author(models.Model):
@@ -56,7 +60,7 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("web:author", kwargs={"slug": self.slug})
+        return page_path("web:author", slug=self.slug)
 
     @property
     def outlets(self):
@@ -104,7 +108,7 @@ class Tag(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("web:tag", kwargs={"kind": self.kind, "slug": self.slug})
+        return page_path("web:tag", kind=self.kind, slug=self.slug)
 
     @property
     def spellings(self) -> list[str]:
@@ -179,7 +183,7 @@ class Story(models.Model):
         return self.title or f"Story {self.pk}"
 
     def get_absolute_url(self):
-        return reverse("web:story", kwargs={"pk": self.pk})
+        return page_path("web:story", pk=self.pk)
 
 
 class Article(models.Model):
@@ -242,7 +246,7 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("web:article", kwargs={"pk": self.pk, "slug": unique_slug(self.title, 80)})
+        return page_path("web:article", pk=self.pk, slug=unique_slug(self.title, 80))
 
     @property
     def author_names(self) -> list[str]:

@@ -175,6 +175,9 @@ SEARCH_OUTBOX_INTERVAL = env_int("SEARCH_OUTBOX_INTERVAL", 5)
 # The budget of one search (search/budget.py): units of engine work, then milliseconds.
 SEARCH_WORK_LIMIT = env_int("SEARCH_WORK_LIMIT", 300_000)
 SEARCH_TIME_LIMIT = env_int("SEARCH_TIME_LIMIT_MS", 1000) / 1000
+# Whoosh answers kept per web process until the index changes (0: none); see
+# search/backends/whoosh/answers.py.
+SEARCH_ANSWERS_KEPT = env_int("SEARCH_ANSWERS_KEPT", 256)
 
 # Background tasks (django-tasks): alert matching and delivery run in `manage.py db_worker`.
 # "database" queues them in the database (several workers may share it); "immediate" runs

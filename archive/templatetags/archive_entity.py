@@ -1,8 +1,8 @@
 """The introduction of an outlet, author or tag page: what appears with it most."""
 
 from django import template
-from django.urls import reverse
 
+from archive.paths import page_path
 from search.types import SearchResult
 
 register = template.Library()
@@ -19,9 +19,9 @@ SHOWN = 5
 
 def _url(facet: str, value: str) -> str:
     if facet == "outlet":
-        return reverse("web:outlet", kwargs={"slug": value})
+        return page_path("web:outlet", slug=value)
     kind, _, slug = value.partition(":")
-    return reverse("web:tag", kwargs={"kind": kind, "slug": slug})
+    return page_path("web:tag", kind=kind, slug=slug)
 
 
 @register.simple_tag

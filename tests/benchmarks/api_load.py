@@ -22,6 +22,7 @@ import argparse
 import http.client
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -174,6 +175,41 @@ def start_server(env: dict, port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer within 60 s")
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user and system) these processes have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        used += int(fields[11]) + int(fields[12])  # utime, stime
+    return used / ticks
+
+
+def workers_of(server: subprocess.Popen) -> list[int]:
+    """The gunicorn master's worker processes."""
+    tasks = Path(f"/proc/{server.pid}/task")
+    return [int(p) for t in tasks.iterdir() for p in (t / "children").read_text().split()]
+
+
+def with_cpu(run, workers: list[int], cores: int) -> str:
+    """``run()``'s RESULT line with the CPU the workers and wrk (a child process) used:
+    the workers' per request (what a busy machine disturbs least), and each one's share
+    of the machine's cores."""
+    server, clients = cpu_seconds(workers), resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    line = run()
+    elapsed = time.monotonic() - started
+    server = cpu_seconds(workers) - server
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = after.ru_utime + after.ru_stime - clients.ru_utime - clients.ru_stime
+    requests = int(line.split("requests=")[1].split()[0]) or 1
+    return (
+        f"{line} server_cpu_ms_per_request={1000 * server / requests:.2f} "
+        f"server_cpu_share={server / (elapsed * cores):.2f} "
+        f"client_cpu_share={load / (elapsed * cores):.2f}"
+    )
+
+
 def warm_up(port: int, paths: list[str]) -> None:
     for path in paths * 2:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
@@ -261,7 +297,10 @@ def main() -> None:
         if imports:
             imports.start()
         runner = run_wrk if shutil.which("wrk") else run_threads
-        result = runner(port, paths, args.clients, args.duration)
+        cores = os.cpu_count() or 1
+        result = with_cpu(
+            lambda: runner(port, paths, args.clients, args.duration), workers_of(server), cores
+        )
         done, started = (imports.batches, imports.started) if imports else (0, 0)
         background = f"imports_done={done} imports_started={started} worker={int(bool(worker))}"
         print(runner.__name__, result, background, f"load={os.getloadavg()[0]:.2f}")

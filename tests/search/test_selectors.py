@@ -29,6 +29,14 @@ def test_the_vocabulary_of_a_search_is_one_query(django_assert_num_queries):
     assert found.spellings == [["Kim Jong Un", "Kim Jong-un"]]
 
 
+def test_a_search_without_filters_reads_the_spellings_alone(django_assert_num_queries):
+    make_tag("Kim Jong Un", kind="person", aliases=["Kim Jong-un", 3, "Kim Jong Eun"])
+    make_tag("Kim", kind="place")
+    with django_assert_num_queries(1):
+        found = selectors.search_vocabulary(spellings=True)
+    assert found == selectors.Vocabulary(spellings=[["Kim Jong Un", "Kim Jong-un", "Kim Jong Eun"]])
+
+
 def test_nothing_asked_is_no_query(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert selectors.search_vocabulary(spellings=False) == selectors.Vocabulary()

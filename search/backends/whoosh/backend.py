@@ -22,6 +22,7 @@ from search.backends.base import (
     TermCounts,
     Texts,
 )
+from search.backends.whoosh.answers import AnswerCache, answer_key
 from search.backends.whoosh.columns import Columns, FacetData
 from search.backends.whoosh.postings_cache import PostingsCache
 from search.backends.whoosh.sharing import refuse_shared_directory
@@ -50,6 +51,7 @@ class WhooshBackend(SearchBackend):
         self._stems: dict[str, dict[str, list[str]]] = {}
         self._frequencies: dict[str, dict[str, int]] = {}
         self.postings = PostingsCache()  # of the current searcher
+        self.answers = AnswerCache(settings.SEARCH_ANSWERS_KEPT)  # of the current searcher
         self._occurrences: dict[str, dict[str, float]] = {}
 
     # Writing -----------------------------------------------------------------
@@ -139,6 +141,7 @@ class WhooshBackend(SearchBackend):
             old = self._searcher
             self._searcher = self.store.open(directory).searcher()
             self.postings = PostingsCache()
+            self.answers = AnswerCache(settings.SEARCH_ANSWERS_KEPT)
             self._directory = directory
             self._segments.clear()
             self._stems.clear()
@@ -152,6 +155,7 @@ class WhooshBackend(SearchBackend):
             old = self._searcher
             self._searcher = self.store.open(directory).searcher()
             self.postings = PostingsCache()
+            self.answers = AnswerCache(settings.SEARCH_ANSWERS_KEPT)
             old.close()
         return self._searcher
 
@@ -244,7 +248,14 @@ class WhooshBackend(SearchBackend):
         from search.backends.whoosh.searching import run_search
 
         with self._reading():
-            return run_search(self, query)
+            self.searcher()  # a new one (and no kept answers) when the index changed
+            key = answer_key(query)
+            answer = self.answers.get(key)
+            if answer is None:
+                answer = run_search(self, query)
+                if not query.budget.cut and query.budget.remaining_seconds() >= 0:
+                    self.answers.put(key, answer)  # complete: nothing was left out
+            return answer
 
     def matching_ids(self, query: BackendQuery, *, batch: int) -> MatchingIds:
         """The ids are read at once (8 bytes a hit; ranking needs every score anyway)."""
