@@ -40,4 +40,3 @@ def rank_fusion(
         before = fused.get(i, Fused(0.0))
         fused[i] = Fused(before.score + part, before.semantic + part, similarity)
     return fused
-
