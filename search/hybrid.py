@@ -100,9 +100,8 @@ def _filtered_ids(backend: SearchBackend, query: BackendQuery) -> list[int]:
 
 def _restricted(query: BackendQuery, fused: dict[int, Fused], **changes) -> BackendQuery:
     """A browse of the candidates under the request's filters, facets and folding."""
-    restricted = _asked(
-        query, q="", page_size=max(len(fused), 1), **changes, facets=query.request.facets
-    )
+    changes = {**changes, "facets": query.request.facets}
+    restricted = _asked(query, q="", page_size=max(len(fused), 1), **changes)
     ids = frozenset(fused)
     if query.filters.ids is not None:
         ids &= query.filters.ids

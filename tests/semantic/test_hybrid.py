@@ -1,0 +1,94 @@
+"""Semantic and hybrid search through the query service, the API and the search page."""
+
+import datetime as dt
+
+import pytest
+
+from search.semantic import embed_pending
+from search.service import search
+from search.types import SearchRequest
+from tests.factories import make_article, make_outlet
+from tests.search.conftest import ids_of, reindex
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("semantic", "search_backend")]
+
+NUCLEAR = (
+    "North Korea agrees to dismantle its atomic weapons",
+    "Envoys meeting in Geneva settled on steps to give up the warheads and close the reactor.",
+)
+HARVEST = (
+    "Wheat harvest beats forecasts",
+    "Farmers in Kansas brought in more grain than expected after a wet spring.",
+)
+PARAPHRASE = "denuclearization negotiations"
+
+
+def _articles(*texts, embed=True, **fields):
+    articles = [make_article(title, body, **fields) for title, body in texts]
+    reindex(*articles)
+    if embed:
+        embed_pending()
+    return articles
+
+
+def _find(q, mode, **fields):
+    return search(SearchRequest(q=q, mode=mode, **fields))
+
+
+def test_a_paraphrase_is_found_by_meaning_not_by_its_words():
+    atomic, _harvest = _articles(NUCLEAR, HARVEST)
+    assert _find(PARAPHRASE, "keyword").total == 0
+    assert _find(PARAPHRASE, "semantic").hits[0].id == atomic.pk
+    assert _find(PARAPHRASE, "hybrid").hits[0].id == atomic.pk
+
+
+def test_filters_apply_to_the_nearest_articles():
+    herald, times = make_outlet("Herald"), make_outlet("Times")
+    (first,) = _articles(NUCLEAR, outlet=herald)
+    (second,) = _articles((NUCLEAR[0], NUCLEAR[1] + " Talks resume soon."), outlet=times)
+    found = _find(PARAPHRASE, "semantic", outlets=(times.slug,))
+    assert ids_of(found) == {second.pk} and found.total == 1
+    assert ids_of(_find(PARAPHRASE, "semantic")) == {first.pk, second.pk}
+
+
+def test_facets_and_the_total_count_the_candidates_shown():
+    herald, times = make_outlet("Herald"), make_outlet("Times")
+    _articles(NUCLEAR, outlet=herald, published=dt.date(2018, 5, 4))
+    _articles(HARVEST, outlet=times, published=dt.date(2018, 6, 1))
+    found = _find(PARAPHRASE, "semantic", collapse="none")
+    outlets = {v.value: v.count for v in found.facets["outlet"]}
+    assert found.total == len(found.hits) == 2
+    assert outlets == {herald.slug: 1, times.slug: 1}
+    assert sum(b.count for b in found.histogram) == found.total
+
+
+def test_explicit_syntax_stays_keyword_strict():
+    _articles(NUCLEAR, HARVEST)
+    quoted = _find(f'"{PARAPHRASE}"', "hybrid")
+    assert quoted.total == 0
+    assert any("keywords only" in notice for notice in quoted.notices)
+    assert _find("atomic -warheads", "semantic").total == 0
+
+
+def test_articles_not_embedded_yet_match_by_their_words():
+    _articles(HARVEST)
+    (late,) = _articles(NUCLEAR, embed=False)
+    assert late.pk in ids_of(_find("atomic weapons", "hybrid"))
+
+
+def test_a_date_sort_orders_the_candidates_by_date():
+    (older,) = _articles(NUCLEAR, published=dt.date(2018, 1, 1))
+    (newer,) = _articles(HARVEST, published=dt.date(2019, 1, 1))
+    found = _find(PARAPHRASE, "semantic", sort="newest")
+    assert [h.id for h in found.hits] == [newer.pk, older.pk]
+
+
+def test_explain_gives_meaning_its_share():
+    atomic, _harvest = _articles(NUCLEAR, HARVEST)
+    hit = _find("atomic weapons treaty", "hybrid", explain=True).hits[0]
+    assert hit.id == atomic.pk
+    share = hit.explanation.semantic_share
+    assert 0 < share < 1
+    assert sum(m.share for m in hit.explanation.matches) + share == pytest.approx(1)
+    alone = _find(PARAPHRASE, "semantic", explain=True).hits[0].explanation
+    assert alone.semantic_share == 1 and alone.similarity > 0
