@@ -54,7 +54,11 @@ def encode(texts: list[str]):
     # cores only slow each other down.
     with _lock:
         vectors = model.encode(
-            texts, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True
+            texts,
+            batch_size=BATCH_SIZE,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
         )
     return vectors.astype(np.float32, copy=False)
 

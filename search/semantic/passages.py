@@ -21,16 +21,16 @@ def text_hash(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def text_passages(title: str, text: str) -> list[str]:
-    """``text`` (which starts with ``title``) in passages of about ``PASSAGE_WORDS`` words."""
+def text_passages(title: str, text: str, *, size: int = PASSAGE_WORDS) -> list[str]:
+    """``text`` (which starts with ``title``) in passages of about ``size`` words."""
     words = text.split()
     if not words:
         return []
-    passages = [" ".join(words[:PASSAGE_WORDS])]
-    for start in range(PASSAGE_WORDS, len(words), PASSAGE_WORDS):
+    passages = [" ".join(words[:size])]
+    for start in range(size, len(words), size):
         if len(passages) == MAX_PASSAGES:
             break
-        passages.append(f"{title}. " + " ".join(words[start : start + PASSAGE_WORDS]))
+        passages.append(f"{title}. " + " ".join(words[start : start + size]))
     return passages
 
 

@@ -24,7 +24,7 @@ def test_a_paraphrase_finds_its_article():
     make_article(*HARVEST)
     embed_pending()
     found = nearest("denuclearization talks", 2)
-    assert [article_id for article_id, _ in found][0] == atomic.pk
+    assert found[0][0] == atomic.pk
     assert found[0][1] > found[1][1]
 
 
