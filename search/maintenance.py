@@ -34,6 +34,7 @@ from search.outbox import (
     outbox_drain,
     outbox_paused,
 )
+from search.semantic.store import embedding_summary
 from search.types import SearchUnavailable
 
 log = logging.getLogger(__name__)
@@ -278,6 +279,7 @@ def index_stats() -> dict:
         "size_bytes": None,
         "rebuilding": index_rebuild_running(),
         "last_check": last_check(),
+        "semantic": embedding_summary(),
         "index": {},
         "error": None,
     }

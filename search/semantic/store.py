@@ -125,3 +125,14 @@ def _embedders_lock() -> Iterator[bool]:
             yield False
             return
         yield True
+
+
+def embedding_summary() -> str:
+    """One line for people (``search_index stats``, the admin's index page)."""
+    from search.semantic.availability import semantic_enabled, semantic_missing
+
+    if not semantic_enabled():
+        missing = semantic_missing()
+        return "off" + (f" (extra not installed: {', '.join(missing)})" if missing else "")
+    embedded = ArticleEmbedding.objects.count()
+    return f"{embedded} articles embedded, {backlog_count()} waiting for the worker"

@@ -62,6 +62,7 @@ def test_a_deleted_article_leaves_no_embedding():
     article = make_article(*NUCLEAR)
     other = make_article(*HARVEST)
     embed_pending()
+    assert len(nearest("nuclear weapons", 5)) == 2  # read before the delete
     article.delete()
     assert not ArticleEmbedding.objects.filter(article_id=article.pk).exists()
     assert [i for i, _ in nearest("nuclear weapons", 5)] == [other.pk]
