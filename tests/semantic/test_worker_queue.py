@@ -31,4 +31,5 @@ def test_an_edit_marks_the_embedding_stale_until_the_worker_reads_it(settings):
 
 def test_stats_show_the_backlog(capsys):
     call_command("search_index", "stats")
-    assert "semantic:       0 articles embedded, 0 waiting for the worker" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "semantic:       0 articles embedded, 0 waiting for the worker" in out
