@@ -175,6 +175,9 @@ SEARCH_OUTBOX_INTERVAL = env_int("SEARCH_OUTBOX_INTERVAL", 5)
 # The budget of one search (search/budget.py): units of engine work, then milliseconds.
 SEARCH_WORK_LIMIT = env_int("SEARCH_WORK_LIMIT", 300_000)
 SEARCH_TIME_LIMIT = env_int("SEARCH_TIME_LIMIT_MS", 1000) / 1000
+# Meaning-based search (search/semantic/): needs the `semantic` extra and a task worker
+# to embed articles; off, nothing of it is loaded.
+SEARCH_SEMANTIC = env_bool("SEARCH_SEMANTIC", False)
 
 # Background tasks (django-tasks): alert matching and delivery run in `manage.py db_worker`.
 # "database" queues them in the database (several workers may share it); "immediate" runs
