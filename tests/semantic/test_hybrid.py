@@ -92,3 +92,30 @@ def test_explain_gives_meaning_its_share():
     assert sum(m.share for m in hit.explanation.matches) + share == pytest.approx(1)
     alone = _find(PARAPHRASE, "semantic", explain=True).hits[0].explanation
     assert alone.semantic_share == 1 and alone.similarity > 0
+
+
+def test_the_api_explains_meanings_share(client, settings):
+    settings.API_PUBLIC_READS, settings.API_ANON_RATE = True, ""
+    atomic, _harvest = _articles(NUCLEAR, HARVEST)
+    response = client.get("/api/search/", {"q": PARAPHRASE, "mode": "hybrid", "explain": "1"})
+    assert response.status_code == 200
+    first = response.json()["results"][0]
+    assert first["id"] == atomic.pk
+    assert first["explanation"]["semantic_share"] == 1.0
+    assert first["explanation"]["similarity"] > 0
+
+
+def test_the_page_offers_the_modes_and_searches_by_meaning_without_javascript(client):
+    atomic, _harvest = _articles(NUCLEAR, HARVEST)
+    page = client.get("/", {"q": PARAPHRASE, "mode": "semantic"}).content.decode()
+    assert 'name="mode" value="semantic" checked' in page
+    assert f'id="hit-{atomic.pk}"' in page
+    assert "mode=semantic" in page  # a hit's link keeps the mode for its explanation
+
+
+def test_the_page_says_so_when_meaning_is_off(client, settings):
+    settings.SEARCH_SEMANTIC = False
+    _articles(HARVEST, embed=False)
+    page = client.get("/", {"q": "wheat", "mode": "hybrid"}).content.decode()
+    assert "Meaning-based search is off here" in page
+    assert 'name="mode"' not in page
