@@ -124,8 +124,9 @@ def test_an_unknown_mode_is_a_400_naming_the_modes(anon, archive):
     response = anon.get("/api/search/", {"q": "denuclearization", "mode": "psychic"})
 
     assert response.status_code == 400
-    assert "mode: unknown value 'psychic'; use one of keyword, semantic, hybrid" in (
-        response.json()["detail"]
+    assert (
+        "mode: unknown value 'psychic'; use one of keyword, semantic, hybrid"
+        in (response.json()["detail"])
     )
 
 
