@@ -33,9 +33,10 @@ class Approximate:
         thread.start()
         return approximate
 
-    def _build(self, vectors) -> None:
+    def _build(self, vectors, *, threads: int = 1) -> None:
+        # One thread: the web process's requests keep the other core.
         counts = np.diff(np.r_[vectors.starts, len(vectors.units)])
-        self.index.add(passage_keys(vectors.articles, counts), vectors.units, threads=1)
+        self.index.add(passage_keys(vectors.articles, counts), vectors.units, threads=threads)
         with self._lock:
             for change in self._pending:
                 self._apply(*change)
