@@ -9,15 +9,15 @@
     .venv/bin/python tests/benchmarks/bench_semantic.py nearest [--articles 20000]
         nearest() p50/p95, exact and approximate, at 1x and 10x (synthetic unit vectors,
         1.3 passages an article as Reuters has), and the memory the vectors take.
-    .venv/bin/python tests/benchmarks/bench_semantic.py rss
-        The resident memory of a process with the model loaded and the vectors read.
+    .venv/bin/python tests/benchmarks/bench_semantic.py rss [--articles 21000]
+        The resident memory of a process with the model loaded and the vectors in memory
+        (synthetic, as many as Reuters' articles).
 
-It reads the collections from ../shared and needs no database but for ``rss``.
+It reads the collections from ../shared and needs no database.
 """
 
 import argparse
 import os
-import resource
 import sys
 import time
 from pathlib import Path
@@ -178,16 +178,22 @@ def _time(label, search, questions) -> None:
     )
 
 
-def rss() -> None:
-    from search.semantic import nearest
-    from search.semantic.vectors import current_vectors
+def rss(articles: int) -> None:
+    from search.semantic import vectors as store
+    from search.semantic.model import encode_query
 
     before = _rss_mib()
-    nearest("grain exports", 10)
-    vectors = current_vectors()
-    print(f"articles {len(vectors.articles)}, passages {len(vectors.units)}")
-    print(f"RSS before {before:.0f} MiB, with model and vectors {_rss_mib():.0f} MiB")
-    print(f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    encode_query("grain exports")
+    with_model = _rss_mib()
+    rng = np.random.default_rng(21)
+    counts = rng.choice([1, 1, 1, 2], size=articles)
+    units = rng.standard_normal((int(counts.sum()), 384)).astype(np.float32)
+    vectors = store.vectors_of(np.arange(1, articles + 1), counts, units, stamp=(0, 0))
+    store.nearest_in(vectors, units[0], 10, exact=True)
+    print(
+        f"RSS: Django {before:.0f} MiB, with the model {with_model:.0f} MiB, with the "
+        f"vectors of {articles} articles ({len(units)} passages) {_rss_mib():.0f} MiB"
+    )
 
 
 def _rss_mib() -> float:
@@ -204,7 +210,7 @@ def main() -> None:
     sub.add_parser("rules").add_argument("--sizes", default="150,100,60")
     sub.add_parser("throughput").add_argument("--sample", type=int, default=400)
     sub.add_parser("nearest").add_argument("--articles", type=int, default=20000)
-    sub.add_parser("rss")
+    sub.add_parser("rss").add_argument("--articles", type=int, default=21000)
     args = parser.parse_args()
     _django()
     if args.what == "rules":
@@ -214,7 +220,7 @@ def main() -> None:
     elif args.what == "nearest":
         nearest_timing(args.articles)
     else:
-        rss()
+        rss(args.articles)
 
 
 if __name__ == "__main__":
