@@ -12,7 +12,7 @@ from django_tasks import task
 
 from archive.alerts.models import SavedSearch
 from search.alerts import alerts_match
-from search.semantic import embed_pending, semantic_enabled
+from search.semantic import embed_pending, semantic_backlog, semantic_enabled
 from search.semantic.store import mark_stale
 
 # Article ids per matching task: a bulk import becomes several tasks, each short enough
@@ -38,11 +38,22 @@ def alerts_enqueue(article_ids: Iterable[int]) -> int:
     return len(batches)
 
 
+# Articles one embedding task takes at most (about half a minute on two cores): a large
+# backlog becomes a chain of tasks, and alert tasks queued meanwhile run between them.
+EMBED_TASK_LIMIT = 512
+
+
 @task()
 def embed_pending_task() -> int:
-    """Embed every article waiting for it; how many were encoded. Idle when another
-    worker is at it (it drains the same backlog)."""
-    return embed_pending()
+    """Embed up to ``EMBED_TASK_LIMIT`` waiting articles, then queue the rest as another
+    task; how many were encoded. Idle when another worker is at it (it drains the same
+    backlog and queues what it leaves)."""
+    before = semantic_backlog()
+    encoded = embed_pending(limit=EMBED_TASK_LIMIT)
+    left = semantic_backlog()
+    if left and left < before:
+        embed_pending_task.enqueue()
+    return encoded
 
 
 def embeddings_enqueue(article_ids: Iterable[int]) -> bool:

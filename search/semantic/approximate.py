@@ -33,11 +33,10 @@ class Approximate:
         thread.start()
         return approximate
 
-    def _build(self, vectors) -> None:
-        from search.semantic.vectors import passage_keys
-
+    def _build(self, vectors, *, threads: int = 1) -> None:
+        # One thread: the web process's requests keep the other core.
         counts = np.diff(np.r_[vectors.starts, len(vectors.units)])
-        self.index.add(passage_keys(vectors.articles, counts), vectors.units, threads=1)
+        self.index.add(passage_keys(vectors.articles, counts), vectors.units, threads=threads)
         with self._lock:
             for change in self._pending:
                 self._apply(*change)
@@ -46,8 +45,6 @@ class Approximate:
 
     def update(self, old, kept, ids, counts, units) -> None:
         """``old`` lost the passages not ``kept``, and gained these articles' passages."""
-        from search.semantic.vectors import passage_keys
-
         old_counts = np.diff(np.r_[old.starts, len(old.units)])
         gone = passage_keys(old.articles, old_counts)[~kept]
         added = passage_keys(ids, counts)
@@ -71,3 +68,11 @@ class Approximate:
             best.setdefault(article, 1.0 - float(distance))  # distances come nearest first
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
         return ranked[:k]
+
+
+def passage_keys(ids, counts) -> np.ndarray:
+    """A stable key per passage for the approximate index: article id and passage number."""
+    counts = np.asarray(counts, dtype=np.int64)
+    first = np.repeat(np.cumsum(counts) - counts, counts)
+    number = np.arange(int(counts.sum())) - first
+    return np.repeat(np.asarray(ids, dtype=np.int64), counts) * MAX_PASSAGES + number

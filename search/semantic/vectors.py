@@ -18,7 +18,6 @@ from django.db.models import Count, Max
 
 from search.models import ArticleEmbedding
 from search.semantic.model import DIMENSIONS
-from search.semantic.passages import MAX_PASSAGES
 
 # Passages scored exactly by one matrix product; beyond, the approximate index answers
 # (tests/benchmarks/bench_semantic.py nearest: 35k passages take about 6 ms exactly).
@@ -145,14 +144,6 @@ def _top(ids: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]
     # Best first; equal scores by id, so a page never shuffles.
     order = picked[np.lexsort((ids[picked], -scores[picked]))]
     return [(int(ids[i]), float(scores[i])) for i in order]
-
-
-def passage_keys(ids, counts) -> np.ndarray:
-    """A stable key per passage for the approximate index: article id and passage number."""
-    counts = np.asarray(counts, dtype=np.int64)
-    first = np.repeat(np.cumsum(counts) - counts, counts)
-    number = np.arange(int(counts.sum())) - first
-    return np.repeat(np.asarray(ids, dtype=np.int64), counts) * MAX_PASSAGES + number
 
 
 def reset_vectors() -> None:

@@ -9,15 +9,15 @@
     .venv/bin/python tests/benchmarks/bench_semantic.py nearest [--articles 20000]
         nearest() p50/p95, exact and approximate, at 1x and 10x (synthetic unit vectors,
         1.3 passages an article as Reuters has), and the memory the vectors take.
-    .venv/bin/python tests/benchmarks/bench_semantic.py rss
-        The resident memory of a process with the model loaded and the vectors read.
+    .venv/bin/python tests/benchmarks/bench_semantic.py rss [--articles 21000]
+        The resident memory of a process with the model loaded and the vectors in memory
+        (synthetic, as many as Reuters' articles).
 
-It reads the collections from ../shared and needs no database but for ``rss``.
+It reads the collections from ../shared and needs no database.
 """
 
 import argparse
 import os
-import resource
 import sys
 import time
 from pathlib import Path
@@ -129,6 +129,7 @@ def throughput(sample: int) -> None:
 
 def nearest_timing(articles: int) -> None:
     from search.semantic import vectors as store
+    from search.semantic.approximate import Approximate
 
     rng = np.random.default_rng(21)
     question = rng.standard_normal((50, 384)).astype(np.float32)
@@ -138,37 +139,61 @@ def nearest_timing(articles: int) -> None:
         counts = rng.choice([1, 1, 1, 2], size=n)  # about 1.25 passages an article
         units = rng.standard_normal((int(counts.sum()), 384)).astype(np.float32)
         units /= np.linalg.norm(units, axis=1, keepdims=True)
-        built = time.perf_counter()
         vectors = store.vectors_of(np.arange(1, n + 1), counts, units, stamp=(n, n))
-        built = time.perf_counter() - built
-        for how in ("exact", "approximate"):
-            if how == "approximate" and vectors.approximate is None:
-                continue
-            took = []
-            for q in question:
-                start = time.perf_counter()
-                store.nearest_in(vectors, q, 100, exact=how == "exact")
-                took.append((time.perf_counter() - start) * 1000)
-            p50, p95 = np.percentile(took, [50, 95])
-            print(
-                f"{scale:>3}x {n:>7} articles {len(units):>7} passages {how:<11} "
-                f"p50 {p50:6.1f} ms p95 {p95:6.1f} ms (built in {built:.1f} s, "
-                f"{units.nbytes / 2**20:.0f} MiB)",
-                flush=True,
-            )
+        print(f"{scale:>3}x {n} articles, {len(units)} passages, {units.nbytes / 2**20:.0f} MiB")
+        _time("exact", lambda q, v=vectors: store.nearest_in(v, q, 100, exact=True), question)
+        built = time.perf_counter()
+        approximate = Approximate()
+        approximate._build(vectors, threads=2)
+        print(f"     HNSW built in {time.perf_counter() - built:.0f} s (2 threads)", flush=True)
+        found = [approximate.nearest(q, 100, oversample=store.OVERSAMPLE) for q in question[:20]]
+        exact = [store.nearest_in(vectors, q, 100, exact=True) for q in question[:20]]
+        recall = np.mean(
+            [
+                len({i for i, _ in f} & {i for i, _ in e}) / 100
+                for f, e in zip(found, exact, strict=True)
+            ]
+        )
+        _time(
+            "approximate",
+            lambda q, a=approximate: a.nearest(q, 100, oversample=store.OVERSAMPLE),
+            question,
+        )
+        print(f"     approximate recall@100 against exact: {recall:.3f}", flush=True)
     print(f"load average: {os.getloadavg()}")
 
 
-def rss() -> None:
-    from search.semantic import nearest
-    from search.semantic.vectors import current_vectors
+def _time(label, search, questions) -> None:
+    took, cpu = [], []
+    for q in questions:
+        start, start_cpu = time.perf_counter(), time.thread_time()
+        search(q)
+        took.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.thread_time() - start_cpu) * 1000)
+    p50, p95 = np.percentile(took, [50, 95])
+    print(
+        f"     {label:<12} k=100 p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  "
+        f"(CPU of the calling thread: median {np.median(cpu):.1f} ms)",
+        flush=True,
+    )
+
+
+def rss(articles: int) -> None:
+    from search.semantic import vectors as store
+    from search.semantic.model import encode_query
 
     before = _rss_mib()
-    nearest("grain exports", 10)
-    vectors = current_vectors()
-    print(f"articles {len(vectors.articles)}, passages {len(vectors.units)}")
-    print(f"RSS before {before:.0f} MiB, with model and vectors {_rss_mib():.0f} MiB")
-    print(f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    encode_query("grain exports")
+    with_model = _rss_mib()
+    rng = np.random.default_rng(21)
+    counts = rng.choice([1, 1, 1, 2], size=articles)
+    units = rng.standard_normal((int(counts.sum()), 384)).astype(np.float32)
+    vectors = store.vectors_of(np.arange(1, articles + 1), counts, units, stamp=(0, 0))
+    store.nearest_in(vectors, units[0], 10, exact=True)
+    print(
+        f"RSS: Django {before:.0f} MiB, with the model {with_model:.0f} MiB, with the "
+        f"vectors of {articles} articles ({len(units)} passages) {_rss_mib():.0f} MiB"
+    )
 
 
 def _rss_mib() -> float:
@@ -185,7 +210,7 @@ def main() -> None:
     sub.add_parser("rules").add_argument("--sizes", default="150,100,60")
     sub.add_parser("throughput").add_argument("--sample", type=int, default=400)
     sub.add_parser("nearest").add_argument("--articles", type=int, default=20000)
-    sub.add_parser("rss")
+    sub.add_parser("rss").add_argument("--articles", type=int, default=21000)
     args = parser.parse_args()
     _django()
     if args.what == "rules":
@@ -195,7 +220,7 @@ def main() -> None:
     elif args.what == "nearest":
         nearest_timing(args.articles)
     else:
-        rss()
+        rss(args.articles)
 
 
 if __name__ == "__main__":

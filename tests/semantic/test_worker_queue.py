@@ -33,3 +33,16 @@ def test_stats_show_the_backlog(capsys):
     call_command("search_index", "stats")
     out = capsys.readouterr().out
     assert "semantic:       0 articles embedded, 0 waiting for the worker" in out
+
+
+def test_a_large_backlog_is_embedded_as_a_chain_of_short_tasks(settings, monkeypatch):
+    monkeypatch.setattr("search.tasks.EMBED_TASK_LIMIT", 1)
+    settings.SEARCH_SEMANTIC = False  # imported while no worker embeds
+    make_article("Fishing quotas agreed", "Ministers settled the catch limits.")
+    make_article("Harbour reopens", "Ships may dock again after the storm.")
+    settings.SEARCH_SEMANTIC = True
+    from search.tasks import embed_pending_task
+
+    embed_pending_task.enqueue()  # the immediate backend runs the chain at once
+    assert ArticleEmbedding.objects.count() == 2
+    assert semantic_backlog() == 0
