@@ -119,3 +119,12 @@ def test_the_page_says_so_when_meaning_is_off(client, settings):
     page = client.get("/", {"q": "wheat", "mode": "hybrid"}).content.decode()
     assert "Meaning-based search is off here" in page
     assert 'name="mode"' not in page
+
+
+def test_an_articles_explanation_gives_meanings_share_in_its_mode(client):
+    atomic, _harvest = _articles(NUCLEAR, HARVEST)
+    query = {"q": "atomic weapons treaty", "why": "1"}
+    page = client.get(atomic.get_absolute_url(), {**query, "mode": "hybrid"}).content.decode()
+    assert "Meaning gave" in page and "similarity to the query" in page
+    plain = client.get(atomic.get_absolute_url(), query).content.decode()
+    assert "Meaning gave" not in plain
