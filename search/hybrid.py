@@ -132,7 +132,9 @@ def _marked(
     words: dict[int, BackendHit] = {}
     if hits and (request.highlight or request.explain):
         ids = frozenset(h.id for h in hits)
-        asked = _asked(query, page=1, page_size=len(ids), collapse="none", sort="relevance")
+        # Ranked only to explain: ordering by date skips the ranking's reading of texts.
+        sort = "relevance" if request.explain else "newest"
+        asked = _asked(query, page=1, page_size=len(ids), collapse="none", sort=sort)
         asked = replace(asked, filters=replace(query.filters, ids=ids))
         words = {h.id: h for h in backend.search(asked).hits}
     return [_hit(h, _best(fused, h), words.get(h.id), explain=request.explain) for h in hits]
