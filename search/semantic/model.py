@@ -16,9 +16,11 @@ _model = None
 
 
 def _threads() -> int:
-    # Torch's default is one thread per core and more in some builds; on a small box
-    # the web's and worker's processes share the cores, so stay within them.
-    return max(1, min(4, os.cpu_count() or 1))
+    # Torch's default is a thread per core, and its threads spin while they wait: on a
+    # 2-core box shared by the web's and worker's processes a question took 179 ms of CPU
+    # with two threads and 13 ms with one (tests/benchmarks/bench_semantic.py rss). Half
+    # the cores, at most four.
+    return max(1, min(4, (os.cpu_count() or 1) // 2))
 
 
 def get_model():

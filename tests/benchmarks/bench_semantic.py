@@ -185,6 +185,15 @@ def rss(articles: int) -> None:
     before = _rss_mib()
     encode_query("grain exports")
     with_model = _rss_mib()
+    took, cpu = [], []
+    for n in range(20):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        encode_query(f"talks on the nuclear programme {n}")
+        took.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    print(
+        f"a question encodes in {np.median(took):.1f} ms median wall, {np.median(cpu):.1f} ms CPU"
+    )
     rng = np.random.default_rng(21)
     counts = rng.choice([1, 1, 1, 2], size=articles)
     units = rng.standard_normal((int(counts.sum()), 384)).astype(np.float32)
