@@ -9,17 +9,10 @@ from search.service import search
 from search.types import SearchRequest
 from tests.factories import make_article, make_outlet
 from tests.search.conftest import ids_of, reindex
+from tests.semantic.test_embedding import HARVEST, NUCLEAR
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("semantic", "search_backend")]
 
-NUCLEAR = (
-    "North Korea agrees to dismantle its atomic weapons",
-    "Envoys meeting in Geneva settled on steps to give up the warheads and close the reactor.",
-)
-HARVEST = (
-    "Wheat harvest beats forecasts",
-    "Farmers in Kansas brought in more grain than expected after a wet spring.",
-)
 PARAPHRASE = "denuclearization negotiations"
 
 
