@@ -178,6 +178,9 @@ SEARCH_TIME_LIMIT = env_int("SEARCH_TIME_LIMIT_MS", 1000) / 1000
 # Whoosh answers kept per web process until the index changes (0: none); see
 # search/backends/whoosh/answers.py.
 SEARCH_ANSWERS_KEPT = env_int("SEARCH_ANSWERS_KEPT", 256)
+# Meaning-based search (search/semantic/): needs the `semantic` extra and a task worker
+# to embed articles; off, nothing of it is loaded.
+SEARCH_SEMANTIC = env_bool("SEARCH_SEMANTIC", False)
 
 # Background tasks (django-tasks): alert matching and delivery run in `manage.py db_worker`.
 # "database" queues them in the database (several workers may share it); "immediate" runs

@@ -203,6 +203,18 @@ def rebuild_rate() -> tuple[int, float, float]:
     return count, count / wall, count / max(cpu, 1e-9)
 
 
+def embed_rate(*, limit: int | None = None) -> tuple[int, float, int]:
+    """Embed the backlog (at most ``limit`` articles): (articles encoded, per second,
+    articles with vectors now)."""
+    from search.models import ArticleEmbedding
+    from search.semantic import embed_pending
+
+    started = time.perf_counter()
+    encoded = embed_pending(limit=limit)
+    rate = encoded / max(time.perf_counter() - started, 1e-9)
+    return encoded, rate, ArticleEmbedding.objects.count()
+
+
 def query_figures(*, repeat: int = 60, **request) -> dict[str, tuple[float, float, float]]:
     """Timings of each kind of query; ``request``: more ``SearchRequest`` fields
     (``collapse="none"``)."""

@@ -29,11 +29,12 @@ from search.models import IndexChange, IndexCheck
 from search.outbox import (
     AFTER_COMMIT_WAIT,
     DRAIN_WAIT,
+    indexed_announce,
     outbox_backlog,
     outbox_drain,
     outbox_paused,
 )
-from search.tasks import alerts_enqueue
+from search.semantic.store import embedding_summary
 from search.types import SearchUnavailable
 
 log = logging.getLogger(__name__)
@@ -109,9 +110,9 @@ def index_rebuild(*, wait: float = DRAIN_WAIT) -> int:
         for start in range(0, len(queued), 500):
             IndexChange.objects.filter(pk__in=[q[0] for q in queued[start : start + 500]]).delete()
         outbox_drain(wait=wait)
-    # What the queue held is indexed now, by the rebuild: the alerts match it as a drain's.
+    # What the queue held is indexed now, by the rebuild: announced as a drain's would be.
     rebuilt = Article.objects.filter(pk__in={article_id for _, article_id in queued})
-    alerts_enqueue(list(rebuilt.values_list("pk", flat=True)))
+    indexed_announce(list(rebuilt.values_list("pk", flat=True)))
     return count
 
 
@@ -278,6 +279,7 @@ def index_stats() -> dict:
         "size_bytes": None,
         "rebuilding": index_rebuild_running(),
         "last_check": last_check(),
+        "semantic": embedding_summary(),
         "index": {},
         "error": None,
     }

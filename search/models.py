@@ -48,3 +48,29 @@ class IndexCheck(models.Model):
 
     def __str__(self):
         return f"Index check at {self.checked_at:%Y-%m-%d %H:%M}"
+
+
+class ArticleEmbedding(models.Model):
+    """An article's meaning as vectors (``search.semantic``): one per passage of its text.
+
+    One table serves both backends: the vectors depend on the text alone, not on the
+    engine, and a rebuild of either index leaves them be. ``text_hash`` is the hash of
+    the text embedded, so re-embedding skips an article whose text did not change; an
+    edit marks the row ``stale`` until the worker has looked at the new text.
+    """
+
+    # Rewritten as a new row (a new id): the count and the highest id tell a process
+    # whether its copy of the vectors is old (``search.semantic.vectors``).
+    id = models.BigAutoField(primary_key=True)
+    article = models.OneToOneField(
+        "archive.Article", on_delete=models.CASCADE, related_name="embedding"
+    )
+    text_hash = models.CharField(max_length=32)
+    # float32, little-endian, passages one after another (384 numbers each).
+    vectors = models.BinaryField()
+    passages = models.PositiveSmallIntegerField()
+    stale = models.BooleanField(default=False)
+    embedded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Embedding of article {self.article_id}"

@@ -188,19 +188,24 @@ def outbox_drain(
     finally:
         _forget_recorded()
         if indexed:
-            _announce_indexed(indexed)
+            indexed_announce(indexed)
     return applied
 
 
-def _announce_indexed(article_ids: list[int]) -> None:
-    """Hand the articles the index now holds to the alerts (``search.tasks``): matching
-    waits for the index, so that it finds what a search would."""
-    from search.tasks import alerts_enqueue
+def indexed_announce(article_ids: list[int]) -> None:
+    """Hand the articles the index now holds to the alerts and the embedder
+    (``search.tasks``): matching waits for the index, so that it finds what a search
+    would; embedding happens in the worker, never in the import."""
+    from search.tasks import alerts_enqueue, embeddings_enqueue
 
     try:
         alerts_enqueue(article_ids)
     except Exception:  # the index is written: a failure to queue must not undo that
         log.exception("Alert matching of %d indexed article(s) not queued", len(article_ids))
+    try:
+        embeddings_enqueue(article_ids)
+    except Exception:
+        log.exception("Embedding of %d indexed article(s) not queued", len(article_ids))
 
 
 def _drain_batch(backend, size: int, only: list[int] | None) -> tuple[int, list[int]]:

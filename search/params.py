@@ -18,6 +18,7 @@ from search.types import (
     FACETS,
     MAX_PAGE,
     MAX_PAGE_SIZE,
+    MODES,
     OUTLET_CREDITS,
     SORTS,
     TAG_KINDS,
@@ -154,6 +155,24 @@ class Param:
 # In the order a page writes them back into its URLs.
 PARAMS = (
     Param("q", "q", "q", Rule(), label="query", help="The query (see the README's syntax)."),
+    Param(
+        "mode",
+        "mode",
+        "mode",
+        Choice(MODES),
+        label="search mode",
+        help=(
+            "How the words find articles: `keyword` (default) every article with the words; "
+            "`semantic` the articles nearest in meaning to the query (its embedding); "
+            "`hybrid` the best keyword matches and the nearest in meaning, ranked by "
+            "reciprocal rank fusion. `semantic` and `hybrid` need the semantic layer "
+            "(SEARCH_SEMANTIC; 400 when it is off) and search only the best candidates of "
+            "each kind: `count`, the facets and the histogram then count those candidates "
+            "that pass the filters (the set the pages show), not every article with the "
+            "words. Quotes, fields (`title:`), `-word`, `*`, `~` and operators keep a query "
+            "keyword-strict: it is searched by keywords whatever the mode (a notice says so)."
+        ),
+    ),
     Param("outlets", "outlet", "outlet", SLUG, many=True, label="outlet", help="Outlet slug."),
     Param(
         "tags",

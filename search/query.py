@@ -342,6 +342,19 @@ def plain(node) -> bool:
     )
 
 
+def explicit(node) -> bool:
+    """Whether a parsed query says how to match: quotes, a field, ``-word``, ``+word``,
+    ``*``, ``~``, an operator or a date range. Such a query stays keyword-strict in every
+    search mode (``search.hybrid``)."""
+    if node is None:
+        return False
+    if isinstance(node, Word):
+        return not plain(node)
+    if isinstance(node, And):
+        return not node.implicit or any(explicit(child) for child in node.nodes)
+    return True
+
+
 def common(text: str) -> bool:
     """A common word as typed, punctuation aside ("The", "but,", "what?")."""
     terms = analyze(text, stem=False)

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from search.params import PAGE_PARAMS, PARAMS, Param, Problem
 from search.query import MAX_QUERY_CHARS, printable
+from search.semantic import semantic_enabled
 from search.types import MAX_PAGE_SIZE, InvalidParams, SearchRequest
 
 # Notices a page shows for one parameter before it counts the rest.
@@ -23,6 +24,7 @@ _PAGE_NAMES = tuple(p.page for p in PAGE_PARAMS)
 _PAGE_MULTI = {p.page for p in PAGE_PARAMS if p.many}
 SCOPES = ("outlet", "author", "tag")  # what a page may be about (``SearchRequest.scope``)
 _TEXT_FIELDS = ("q", "outlets", "tags", "authors", "languages", "months")
+SEMANTIC_OFF = "meaning-based search is off here (SEARCH_SEMANTIC); use mode=keyword."
 
 
 def given(query: Mapping, name: str, *, commas: bool = False) -> list[str] | None:
@@ -156,6 +158,7 @@ class _Reading:
             self.fields["page_size"] = MAX_PAGE_SIZE
             more = f"{size} is more than {MAX_PAGE_SIZE}: {MAX_PAGE_SIZE} results are shown."
             self.say("page_size", more, f"The page size {more}")
+        self.meaning()
         start, end = self.fields.get("date_from"), self.fields.get("date_to")
         if not (start and end and start > end):
             return
@@ -165,6 +168,17 @@ class _Reading:
         else:
             self.fields["date_from"], self.fields["date_to"] = end, start
             self.notices.append("The start date was after the end date, so they were swapped.")
+
+    def meaning(self) -> None:
+        """A semantic or hybrid mode needs the semantic layer: refused strictly; a page
+        searches by keywords and says so."""
+        if self.fields.get("mode", "keyword") == "keyword" or semantic_enabled():
+            return
+        if self.strict:
+            self.errors.setdefault(_by_field("mode").api, []).append(SEMANTIC_OFF)
+        else:
+            del self.fields["mode"]
+            self.notices.append("Meaning-based search is off here: the words were searched.")
 
     def scope(self, name: str, value: str) -> None:
         """Fix the page's own filter: ANDed with the others, never replaced by them. An
@@ -250,6 +264,8 @@ def validate_request(request: SearchRequest) -> SearchRequest:
                 errors.setdefault(param.field, []).append(str(problem))
     if request.scope and request.scope[0] not in SCOPES:
         errors["scope"] = [f"unknown scope {request.scope[0]!r}; use one of {', '.join(SCOPES)}."]
+    if request.mode != "keyword" and not semantic_enabled():
+        errors["mode"] = [SEMANTIC_OFF]
     if request.date_from and request.date_to and request.date_from > request.date_to:
         errors["date_to"] = [_order_problem(request.date_from, request.date_to, "date_from")]
     if errors:

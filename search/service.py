@@ -27,6 +27,14 @@ from search.backends.base import (
     TermCounts,
 )
 from search.budget import Budget
+from search.hybrid import (
+    KEYWORD_ONLY,
+    by_meaning,
+    candidates,
+    explained,
+    keyword_strict,
+    meaning_search,
+)
 from search.query import nothing_to_search, printable
 from search.request import validate_request
 from search.shaping import Labels, facets_shape, histogram_shape, labelled
@@ -176,7 +184,7 @@ def search_with_days(request: SearchRequest) -> tuple[SearchResult, dict[int, in
         return empty, {}
     articles = PageArticles()
     query = backend_query(request, articles)
-    found = get_backend().search(query)
+    found = _found(get_backend(), query)
     folded = [i for h in found.hits for i in h.folded]
     loaded = articles.articles([h.id for h in found.hits] + folded)  # one query for both
     page = {h.id: loaded[h.id] for h in found.hits if h.id in loaded}
@@ -201,6 +209,16 @@ def search_with_days(request: SearchRequest) -> tuple[SearchResult, dict[int, in
         collapse=request.collapse,
     )
     return result, found.days
+
+
+def _found(backend: SearchBackend, query: BackendQuery) -> BackendResult:
+    """The backend's answer, or the semantic or hybrid one (``search.hybrid``)."""
+    if by_meaning(query.request):
+        return meaning_search(backend, query)
+    found = backend.search(query)
+    if keyword_strict(query.request):
+        return replace(found, notices=(*found.notices, KEYWORD_ONLY))
+    return found
 
 
 def matching_ids(request: SearchRequest, *, batch: int = 500) -> MatchingIds:
@@ -365,14 +383,23 @@ def _with_articles(hits: list[BackendHit]) -> list[Hit]:
     return [Hit(h.id, h.score, h.highlights, articles.get(h.id), h.explanation) for h in hits]
 
 
-def explain(q: str, article_id: int) -> Explanation | None:
-    """Why this article is a hit of ``q``, term by term (None: not in the index).
+def explain(q: str, article_id: int, *, mode: str = "keyword") -> Explanation | None:
+    """Why this article is a hit of ``q``, term by term (None: not in the index); in a
+    semantic or hybrid ``mode``, with the share of its score that meaning gave.
 
     Raises SearchUnavailable when the index cannot be read."""
     q = printable(q or "").strip()
     if not q:
         return None
-    return get_backend().explain(backend_query(SearchRequest(q=q)), article_id)
+    request = validate_request(SearchRequest(q=q, mode=mode))
+    backend, query = get_backend(), backend_query(request)
+    words = backend.explain(query, article_id)
+    if not by_meaning(request) or words is None:
+        return words
+    _keyword, fused = candidates(backend, query)
+    if article_id not in fused:
+        return replace(words, matched=False)
+    return explained(words, fused[article_id])
 
 
 def more_like_this(article_id: int, *, limit: int = 5) -> list[Hit]:

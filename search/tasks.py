@@ -1,7 +1,9 @@
-"""The search's background tasks (django-tasks): matching indexed articles to saved searches.
+"""The search's background tasks (django-tasks): matching indexed articles to saved
+searches, and embedding their texts for meaning-based search.
 
-The outbox calls ``alerts_enqueue`` once articles are in the index; a worker
-(``manage.py db_worker``) runs the matching outside the request or import that wrote them.
+The outbox calls ``alerts_enqueue`` and ``embeddings_enqueue`` once articles are in the
+index; a worker (``manage.py db_worker``) does the work outside the request or import
+that wrote them.
 """
 
 from collections.abc import Iterable
@@ -10,6 +12,8 @@ from django_tasks import task
 
 from archive.alerts.models import SavedSearch
 from search.alerts import alerts_match
+from search.semantic import embed_pending, semantic_backlog, semantic_enabled
+from search.semantic.store import mark_stale
 
 # Article ids per matching task: a bulk import becomes several tasks, each short enough
 # that a worker stopped mid-way loses little (re-running one adds nothing twice).
@@ -32,3 +36,31 @@ def alerts_enqueue(article_ids: Iterable[int]) -> int:
     for batch in batches:
         alerts_match_task.enqueue(batch)
     return len(batches)
+
+
+# Articles one embedding task takes at most (about half a minute on two cores): a large
+# backlog becomes a chain of tasks, and alert tasks queued meanwhile run between them.
+EMBED_TASK_LIMIT = 512
+
+
+@task()
+def embed_pending_task() -> int:
+    """Embed up to ``EMBED_TASK_LIMIT`` waiting articles, then queue the rest as another
+    task; how many were encoded. Idle when another worker is at it (it drains the same
+    backlog and queues what it leaves)."""
+    before = semantic_backlog()
+    encoded = embed_pending(limit=EMBED_TASK_LIMIT)
+    left = semantic_backlog()
+    if left and left < before:
+        embed_pending_task.enqueue()
+    return encoded
+
+
+def embeddings_enqueue(article_ids: Iterable[int]) -> bool:
+    """These articles were (re)indexed: their embeddings are stale until the worker has
+    read their text again. Returns whether a task was queued (not when semantic is off)."""
+    if not semantic_enabled():
+        return False
+    mark_stale(article_ids)
+    embed_pending_task.enqueue()
+    return True

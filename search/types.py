@@ -8,6 +8,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 SORTS = ("relevance", "newest", "oldest")
+# How words find articles: by the words themselves, by meaning (the nearest embeddings),
+# or both fused (``search.hybrid``). The last two need the semantic layer (SEARCH_SEMANTIC).
+MODES = ("keyword", "semantic", "hybrid")
 # What one hit of a result stands for: a copy group (an article and its copies, the
 # default), each article, or a story (an event's coverage; articles without one alone).
 COLLAPSES = ("copies", "none", "stories")
@@ -103,6 +106,7 @@ class SearchRequest:
     outlet_credit: str = "all"  # one of OUTLET_CREDITS
     # Look for a "did you mean" when the query finds little (off for alerts' reverse search).
     spelling: bool = True
+    mode: str = "keyword"  # one of MODES
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,10 @@ class Explanation:
     matches: tuple[TermMatch, ...]
     missing: tuple[str, ...] = ()  # query terms the article does not have
     matched: bool = True  # False: the article is not a hit of the query at all
+    # Semantic and hybrid modes: the share of the score that meaning gave (0 to 1; the
+    # terms' shares add up to the rest) and the article's cosine similarity to the query.
+    semantic_share: float | None = None
+    similarity: float | None = None
 
 
 @dataclass(frozen=True)

@@ -29,3 +29,30 @@ def fresh_database(prefix: str) -> Iterator[str]:
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+@contextlib.contextmanager
+def own_database(kind: str, folder, prefix: str) -> Iterator[str]:
+    """The URL of a database of a test's own: ``sqlite`` (a file in ``folder``) or
+    ``postgres`` (a fresh database, as ``fresh_database``)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'archive.sqlite3'}"
+        return
+    with fresh_database(prefix) as url:
+        yield url
+
+
+def fetch_all(url: str, sql: str) -> list[tuple]:
+    """Rows of ``sql`` read straight from the database at ``url``: no Django start."""
+    if url.startswith("sqlite:///"):
+        import sqlite3
+
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+            return db.execute(sql).fetchall()
+    import psycopg2
+
+    with psycopg2.connect(url) as db, db.cursor() as cursor:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    db.close()
+    return rows

@@ -60,6 +60,7 @@ def _rows(stats: dict) -> list[tuple[str, object]]:
         ("oldest pending change", stats.get("oldest_pending") or "none"),
         ("size", filesizeformat(size) if size is not None else "unknown"),
         ("rebuilding now", "yes" if stats.get("rebuilding") else "no"),
+        ("meaning-based search", stats.get("semantic")),
     ]
 
 

@@ -47,6 +47,16 @@ class ExplanationSerializer(serializers.Serializer):
         child=serializers.CharField(), help_text="Query terms the article does not have."
     )
     matched = serializers.BooleanField(help_text="False: not a hit of the query at all.")
+    semantic_share = serializers.FloatField(
+        allow_null=True,
+        help_text="Semantic and hybrid modes: the share of the score meaning gave, 0 to 1 "
+        "(the terms' shares add up to the rest); null in keyword mode.",
+    )
+    similarity = serializers.FloatField(
+        allow_null=True,
+        help_text="The article's cosine similarity to the query, when it was among those "
+        "nearest in meaning; else null.",
+    )
 
 
 def explanation_data(explanation) -> dict | None:
@@ -67,7 +77,13 @@ def explanation_data(explanation) -> dict | None:
         ],
         "missing": list(explanation.missing),
         "matched": explanation.matched,
+        "semantic_share": _rounded(explanation.semantic_share),
+        "similarity": _rounded(explanation.similarity),
     }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 class CopySerializer(serializers.Serializer):

@@ -48,16 +48,20 @@ class Loaded:
 
 
 @contextlib.contextmanager
-def throwaway_archive(*, backend: str) -> Iterator[Path]:
+def throwaway_archive(*, backend: str, semantic: bool = False) -> Iterator[Path]:
     """A fresh, migrated database and an empty index in place of the configured ones.
 
-    ``backend`` is the search engine while loading (``search_with`` changes it). Yields
+    ``backend`` is the search engine while loading (``search_with`` changes it);
+    ``semantic`` turns meaning-based search on (``SEARCH_SEMANTIC``). Yields
     the temporary folder; everything in it, and a PostgreSQL database, is deleted after.
     """
     folder = Path(tempfile.mkdtemp(prefix="archive-eval-"))
     try:
         index = folder / "index"
-        with _settings(SEARCH_INDEX_DIR=index, SEARCH_BACKEND=backend), _database(folder):
+        changed = dict(SEARCH_INDEX_DIR=index, SEARCH_BACKEND=backend)
+        if semantic:
+            changed["SEARCH_SEMANTIC"] = True
+        with _settings(**changed), _database(folder):
             yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -14,6 +14,7 @@ from search.evaluation.archive import (
     throwaway_archive,
 )
 from search.evaluation.collections import Collection, Question
+from search.evaluation.embeddings import collection_embed
 from search.evaluation.measure import Figures, answers_measure, questions_ask
 from search.evaluation.report import run_file_path, run_file_write
 
@@ -48,18 +49,22 @@ def relevance_evaluate(
     depth: int,
     limit: int | None = None,
     run_file: str | None = None,
+    mode: str = "keyword",
     log: Callable[[str], None] = print,
 ) -> Evaluation:
     """Load ``collection`` into a throwaway archive and measure each backend on its
-    judged questions (the first ``limit``), writing each backend's run (see
-    ``run_file_path`` for where)."""
+    judged questions (the first ``limit``) in a search ``mode``, writing each backend's
+    run (see ``run_file_path`` for where). A semantic or hybrid mode embeds the
+    collection first (``search.evaluation.embeddings``: cached by text hash)."""
     questions = collection.judged(limit=limit)
     if not questions:
         raise EvaluationError(f"The collection {collection.name!r} has no judged question.")
     done = Evaluation()
-    with throwaway_archive(backend=backends[0]) as folder:
+    with throwaway_archive(backend=backends[0], semantic=mode != "keyword") as folder:
         done.loaded = collection_load(collection, folder=folder)
         log(f"Loaded {done.loaded.created} of {len(collection.documents)} documents.")
+        if mode != "keyword":
+            log(f"Embedded {collection_embed(collection.name)} documents (others cached).")
         for backend in backends:
             path = run_file_path(
                 run_file, collection=collection.name, backend=backend, several=len(backends) > 1
@@ -71,6 +76,7 @@ def relevance_evaluate(
                 documents=done.loaded.documents,
                 depth=depth,
                 path=path,
+                mode=mode,
             )
             done.figures.append(figures)
             done.run_files[backend] = path
@@ -86,8 +92,9 @@ def _backend_measure(
     documents: dict[int, str],
     depth: int,
     path: Path,
+    mode: str,
 ) -> Figures:
     search_with(backend)
-    answers = questions_ask(questions, documents=documents, depth=depth)
-    run_file_write(path, answers, tag=f"archive-{backend}")
+    answers = questions_ask(questions, documents=documents, depth=depth, mode=mode)
+    run_file_write(path, answers, tag=f"archive-{backend}-{mode}")
     return answers_measure(answers, judgements, backend=backend, depth=depth)

@@ -43,8 +43,11 @@ class Figures:
     p95_ms: float
 
 
-def question_ask(question: Question, *, documents: dict[int, str], depth: int) -> Answer:
-    """The first ``depth`` answers to the question typed as it is, page after page.
+def question_ask(
+    question: Question, *, documents: dict[int, str], depth: int, mode: str = "keyword"
+) -> Answer:
+    """The first ``depth`` answers to the question typed as it is, page after page, in a
+    search ``mode`` (``search.types.MODES``).
 
     ``documents`` maps article ids to the collection's document ids.
     """
@@ -54,7 +57,13 @@ def question_ask(question: Question, *, documents: dict[int, str], depth: int) -
     for page in range(1, math.ceil(depth / size) + 1):
         # Relevance is judged per document: nothing is folded.
         request = SearchRequest(
-            q=question.text, page=page, page_size=size, facets=(), highlight=False, collapse="none"
+            q=question.text,
+            page=page,
+            page_size=size,
+            facets=(),
+            highlight=False,
+            collapse="none",
+            mode=mode,
         )
         result = search(request)
         first = first or result
@@ -67,13 +76,14 @@ def question_ask(question: Question, *, documents: dict[int, str], depth: int) -
 
 
 def questions_ask(
-    questions: Iterable[Question], *, documents: dict[int, str], depth: int
+    questions: Iterable[Question], *, documents: dict[int, str], depth: int, mode: str = "keyword"
 ) -> list[Answer]:
-    """Every question's answer; one untimed search first opens the index, as a server's is."""
+    """Every question's answer; one untimed search first opens the index (and loads the
+    vectors), as a server's is."""
     questions = list(questions)
     if questions:
-        question_ask(questions[0], documents=documents, depth=1)
-    return [question_ask(q, documents=documents, depth=depth) for q in questions]
+        question_ask(questions[0], documents=documents, depth=1, mode=mode)
+    return [question_ask(q, documents=documents, depth=depth, mode=mode) for q in questions]
 
 
 def run_of(answers: Iterable[Answer]) -> dict[str, dict[str, float]]:

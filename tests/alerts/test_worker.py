@@ -7,17 +7,13 @@ searches; tasks queued while no worker runs wait for the next one; ``worker_chec
 tells a served queue from a stalled one.
 """
 
-import os
 import signal
-import sqlite3
-import subprocess
-import sys
 import time
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.postgres import fresh_database
+from tests.postgres import fetch_all, own_database
+from tests.processes import manage, site_env, worker
 
 pytestmark = pytest.mark.slow
 
@@ -37,44 +33,17 @@ make_article("Nothing to see {n}")
 @pytest.fixture(params=["sqlite", "postgres"])
 def database(request, tmp_path):
     """A database of the test's own: a SQLite file, or a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'archive.sqlite3'}"
-        return
-    with fresh_database("worker") as url:
+    with own_database(request.param, tmp_path, "worker") as url:
         yield url
 
 
 @pytest.fixture
 def site(tmp_path, database):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": database,
-        "DATA_DIR": str(tmp_path),
-        "TASKS_BACKEND": "database",
-        "SEARCH_BACKEND": "whoosh",
-        "SEARCH_OUTBOX_INTERVAL": "0",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = site_env(database, tmp_path)
     manage(env, "migrate", "-v0")
     manage(env, "search_index", "rebuild")
     manage(env, "shell", "-c", SETUP)
     return env, database
-
-
-def manage(env, *args, check=True) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=check,
-    )  # fmt: skip
-
-
-def worker(env) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-reload",
-         "--no-startup-delay"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
 
 
 MATCHED = (
@@ -84,18 +53,7 @@ MATCHED = (
 
 
 def matched_titles(database: str) -> list[str]:
-    """Read straight from the database: no Django start per look."""
-    if database.startswith("sqlite:///"):
-        with sqlite3.connect(database.removeprefix("sqlite:///")) as db:
-            rows = db.execute(MATCHED).fetchall()
-    else:
-        import psycopg2
-
-        with psycopg2.connect(database) as db, db.cursor() as cursor:
-            cursor.execute(MATCHED)
-            rows = cursor.fetchall()
-        db.close()
-    return [title for (title,) in rows]
+    return [title for (title,) in fetch_all(database, MATCHED)]
 
 
 def wait_for(predicate, timeout=30.0):
@@ -151,16 +109,7 @@ RESULTS = "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE finishe
 
 
 def old_results(database: str) -> int:
-    if database.startswith("sqlite:///"):
-        with sqlite3.connect(database.removeprefix("sqlite:///")) as db:
-            return db.execute(RESULTS).fetchone()[0]
-    import psycopg2
-
-    with psycopg2.connect(database) as db, db.cursor() as cursor:
-        cursor.execute(RESULTS)
-        count = cursor.fetchone()[0]
-    db.close()
-    return count
+    return fetch_all(database, RESULTS)[0][0]
 
 
 def test_the_worker_deletes_old_task_results_as_it_works(site):

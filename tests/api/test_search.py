@@ -111,6 +111,25 @@ def test_bad_parameters_are_a_400_that_names_them(anon, archive, params, words):
     assert words in response.json()["detail"]
 
 
+@pytest.mark.parametrize("mode", ["semantic", "hybrid"])
+def test_meaning_modes_are_a_400_when_semantic_search_is_off(anon, archive, settings, mode):
+    settings.SEARCH_SEMANTIC = False
+    response = anon.get("/api/search/", {"q": "denuclearization", "mode": mode})
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("mode: meaning-based search is off")
+
+
+def test_an_unknown_mode_is_a_400_naming_the_modes(anon, archive):
+    response = anon.get("/api/search/", {"q": "denuclearization", "mode": "psychic"})
+
+    assert response.status_code == 400
+    assert (
+        "mode: unknown value 'psychic'; use one of keyword, semantic, hybrid"
+        in (response.json()["detail"])
+    )
+
+
 def test_bad_query_syntax_is_a_400_saying_what_was_wrong(anon, archive):
     response = anon.get("/api/search/", {"q": 'title:"unclosed AND ('})
 

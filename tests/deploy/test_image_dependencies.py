@@ -1,6 +1,7 @@
-"""The image installs only the ``dependencies`` of pyproject.toml (and what they require):
-every third-party module the running code imports must come from there, or the container
-fails at start while the development virtualenv, which has the dev extra too, works.
+"""The image installs only the ``dependencies`` of pyproject.toml and its ``semantic``
+extra (and what they require): every third-party module the running code imports must
+come from there, or the container fails at start while the development virtualenv, which
+has the dev extra too, works.
 """
 
 import ast
@@ -19,7 +20,8 @@ RUNTIME_CODE = ("archive", "search", "config", "docker", "manage.py")
 
 def _declared() -> list[str]:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    return pyproject["project"]["dependencies"]
+    project = pyproject["project"]
+    return project["dependencies"] + project["optional-dependencies"]["semantic"]
 
 
 def _installed_closure(requirements: list[str]) -> set[str]:

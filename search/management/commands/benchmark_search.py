@@ -1,5 +1,5 @@
 """python manage.py benchmark_search [--corpus PATH] [--scale 10] [--repeat 60]
-[--link-copies] [--collapse copies none ...]"""
+[--link-copies] [--collapse copies none ...] [--mode keyword hybrid ...] [--embed N]"""
 
 from pathlib import Path
 
@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.models import Article
-from search.types import COLLAPSES
+from search.types import COLLAPSES, MODES
 
 
 class Command(BaseCommand):
@@ -39,11 +39,25 @@ class Command(BaseCommand):
             default=["copies"],
             help="Time the queries under each of these (search's collapse); default: copies.",
         )
+        parser.add_argument(
+            "--mode",
+            nargs="+",
+            choices=MODES,
+            default=["keyword"],
+            help="Time the queries in each of these search modes; semantic and hybrid turn "
+            "SEARCH_SEMANTIC on and embed the backlog first (see --embed).",
+        )
+        parser.add_argument(
+            "--embed",
+            type=int,
+            help="Embed at most this many more articles before timing a semantic or hybrid "
+            "mode (a sample, in id order; default: all of the backlog).",
+        )
 
     def handle(self, *args, corpus: Path, scale: int, repeat: int, skip_rebuild: bool, **kw):
         from search import bench
 
-        link_copies, collapses = kw["link_copies"], kw["collapse"]
+        link_copies, collapses, modes = kw["link_copies"], kw["collapse"], kw["mode"]
         if not corpus.is_dir():
             raise CommandError(f"No corpus at {corpus}")
         bench.database_migrate(log=self.stdout.write)
@@ -64,14 +78,30 @@ class Command(BaseCommand):
                     f"rebuild: {count:,} articles at {rate:,.0f} articles/s "
                     f"({cpu_rate:,.0f} per CPU-second of all its processes)"
                 )
+            if set(modes) - {"keyword"}:
+                self._embed(kw["embed"])
             for collapse in collapses:
-                self.stdout.write(
-                    f"{'collapse=' + collapse + ': query (page of 20, facets...)':42}"
-                    " p50 ms  p95 ms  CPU p50"
-                )
-                figures = bench.query_figures(repeat=repeat, collapse=collapse)
-                for name, (p50, p95, cpu) in figures.items():
-                    self.stdout.write(f"{name:42} {p50:6.1f}  {p95:6.1f}  {cpu:6.1f}")
+                for mode in modes:
+                    self._time(collapse, mode, repeat)
+
+    def _embed(self, limit: int | None) -> None:
+        from search.bench import embed_rate
+
+        settings.SEARCH_SEMANTIC = True
+        encoded, rate, embedded = embed_rate(limit=limit)
+        self.stdout.write(
+            f"embedded {encoded:,} articles at {rate:,.1f} articles/s; "
+            f"{embedded:,} of {Article.objects.count():,} articles have vectors"
+        )
+
+    def _time(self, collapse: str, mode: str, repeat: int) -> None:
+        from search import bench
+
+        title = f"collapse={collapse}, mode={mode}: query (page of 20, facets...)"
+        self.stdout.write(f"{title:58} p50 ms  p95 ms  CPU p50")
+        figures = bench.query_figures(repeat=repeat, collapse=collapse, mode=mode)
+        for name, (p50, p95, cpu) in figures.items():
+            self.stdout.write(f"{name:58} {p50:6.1f}  {p95:6.1f}  {cpu:6.1f}")
 
 
 def _indexed() -> int:

@@ -1,4 +1,5 @@
-"""python manage.py evaluate_relevance --collection PATH [--backend whoosh|postgres|all]"""
+"""python manage.py evaluate_relevance --collection PATH [--backend whoosh|postgres|all]
+[--mode keyword|semantic|hybrid]"""
 
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from search.evaluation.collections import CollectionError
 from search.evaluation.evaluate import BACKEND_CHOICES, backends_for, relevance_evaluate
 from search.evaluation.formats import collection_read
 from search.evaluation.report import as_json, table
+from search.semantic import semantic_missing
+from search.types import MODES
 
 
 class Command(BaseCommand):
@@ -31,11 +34,21 @@ class Command(BaseCommand):
             help="Where to write the TREC run; {backend} is replaced by the backend's name "
             "(default: DATA_DIR/evaluation/<collection>-<backend>.run).",
         )
+        parser.add_argument(
+            "--mode",
+            choices=MODES,
+            default="keyword",
+            help="The search mode; semantic and hybrid embed the collection first (cached "
+            "by text hash under DATA_DIR/evaluation/) and need the semantic extra.",
+        )
         parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
 
-    def handle(self, *args, collection, backend, depth, limit, run_file, json, **options):
+    def handle(self, *args, collection, backend, depth, limit, run_file, mode, json, **options):
         if depth < 100:
             raise CommandError("--depth must be at least 100 (recall@100 reads 100 answers).")
+        if mode != "keyword" and semantic_missing():
+            missing = ", ".join(semantic_missing())
+            raise CommandError(f"--mode {mode} needs the semantic extra (missing: {missing}).")
         try:
             found = collection_read(collection)
             done = relevance_evaluate(
@@ -44,6 +57,7 @@ class Command(BaseCommand):
                 depth=depth,
                 limit=limit,
                 run_file=run_file,
+                mode=mode,
                 log=self.stderr.write,
             )
         except (CollectionError, EvaluationError) as error:
@@ -51,15 +65,15 @@ class Command(BaseCommand):
         for failure in done.loaded.errors[:10]:
             self.stderr.write(f"not loaded: {failure['item']}: {failure['reason']}")
         if json:
-            context = {"collection": found.name, "documents": done.loaded.created}
+            context = {"collection": found.name, "documents": done.loaded.created, "mode": mode}
             self.stdout.write(as_json(done.figures, **context))
         else:
-            self._report(found.name, done, depth)
+            self._report(found.name, done, depth, mode)
 
-    def _report(self, name: str, done, depth: int) -> None:
+    def _report(self, name: str, done, depth: int, mode: str) -> None:
         self.stdout.write(
             f"Collection {name}: {done.loaded.created} documents, depth {depth} "
-            f"(MAP is AP@{depth}), questions typed as written."
+            f"(MAP is AP@{depth}), questions typed as written, {mode} mode."
         )
         self.stdout.write(table(done.figures))
         for backend, path in done.run_files.items():

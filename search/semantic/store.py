@@ -1,0 +1,138 @@
+"""The embeddings table: what is pending, and the worker's embedding of it.
+
+An article is pending when it has no row or its row is stale (its text may have
+changed). ``embed_backlog`` takes the pending articles in batches: an article whose text
+hashes as before is only marked current; the others are encoded and written, one
+transaction per batch. A worker killed mid-batch loses that batch's work only, and a
+committed batch is never pending again, so nothing is embedded twice.
+"""
+
+import contextlib
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+
+from archive.models import Article
+from search.locks import IndexBusy, file_lock
+from search.models import ArticleEmbedding
+from search.semantic.passages import article_passages, article_text, text_hash
+
+log = logging.getLogger(__name__)
+
+# Articles per transaction: a batch encodes in a few seconds on two cores.
+EMBED_BATCH = 64
+# An arbitrary number, the same for every process: the PostgreSQL lock of the embedders.
+_ADVISORY_KEY = 21_0001
+
+
+def _pending():
+    return Article.objects.filter(Q(embedding__isnull=True) | Q(embedding__stale=True))
+
+
+def backlog_count() -> int:
+    return _pending().count()
+
+
+def mark_stale(article_ids: Iterable[int]) -> int:
+    """These articles may have new text: re-examine them (their vectors stay usable)."""
+    ids = sorted({int(i) for i in article_ids})
+    if not ids:
+        return 0
+    return ArticleEmbedding.objects.filter(article_id__in=ids, stale=False).update(stale=True)
+
+
+def embed_backlog(*, limit: int | None = None) -> int:
+    """Embed pending articles (at most ``limit``); returns how many were encoded.
+
+    Returns 0 at once when another process is embedding: it drains the same backlog.
+    """
+    encoded = looked = 0
+    with _embedders_lock() as mine:
+        if not mine:
+            return 0
+        while limit is None or looked < limit:
+            size = EMBED_BATCH if limit is None else min(EMBED_BATCH, limit - looked)
+            ids = list(_pending().order_by("pk").values_list("pk", flat=True)[:size])
+            if not ids:
+                break
+            encoded += _embed_batch(ids)
+            looked += len(ids)
+    return encoded
+
+
+def _embed_batch(ids: list[int]) -> int:
+    from search.semantic.model import encode
+
+    articles = _texts(ids)
+    known = dict(
+        ArticleEmbedding.objects.filter(article_id__in=ids).values_list("article_id", "text_hash")
+    )
+    digests = {pk: text_hash(article_text(a)) for pk, a in articles.items()}
+    same = [pk for pk, digest in digests.items() if known.get(pk) == digest]
+    changed = [pk for pk in digests if pk not in same]
+    passages = {pk: article_passages(articles[pk]) for pk in changed}
+    flat = [text for pk in changed for text in passages[pk]]
+    vectors = encode(flat)
+    rows, at = [], 0
+    for pk in changed:
+        count = len(passages[pk])
+        block = vectors[at : at + count]
+        at += count
+        rows.append(
+            ArticleEmbedding(
+                article_id=pk, text_hash=digests[pk], vectors=block.tobytes(), passages=count
+            )
+        )
+    with transaction.atomic():
+        # The texts again, inside the transaction: an edit made while encoding stays
+        # pending rather than being marked current with the old text's vectors.
+        now = {pk: text_hash(article_text(a)) for pk, a in _texts(ids).items()}
+        rows = [row for row in rows if now.get(row.article_id) == row.text_hash]
+        same = [pk for pk in same if now.get(pk) == digests[pk]]
+        ArticleEmbedding.objects.filter(article_id__in=[r.article_id for r in rows]).delete()
+        ArticleEmbedding.objects.bulk_create(rows)
+        ArticleEmbedding.objects.filter(article_id__in=same).update(stale=False)
+    return len(rows)
+
+
+def _texts(ids: list[int]) -> dict:
+    fields = ("pk", "title", "summary", "body")
+    return {a.pk: a for a in Article.objects.filter(pk__in=ids).only(*fields)}
+
+
+@contextlib.contextmanager
+def _embedders_lock() -> Iterator[bool]:
+    """One embedder at a time per database: yields whether this process got the lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [_ADVISORY_KEY])
+            mine = cursor.fetchone()[0]
+        try:
+            yield mine
+        finally:
+            if mine:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [_ADVISORY_KEY])
+        return
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(file_lock(Path(settings.SEARCH_INDEX_DIR) / "embed.lock", wait=0))
+        except IndexBusy:
+            yield False
+            return
+        yield True
+
+
+def embedding_summary() -> str:
+    """One line for people (``search_index stats``, the admin's index page)."""
+    from search.semantic.availability import semantic_enabled, semantic_missing
+
+    if not semantic_enabled():
+        missing = semantic_missing()
+        return "off" + (f" (extra not installed: {', '.join(missing)})" if missing else "")
+    embedded = ArticleEmbedding.objects.count()
+    return f"{embedded} articles embedded, {backlog_count()} waiting for the worker"

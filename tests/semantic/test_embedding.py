@@ -1,0 +1,76 @@
+"""Embedding articles: the backlog, the hash that keys it, edits and deletes."""
+
+import pytest
+
+from search import semantic
+from search.models import ArticleEmbedding
+from search.semantic import embed_pending, nearest, semantic_backlog
+from tests.factories import make_article
+
+pytestmark = [pytest.mark.django_db(transaction=False), pytest.mark.usefixtures("semantic")]
+
+NUCLEAR = (
+    "North Korea agrees to dismantle its atomic weapons",
+    "Envoys meeting in Geneva settled on steps to give up the warheads and close the reactor.",
+)
+HARVEST = (
+    "Wheat harvest beats forecasts",
+    "Farmers in Kansas brought in more grain than expected after a wet spring.",
+)
+
+
+def test_a_paraphrase_finds_its_article():
+    atomic = make_article(*NUCLEAR)
+    make_article(*HARVEST)
+    embed_pending()
+    found = nearest("denuclearization talks", 2)
+    assert found[0][0] == atomic.pk
+    assert found[0][1] > found[1][1]
+
+
+def test_backlog_counts_articles_without_current_embeddings():
+    make_article(*NUCLEAR)
+    make_article(*HARVEST)
+    assert semantic_backlog() == 2
+    assert embed_pending(limit=1) == 1
+    assert semantic_backlog() == 1
+    assert embed_pending() == 1
+    assert semantic_backlog() == 0
+
+
+def test_embedding_again_encodes_nothing():
+    make_article(*NUCLEAR)
+    assert embed_pending() == 1
+    assert embed_pending() == 0
+
+
+def test_an_edit_reembeds_only_when_the_text_changed():
+    article = make_article(*NUCLEAR)
+    embed_pending()
+    semantic.store.mark_stale([article.pk])  # what indexing a changed article does
+    assert semantic_backlog() == 1
+    assert embed_pending() == 0  # same text: marked current, not encoded
+    assert semantic_backlog() == 0
+    article.title = "Pyongyang gives up its bomb"
+    article.save()
+    semantic.store.mark_stale([article.pk])
+    assert embed_pending() == 1
+    assert nearest("denuclearization", 1)[0][0] == article.pk
+
+
+def test_a_deleted_article_leaves_no_embedding():
+    article = make_article(*NUCLEAR)
+    other = make_article(*HARVEST)
+    embed_pending()
+    assert len(nearest("nuclear weapons", 5)) == 2  # read before the delete
+    article.delete()
+    assert not ArticleEmbedding.objects.filter(article_id=article.pk).exists()
+    assert [i for i, _ in nearest("nuclear weapons", 5)] == [other.pk]
+
+
+def test_among_restricts_the_candidates():
+    make_article(*NUCLEAR)
+    harvest = make_article(*HARVEST)
+    embed_pending()
+    assert [i for i, _ in nearest("nuclear weapons", 5, among=[harvest.pk])] == [harvest.pk]
+    assert nearest("nuclear weapons", 5, among=[]) == []

@@ -1,0 +1,123 @@
+"""Semantic and hybrid search through the query service, the API and the search page."""
+
+import datetime as dt
+
+import pytest
+
+from search.semantic import embed_pending
+from search.service import search
+from search.types import SearchRequest
+from tests.factories import make_article, make_outlet
+from tests.search.conftest import ids_of, reindex
+from tests.semantic.test_embedding import HARVEST, NUCLEAR
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("semantic", "search_backend")]
+
+PARAPHRASE = "denuclearization negotiations"
+
+
+def _articles(*texts, embed=True, **fields):
+    articles = [make_article(title, body, **fields) for title, body in texts]
+    reindex(*articles)
+    if embed:
+        embed_pending()
+    return articles
+
+
+def _find(q, mode, **fields):
+    return search(SearchRequest(q=q, mode=mode, **fields))
+
+
+def test_a_paraphrase_is_found_by_meaning_not_by_its_words():
+    atomic, _harvest = _articles(NUCLEAR, HARVEST)
+    assert _find(PARAPHRASE, "keyword").total == 0
+    assert _find(PARAPHRASE, "semantic").hits[0].id == atomic.pk
+    assert _find(PARAPHRASE, "hybrid").hits[0].id == atomic.pk
+
+
+def test_filters_apply_to_the_nearest_articles():
+    herald, times = make_outlet("Herald"), make_outlet("Times")
+    (first,) = _articles(NUCLEAR, outlet=herald)
+    (second,) = _articles((NUCLEAR[0], NUCLEAR[1] + " Talks resume soon."), outlet=times)
+    found = _find(PARAPHRASE, "semantic", outlets=(times.slug,))
+    assert ids_of(found) == {second.pk} and found.total == 1
+    assert ids_of(_find(PARAPHRASE, "semantic")) == {first.pk, second.pk}
+
+
+def test_facets_and_the_total_count_the_candidates_shown():
+    herald, times = make_outlet("Herald"), make_outlet("Times")
+    _articles(NUCLEAR, outlet=herald, published=dt.date(2018, 5, 4))
+    _articles(HARVEST, outlet=times, published=dt.date(2018, 6, 1))
+    found = _find(PARAPHRASE, "semantic", collapse="none")
+    outlets = {v.value: v.count for v in found.facets["outlet"]}
+    assert found.total == len(found.hits) == 2
+    assert outlets == {herald.slug: 1, times.slug: 1}
+    assert sum(b.count for b in found.histogram) == found.total
+
+
+def test_explicit_syntax_stays_keyword_strict():
+    _articles(NUCLEAR, HARVEST)
+    quoted = _find(f'"{PARAPHRASE}"', "hybrid")
+    assert quoted.total == 0
+    assert any("keywords only" in notice for notice in quoted.notices)
+    assert _find("atomic -warheads", "semantic").total == 0
+
+
+def test_articles_not_embedded_yet_match_by_their_words():
+    _articles(HARVEST)
+    (late,) = _articles(NUCLEAR, embed=False)
+    assert late.pk in ids_of(_find("atomic weapons", "hybrid"))
+
+
+def test_a_date_sort_orders_the_candidates_by_date():
+    (older,) = _articles(NUCLEAR, published=dt.date(2018, 1, 1))
+    (newer,) = _articles(HARVEST, published=dt.date(2019, 1, 1))
+    found = _find(PARAPHRASE, "semantic", sort="newest")
+    assert [h.id for h in found.hits] == [newer.pk, older.pk]
+
+
+def test_explain_gives_meaning_its_share():
+    atomic, _harvest = _articles(NUCLEAR, HARVEST)
+    hit = _find("atomic weapons treaty", "hybrid", explain=True).hits[0]
+    assert hit.id == atomic.pk
+    share = hit.explanation.semantic_share
+    assert 0 < share < 1
+    assert sum(m.share for m in hit.explanation.matches) + share == pytest.approx(1)
+    alone = _find(PARAPHRASE, "semantic", explain=True).hits[0].explanation
+    assert alone.semantic_share == 1 and alone.similarity > 0
+
+
+def test_the_api_explains_meanings_share(client, settings):
+    settings.API_PUBLIC_READS, settings.API_ANON_RATE = True, ""
+    atomic, _harvest = _articles(NUCLEAR, HARVEST)
+    response = client.get("/api/search/", {"q": PARAPHRASE, "mode": "hybrid", "explain": "1"})
+    assert response.status_code == 200
+    first = response.json()["results"][0]
+    assert first["id"] == atomic.pk
+    assert first["explanation"]["semantic_share"] == 1.0
+    assert first["explanation"]["similarity"] > 0
+
+
+def test_the_page_offers_the_modes_and_searches_by_meaning_without_javascript(client):
+    atomic, _harvest = _articles(NUCLEAR, HARVEST)
+    page = client.get("/", {"q": PARAPHRASE, "mode": "semantic"}).content.decode()
+    assert 'name="mode" value="semantic" checked' in page
+    assert f'id="hit-{atomic.pk}"' in page
+    assert "mode=semantic" in page  # a hit's link keeps the mode for its explanation
+
+
+def test_the_page_says_so_when_meaning_is_off(client, settings):
+    settings.SEARCH_SEMANTIC = False
+    _articles(HARVEST, embed=False)
+    page = client.get("/", {"q": "wheat", "mode": "hybrid"}).content.decode()
+    assert "Meaning-based search is off here" in page
+    assert 'name="mode"' not in page
+
+
+def test_an_articles_explanation_gives_meanings_share_in_its_mode(client):
+    atomic, _harvest = _articles(NUCLEAR, HARVEST)
+    query = {"q": "atomic weapons treaty", "why": "1"}
+    page = client.get(atomic.get_absolute_url(), {**query, "mode": "hybrid"}).content.decode()
+    assert "Meaning gave" in page and "similarity to the query" in page
+    plain = client.get(atomic.get_absolute_url(), query).content.decode()
+    assert "Meaning gave" not in plain
