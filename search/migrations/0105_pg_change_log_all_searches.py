@@ -27,7 +27,7 @@ def _run(sql):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("search", "0103_pg_change_log"),
+        ("search", "0104_embeddings"),
     ]
 
     operations = [
