@@ -8,8 +8,8 @@ the snapshot taken just before it was computed (``pg_current_snapshot()``): it h
 while every transaction that changed the facet rows, the vectors, the tags, outlets or
 authors since is visible in that snapshot; such transactions leave one row each in
 ``search_pgchange`` (migrations ``search/0103_pg_change_log`` and
-``0105_pg_change_log_all_searches``). A transaction that has written computes afresh: it may read its own changes. A hot
-standby neither keeps nor serves answers: its snapshots do not list the primary's
+``0105_pg_change_log_all_searches``). A transaction that has written computes afresh: it
+may read its own changes. A hot standby neither keeps nor serves answers: its snapshots do not list the primary's
 transactions in progress, so a write committing later would look already seen.
 """
 
