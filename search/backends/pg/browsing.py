@@ -9,8 +9,9 @@ while every transaction that changed the facet rows, the vectors, the tags, outl
 authors since is visible in that snapshot; such transactions leave one row each in
 ``search_pgchange`` (migrations ``search/0103_pg_change_log`` and
 ``0105_pg_change_log_all_searches``). A transaction that has written computes afresh: it
-may read its own changes. A hot standby neither keeps nor serves answers: its snapshots do not list the primary's
-transactions in progress, so a write committing later would look already seen.
+may read its own changes. A hot standby neither keeps nor serves answers: its snapshots
+do not list the primary's transactions in progress, so a write committing later would
+look already seen.
 """
 
 import threading
