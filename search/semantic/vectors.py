@@ -20,9 +20,9 @@ from search.models import ArticleEmbedding
 from search.semantic.model import DIMENSIONS
 
 # Passages scored exactly by one matrix product; beyond, the approximate index answers.
-# Measured (tests/benchmarks/bench_semantic.py nearest, CPU time): 26k passages (Reuters)
-# 3.7 ms exact, 4.0 ms through the HNSW graph; 262k passages (10x) 40 ms exact. The
-# product is linear: about 15 ms at this limit, a fifth of a hybrid search's budget.
+# Measured (tests/benchmarks/bench_semantic.py nearest, median): 26k passages (Reuters)
+# 2.7 ms exact, 2.2 ms through the HNSW graph; 262k passages (10x) 36 ms exact. The
+# product is linear: about 14 ms at this limit, a sixth of a hybrid search's budget.
 EXACT_LIMIT = 100_000
 # The approximate index returns passages, several per article: it is asked for more.
 OVERSAMPLE = 3
