@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from functools import cache
 
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections, router
 from django.db.models import CharField, Count, F, JSONField, Max, Q, Value
 from django.urls import NoReverseMatch
 
@@ -92,15 +92,17 @@ def _with_aliases():
 
 def _spellings() -> list[list[str]]:
     """The spellings (name, then aliases) of every tag with aliases. The statement is
-    the ORM's, built once: building it for every search cost ten times running it."""
-    sql, params = _spellings_sql(connection.vendor)
+    the ORM's, built once: building it for every search cost ten times running it. It
+    reads where the ORM would (a replica, for a public page)."""
+    database = connections[router.db_for_read(Tag)]
+    sql, params = _spellings_sql(database.vendor)
     aliases = Tag._meta.get_field("aliases")
-    with connection.cursor() as cursor:
+    with database.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     found = []
     for name, stored in rows:
-        spelt = aliases.from_db_value(stored, None, connection) or []
+        spelt = aliases.from_db_value(stored, None, database) or []
         found.append([name, *(a for a in spelt if isinstance(a, str))])
     return found
 

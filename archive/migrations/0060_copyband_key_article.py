@@ -9,6 +9,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 _ROWS_PER_INSERT = 400
+_ARTICLES_PER_CHUNK = 2000
 
 
 def _without_rowid(apps, schema_editor):
@@ -30,22 +31,40 @@ def _without_rowid(apps, schema_editor):
 
 
 def _refill(apps, schema_editor):
+    """Work the band rows out again from the stored signatures, a few thousand articles
+    at a time (a whole archive's rows at once would not fit in memory at scale). Serves
+    both directions: the old table's id fills itself."""
     from archive.ingest.dedupe import Signature
 
-    signatures = apps.get_model("archive", "CopySignature").objects.exclude(values=b"")
-    rows = sorted(
-        (key, pk)
-        for pk, values, shingles in signatures.values_list("article_id", "values", "shingles")
-        for key in Signature(bytes(values), shingles).keys
+    signatures = (
+        apps.get_model("archive", "CopySignature")
+        .objects.exclude(values=b"")
+        .order_by("article_id")
+        .values_list("article_id", "values", "shingles")
     )
     with schema_editor.connection.cursor() as cursor:
-        for start in range(0, len(rows), _ROWS_PER_INSERT):
-            part = rows[start : start + _ROWS_PER_INSERT]
-            cursor.execute(
-                'INSERT INTO "archive_copyband" ("key", "article_id") VALUES '
-                + ", ".join(["(%s, %s)"] * len(part)),
-                [value for row in part for value in row],
-            )
+        chunk = []
+        for signature in signatures.iterator(chunk_size=_ARTICLES_PER_CHUNK):
+            chunk.append(signature)
+            if len(chunk) == _ARTICLES_PER_CHUNK:
+                _insert(cursor, chunk, Signature)
+                chunk = []
+        _insert(cursor, chunk, Signature)
+
+
+def _insert(cursor, signatures, signature_class) -> None:
+    rows = sorted(
+        (key, pk)
+        for pk, values, shingles in signatures
+        for key in signature_class(bytes(values), shingles).keys
+    )
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        part = rows[start : start + _ROWS_PER_INSERT]
+        cursor.execute(
+            'INSERT INTO "archive_copyband" ("key", "article_id") VALUES '
+            + ", ".join(["(%s, %s)"] * len(part)),
+            [value for row in part for value in row],
+        )
 
 
 class Migration(migrations.Migration):
@@ -54,11 +73,24 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Backwards, the last step: the old table (made again by DeleteModel's reverse)
+        # gets its rows back.
+        migrations.RunPython(migrations.RunPython.noop, _refill),
         migrations.DeleteModel(name="CopyBand"),
         migrations.CreateModel(
             name="CopyBand",
             fields=[
-                ("pk", models.CompositePrimaryKey("key", "article", blank=True, editable=False, primary_key=True, serialize=False)),
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "key",
+                        "article",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
                 ("key", models.BigIntegerField()),
                 (
                     "article",

@@ -51,7 +51,9 @@ def test_replicas_that_do_not_answer_are_reported_down_within_the_wait(silent_re
 
     down = {"up": False, "lag_seconds": None, "used": False}
     assert report == {"replica1": down, "replica2": down}
-    assert elapsed < REPLICA_WAIT_SECONDS + 1.0  # both asked at once, neither waited out
+    # Asked one after the other with the connection's own timeout, the two took 4 s; the
+    # margin over the wait is for a loaded machine.
+    assert elapsed < REPLICA_WAIT_SECONDS + 2.0
 
 
 def test_the_status_the_router_has_just_seen_is_reused(silent_replicas):

@@ -14,7 +14,9 @@ def index_scans(cursor, wanted: bool = True):
     if not wanted:
         yield
         return
-    with transaction.atomic():
+    # On the cursor's own database: a search routed to a replica must not open a
+    # transaction on the primary.
+    with transaction.atomic(using=cursor.db.alias):
         cursor.execute(
             "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
         )

@@ -264,3 +264,24 @@ def test_band_statistics_are_gathered_after_the_chunk_commits(
         ingest_paths([write("a.jsonl", jsonl(*items))])
     assert analysed and set(analysed) == {outside}
     assert _original("Copy") == "Kim meets Xi"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0060_works_the_band_rows_out_again_both_ways(write):
+    from django.db.migrations.executor import MigrationExecutor
+
+    items = [_item("Kim meets Xi", WIRE, 8), _item("Port strike", OTHER, 9)]
+    ingest_paths([write("a.jsonl", jsonl(*items))])
+    bands = set(CopyBand.objects.values_list("key", "article_id"))
+    assert bands
+
+    def rows() -> set:
+        with connection.cursor() as cursor:
+            cursor.execute('SELECT "key", "article_id" FROM "archive_copyband"')
+            return set(cursor.fetchall())
+
+    before, after = ("archive", "0059_webhook_address"), ("archive", "0060_copyband_key_article")
+    MigrationExecutor(connection).migrate([before])
+    assert rows() == bands  # the old table, with its ids, holds every row again
+    MigrationExecutor(connection).migrate([after])
+    assert rows() == bands
