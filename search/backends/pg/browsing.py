@@ -14,18 +14,17 @@ do not list the primary's transactions in progress, so a write committing later 
 look already seen.
 """
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
+
+from search.backends.kept import KeptAnswers
 
 ENTRIES = 128  # answers kept by a process: at most a few hundred rows each
 MAX_AGE = 600  # seconds an answer is kept at most: far inside KEEP_CHANGES
 KEEP_CHANGES = "1 day"  # how long the rows of search_pgchange are kept
 T = TypeVar("T")
-_kept: OrderedDict = OrderedDict()
-_lock = threading.Lock()  # a process may search in several threads
+_kept = KeptAnswers(ENTRIES)
 
 # The snapshot now, whether this transaction may keep answers (it has not written, on a
 # primary), and whether the answer kept under snapshot %s still holds (no change
@@ -43,25 +42,17 @@ def kept_answer(cursor, key: str, compute: Callable[[], T]) -> T:
     """The answer ``compute`` gives for ``key`` (its SQL and parameters), kept while
     nothing it counted has changed."""
     key = (cursor.db.alias, cursor.db.settings_dict["NAME"], key)
-    with _lock:
-        kept = _kept.get(key)
+    kept = _kept.get(key)
     if kept is not None and time.monotonic() - kept[0] > MAX_AGE:
         kept = None
     snapshot = kept[1] if kept else None
     cursor.execute(_CHECK, [snapshot, snapshot, snapshot])
     now, keeping, holds = cursor.fetchone()
     if kept is not None and keeping and holds:
-        with _lock:
-            if key in _kept:
-                _kept.move_to_end(key)
         return kept[2]
     answer = compute()
     if keeping:
-        with _lock:
-            _kept[key] = (time.monotonic(), now, answer)
-            _kept.move_to_end(key)
-            while len(_kept) > ENTRIES:
-                _kept.popitem(last=False)
+        _kept.put(key, (time.monotonic(), now, answer))
     return answer
 
 
@@ -76,5 +67,4 @@ def changes_prune(cursor) -> None:
 
 def forget() -> None:
     """Drop every kept answer (tests)."""
-    with _lock:
-        _kept.clear()
+    _kept.clear()

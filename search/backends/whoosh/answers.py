@@ -11,10 +11,8 @@ answer is never older than the index that is searched. An answer the budget cut
 """
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 
-from search.backends.base import BackendQuery, BackendResult
+from search.backends.base import BackendQuery
 
 
 def answer_key(query: BackendQuery) -> tuple:
@@ -31,28 +29,3 @@ def answer_key(query: BackendQuery) -> tuple:
         frozenset(query.synonyms.items()),
         dt.date.today(),
     )
-
-
-class AnswerCache:
-    """Answers by ``answer_key``, at most ``limit``, least recently used out first."""
-
-    def __init__(self, limit: int):
-        self.limit = limit
-        self._answers: OrderedDict[tuple, BackendResult] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> BackendResult | None:
-        with self._lock:
-            found = self._answers.get(key)
-            if found is not None:
-                self._answers.move_to_end(key)
-            return found
-
-    def put(self, key: tuple, answer: BackendResult) -> None:
-        if self.limit <= 0:
-            return
-        with self._lock:
-            self._answers[key] = answer
-            self._answers.move_to_end(key)
-            while len(self._answers) > self.limit:
-                self._answers.popitem(last=False)

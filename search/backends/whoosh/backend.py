@@ -22,7 +22,8 @@ from search.backends.base import (
     TermCounts,
     Texts,
 )
-from search.backends.whoosh.answers import AnswerCache, answer_key
+from search.backends.kept import KeptAnswers
+from search.backends.whoosh.answers import answer_key
 from search.backends.whoosh.columns import Columns, FacetData
 from search.backends.whoosh.postings_cache import PostingsCache
 from search.backends.whoosh.sharing import refuse_shared_directory
@@ -51,7 +52,7 @@ class WhooshBackend(SearchBackend):
         self._stems: dict[str, dict[str, list[str]]] = {}
         self._frequencies: dict[str, dict[str, int]] = {}
         self.postings = PostingsCache()  # of the current searcher
-        self.answers = AnswerCache(settings.SEARCH_ANSWERS_KEPT)  # of the current searcher
+        self.answers = KeptAnswers(settings.SEARCH_ANSWERS_KEPT)  # of the current searcher
         self._occurrences: dict[str, dict[str, float]] = {}
 
     # Writing -----------------------------------------------------------------
@@ -141,7 +142,7 @@ class WhooshBackend(SearchBackend):
             old = self._searcher
             self._searcher = self.store.open(directory).searcher()
             self.postings = PostingsCache()
-            self.answers = AnswerCache(settings.SEARCH_ANSWERS_KEPT)
+            self.answers = KeptAnswers(settings.SEARCH_ANSWERS_KEPT)
             self._directory = directory
             self._segments.clear()
             self._stems.clear()
@@ -155,7 +156,7 @@ class WhooshBackend(SearchBackend):
             old = self._searcher
             self._searcher = self.store.open(directory).searcher()
             self.postings = PostingsCache()
-            self.answers = AnswerCache(settings.SEARCH_ANSWERS_KEPT)
+            self.answers = KeptAnswers(settings.SEARCH_ANSWERS_KEPT)
             old.close()
         return self._searcher
 
