@@ -48,13 +48,18 @@ def meaning_search(backend: SearchBackend, query: BackendQuery) -> BackendResult
         hits = sorted(hits, key=lambda h: (-_best(fused, h).score, h.id))
     start = (request.page - 1) * request.page_size
     page = _marked(backend, query, hits[start : start + request.page_size], fused)
+    if keyword is None:  # by meaning alone: the query's syntax is read all the same
+        said = read(request.q)
+        error, notices = " ".join(said.errors) or None, tuple(said.notes)
+    else:
+        error, notices = keyword.query_error, keyword.notices
     return replace(
         shown,
         hits=page,
         suggestion=keyword.suggestion if keyword else None,
         parsed=keyword.parsed if keyword else f"meaning of: {request.q}",
-        query_error=keyword.query_error if keyword else None,
-        notices=keyword.notices if keyword else (),
+        query_error=error,
+        notices=notices,
     )
 
 

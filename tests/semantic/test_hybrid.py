@@ -122,3 +122,12 @@ def test_an_articles_explanation_gives_meanings_share_in_its_mode(client):
     assert "Meaning gave" in page and "similarity to the query" in page
     plain = client.get(atomic.get_absolute_url(), query).content.decode()
     assert "Meaning gave" not in plain
+
+
+@pytest.mark.parametrize("mode", ["keyword", "semantic", "hybrid"])
+def test_a_query_that_cannot_be_parsed_is_a_400_in_every_mode(client, settings, mode):
+    settings.API_PUBLIC_READS, settings.API_ANON_RATE = True, ""
+    _articles(NUCLEAR, HARVEST)
+    response = client.get("/api/search/", {"q": "(oil", "mode": mode})
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("q: the query could not be understood")
