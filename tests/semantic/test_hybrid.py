@@ -131,3 +131,38 @@ def test_a_query_that_cannot_be_parsed_is_a_400_in_every_mode(client, settings, 
     response = client.get("/api/search/", {"q": "(oil", "mode": mode})
     assert response.status_code == 400
     assert response.json()["detail"].startswith("q: the query could not be understood")
+
+
+def _copied(*, embed_copy):
+    """An original (embedded), an unrelated article and a later copy of the original."""
+    (original,) = _articles(NUCLEAR, published=dt.date(2018, 5, 4))
+    _articles(HARVEST)
+    title, body = NUCLEAR
+    later = dt.date(2018, 5, 6)
+    copy = make_article(title, f"{body} (Herald)", published=later, duplicate_of=original)
+    reindex(original, copy)
+    if embed_copy:
+        embed_pending()
+    return original, copy
+
+
+def _groups(found):
+    return [(h.id, [c.pk for c in h.copies]) for h in found.hits]
+
+
+def test_a_copy_group_is_shown_by_its_original_as_keywords_show_it():
+    original, copy = _copied(embed_copy=True)
+    keyword = _find("atomic weapons", "keyword")
+    assert _groups(keyword) == [(original.pk, [copy.pk])]
+    assert _groups(_find("atomic weapons", "hybrid"))[0] == (original.pk, [copy.pk])
+
+
+def test_copies_found_by_their_words_stay_folded_into_their_group():
+    original, copy = _copied(embed_copy=False)  # a candidate by its words only
+    assert _groups(_find("atomic weapons", "hybrid"))[0] == (original.pk, [copy.pk])
+
+
+def test_copies_of_keyword_hits_stay_listed_with_one_candidate(monkeypatch):
+    monkeypatch.setattr("search.hybrid.CANDIDATES", 1)
+    original, copy = _copied(embed_copy=True)
+    assert _groups(_find("atomic weapons", "hybrid")) == [(original.pk, [copy.pk])]
