@@ -166,3 +166,14 @@ def test_copies_of_keyword_hits_stay_listed_with_one_candidate(monkeypatch):
     monkeypatch.setattr("search.hybrid.CANDIDATES", 1)
     original, copy = _copied(embed_copy=True)
     assert _groups(_find("atomic weapons", "hybrid")) == [(original.pk, [copy.pk])]
+
+
+def test_the_page_says_downloads_and_saved_searches_match_by_keywords(client, django_user_model):
+    _articles(NUCLEAR, HARVEST)
+    client.force_login(django_user_model.objects.create_user("reader", password="x"))
+    said = "Downloads, the feed and saved searches match these words by keywords, not by meaning."
+    hybrid = client.get("/", {"q": "atomic weapons", "mode": "hybrid"}).content.decode()
+    assert said in hybrid
+    assert "mode=" not in hybrid.split('class="download"')[1].split("</p>")[0]
+    keyword = client.get("/", {"q": "atomic weapons"}).content.decode()
+    assert said not in keyword
