@@ -42,19 +42,28 @@ def meaning_search(backend: SearchBackend, query: BackendQuery) -> BackendResult
     """The request's semantic or hybrid result, in the shape of any backend's."""
     request = query.request
     keyword, fused = candidates(backend, query)
-    shown = backend.search(_restricted(query, fused, sort=_date_sort(request), **_NO_PAGE))
+    # The keyword hits' folded copies too: not candidates, but listed with their group.
+    copies = {i for h in keyword.hits for i in h.folded} if keyword else set()
+    ids = frozenset(fused) | copies
+    shown = backend.search(_restricted(query, ids, sort=_date_sort(request), **_NO_PAGE))
     hits = shown.hits
     if request.sort == "relevance":
+        hits = [_shown_by_rank(h, fused) for h in hits]
         hits = sorted(hits, key=lambda h: (-_best(fused, h).score, h.id))
     start = (request.page - 1) * request.page_size
     page = _marked(backend, query, hits[start : start + request.page_size], fused)
+    if keyword is None:  # by meaning alone: the query's syntax is read all the same
+        said = read(request.q)
+        error, notices = " ".join(said.errors) or None, tuple(said.notes)
+    else:
+        error, notices = keyword.query_error, keyword.notices
     return replace(
         shown,
         hits=page,
         suggestion=keyword.suggestion if keyword else None,
         parsed=keyword.parsed if keyword else f"meaning of: {request.q}",
-        query_error=keyword.query_error if keyword else None,
-        notices=keyword.notices if keyword else (),
+        query_error=error,
+        notices=notices,
     )
 
 
@@ -98,11 +107,10 @@ def _filtered_ids(backend: SearchBackend, query: BackendQuery) -> list[int]:
         found.close()
 
 
-def _restricted(query: BackendQuery, fused: dict[int, Fused], **changes) -> BackendQuery:
-    """A browse of the candidates under the request's filters, facets and folding."""
+def _restricted(query: BackendQuery, ids: frozenset[int], **changes) -> BackendQuery:
+    """A browse of these articles under the request's filters, facets and folding."""
     changes = {**changes, "facets": query.request.facets}
-    restricted = _asked(query, q="", page_size=max(len(fused), 1), **changes)
-    ids = frozenset(fused)
+    restricted = _asked(query, q="", page_size=max(len(ids), 1), **changes)
     if query.filters.ids is not None:
         ids &= query.filters.ids
     return replace(restricted, filters=replace(query.filters, ids=ids))
@@ -115,6 +123,18 @@ def _asked(query: BackendQuery, **changes) -> BackendQuery:
 
 def _date_sort(request: SearchRequest) -> str:
     return "newest" if request.sort == "relevance" else request.sort
+
+
+def _shown_by_rank(hit: BackendHit, fused: dict[int, Fused]) -> BackendHit:
+    """A group shown by its best-fused member (of equals, the oldest), as a keyword
+    search shows its best-ranked one; the others stay folded, oldest first."""
+    # The browse sorted by date shows a group's newest member, its others oldest first.
+    members = (*hit.folded, hit.id)
+    best = max(members, key=lambda i: fused[i].score if i in fused else 0.0)
+    if best == hit.id:
+        return hit
+    folded = tuple(i for i in members if i != best)[: len(hit.folded)]
+    return replace(hit, id=best, folded=folded)
 
 
 def _best(fused: dict[int, Fused], hit: BackendHit) -> Fused:

@@ -58,9 +58,10 @@ def embed_pending_task() -> int:
 
 def embeddings_enqueue(article_ids: Iterable[int]) -> bool:
     """These articles were (re)indexed: their embeddings are stale until the worker has
-    read their text again. Returns whether a task was queued (not when semantic is off)."""
+    read their text again, even while semantic search is off (it may be turned on later).
+    Returns whether a task was queued (not when semantic is off)."""
+    mark_stale(article_ids)
     if not semantic_enabled():
         return False
-    mark_stale(article_ids)
     embed_pending_task.enqueue()
     return True

@@ -69,6 +69,10 @@ class SavedSearchSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(reverse("web:saved-feed", args=[obj.feed_token]))
 
     def validate_params(self, value: dict) -> dict:
+        if value.get("mode") not in (None, "keyword", ["keyword"]):
+            # Alerts match new articles by their words: a search by meaning cannot be kept.
+            raise ValidationError("mode: a saved search matches by keywords; leave mode out.")
+        value = {name: values for name, values in value.items() if name != "mode"}
         unknown = sorted(set(value) - set(SAVED_PARAMS))
         if unknown:
             raise ValidationError(f"unknown parameters {unknown}; use {', '.join(SAVED_PARAMS)}.")

@@ -30,6 +30,9 @@ SEARCH_FIELDS = (
     "collapse",
 )
 FILTER_FIELDS = SEARCH_FIELDS[1:-2]
+# Exports, like saved searches and their alerts, match words: what a page found by
+# meaning is not a set of articles the archive can list again or watch.
+KEYWORDS_ONLY = "an export matches by keywords; leave mode out or use mode=keyword."
 _NAMES = {p.field: p.api for p in PARAMS}
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson"}
 
@@ -103,7 +106,10 @@ def read_spec(query: Mapping) -> ExportSpec:
     """An export from GET parameters; raises ``InvalidParams`` naming every bad one."""
     errors: dict[str, list[str]] = {}
     try:
-        request = search_only(api_search(query).request)
+        asked = api_search(query).request
+        if asked.mode != "keyword":
+            errors["mode"] = [KEYWORDS_ONLY]
+        request = search_only(asked)
         if not given(query, "sort") and not request.q:
             # Oldest first, as the export always wrote the archive: an original before
             # its duplicates, and an import gives the articles in the same order again.

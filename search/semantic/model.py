@@ -49,9 +49,9 @@ def encode(texts: list[str]):
     """Unit vectors of these texts, (len(texts), 384) float32."""
     import numpy as np
 
-    model = get_model()
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    model = get_model()
     # The model is safe to call from several threads, but two encodings at once on two
     # cores only slow each other down.
     with _lock:

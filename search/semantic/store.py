@@ -4,7 +4,8 @@ An article is pending when it has no row or its row is stale (its text may have
 changed). ``embed_backlog`` takes the pending articles in batches: an article whose text
 hashes as before is only marked current; the others are encoded and written, one
 transaction per batch. A worker killed mid-batch loses that batch's work only, and a
-committed batch is never pending again, so nothing is embedded twice.
+committed batch is never pending again, so nothing is embedded twice. An article the
+encoder fails on is set aside (a row without vectors) until its text changes.
 """
 
 import contextlib
@@ -13,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 
 from archive.models import Article
@@ -59,9 +60,37 @@ def embed_backlog(*, limit: int | None = None) -> int:
             ids = list(_pending().order_by("pk").values_list("pk", flat=True)[:size])
             if not ids:
                 break
-            encoded += _embed_batch(ids)
+            encoded += _embed_or_set_aside(ids)
             looked += len(ids)
     return encoded
+
+
+def _embed_or_set_aside(ids: list[int]) -> int:
+    """A batch embedded; when it fails, its articles one at a time, so that one article
+    the encoder cannot read does not stop the backlog behind it."""
+    try:
+        return _embed_batch(ids)
+    except DatabaseError:
+        raise
+    except Exception as error:
+        if len(ids) == 1:
+            _set_aside(ids[0], error)
+            return 0
+        log.warning("An embedding batch failed (%s): its articles are tried one by one.", error)
+    return sum(_embed_or_set_aside([pk]) for pk in ids)
+
+
+def _set_aside(pk: int, error: Exception) -> None:
+    """An article that failed alone: kept with its text's hash and no vectors (found by
+    its words only), so it is tried again when its text changes, not at every batch."""
+    article = _texts([pk]).get(pk)
+    if article is None:
+        return
+    log.warning("Article %s not embedded (%s): tried again when its text changes.", pk, error)
+    digest = text_hash(article_text(article))
+    with transaction.atomic():
+        ArticleEmbedding.objects.filter(article_id=pk).delete()
+        ArticleEmbedding.objects.create(article_id=pk, text_hash=digest, vectors=b"", passages=0)
 
 
 def _embed_batch(ids: list[int]) -> int:

@@ -82,6 +82,17 @@ def test_bad_parameters_are_a_400_naming_them(anon, harvest, params, named, says
     assert named in body["detail"] and says in body["detail"]
 
 
+@pytest.mark.parametrize("mode", ["semantic", "hybrid"])
+def test_an_export_by_meaning_is_a_400_naming_mode(anon, harvest, settings, mode):  # noqa: F811
+    settings.SEARCH_SEMANTIC = True
+    for path in ("/api/export/", "/api/export/manifest/"):
+        response = anon.get(path, {"q": "harvest", "mode": mode})
+
+        assert response.status_code == 400
+        assert response.json()["detail"].startswith("mode: an export matches by keywords")
+    assert anon.get("/api/export/", {"q": "harvest", "mode": "keyword"}).status_code == 200
+
+
 def test_the_export_and_its_manifest_are_in_the_schema(anon):
     schema = anon.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
 

@@ -72,6 +72,16 @@ def test_bad_params_are_a_400_naming_the_problem(reader):
     assert bad_zone.status_code == 400 and "Mars/Base" in str(bad_zone.json())
 
 
+def test_a_saved_search_by_meaning_is_a_400_saying_alerts_match_keywords(reader):
+    client = token_client(reader)
+    params = {"q": ["atomic weapons"], "mode": ["hybrid"]}
+
+    response = client.post(URL, {"name": "x", "params": params}, format="json")
+
+    assert response.status_code == 400
+    assert "mode: a saved search matches by keywords" in str(response.json())
+
+
 def test_a_name_used_twice_is_a_400(reader):
     client = token_client(reader)
     client.post(URL, {"name": "Same"}, format="json")

@@ -74,3 +74,36 @@ def test_among_restricts_the_candidates():
     embed_pending()
     assert [i for i, _ in nearest("nuclear weapons", 5, among=[harvest.pk])] == [harvest.pk]
     assert nearest("nuclear weapons", 5, among=[]) == []
+
+
+def _encoder_failing_on(monkeypatch, word):
+    """The real encoder, raising for a text with ``word`` as it would on a text it cannot
+    read (nothing found here makes the model itself fail)."""
+    from search.semantic import model
+
+    real = model.encode
+
+    def encode(texts):
+        if any(word in text for text in texts):
+            raise RuntimeError(f"cannot encode {word}")
+        return real(texts)
+
+    monkeypatch.setattr(model, "encode", encode)
+
+
+def test_an_article_the_encoder_fails_on_does_not_hold_up_the_others(monkeypatch, caplog):
+    _encoder_failing_on(monkeypatch, "Poison")
+    bad = make_article("Poison pen letter", "An unreadable text.")
+    good = make_article(*NUCLEAR)
+    assert embed_pending() == 1  # the batch failed, then each article alone
+    assert semantic_backlog() == 0  # the failed one is set aside, not retried for ever
+    assert [i for i, _ in nearest("denuclearization", 5)] == [good.pk]
+    assert f"Article {bad.pk} not embedded" in caplog.text
+    assert embed_pending() == 0
+    semantic.store.mark_stale([bad.pk])  # reindexed, text unchanged: not tried again
+    assert embed_pending() == 0 and semantic_backlog() == 0
+    bad.title = "A pen letter"  # a changed text is tried again
+    bad.save()
+    semantic.store.mark_stale([bad.pk])
+    assert embed_pending() == 1
+    assert {i for i, _ in nearest("letter", 5)} == {bad.pk, good.pk}

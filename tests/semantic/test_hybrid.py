@@ -35,13 +35,14 @@ def test_a_paraphrase_is_found_by_meaning_not_by_its_words():
     assert _find(PARAPHRASE, "hybrid").hits[0].id == atomic.pk
 
 
-def test_filters_apply_to_the_nearest_articles():
+def test_filters_apply_to_the_nearest_articles(monkeypatch):
+    monkeypatch.setattr("search.hybrid.CANDIDATES", 1)  # the filter must choose the nearest
     herald, times = make_outlet("Herald"), make_outlet("Times")
     (first,) = _articles(NUCLEAR, outlet=herald)
     (second,) = _articles((NUCLEAR[0], NUCLEAR[1] + " Talks resume soon."), outlet=times)
-    found = _find(PARAPHRASE, "semantic", outlets=(times.slug,))
-    assert ids_of(found) == {second.pk} and found.total == 1
-    assert ids_of(_find(PARAPHRASE, "semantic")) == {first.pk, second.pk}
+    assert ids_of(_find(PARAPHRASE, "semantic")) == {second.pk}  # unfiltered: the Times's
+    found = _find(PARAPHRASE, "semantic", outlets=(herald.slug,))
+    assert ids_of(found) == {first.pk} and found.total == 1
 
 
 def test_facets_and_the_total_count_the_candidates_shown():
@@ -121,3 +122,58 @@ def test_an_articles_explanation_gives_meanings_share_in_its_mode(client):
     assert "Meaning gave" in page and "similarity to the query" in page
     plain = client.get(atomic.get_absolute_url(), query).content.decode()
     assert "Meaning gave" not in plain
+
+
+@pytest.mark.parametrize("mode", ["keyword", "semantic", "hybrid"])
+def test_a_query_that_cannot_be_parsed_is_a_400_in_every_mode(client, settings, mode):
+    settings.API_PUBLIC_READS, settings.API_ANON_RATE = True, ""
+    _articles(NUCLEAR, HARVEST)
+    response = client.get("/api/search/", {"q": "(oil", "mode": mode})
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("q: the query could not be understood")
+
+
+def _copied(*, embed_copy):
+    """An original (embedded), an unrelated article and a later copy of the original."""
+    (original,) = _articles(NUCLEAR, published=dt.date(2018, 5, 4))
+    _articles(HARVEST)
+    title, body = NUCLEAR
+    later = dt.date(2018, 5, 6)
+    copy = make_article(title, f"{body} (Herald)", published=later, duplicate_of=original)
+    reindex(original, copy)
+    if embed_copy:
+        embed_pending()
+    return original, copy
+
+
+def _groups(found):
+    return [(h.id, [c.pk for c in h.copies]) for h in found.hits]
+
+
+def test_a_copy_group_is_shown_by_its_original_as_keywords_show_it():
+    original, copy = _copied(embed_copy=True)
+    keyword = _find("atomic weapons", "keyword")
+    assert _groups(keyword) == [(original.pk, [copy.pk])]
+    assert _groups(_find("atomic weapons", "hybrid"))[0] == (original.pk, [copy.pk])
+
+
+def test_copies_found_by_their_words_stay_folded_into_their_group():
+    original, copy = _copied(embed_copy=False)  # a candidate by its words only
+    assert _groups(_find("atomic weapons", "hybrid"))[0] == (original.pk, [copy.pk])
+
+
+def test_copies_of_keyword_hits_stay_listed_with_one_candidate(monkeypatch):
+    monkeypatch.setattr("search.hybrid.CANDIDATES", 1)
+    original, copy = _copied(embed_copy=True)
+    assert _groups(_find("atomic weapons", "hybrid")) == [(original.pk, [copy.pk])]
+
+
+def test_the_page_says_downloads_and_saved_searches_match_by_keywords(client, django_user_model):
+    _articles(NUCLEAR, HARVEST)
+    client.force_login(django_user_model.objects.create_user("reader", password="x"))
+    said = "Downloads, the feed and saved searches match these words by keywords, not by meaning."
+    hybrid = client.get("/", {"q": "atomic weapons", "mode": "hybrid"}).content.decode()
+    assert said in hybrid
+    assert "mode=" not in hybrid.split('class="download"')[1].split("</p>")[0]
+    keyword = client.get("/", {"q": "atomic weapons"}).content.decode()
+    assert said not in keyword

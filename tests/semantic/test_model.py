@@ -50,3 +50,11 @@ def test_nothing_of_torch_is_imported_with_semantic_off():
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "False"
+
+
+def test_encoding_nothing_does_not_load_the_model(monkeypatch):
+    from search.semantic import model
+
+    monkeypatch.setattr(model, "_model", None)
+    assert model.encode([]).shape == (0, model.DIMENSIONS)
+    assert model._model is None

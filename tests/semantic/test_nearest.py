@@ -51,6 +51,7 @@ def test_the_approximate_index_answers_as_the_exact_product(monkeypatch):
     deadline = time.monotonic() + 30
     while not vectors.approximate.ready and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert vectors.approximate is not None and vectors.approximate.ready  # not the fallback
     question = query_vector("petroleum")
     exact = store.nearest_in(vectors, question, 2, exact=True)
     found = store.nearest_in(vectors, question, 2)

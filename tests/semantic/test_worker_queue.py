@@ -46,3 +46,13 @@ def test_a_large_backlog_is_embedded_as_a_chain_of_short_tasks(settings, monkeyp
     embed_pending_task.enqueue()  # the immediate backend runs the chain at once
     assert ArticleEmbedding.objects.count() == 2
     assert semantic_backlog() == 0
+
+
+def test_an_edit_made_while_semantic_is_off_leaves_the_embedding_stale(settings):
+    article = make_article("Fishing quotas agreed", "Ministers settled the catch limits.")
+    assert ArticleEmbedding.objects.filter(article=article, stale=False).exists()
+    settings.SEARCH_SEMANTIC = False
+    article.body = "Ministers could not agree on catch limits."
+    article.save()  # the immediate backend drains the outbox at once
+    assert ArticleEmbedding.objects.get(article=article).stale
+    assert semantic_backlog() == 1
