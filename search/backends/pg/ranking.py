@@ -166,26 +166,6 @@ def scored(
     )
 
 
-def ranked_first(text: tuple[str, list], score: Score) -> tuple[str, list]:
-    """The CTE ``m`` of a search by words alone, ``text`` reading the document ``x``
-    only: each match is ranked before it is joined to its facet row, so the join holds
-    scores rather than vectors. At 10x Reuters, "oil" (14,840 matches): 160 ms of CPU
-    instead of 220 without parallel workers; the subquery runs in one process
-    (``OFFSET 0`` keeps its columns computed once)."""
-    names = ", ".join(f"x.{name}" for _, name in score.parts)
-    ranked = (
-        f"SELECT x.article_id, {score.columns} FROM search_pgdocument x WHERE {text[0]} OFFSET 0"
-    )
-    joined = (
-        f"SELECT d.*, {names} FROM search_pgfacet d JOIN ({ranked}) x"
-        " ON x.article_id = d.article_id"
-    )
-    return (
-        f"m AS MATERIALIZED (SELECT d.*, {score.expression} AS score FROM ({joined}) d)",
-        score.params + text[1],
-    )
-
-
 def _key(query: str) -> tuple:
     """Tsqueries that search the same lexemes in another order are one term."""
     return (tuple(sorted(set(_LEXEME.findall(query)))), "<" in query or "&" in query)

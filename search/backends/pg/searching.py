@@ -5,7 +5,6 @@ A question (``search.query.Best``) that no article answers with ``need`` of its 
 takes two more: the most words any article has, and the search asking for that many.
 """
 
-import re
 from dataclasses import dataclass, replace
 
 from search.backends.base import BackendHit, BackendQuery, BackendResult, Filters
@@ -35,7 +34,6 @@ from search.nodes import Best
 from search.question import best_notice, read
 from search.types import MAX_PAGE_SIZE, Highlights, SearchRequest
 
-_READS_FACETS = re.compile(r"\bd\.")  # compiled SQL that reads the facet row (field queries)
 _ORDER = {
     "newest": "d.published DESC NULLS LAST, d.article_id DESC",
     "oldest": "d.published ASC NULLS LAST, d.article_id ASC",
@@ -145,10 +143,6 @@ class _Search:
         else:
             score = ranking.ts_rank(_rank(compiled))
         only = combine(self.filters) if self.filters else None
-        if score.parts and only is None and fixed_sql == "TRUE" and not _READS_FACETS.search(sql):
-            # Nothing but the words: every match is ranked (filters rank only the rows
-            # they keep, and restricted ids or dates are best tested before reading).
-            return ranking.ranked_first((sql, params), score)
         return ranking.scored(match, score, text=compiled is not None, only=only)
 
     def order(self, compiled) -> str:
