@@ -14,7 +14,7 @@ from search import selectors, service
 from search.service import get_backend, search_with_days
 from search.shaping import bin_of, series_shape
 from search.significance import MIN_DOCUMENTS, SignificantTerms, significant_terms
-from search.types import SearchRequest, SearchResult
+from search.types import FacetValue, SearchRequest, SearchResult
 
 MAX_SEARCHES = 5
 # Okabe and Ito's palette, told apart with every kind of colour blindness.
@@ -67,6 +67,19 @@ class Panel:
     result: SearchResult  # total, facets, the sample articles (with highlights)
     series: Series
     terms: SignificantTerms
+
+    def facet_shares(self) -> dict[str, list[tuple[FacetValue, float | None]]]:
+        """Each facet's values with their share of this search's hits. A group the search
+        filters by has none: its counts are what each value would find if chosen instead
+        (facets count under every filter but their own), not parts of these hits."""
+        total = self.result.total
+        shares = {}
+        for facet, values in self.result.facets.items():
+            filtered = any(v.selected for v in values)
+            shares[facet] = [
+                (v, None if filtered or not total else v.count / total) for v in values
+            ]
+        return shares
 
 
 @dataclass(frozen=True)

@@ -22,15 +22,15 @@ def series_table(comparison: Comparison) -> list[list]:
 
 
 def facets_table(comparison: Comparison) -> list[list]:
-    """Each search's top values per facet, with their count and share of its hits."""
+    """Each search's top values per facet, with their count and share of its hits (empty
+    for a group the search filters by: ``Panel.facet_shares``)."""
     rows = [["search", "facet", "value", "label", "count", "share"]]
     for panel in comparison.panels:
-        total = panel.result.total
-        for facet, values in panel.result.facets.items():
-            for value in values:
-                share = round(value.count / total, 6) if total else 0
+        for facet, values in panel.facet_shares().items():
+            for value, share in values:
+                shown = "" if share is None else round(share, 6)
                 rows.append(
-                    [panel.search.label, facet, value.value, value.label, value.count, share]
+                    [panel.search.label, facet, value.value, value.label, value.count, shown]
                 )
     return rows
 

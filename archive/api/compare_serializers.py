@@ -45,7 +45,11 @@ class FacetShareSerializer(serializers.Serializer):
     value = serializers.CharField()
     label = serializers.CharField()
     count = serializers.IntegerField()
-    share = serializers.FloatField(help_text="Of the search's total.")
+    share = serializers.FloatField(
+        allow_null=True,
+        help_text="Of the search's total; null in a group the search filters by, whose "
+        "counts are what each value would find if chosen instead.",
+    )
 
 
 class SampleSerializer(serializers.Serializer):
@@ -133,28 +137,22 @@ def _samples(result) -> list[dict]:
 def comparison_data(state, comparison) -> dict:
     searches = []
     for compared, panel in zip(state.searches, comparison.panels, strict=True):
-        total = panel.result.total
         query: dict[str, list[str]] = {}
         for name, value in compared.values:
             query.setdefault(name, []).append(value)
         facets = {
             name: [
-                {
-                    "value": v.value,
-                    "label": v.label,
-                    "count": v.count,
-                    "share": v.count / total if total else 0.0,
-                }
-                for v in values
+                {"value": v.value, "label": v.label, "count": v.count, "share": share}
+                for v, share in values
             ]
-            for name, values in panel.result.facets.items()
+            for name, values in panel.facet_shares().items()
         }
         searches.append(
             {
                 "label": panel.search.label,
                 "color": panel.search.color,
                 "query": query,
-                "total": total,
+                "total": panel.result.total,
                 "undated": panel.series.undated,
                 "counts": panel.series.counts,
                 "shares": panel.series.shares,

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from archive.models import Article
 from search.documents import articles_for_index
 from search.service import get_backend
 from tests.factories import make_article, make_tag
@@ -87,3 +88,16 @@ def test_endpoints_are_in_the_schema_with_their_parameters(client):
 def test_terms_of_a_query_with_nothing_to_search_are_none(client, archive):
     data = client.get("/api/search/terms/?q=((").json()
     assert (data["matched"], data["read"], data["terms"]) == (0, 0, [])
+
+
+def test_a_group_the_search_filters_by_has_no_shares(client, archive):
+    """The coffee tag filters the search: its group counts each tag as if chosen instead."""
+    oil = make_tag("oil", kind="topic")
+    for article in Article.objects.filter(title__startswith="Oil"):
+        article.tags.add(oil)
+    get_backend().index(articles_for_index())
+
+    data = client.get("/api/compare/?s1.tag=topic:coffee").json()
+
+    topics = {v["label"]: (v["count"], v["share"]) for v in data["searches"][0]["facets"]["topic"]}
+    assert topics == {"coffee": (4, None), "oil": (4, None)}

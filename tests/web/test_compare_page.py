@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 from urllib.parse import quote
 
 import pytest
@@ -143,3 +144,20 @@ def test_a_download_without_a_search_is_a_400_saying_so(client, archive):
         response = client.get(url)
         assert response.status_code == 400
         assert "Add a search to compare first" in response.content.decode()
+
+
+def test_a_search_filtered_by_outlet_shows_no_share_over_the_whole(client, db):
+    """Counts of a group the search filters by are each value's count had it been chosen
+    instead: as shares of this search's total they ran past 100 %."""
+    wire, daily = make_outlet("Wire"), make_outlet("Daily")
+    make_article("Coffee at the wire", COFFEE, outlet=wire, published=dt.date(1987, 3, 2))
+    for n in range(4):
+        make_article(f"Coffee {n}", f"{COFFEE} {n}", outlet=daily, published=dt.date(1987, 3, 3))
+    get_backend().index(articles_for_index())
+
+    html = client.get(f"/compare/?s1.q=coffee&s1.outlet={wire.slug}").content.decode()
+
+    assert "Top outlets" in html
+    assert 'Daily <span class="hint">4</span>' in html  # a count, and no share of 1 hit
+    assert 'Wire <span class="hint">1 · chosen</span>' in html
+    assert not [share for share in re.findall(r"· (\d+)%", html) if int(share) > 100]
