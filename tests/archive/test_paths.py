@@ -1,6 +1,7 @@
 """Links reversed once per process (archive/paths.py) are those Django reverses."""
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse, set_script_prefix
 
 from archive.paths import page_path
@@ -31,3 +32,10 @@ def test_a_retitled_article_links_its_new_slug():
     article.title = "Oil prices fall"
     assert first.endswith("/oil-prices-rise/")
     assert article.get_absolute_url() == first.replace("rise", "fall")
+
+
+def test_a_new_url_configuration_links_by_its_own_patterns():
+    page_path("web:outlet", slug="reuters")  # remembered under the site's configuration
+    with override_settings(ROOT_URLCONF="tests.archive.moved_urls"):
+        assert page_path("web:outlet", slug="reuters") == "/archive/outlets/reuters/"
+    assert page_path("web:outlet", slug="reuters") == "/outlets/reuters/"
