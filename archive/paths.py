@@ -3,7 +3,8 @@
 A search page links about 150 outlet, author, tag, story and article pages, and the API
 gives each hit its page's address; Django's ``reverse`` walks the URL patterns every
 time (about 20 µs a link). The same links come back search after search, so each is
-reversed once per URL configuration (a request's or the site's) and script prefix, then read from memory.
+reversed once per URL configuration (a request's or the site's) and script prefix, then
+read from memory.
 """
 
 from functools import lru_cache
