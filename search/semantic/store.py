@@ -15,7 +15,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.template.defaultfilters import pluralize
 
 from archive.models import Article
 from search.locks import IndexBusy, file_lock
@@ -163,5 +164,12 @@ def embedding_summary() -> str:
     if not semantic_enabled():
         missing = semantic_missing()
         return "off" + (f" (extra not installed: {', '.join(missing)})" if missing else "")
-    embedded = ArticleEmbedding.objects.count()
-    return f"{embedded} articles embedded, {backlog_count()} waiting for the worker"
+    rows = ArticleEmbedding.objects.aggregate(
+        embedded=Count("pk", filter=Q(passages__gt=0)),
+        aside=Count("pk", filter=Q(passages=0, stale=False)),
+    )
+    embedded, aside = rows["embedded"], rows["aside"]
+    line = f"{embedded} article{pluralize(embedded)} embedded"
+    if aside:  # a row without vectors: the encoder failed on that text (``_set_aside``)
+        line += f", {aside} set aside (the encoder failed; tried again when edited)"
+    return f"{line}, {backlog_count()} waiting for the worker"

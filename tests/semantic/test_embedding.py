@@ -1,6 +1,8 @@
 """Embedding articles: the backlog, the hash that keys it, edits and deletes."""
 
 import pytest
+from django.core.management import call_command
+from django.urls import reverse
 
 from search import semantic
 from search.models import ArticleEmbedding
@@ -107,3 +109,16 @@ def test_an_article_the_encoder_fails_on_does_not_hold_up_the_others(monkeypatch
     semantic.store.mark_stale([bad.pk])
     assert embed_pending() == 1
     assert {i for i, _ in nearest("letter", 5)} == {bad.pk, good.pk}
+
+
+def test_an_article_set_aside_is_counted_apart_from_the_embedded(monkeypatch, capsys, admin_client):
+    _encoder_failing_on(monkeypatch, "Poison")
+    make_article("Poison pen letter", "An unreadable text.")
+    make_article(*NUCLEAR)
+    embed_pending()
+    line = (
+        "1 article embedded, 1 set aside (the encoder failed; tried again when edited), 0 waiting"
+    )
+    call_command("search_index", "stats")
+    assert f"semantic:       {line}" in capsys.readouterr().out
+    assert line in admin_client.get(reverse("admin:archive_search_index")).content.decode()
