@@ -84,12 +84,12 @@ def _embed_or_set_aside(ids: list[int]) -> int:
 def _set_aside(pk: int, error: Exception) -> None:
     """An article that failed alone: kept with its text's hash and no vectors (found by
     its words only), so it is tried again when its text changes, not at every batch."""
-    article = _texts([pk]).get(pk)
-    if article is None:
-        return
-    log.warning("Article %s not embedded (%s): tried again when its text changes.", pk, error)
-    digest = text_hash(article_text(article))
     with transaction.atomic():
+        article = _texts([pk], lock=True).get(pk)  # the text the row will say it has
+        if article is None:
+            return
+        log.warning("Article %s not embedded (%s): tried again when its text changes.", pk, error)
+        digest = text_hash(article_text(article))
         ArticleEmbedding.objects.filter(article_id=pk).delete()
         ArticleEmbedding.objects.create(article_id=pk, text_hash=digest, vectors=b"", passages=0)
 
@@ -118,9 +118,10 @@ def _embed_batch(ids: list[int]) -> int:
             )
         )
     with transaction.atomic():
-        # The texts again, inside the transaction: an edit made while encoding stays
-        # pending rather than being marked current with the old text's vectors.
-        now = {pk: text_hash(article_text(a)) for pk, a in _texts(ids).items()}
+        # The texts again, locked until the batch commits: an edit made while encoding
+        # stays pending rather than being marked current with the old text's vectors,
+        # and one made now waits, then marks the new rows stale.
+        now = {pk: text_hash(article_text(a)) for pk, a in _texts(ids, lock=True).items()}
         rows = [row for row in rows if now.get(row.article_id) == row.text_hash]
         same = [pk for pk in same if now.get(pk) == digests[pk]]
         ArticleEmbedding.objects.filter(article_id__in=[r.article_id for r in rows]).delete()
@@ -129,9 +130,13 @@ def _embed_batch(ids: list[int]) -> int:
     return len(rows)
 
 
-def _texts(ids: list[int]) -> dict:
-    fields = ("pk", "title", "summary", "body")
-    return {a.pk: a for a in Article.objects.filter(pk__in=ids).only(*fields)}
+def _texts(ids: list[int], *, lock: bool = False) -> dict:
+    """The articles' texts; ``lock``: their rows locked against edits until the
+    transaction ends (PostgreSQL; SQLite's IMMEDIATE transaction already excludes them)."""
+    articles = Article.objects.filter(pk__in=ids).only("pk", "title", "summary", "body")
+    if lock:
+        articles = articles.select_for_update().order_by("pk")  # one order: no deadlock
+    return {a.pk: a for a in articles}
 
 
 @contextlib.contextmanager
