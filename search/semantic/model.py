@@ -45,7 +45,7 @@ def _load():
     return SentenceTransformer(str(get_model_path()), device="cpu", local_files_only=True)
 
 
-def encode(texts: list[str]):
+def encode(texts: list[str], *, batch_size: int = BATCH_SIZE):
     """Unit vectors of these texts, (len(texts), 384) float32."""
     import numpy as np
 
@@ -57,7 +57,7 @@ def encode(texts: list[str]):
     with _lock:
         vectors = model.encode(
             texts,
-            batch_size=BATCH_SIZE,
+            batch_size=batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
             show_progress_bar=False,
