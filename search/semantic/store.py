@@ -69,27 +69,28 @@ def embed_backlog(*, limit: int | None = None) -> int:
 def _embed_or_set_aside(ids: list[int]) -> int:
     """A batch embedded; when it fails, its articles one at a time, so that one article
     the encoder cannot read does not stop the backlog behind it."""
+    tried = _digests(ids) if len(ids) == 1 else {}
     try:
         return _embed_batch(ids)
     except DatabaseError:
         raise
     except Exception as error:
         if len(ids) == 1:
-            _set_aside(ids[0], error)
+            _set_aside(ids[0], error, tried=tried.get(ids[0]))
             return 0
         log.warning("An embedding batch failed (%s): its articles are tried one by one.", error)
     return sum(_embed_or_set_aside([pk]) for pk in ids)
 
 
-def _set_aside(pk: int, error: Exception) -> None:
+def _set_aside(pk: int, error: Exception, *, tried: str | None) -> None:
     """An article that failed alone: kept with its text's hash and no vectors (found by
-    its words only), so it is tried again when its text changes, not at every batch."""
+    its words only), so it is tried again when its text changes, not at every batch.
+    ``tried``: the hash of the text that failed; edited since, it stays pending."""
     with transaction.atomic():
-        article = _texts([pk], lock=True).get(pk)  # the text the row will say it has
-        if article is None:
+        digest = _digests([pk], lock=True).get(pk)
+        if digest is None or digest != tried:
             return
         log.warning("Article %s not embedded (%s): tried again when its text changes.", pk, error)
-        digest = text_hash(article_text(article))
         ArticleEmbedding.objects.filter(article_id=pk).delete()
         ArticleEmbedding.objects.create(article_id=pk, text_hash=digest, vectors=b"", passages=0)
 
@@ -121,13 +122,17 @@ def _embed_batch(ids: list[int]) -> int:
         # The texts again, locked until the batch commits: an edit made while encoding
         # stays pending rather than being marked current with the old text's vectors,
         # and one made now waits, then marks the new rows stale.
-        now = {pk: text_hash(article_text(a)) for pk, a in _texts(ids, lock=True).items()}
+        now = _digests(ids, lock=True)
         rows = [row for row in rows if now.get(row.article_id) == row.text_hash]
         same = [pk for pk in same if now.get(pk) == digests[pk]]
         ArticleEmbedding.objects.filter(article_id__in=[r.article_id for r in rows]).delete()
         ArticleEmbedding.objects.bulk_create(rows)
         ArticleEmbedding.objects.filter(article_id__in=same).update(stale=False)
     return len(rows)
+
+
+def _digests(ids: list[int], *, lock: bool = False) -> dict[int, str]:
+    return {pk: text_hash(article_text(a)) for pk, a in _texts(ids, lock=lock).items()}
 
 
 def _texts(ids: list[int], *, lock: bool = False) -> dict:

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from archive.models import Article
 from search import semantic
 from search.models import ArticleEmbedding
 from search.semantic import embed_pending, nearest, semantic_backlog
@@ -122,3 +123,22 @@ def test_an_article_set_aside_is_counted_apart_from_the_embedded(monkeypatch, ca
     call_command("search_index", "stats")
     assert f"semantic:       {line}" in capsys.readouterr().out
     assert line in admin_client.get(reverse("admin:archive_search_index")).content.decode()
+
+
+def test_an_article_edited_while_the_encoder_failed_on_it_is_tried_again(monkeypatch):
+    from search.semantic import model
+
+    bad = make_article("Poison pen letter", "An unreadable text.")
+    real = model.encode
+
+    def encode(texts):  # fails on the first text, and meanwhile someone fixes it
+        if any("Poison" in text for text in texts):
+            Article.objects.filter(pk=bad.pk).update(title="A pen letter")
+            semantic.store.mark_stale([bad.pk])
+            raise RuntimeError("cannot encode Poison")
+        return real(texts)
+
+    monkeypatch.setattr(model, "encode", encode)
+    assert embed_pending() == 1  # the new text, not set aside with the text that failed
+    assert semantic_backlog() == 0
+    assert [i for i, _ in nearest("letter", 1)] == [bad.pk]
