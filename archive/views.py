@@ -26,7 +26,7 @@ from search.export.spec import FORMATS, download_url
 from search.query import MAX_QUERY_CHARS
 from search.request import UrlState, page_search
 from search.semantic import semantic_enabled
-from search.types import MODES, InvalidQuery, SearchTooCostly, SearchUnavailable
+from search.types import InvalidQuery, SearchRequest, SearchTooCostly, SearchUnavailable
 
 SUGGEST_LIMIT = 8
 MORE_LIKE_THIS = 5
@@ -98,7 +98,6 @@ def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpRe
             replace(search, q=result.suggestion),
         )
     feed_state = state.without("page").without("sort").without("autocorrect")
-    q = search.q
     context = {
         "state": state,
         "first_index": (result.page - 1) * result.page_size + 1,
@@ -122,10 +121,11 @@ def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpRe
         "max_query_chars": MAX_QUERY_CHARS,
         "collapse_choices": COLLAPSE_CHOICES,
         "mode_choices": MODE_CHOICES if semantic_enabled() else (),
-        # A hit's link carries the query (highlighting, and its mode for the
-        # explanation) and these results (the way back).
-        "hit_query": urlencode(
-            {**_query_and_mode(q, search.mode), "back": state.url(request.path)}
+        # A hit's link carries the search (highlighting, and the explanation of the
+        # same request) and these results (the way back).
+        "hit_query": article_link_query(
+            state.adding(preset.param, preset.value) if preset else state,
+            back=state.url(request.path),
         ),
         # Every hit, not only this page's, as a file (the API's export of this search).
         "downloads": {fmt: download_url(reverse("api:export"), search, fmt) for fmt in FORMATS},
@@ -200,7 +200,7 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
         target = article.get_absolute_url() + (f"?{query}" if query else "")
         return redirect(target, permanent=True)
     q = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
-    mode = _mode(request.GET.get("mode", ""))
+    came_from = UrlState.from_query(request.GET)  # the search that led here
     why = bool(q) and request.GET.get("why") == "1"
     back = _results_page(request.GET.get("back", ""))
     kept = {"back": back} if back else {}  # every link of the page keeps the way back
@@ -213,10 +213,10 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
         "why": why,
         "why_url": article.get_absolute_url()
         + "?"
-        + urlencode({**_query_and_mode(q, mode), "why": 1, **kept})
+        + article_link_query(came_from, why="1", **kept)
         + "#why",
         "plain_url": article.get_absolute_url() + (f"?{urlencode(kept)}" if kept else ""),
-        **(_explanation(q, article, mode) if why else {}),
+        **(_explanation(page_search(request.GET).request, article) if why else {}),
         "back_url": back_url,
         "original_url": _link_to_original(article.url),
         "more_like_this": _more_like_this(article),
@@ -250,21 +250,21 @@ def _results_page(value: str) -> str:
     return UrlState.from_query(QueryDict(parts.query)).url(parts.path)
 
 
-def _query_and_mode(q: str, mode: str) -> dict:
-    """What an article's link keeps of a search: its query and a mode other than keyword."""
-    return {**({"q": q} if q else {}), **({"mode": mode} if q and mode != "keyword" else {})}
+def article_link_query(search: UrlState, **params: str) -> str:
+    """The query string of a link to an article from a search: the search's request
+    (query, mode, filters; not which page of it), then ``params``. The article page
+    highlights and explains that very request."""
+    if not search.get("q"):
+        return urlencode(params)
+    kept = search.without("page").without("size").without("bin")
+    return urlencode([*kept.pairs, *params.items()])
 
 
-def _mode(value: str) -> str:
-    """A link's search mode; keyword when unknown or when meaning-based search is off."""
-    return value if value in MODES and value != "keyword" and semantic_enabled() else "keyword"
-
-
-def _explanation(q: str, article: Article, mode: str = "keyword") -> dict:
-    """{"explanation": why the article matches ``q`` in ``mode``} or {"why_message":
-    why that cannot be told}."""
+def _explanation(search: SearchRequest, article: Article) -> dict:
+    """{"explanation": why the article is a hit of ``search``} or {"why_message": why
+    that cannot be told}."""
     try:
-        explanation = search_service.explain(q, article.pk, mode=mode)
+        explanation = search_service.explain(search, article.pk)
     except SearchUnavailable:
         return {"why_message": "The search index cannot be read right now; try again soon."}
     if explanation is None:

@@ -383,15 +383,16 @@ def _with_articles(hits: list[BackendHit]) -> list[Hit]:
     return [Hit(h.id, h.score, h.highlights, articles.get(h.id), h.explanation) for h in hits]
 
 
-def explain(q: str, article_id: int, *, mode: str = "keyword") -> Explanation | None:
-    """Why this article is a hit of ``q``, term by term (None: not in the index); in a
-    semantic or hybrid ``mode``, with the share of its score that meaning gave.
+def explain(search: SearchRequest, article_id: int) -> Explanation | None:
+    """Why this article is a hit of ``search``, term by term (None: not in the index); in
+    a semantic or hybrid mode, with the share of its score that meaning gave among the
+    candidates the search's filters let through.
 
     Raises SearchUnavailable when the index cannot be read."""
-    q = printable(q or "").strip()
+    q = printable(search.q or "").strip()
     if not q:
         return None
-    request = validate_request(SearchRequest(q=q, mode=mode))
+    request = validate_request(replace(search, q=q))
     backend, query = get_backend(), backend_query(request)
     words = backend.explain(query, article_id)
     if not by_meaning(request) or words is None:

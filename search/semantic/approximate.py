@@ -12,14 +12,24 @@ import numpy as np
 
 from search.semantic.passages import MAX_PASSAGES
 
+# The graph's links per node and the candidates a search keeps (usearch's defaults).
+CONNECTIVITY = 16
+EXPANSION_SEARCH = 64
+
 
 class Approximate:
     """An HNSW index over passages, keyed by ``passage_keys``."""
 
-    def __init__(self):
+    def __init__(self, *, connectivity: int = CONNECTIVITY, expansion: int = EXPANSION_SEARCH):
         from usearch.index import Index
 
-        self.index = Index(ndim=384, metric="ip", dtype="f32", connectivity=16)
+        self.index = Index(
+            ndim=384,
+            metric="ip",
+            dtype="f32",
+            connectivity=connectivity,
+            expansion_search=expansion,
+        )
         self.ready = False
         self._lock = threading.Lock()
         self._pending: list = []  # changes made while the first build ran

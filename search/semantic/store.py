@@ -15,7 +15,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.template.defaultfilters import pluralize
 
 from archive.models import Article
 from search.locks import IndexBusy, file_lock
@@ -68,27 +69,28 @@ def embed_backlog(*, limit: int | None = None) -> int:
 def _embed_or_set_aside(ids: list[int]) -> int:
     """A batch embedded; when it fails, its articles one at a time, so that one article
     the encoder cannot read does not stop the backlog behind it."""
+    tried = _digests(ids) if len(ids) == 1 else {}
     try:
         return _embed_batch(ids)
     except DatabaseError:
         raise
     except Exception as error:
         if len(ids) == 1:
-            _set_aside(ids[0], error)
+            _set_aside(ids[0], error, tried=tried.get(ids[0]))
             return 0
         log.warning("An embedding batch failed (%s): its articles are tried one by one.", error)
     return sum(_embed_or_set_aside([pk]) for pk in ids)
 
 
-def _set_aside(pk: int, error: Exception) -> None:
+def _set_aside(pk: int, error: Exception, *, tried: str | None) -> None:
     """An article that failed alone: kept with its text's hash and no vectors (found by
-    its words only), so it is tried again when its text changes, not at every batch."""
-    article = _texts([pk]).get(pk)
-    if article is None:
-        return
-    log.warning("Article %s not embedded (%s): tried again when its text changes.", pk, error)
-    digest = text_hash(article_text(article))
+    its words only), so it is tried again when its text changes, not at every batch.
+    ``tried``: the hash of the text that failed; edited since, it stays pending."""
     with transaction.atomic():
+        digest = _digests([pk], lock=True).get(pk)
+        if digest is None or digest != tried:
+            return
+        log.warning("Article %s not embedded (%s): tried again when its text changes.", pk, error)
         ArticleEmbedding.objects.filter(article_id=pk).delete()
         ArticleEmbedding.objects.create(article_id=pk, text_hash=digest, vectors=b"", passages=0)
 
@@ -117,9 +119,10 @@ def _embed_batch(ids: list[int]) -> int:
             )
         )
     with transaction.atomic():
-        # The texts again, inside the transaction: an edit made while encoding stays
-        # pending rather than being marked current with the old text's vectors.
-        now = {pk: text_hash(article_text(a)) for pk, a in _texts(ids).items()}
+        # The texts again, locked until the batch commits: an edit made while encoding
+        # stays pending rather than being marked current with the old text's vectors,
+        # and one made now waits, then marks the new rows stale.
+        now = _digests(ids, lock=True)
         rows = [row for row in rows if now.get(row.article_id) == row.text_hash]
         same = [pk for pk in same if now.get(pk) == digests[pk]]
         ArticleEmbedding.objects.filter(article_id__in=[r.article_id for r in rows]).delete()
@@ -128,9 +131,17 @@ def _embed_batch(ids: list[int]) -> int:
     return len(rows)
 
 
-def _texts(ids: list[int]) -> dict:
-    fields = ("pk", "title", "summary", "body")
-    return {a.pk: a for a in Article.objects.filter(pk__in=ids).only(*fields)}
+def _digests(ids: list[int], *, lock: bool = False) -> dict[int, str]:
+    return {pk: text_hash(article_text(a)) for pk, a in _texts(ids, lock=lock).items()}
+
+
+def _texts(ids: list[int], *, lock: bool = False) -> dict:
+    """The articles' texts; ``lock``: their rows locked against edits until the
+    transaction ends (PostgreSQL; SQLite's IMMEDIATE transaction already excludes them)."""
+    articles = Article.objects.filter(pk__in=ids).only("pk", "title", "summary", "body")
+    if lock:
+        articles = articles.select_for_update().order_by("pk")  # one order: no deadlock
+    return {a.pk: a for a in articles}
 
 
 @contextlib.contextmanager
@@ -163,5 +174,12 @@ def embedding_summary() -> str:
     if not semantic_enabled():
         missing = semantic_missing()
         return "off" + (f" (extra not installed: {', '.join(missing)})" if missing else "")
-    embedded = ArticleEmbedding.objects.count()
-    return f"{embedded} articles embedded, {backlog_count()} waiting for the worker"
+    rows = ArticleEmbedding.objects.aggregate(
+        embedded=Count("pk", filter=Q(passages__gt=0)),
+        aside=Count("pk", filter=Q(passages=0, stale=False)),
+    )
+    embedded, aside = rows["embedded"], rows["aside"]
+    line = f"{embedded} article{pluralize(embedded)} embedded"
+    if aside:  # a row without vectors: the encoder failed on that text (``_set_aside``)
+        line += f", {aside} set aside (the encoder failed; tried again when edited)"
+    return f"{line}, {backlog_count()} waiting for the worker"

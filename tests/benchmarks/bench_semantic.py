@@ -1,14 +1,19 @@
-"""Benchmark of the semantic layer (search/semantic/): four measurements.
+"""Benchmark of the semantic layer (search/semantic/): five measurements.
 
     .venv/bin/python tests/benchmarks/bench_semantic.py rules [--sizes 150,100]
         CISI, semantic ranking alone: nDCG@10 and MAP of each way of combining an
         article's passages (first passage, mean vector, best passage), per passage size.
     .venv/bin/python tests/benchmarks/bench_semantic.py throughput [--sample 400]
-        Reuters-21578: documents encoded per second (a sample), the whole backlog's
-        drain time extrapolated from it.
+            [--threads 1,2] [--batches 32] [--runs 3]
+        Reuters-21578: documents encoded per second (a sample) with each number of torch
+        threads and batch size, interleaved; the whole backlog's drain time from it.
     .venv/bin/python tests/benchmarks/bench_semantic.py nearest [--articles 20000]
         nearest() p50/p95, exact and approximate, at 1x and 10x (synthetic unit vectors,
         1.3 passages an article as Reuters has), and the memory the vectors take.
+    DATA_DIR=... .venv/bin/python tests/benchmarks/bench_semantic.py recall [--held-out 200]
+            [--connectivity 16] [--expansions 64,128,256]
+        Recall@10 of the HNSW graph against the exact product on the database's real
+        embeddings, for each graph setting, and the time a question takes through it.
     .venv/bin/python tests/benchmarks/bench_semantic.py rss [--articles 21000]
         The resident memory of a process with the model loaded and the vectors in memory
         (synthetic, as many as Reuters' articles).
@@ -95,13 +100,69 @@ def _rule_scores(rule, units, starts, asked):
     return np.maximum.reduceat(asked @ units.T, starts, axis=1)
 
 
-def throughput(sample: int) -> None:
+def throughput(sample: int, *, threads: list[int], batches: list[int], runs: int) -> None:
+    """Each (threads, batch size) on the same sample, interleaved run by run, so that the
+    load of a shared machine weighs on every setting alike."""
+    import torch
+
+    from search.semantic import model
+
+    drafts = _reuters_drafts()
+    chosen = drafts[:: max(1, len(drafts) // sample)][:sample]
+    passages = [p for draft in chosen for p in _draft_passages(draft)]
+    model.get_model()
+    print(f"Reuters-21578: {len(drafts)} articles with a body; sample {len(chosen)}")
+    print(f"  {len(passages)} passages ({len(passages) / len(chosen):.2f} an article)")
+    _where_the_time_goes(model.get_model(), passages, batches)
+    rates: dict[tuple[int, int], list[float]] = {}
+    for run in range(runs):
+        for count in threads:
+            for batch in batches:
+                torch.set_num_threads(count)
+                wall, cpu = time.perf_counter(), time.process_time()
+                model.encode(passages, batch_size=batch)
+                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+                rates.setdefault((count, batch), []).append(len(chosen) / wall)
+                print(
+                    f"  run {run + 1}: {count} thread(s), batch {batch:>3}: "
+                    f"{len(chosen) / wall:5.1f} articles/s wall, {len(chosen) / cpu:5.1f} per "
+                    f"CPU-second  (load {os.getloadavg()[0]:.1f})",
+                    flush=True,
+                )
+    for (count, batch), values in rates.items():
+        best = max(values)
+        print(
+            f"{count} thread(s), batch {batch:>3}: median {np.median(values):5.1f} articles/s, "
+            f"best {best:5.1f}; Reuters' backlog drains in {len(drafts) / best / 60:.0f} min "
+            "at the best rate"
+        )
+    print(f"  load average: {os.getloadavg()}")
+
+
+def _where_the_time_goes(encoder, passages: list[str], batches: list[int]) -> None:
+    """The word pieces the model reads, the padding its batches add (it sorts the texts
+    by length itself), and the share of tokenizing in the time."""
+    start = time.process_time()
+    lengths = np.asarray([len(encoder.preprocess([p])["input_ids"][0]) for p in passages])
+    tokenizing = time.process_time() - start
+    print(
+        f"  word pieces a passage: median {np.median(lengths):.0f}, max {lengths.max()}; "
+        f"tokenizing them all: {tokenizing:.2f} CPU-s"
+    )
+    ordered = np.sort(lengths)[::-1]
+    for batch in batches:
+        padded = sum(
+            ordered[i : i + batch].max() * len(ordered[i : i + batch])
+            for i in range(0, len(ordered), batch)
+        )
+        print(f"  batch {batch:>3}: padding adds {padded / lengths.sum() - 1:.1%} to the tokens")
+
+
+def _reuters_drafts() -> list:
     from django.conf import settings
 
     from archive.ingest import readers
     from archive.ingest.draft import ArticleDraft
-    from search.semantic.model import encode, get_model
-    from search.semantic.passages import text_passages
 
     folder = Path(settings.SHARED_DIR) / "datasets" / "reuters21578"
     drafts = []
@@ -109,22 +170,14 @@ def throughput(sample: int) -> None:
         for item in readers.read(name.read_bytes(), fmt="reuters", source=str(name)):
             if isinstance(item, ArticleDraft) and item.body:
                 drafts.append(item)
-    get_model()
-    texts = []
-    chosen = drafts[:: max(1, len(drafts) // sample)][:sample]
-    for draft in chosen:
-        text = "\n".join(p for p in (draft.title, draft.summary, draft.body) if p)
-        texts.append(text_passages(draft.title, text))
-    passages = [p for group in texts for p in group]
-    cpu, wall = time.process_time(), time.perf_counter()
-    encode(passages)
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    rate = len(chosen) / wall
-    print(f"Reuters-21578: {len(drafts)} articles with a body; sample {len(chosen)}")
-    print(f"  {len(passages)} passages ({len(passages) / len(chosen):.2f} an article)")
-    print(f"  {rate:.1f} articles/s wall, {len(chosen) / cpu:.1f} articles per CPU-second")
-    print(f"  backlog drain, all of Reuters: {len(drafts) / rate / 60:.1f} min (extrapolated)")
-    print(f"  load average: {os.getloadavg()}")
+    return drafts
+
+
+def _draft_passages(draft) -> list[str]:
+    from search.semantic.passages import text_passages
+
+    text = "\n".join(p for p in (draft.title, draft.summary, draft.body) if p)
+    return text_passages(draft.title, text)
 
 
 def nearest_timing(articles: int) -> None:
@@ -178,6 +231,52 @@ def _time(label, search, questions) -> None:
     )
 
 
+def recall(*, held_out: int, connectivity: list[int], expansions: list[int]) -> None:
+    """Recall@10 of the HNSW graph against the exact product, on the real embeddings of
+    the configured database (DATA_DIR / DATABASE_URL); the questions are the vectors of
+    ``held_out`` articles' first passages, left out of the graph."""
+    from search.models import ArticleEmbedding
+    from search.semantic import vectors as store
+    from search.semantic.approximate import Approximate
+
+    ids, counts, units = store._rows(ArticleEmbedding.objects.filter(passages__gt=0).order_by("id"))
+    rng = np.random.default_rng(21)
+    asked = np.zeros(len(ids), dtype=bool)
+    asked[rng.choice(len(ids), size=min(held_out, len(ids) // 10), replace=False)] = True
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    questions = units[starts[asked]]
+    kept = np.repeat(~asked, counts)
+    vectors = store.vectors_of(
+        np.asarray(ids)[~asked], np.asarray(counts)[~asked], units[kept], stamp=(0, 0)
+    )
+    print(
+        f"{len(vectors.articles)} embedded articles, {len(vectors.units)} passages; "
+        f"{len(questions)} questions (held-out articles' first passages)",
+        flush=True,
+    )
+    exact = [{i for i, _ in store.nearest_in(vectors, q, 10, exact=True)} for q in questions]
+    for links in connectivity:
+        built = time.perf_counter()
+        approximate = Approximate(connectivity=links)
+        approximate._build(vectors, threads=2)
+        took = time.perf_counter() - built
+        for expansion in expansions:
+            approximate.index.expansion_search = expansion
+            start = time.perf_counter()
+            found = [
+                {i for i, _ in approximate.nearest(q, 10, oversample=store.OVERSAMPLE)}
+                for q in questions
+            ]
+            each = (time.perf_counter() - start) / len(questions) * 1000
+            value = np.mean([len(f & e) / 10 for f, e in zip(found, exact, strict=True)])
+            print(
+                f"connectivity {links:>2}, expansion_search {expansion:>3}: recall@10 "
+                f"{value:.3f}, {each:.2f} ms a question (graph built in {took:.0f} s)",
+                flush=True,
+            )
+    print(f"load average: {os.getloadavg()}")
+
+
 def rss(articles: int) -> None:
     from search.semantic import vectors as store
     from search.semantic.model import encode_query
@@ -217,17 +316,36 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
     sub.add_parser("rules").add_argument("--sizes", default="150,100,60")
-    sub.add_parser("throughput").add_argument("--sample", type=int, default=400)
+    speed = sub.add_parser("throughput")
+    speed.add_argument("--sample", type=int, default=400)
+    speed.add_argument("--threads", default="1,2", help="torch threads, each tried in turn")
+    speed.add_argument("--batches", default="32", help="encoder batch sizes, each tried")
+    speed.add_argument("--runs", type=int, default=3)
     sub.add_parser("nearest").add_argument("--articles", type=int, default=20000)
     sub.add_parser("rss").add_argument("--articles", type=int, default=21000)
+    graph = sub.add_parser("recall")
+    graph.add_argument("--held-out", type=int, default=200)
+    graph.add_argument("--connectivity", default="16")
+    graph.add_argument("--expansions", default="64,128,256")
     args = parser.parse_args()
     _django()
     if args.what == "rules":
         rules([int(s) for s in args.sizes.split(",")])
     elif args.what == "throughput":
-        throughput(args.sample)
+        throughput(
+            args.sample,
+            threads=[int(n) for n in args.threads.split(",")],
+            batches=[int(n) for n in args.batches.split(",")],
+            runs=args.runs,
+        )
     elif args.what == "nearest":
         nearest_timing(args.articles)
+    elif args.what == "recall":
+        recall(
+            held_out=args.held_out,
+            connectivity=[int(n) for n in args.connectivity.split(",")],
+            expansions=[int(n) for n in args.expansions.split(",")],
+        )
     else:
         rss(args.articles)
 

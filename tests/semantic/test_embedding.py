@@ -1,7 +1,10 @@
 """Embedding articles: the backlog, the hash that keys it, edits and deletes."""
 
 import pytest
+from django.core.management import call_command
+from django.urls import reverse
 
+from archive.models import Article
 from search import semantic
 from search.models import ArticleEmbedding
 from search.semantic import embed_pending, nearest, semantic_backlog
@@ -107,3 +110,35 @@ def test_an_article_the_encoder_fails_on_does_not_hold_up_the_others(monkeypatch
     semantic.store.mark_stale([bad.pk])
     assert embed_pending() == 1
     assert {i for i, _ in nearest("letter", 5)} == {bad.pk, good.pk}
+
+
+def test_an_article_set_aside_is_counted_apart_from_the_embedded(monkeypatch, capsys, admin_client):
+    _encoder_failing_on(monkeypatch, "Poison")
+    make_article("Poison pen letter", "An unreadable text.")
+    make_article(*NUCLEAR)
+    embed_pending()
+    line = (
+        "1 article embedded, 1 set aside (the encoder failed; tried again when edited), 0 waiting"
+    )
+    call_command("search_index", "stats")
+    assert f"semantic:       {line}" in capsys.readouterr().out
+    assert line in admin_client.get(reverse("admin:archive_search_index")).content.decode()
+
+
+def test_an_article_edited_while_the_encoder_failed_on_it_is_tried_again(monkeypatch):
+    from search.semantic import model
+
+    bad = make_article("Poison pen letter", "An unreadable text.")
+    real = model.encode
+
+    def encode(texts):  # fails on the first text, and meanwhile someone fixes it
+        if any("Poison" in text for text in texts):
+            Article.objects.filter(pk=bad.pk).update(title="A pen letter")
+            semantic.store.mark_stale([bad.pk])
+            raise RuntimeError("cannot encode Poison")
+        return real(texts)
+
+    monkeypatch.setattr(model, "encode", encode)
+    assert embed_pending() == 1  # the new text, not set aside with the text that failed
+    assert semantic_backlog() == 0
+    assert [i for i, _ in nearest("letter", 1)] == [bad.pk]

@@ -1,6 +1,8 @@
 """Semantic and hybrid search through the query service, the API and the search page."""
 
 import datetime as dt
+import html
+import re
 
 import pytest
 
@@ -177,3 +179,22 @@ def test_the_page_says_downloads_and_saved_searches_match_by_keywords(client, dj
     assert "mode=" not in hybrid.split('class="download"')[1].split("</p>")[0]
     keyword = client.get("/", {"q": "atomic weapons"}).content.decode()
     assert said not in keyword
+
+
+def _link(page: str, text: str) -> str:
+    """The address of the link whose text starts with ``text``."""
+    found = re.search(rf'<a href="([^"]*)"[^>]*>{re.escape(text)}', page)
+    assert found, f"no link {text!r}"
+    return html.unescape(found.group(1))
+
+
+def test_why_this_result_explains_the_filtered_search_the_hit_came_from(client, monkeypatch):
+    monkeypatch.setattr("search.hybrid.CANDIDATES", 1)  # unfiltered, the Times's is nearest
+    herald, times = make_outlet("Herald"), make_outlet("Times")
+    (first,) = _articles(NUCLEAR, outlet=herald)
+    _articles((NUCLEAR[0], NUCLEAR[1] + " Talks resume soon."), outlet=times)
+    results = client.get("/", {"q": PARAPHRASE, "mode": "hybrid", "outlet": herald.slug})
+    article = client.get(_link(results.content.decode(), first.title)).content.decode()
+    why = client.get(_link(article, "Why this result?")).content.decode()
+    assert "Meaning gave" in why and "similarity to the query" in why
+    assert "not among the results of this search" not in why
