@@ -5,10 +5,10 @@ from rest_framework import serializers
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from archive.api.serializers import (
+    ArticleLinks,
     AuthorRefSerializer,
     OutletRefSerializer,
     TagRefSerializer,
-    ArticleLinks,
     author_refs,
     links_for,
 )
