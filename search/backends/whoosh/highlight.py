@@ -1,18 +1,11 @@
 """Highlights on the original words: escaped text with the matches in <mark>."""
 
-import re
 from bisect import bisect_left, bisect_right
 from html import escape
 from itertools import compress
 
-from search.analysis import TOKEN_RE, normalize_word
-
-# The tokenizer's pattern without groups, so that findall returns plain strings.
-_WORD_RE = re.compile(
-    TOKEN_RE.pattern.replace("(?P<gap>", "(?:")
-    .replace("(?P<acronym>", "(?:")
-    .replace("(?P<word>", "(?:")
-)
+from search.analysis import PLAIN_TOKEN_RE as _WORD_RE
+from search.analysis import normalize_word
 
 FRAGMENT_CHARS = 220
 MAX_FRAGMENTS = 3
