@@ -15,10 +15,9 @@ def articles_by_id(ids) -> dict[int, Article]:
     authors)."""
     if not ids:
         return {}
-    queryset = (
-        Article.objects.filter(pk__in=list(ids)).select_related("outlet", "story").defer("raw_text")
-    )
-    return {a.pk: a for a in queryset}
+    queryset = Article.objects.filter(pk__in=list(ids)).select_related("outlet", "story")
+    # Unordered: the answer is keyed by id (ordering cost a tenth of this, and a sort).
+    return {a.pk: a for a in queryset.defer("raw_text").order_by()}
 
 
 def article_text(article: Article) -> tuple[str, str]:
