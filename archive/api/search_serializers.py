@@ -99,14 +99,21 @@ class CopySerializer(serializers.Serializer):
     web_url = serializers.CharField()
 
 
-def copy_data(article, links) -> dict:
+def _described(article) -> dict:
+    """What a hit and a copy both say of their article, after its id."""
     outlet = article.outlet
     return {
-        "id": article.pk,
         "title": article.title,
         "url": article.url,
         "outlet": {"name": outlet.name, "slug": outlet.slug} if outlet else None,
         "published": article.published.isoformat() if article.published else None,
+    }
+
+
+def copy_data(article, links) -> dict:
+    return {
+        "id": article.pk,
+        **_described(article),
         "api_url": links.api_url(article),
         "web_url": links.web_url(article),
     }
@@ -153,13 +160,9 @@ class HitSerializer(serializers.Serializer):
 def hit_data(hit, links) -> dict:
     """A hit (its article loaded) as the API shows it: ``HitSerializer``'s fields."""
     article = hit.article
-    outlet = article.outlet
     return {
         "id": hit.id,
-        "title": article.title,
-        "url": article.url,
-        "outlet": {"name": outlet.name, "slug": outlet.slug} if outlet else None,
-        "published": article.published.isoformat() if article.published else None,
+        **_described(article),
         "authors": author_refs(article),
         "tags": [{"name": t.name, "slug": t.slug, "kind": t.kind} for t in article.tags.all()],
         "score": hit.score,
