@@ -33,6 +33,14 @@ TOKEN_RE = re.compile(
     r"|(?P<acronym>(?:[^\W\d_]\.){2,})"
     r"|(?P<word>[^\W_]+(?:['’][^\W_]+)*)"
 )
+# The same pattern without groups: ``findall`` returns each token as one string (a gap
+# as U+2029), several times faster than reading groups from ``finditer``'s matches.
+PLAIN_TOKEN_RE = re.compile(
+    TOKEN_RE.pattern.replace("(?P<gap>", "(?:")
+    .replace("(?P<acronym>", "(?:")
+    .replace("(?P<word>", "(?:")
+)
+GAP_CHAR = "\u2029"
 
 # Dropped from queries outside phrases (never from the index). Not "us": news has the US.
 _STOP_TEXT = (
@@ -128,7 +136,7 @@ def stem_map(terms) -> dict[str, list[str]]:
 
 def words(text: str) -> list[str]:
     """The raw words of a text, as the tokenizer cuts them."""
-    return [m.group(0) for m in TOKEN_RE.finditer(text) if not m.group("gap")]
+    return [w for w in PLAIN_TOKEN_RE.findall(text) if w != GAP_CHAR]
 
 
 def analyze(text: str, *, stem: bool) -> list[str]:

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, router
-from django.db.models import CharField, Count, F, JSONField, Max, Q, Value
+from django.db.models import CharField, Count, F, JSONField, Max, Q, QuerySet, Value
 from django.urls import NoReverseMatch
 
 from archive.models import Article, ArticleAuthor, Author, Outlet, SlugRedirect, Tag
@@ -15,10 +15,9 @@ def articles_by_id(ids) -> dict[int, Article]:
     authors)."""
     if not ids:
         return {}
-    queryset = (
-        Article.objects.filter(pk__in=list(ids)).select_related("outlet", "story").defer("raw_text")
-    )
-    return {a.pk: a for a in queryset}
+    queryset = Article.objects.filter(pk__in=list(ids)).select_related("outlet", "story")
+    # Unordered: the answer is keyed by id (ordering cost a tenth of this, and a sort).
+    return {a.pk: a for a in queryset.defer("raw_text").order_by()}
 
 
 def article_text(article: Article) -> tuple[str, str]:
@@ -278,13 +277,26 @@ def attach_links(articles, names: Names) -> None:
     (``a.tags.all``, ``a.author_links.all`` then ask nothing more of the database)."""
     for article in articles:
         cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
-        for name, objects in (
-            ("tags", names.article_tags.get(article.pk, [])),
-            ("author_links", names.article_authors.get(article.pk, [])),
-        ):
-            queryset = getattr(article, name).get_queryset()
-            queryset._result_cache, queryset._prefetch_done = list(objects), True
-            cache[name] = queryset
+        cache["tags"] = _Attached.of(Tag, names.article_tags.get(article.pk, []))
+        cache["author_links"] = _Attached.of(
+            ArticleAuthor, names.article_authors.get(article.pk, [])
+        )
+
+
+class _Attached(QuerySet):
+    """Objects attached to an article as if prefetched, to read (iterate, count, slice).
+    Built without the related manager's filtered queryset (a tenth of a search request
+    for a page of 20); a new query from it (``filter``, ``order_by``) would not be the
+    article's, so it raises."""
+
+    @classmethod
+    def of(cls, model, objects) -> "_Attached":
+        attached = cls(model=model)
+        attached._result_cache, attached._prefetch_done = list(objects), True
+        return attached
+
+    def _chain(self):
+        raise TypeError("Attached objects are read as they are: query the model instead.")
 
 
 def link_of(obj) -> str:

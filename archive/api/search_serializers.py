@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from archive.api.serializers import (
+    ArticleLinks,
     AuthorRefSerializer,
     OutletRefSerializer,
     TagRefSerializer,
@@ -98,14 +99,21 @@ class CopySerializer(serializers.Serializer):
     web_url = serializers.CharField()
 
 
-def copy_data(article, links) -> dict:
+def _described(article) -> dict:
+    """What a hit and a copy both say of their article, after its id."""
     outlet = article.outlet
     return {
-        "id": article.pk,
         "title": article.title,
         "url": article.url,
         "outlet": {"name": outlet.name, "slug": outlet.slug} if outlet else None,
         "published": article.published.isoformat() if article.published else None,
+    }
+
+
+def copy_data(article, links) -> dict:
+    return {
+        "id": article.pk,
+        **_described(article),
         "api_url": links.api_url(article),
         "web_url": links.web_url(article),
     }
@@ -146,26 +154,33 @@ class HitSerializer(serializers.Serializer):
     )
 
     def to_representation(self, hit) -> dict:
-        article, links = hit.article, links_for(self.context)
-        outlet = article.outlet
-        return {
-            "id": hit.id,
-            "title": article.title,
-            "url": article.url,
-            "outlet": {"name": outlet.name, "slug": outlet.slug} if outlet else None,
-            "published": article.published.isoformat() if article.published else None,
-            "authors": author_refs(article),
-            "tags": [{"name": t.name, "slug": t.slug, "kind": t.kind} for t in article.tags.all()],
-            "score": hit.score,
-            "highlights": {"title": hit.highlights.title, "body": list(hit.highlights.body)},
-            "explanation": explanation_data(hit.explanation),
-            "api_url": links.api_url(article),
-            "web_url": links.web_url(article),
-            "copy_group": hit.copy_group,
-            "story": hit.story,
-            "copies": [copy_data(copy, links) for copy in hit.copies],
-            "folded": hit.folded,
-        }
+        return hit_data(hit, links_for(self.context))
+
+
+def hit_data(hit, links) -> dict:
+    """A hit (its article loaded) as the API shows it: ``HitSerializer``'s fields."""
+    article = hit.article
+    return {
+        "id": hit.id,
+        **_described(article),
+        "authors": author_refs(article),
+        "tags": [{"name": t.name, "slug": t.slug, "kind": t.kind} for t in article.tags.all()],
+        "score": hit.score,
+        "highlights": {"title": hit.highlights.title, "body": list(hit.highlights.body)},
+        "explanation": explanation_data(hit.explanation),
+        "api_url": links.api_url(article),
+        "web_url": links.web_url(article),
+        "copy_group": hit.copy_group,
+        "story": hit.story,
+        "copies": [copy_data(copy, links) for copy in hit.copies],
+        "folded": hit.folded,
+    }
+
+
+def hits_data(hits, request) -> list[dict]:
+    """The hits whose article is still stored, as the API shows them."""
+    links = ArticleLinks(request)
+    return [hit_data(hit, links) for hit in hits if hit.article is not None]
 
 
 class FacetValueSerializer(serializers.Serializer):
@@ -188,12 +203,7 @@ class FacetsSerializer(serializers.Serializer):
         return {name: FacetValueSerializer(many=True) for name in FACETS}
 
     def to_representation(self, facets) -> dict:
-        return {
-            name: [
-                {"value": f.value, "label": f.label, "count": f.count} for f in facets.get(name, [])
-            ]
-            for name in FACETS
-        }
+        return facets_data(facets)
 
 
 class SearchResponseSerializer(serializers.Serializer):
@@ -232,31 +242,76 @@ class SearchResponseSerializer(serializers.Serializer):
         many=True, help_text="Hits far before or after the histogram's range."
     )
 
-    def _page_url(self, page: int) -> str:
-        url = self.context["request"].build_absolute_uri()
-        return (
-            replace_query_param(url, "page", page) if page > 1 else remove_query_param(url, "page")
-        )
+    def to_representation(self, result) -> dict:
+        return search_response_data(result, self.context["request"])
 
     def get_next(self, result) -> str | None:
-        return self._page_url(result.page + 1) if result.page < result.pages else None
+        return _next_url(self.context["request"], result)
 
     def get_previous(self, result) -> str | None:
-        return self._page_url(result.page - 1) if result.page > 1 else None
+        return _previous_url(self.context["request"], result)
 
     @extend_schema_field(HitSerializer(many=True))
     def get_results(self, result) -> list[dict]:
-        hits = [hit for hit in result.hits if hit.article is not None]
-        return HitSerializer(hits, many=True, context=self.context).data
+        return hits_data(result.hits, self.context["request"])
+
+
+def search_response_data(result, request) -> dict:
+    """A ``search.types.SearchResult`` as the API shows it: ``SearchResponseSerializer``'s
+    fields, built directly (DRF's fields cost a tenth of a search request)."""
+    return {
+        "count": result.total,
+        "count_articles": result.articles,
+        "collapse": result.collapse,
+        "page": result.page,
+        "page_size": result.page_size,
+        "next": _next_url(request, result),
+        "previous": _previous_url(request, result),
+        "took_ms": float(result.took_ms),
+        "suggestion": result.suggestion,
+        "corrected_from": result.corrected_from,
+        "notices": list(result.notices),
+        "results": hits_data(result.hits, request),
+        "facets": facets_data(result.facets),
+        "histogram": buckets_data(result.histogram),
+        "histogram_bin": result.histogram_bin,
+        "histogram_outside": buckets_data(result.histogram_outside),
+    }
+
+
+def _next_url(request, result) -> str | None:
+    return _page_url(request, result.page + 1) if result.page < result.pages else None
+
+
+def _previous_url(request, result) -> str | None:
+    return _page_url(request, result.page - 1) if result.page > 1 else None
+
+
+def _page_url(request, page: int) -> str:
+    url = request.build_absolute_uri()
+    return replace_query_param(url, "page", page) if page > 1 else remove_query_param(url, "page")
+
+
+def facets_data(facets) -> dict:
+    return {
+        name: [{"value": f.value, "label": f.label, "count": f.count} for f in facets.get(name, [])]
+        for name in FACETS
+    }
+
+
+def buckets_data(buckets) -> list[dict]:
+    return [{"period": str(b.period), "count": int(b.count)} for b in buckets]
 
 
 class SimilarResponseSerializer(serializers.Serializer):
     results = serializers.SerializerMethodField()
 
+    def to_representation(self, hits) -> dict:
+        return {"results": hits_data(hits, self.context["request"])}
+
     @extend_schema_field(HitSerializer(many=True))
     def get_results(self, hits) -> list[dict]:
-        hits = [hit for hit in hits if hit.article is not None]
-        return HitSerializer(hits, many=True, context=self.context).data
+        return hits_data(hits, self.context["request"])
 
 
 class SuggestionSerializer(serializers.Serializer):

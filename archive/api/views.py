@@ -33,6 +33,8 @@ from archive.api.search_serializers import (
     SearchResponseSerializer,
     SimilarResponseSerializer,
     SuggestResponseSerializer,
+    hits_data,
+    search_response_data,
 )
 from archive.api.selectors import article_list, story_list, with_relations
 from archive.api.serializers import (
@@ -83,7 +85,7 @@ class SearchView(APIView):
             raise ValidationError({"q": f"the query could not be understood: {result.query_error}"})
         if result.page > result.pages:
             raise NotFound(f"Page {result.page} is past the end: there are {result.pages} pages.")
-        return Response(SearchResponseSerializer(result, context={"request": request}).data)
+        return Response(search_response_data(result, request))
 
 
 class SimilarView(APIView):
@@ -97,7 +99,7 @@ class SimilarView(APIView):
         limit = validated(p.SimilarParams, request.GET)["limit"]
         article = get_object_or_404(Article.objects.only("pk"), pk=pk)
         hits = search_service.more_like_this(article.pk, limit=limit)
-        return Response(SimilarResponseSerializer(hits, context={"request": request}).data)
+        return Response({"results": hits_data(hits, request)})
 
 
 class SuggestView(APIView):

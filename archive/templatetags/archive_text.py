@@ -5,7 +5,7 @@ from functools import lru_cache
 
 import Stemmer
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from archive import labels
@@ -106,6 +106,18 @@ def marked(text: str, q: str = "") -> SafeString:
 def kind_label(kind: str) -> str:
     """A tag kind's name for people: ``{{ tag.kind|kind_label }}``."""
     return labels.kind_label(kind)
+
+
+# A page lists dozens of tags: written here, one tag each, rather than by an included
+# template (an include, a load and four variables each: a tenth of the search page).
+# The line break ends it as it ended the template, so pages stay byte for byte the same.
+TAG_LINK = '<a class="tag tag-{}" href="{}"><span class="tag-kind">{}:</span> {}</a>\n'
+
+
+@register.simple_tag
+def tag_link(tag) -> str:
+    """A tag as a link to its page, with its kind: ``{% tag_link tag %}``."""
+    return format_html(TAG_LINK, tag.kind, tag.get_absolute_url(), kind_label(tag.kind), tag.name)
 
 
 @register.filter

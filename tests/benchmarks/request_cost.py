@@ -8,7 +8,9 @@ competing clients), so it shows what a change to the request path saves.
     DATA_DIR=/tmp/bench .venv/bin/python tests/benchmarks/request_cost.py --page --profile
 
 Uses the archive api_load.py ``--setup`` made. ``--page`` times the HTML search page
-(/search/?q=…) instead of the API; ``--profile`` prints cProfile's heaviest functions.
+(/search/?q=…) instead of the API; ``--profile`` prints cProfile's heaviest functions (in
+CPU time). ``--kind`` times a part of the API's searches: ``plain`` (words, no facets),
+``filters`` (words and a filter, no facets) or ``facets`` (words, every facet counted).
 """
 
 import argparse
@@ -52,23 +54,42 @@ def timed(client, paths: list[str], rounds: int) -> tuple[list[float], list[floa
     return times, cpu, queries
 
 
+FILTERS = ("outlet=", "tag=", "year=", "date_from=")
+
+
+def kind_paths(kind: str) -> list[str]:
+    """The API's searches of one kind (see the module's docstring), from api_load's."""
+    from tests.benchmarks.api_load import QUERIES, search_paths
+
+    if kind == "all":
+        return search_paths()
+    filtered = [q for q in QUERIES if any(f in q for f in FILTERS)]
+    words = [q for q in QUERIES if q not in filtered and "facets=" not in q]
+    chosen = {"plain": words, "filters": filtered, "facets": words}[kind]
+    none = "" if kind == "facets" else "&facets="
+    return [f"/api/search/?{query}{none}" for query in chosen]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=20, help="passes over the requests")
     parser.add_argument("--page", action="store_true", help="the HTML search page, not the API")
     parser.add_argument("--profile", action="store_true", help="cProfile's top functions")
+    parser.add_argument(
+        "--kind", choices=("all", "plain", "filters", "facets"), default="all", help="API searches"
+    )
     args = parser.parse_args()
     if "DATA_DIR" not in os.environ:
         raise SystemExit("Set DATA_DIR to the directory api_load.py --setup filled.")
     configure()
     from django.test import Client
 
-    from tests.benchmarks.api_load import page_paths, search_paths
+    from tests.benchmarks.api_load import page_paths
 
-    paths = page_paths() if args.page else search_paths()
+    paths = page_paths() if args.page else kind_paths(args.kind)
     client = Client()
     timed(client, paths, 2)  # warm: the searcher, caches, imports
-    profile = cProfile.Profile() if args.profile else None
+    profile = cProfile.Profile(time.process_time) if args.profile else None  # CPU: load-proof
     if profile:
         profile.enable()
     times, cpu, queries = timed(client, paths, args.rounds)
@@ -79,7 +100,7 @@ def main() -> None:
         )
     cuts, cpu_cuts = statistics.quantiles(times, n=100), statistics.quantiles(cpu, n=100)
     print(
-        f"RESULT {'page' if args.page else 'api'} requests={len(times)} "
+        f"RESULT {'page' if args.page else 'api-' + args.kind} requests={len(times)} "
         f"p50_ms={cuts[49]:.2f} p95_ms={cuts[94]:.2f} mean_ms={statistics.fmean(times):.2f} "
         f"cpu_p50_ms={cpu_cuts[49]:.2f} cpu_p95_ms={cpu_cuts[94]:.2f} "
         f"cpu_mean_ms={statistics.fmean(cpu):.2f} "

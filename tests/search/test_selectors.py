@@ -72,6 +72,21 @@ def test_labels_and_a_page_s_tags_and_bylines_are_one_query(django_assert_num_qu
         assert [t.get_absolute_url() for t in shown.tags.all()]
 
 
+def test_a_new_query_of_attached_tags_fails_rather_than_find_other_articles_tags():
+    tag = make_tag("Seoul", kind="place")
+    article, other = make_article(), make_article()
+    article.tags.add(tag)
+    other.tags.add(make_tag("Kim", kind="person"))
+    page = {article.pk: Article.objects.get(pk=article.pk)}
+    selectors.attach_links(page.values(), selectors.names_and_links(articles=list(page)))
+    shown = page[article.pk]
+    assert len(shown.tags.all()) == 1 and shown.tags.all()[:8] == [tag]
+    with pytest.raises(TypeError):
+        shown.tags.filter(kind="person")
+    with pytest.raises(TypeError):
+        shown.author_links.order_by("position")
+
+
 def test_an_attached_tag_loads_what_it_was_not_given_on_use():
     tag = make_tag("Kim Jong Un", kind="person", aliases=["Kim Jong-un"])
     article = make_article()

@@ -222,18 +222,24 @@ def proximity_bonus(texts: list[str], concepts: list[Concept], idfs: list[float]
     return [_near(text, form_to_concept, idfs, weights) for text in texts]
 
 
+def _concept_positions(text: str, form_to_concept: dict[str, int]) -> list[tuple[int, int]]:
+    """(position, concept) of each word of ``text`` that is one of the concepts' forms,
+    positions counting the words with a form (from 1). Each distinct word is normalised
+    once and only the matches are walked in Python: a text has hundreds of words."""
+    raw = words(text)
+    exact = {word: normalize_word(word)[0] for word in set(raw)}
+    forms = [form for form in map(exact.__getitem__, raw) if form]
+    return [
+        (position, form_to_concept[form])
+        for position, form in enumerate(forms, 1)
+        if form in form_to_concept
+    ]
+
+
 def _near(text: str, form_to_concept: dict[str, int], idfs: list[float], weights) -> float:
-    recent: list[tuple[int, int]] = []  # (position, concept) of the last words that matched
     accumulated: dict[int, float] = {}
-    position = 0
-    for raw in words(text):
-        exact = normalize_word(raw)[0]
-        if not exact:
-            continue
-        position += 1
-        concept = form_to_concept.get(exact)
-        if concept is None:
-            continue
+    recent: list[tuple[int, int]] = []  # (position, concept) of the last words that matched
+    for position, concept in _concept_positions(text, form_to_concept):
         recent = [(p, c) for p, c in recent if position - p <= PROXIMITY_WINDOW]
         for before, other in recent:
             if other != concept:
