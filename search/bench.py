@@ -149,6 +149,12 @@ def corpus_load(corpus: Path, *, copies: range, log: Callable = print) -> int:
     return loaded
 
 
+def copies_loaded() -> int:
+    """How many copies of Reuters the database holds."""
+    sources = Article.objects.filter(source__startswith=f"{SOURCE}:").values("source")
+    return sources.distinct().count()
+
+
 def copies_link() -> int:
     """Link articles with the same headline and date as copies of the first of them
     (a stand-in for copy detection, so that searches have copy groups to fold).

@@ -45,3 +45,7 @@ def test_the_benchmark_says_its_copies_reuse_vectors(tmp_path, corpus):  # noqa:
     assert run.returncode == 0, run.stderr[-3000:]
     assert "embedded 4 articles" in run.stdout and "REUSED VECTORS: 4 more copies" in run.stdout
     assert "mode=hybrid (copies reuse vectors)" in run.stdout
+    again = manage(tmp_path / "data", "benchmark_search", "--corpus", str(corpus), "--scale", "2")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "(1x corpus)" not in again.stdout  # 2x already: timed once, as 2x
+    assert "== 8 articles, 0 of them copies (2x corpus)" in again.stdout
