@@ -149,6 +149,12 @@ def corpus_load(corpus: Path, *, copies: range, log: Callable = print) -> int:
     return loaded
 
 
+def copies_loaded() -> int:
+    """How many copies of Reuters the database holds."""
+    sources = Article.objects.filter(source__startswith=f"{SOURCE}:").values("source")
+    return sources.distinct().count()
+
+
 def copies_link() -> int:
     """Link articles with the same headline and date as copies of the first of them
     (a stand-in for copy detection, so that searches have copy groups to fold).
@@ -206,13 +212,90 @@ def rebuild_rate() -> tuple[int, float, float]:
 def embed_rate(*, limit: int | None = None) -> tuple[int, float, int]:
     """Embed the backlog (at most ``limit`` articles): (articles encoded, per second,
     articles with vectors now)."""
-    from search.models import ArticleEmbedding
     from search.semantic import embed_pending
 
     started = time.perf_counter()
     encoded = embed_pending(limit=limit)
     rate = encoded / max(time.perf_counter() - started, 1e-9)
-    return encoded, rate, ArticleEmbedding.objects.count()
+    return encoded, rate, embedded_count()
+
+
+# --- scaled copies' vectors: a stand-in for latency only ------------------------------
+
+# Noise added to each number of a reused unit vector (then made unit again): a copy stays
+# about 0.995 in cosine from its original, and no two passages are the same point, which
+# would crowd the approximate index's graph with neighbours at distance 0.
+REUSE_NOISE = 0.005
+
+
+def vectors_reuse(*, noise: float = REUSE_NOISE, seed: int = 21, batch: int = 2000) -> int:
+    """Give each later copy of a Reuters article (``corpus_load``'s copy n > 0) that has
+    no vectors the stored vectors of its copy 0, with seeded ``noise``; returns how many
+    copies got them. A stand-in to time searches at scale (embedding 10x Reuters takes
+    about 5 hours here), not the model's vectors: a copy's text is its original's (the
+    same text hash), so they are marked current and never embedded after."""
+    import numpy as np
+
+    from search.models import ArticleEmbedding
+    from search.semantic.model import DIMENSIONS
+
+    originals = {}
+    rows = ArticleEmbedding.objects.filter(article__source=f"{SOURCE}:0", passages__gt=0)
+    for external_id, digest, passages, blob in rows.values_list(
+        "article__external_id", "text_hash", "passages", "vectors"
+    ):
+        units = np.frombuffer(bytes(blob), dtype=np.float32).reshape(passages, DIMENSIONS)
+        originals[external_id.rsplit("-", 1)[0]] = (digest, units)
+    copies = list(
+        Article.objects.filter(source__startswith=f"{SOURCE}:", embedding__isnull=True)
+        .exclude(source=f"{SOURCE}:0")
+        .order_by("pk")
+        .values_list("pk", "external_id")
+    )
+    randomly, made = np.random.default_rng(seed), 0
+    for start in range(0, len(copies), batch):
+        rows = []
+        for pk, external_id in copies[start : start + batch]:
+            original = originals.get(external_id.rsplit("-", 1)[0])
+            if original is None:
+                continue  # its original has no vectors yet: the copy waits in the backlog
+            digest, units = original
+            noisy = units + randomly.normal(0.0, noise, units.shape).astype(np.float32)
+            noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+            rows.append(
+                ArticleEmbedding(
+                    article_id=pk, text_hash=digest, vectors=noisy.tobytes(), passages=len(noisy)
+                )
+            )
+        ArticleEmbedding.objects.bulk_create(rows)
+        made += len(rows)
+    return made
+
+
+def embedded_count() -> int:
+    from search.models import ArticleEmbedding
+
+    return ArticleEmbedding.objects.count()
+
+
+def originals_pending() -> int:
+    """Articles of copy 0 without vectors (the first in id order: loaded first)."""
+    return Article.objects.filter(source=f"{SOURCE}:0", embedding__isnull=True).count()
+
+
+def vectors_ready(*, wait: float = 3600.0) -> tuple[int, float | None]:
+    """The process's copy of the vectors loaded and, when it is large enough for the
+    approximate index, that index built (waited for, at most ``wait`` seconds): the
+    passages and the seconds the index took (None: exact search, no index)."""
+    from search.semantic.vectors import current_vectors
+
+    started = time.perf_counter()
+    vectors = current_vectors()
+    if vectors.approximate is None:
+        return len(vectors.units), None
+    while not vectors.approximate.ready and time.perf_counter() - started < wait:
+        time.sleep(1)
+    return len(vectors.units), time.perf_counter() - started
 
 
 def query_figures(*, repeat: int = 60, **request) -> dict[str, tuple[float, float, float]]:

@@ -154,7 +154,9 @@ def _marked(
         ids = frozenset(h.id for h in hits)
         # Ranked only to explain: ordering by date skips the ranking's reading of texts.
         sort = "relevance" if request.explain else "newest"
-        asked = _asked(query, page=1, page_size=len(ids), collapse="none", sort=sort)
+        # Never a correction: the keyword candidates looked for it already.
+        page = dict(page=1, page_size=len(ids), collapse="none", sort=sort, spelling=False)
+        asked = _asked(query, **page)
         asked = replace(asked, filters=replace(query.filters, ids=ids))
         words = {h.id: h for h in backend.search(asked).hits}
     return [_hit(h, _best(fused, h), words.get(h.id), explain=request.explain) for h in hits]

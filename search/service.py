@@ -350,7 +350,8 @@ def _corrected(request: SearchRequest, result: SearchResult) -> SearchResult:
     (the correction was checked to find something: ``search.corrections``)."""
     if not (request.autocorrect and result.total == 0 and result.suggestion):
         return result
-    again = search(replace(request, q=result.suggestion, autocorrect=False))
+    # Its own suggestion is never shown: the correction's is.
+    again = search(replace(request, q=result.suggestion, autocorrect=False, spelling=False))
     return replace(again, suggestion=result.suggestion, corrected_from=request.q)
 
 
@@ -392,7 +393,8 @@ def explain(search: SearchRequest, article_id: int) -> Explanation | None:
     q = printable(search.q or "").strip()
     if not q:
         return None
-    request = validate_request(replace(search, q=q))
+    # An explanation offers no correction: none is looked for.
+    request = validate_request(replace(search, q=q, spelling=False))
     backend, query = get_backend(), backend_query(request)
     words = backend.explain(query, article_id)
     if not by_meaning(request) or words is None:

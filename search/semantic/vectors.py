@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import Max
 
 from search.models import ArticleEmbedding
 from search.semantic.model import DIMENSIONS
@@ -56,8 +56,11 @@ _current: Vectors | None = None
 
 
 def store_stamp() -> tuple[int, int]:
-    row = ArticleEmbedding.objects.aggregate(n=Count("id"), top=Max("id"))
-    return row["n"], row["top"] or 0
+    # Two queries, each answered from an index alone: SQLite counts rows from the
+    # smallest index and finds the highest id in the primary key, but asked both at once
+    # it reads every row (20 to 40 ms a search at 208,000 rows, measured; 0.6 ms apart).
+    rows = ArticleEmbedding.objects.all()
+    return rows.count(), rows.aggregate(top=Max("id"))["top"] or 0
 
 
 def current_vectors() -> Vectors:

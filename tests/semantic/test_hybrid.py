@@ -198,3 +198,61 @@ def test_why_this_result_explains_the_filtered_search_the_hit_came_from(client, 
     why = client.get(_link(article, "Why this result?")).content.decode()
     assert "Meaning gave" in why and "similarity to the query" in why
     assert "not among the results of this search" not in why
+
+
+MISSPELT = "reactor warheds"  # the body's words: the spelling looks up the body's
+
+
+def _corrections_counted(monkeypatch) -> list[str]:
+    """The queries the backends look for a correction of, in order (a spy on the real rule)."""
+    import search.backends.pg.searching as pg
+    import search.backends.whoosh.searching as whoosh
+
+    asked = []
+
+    def counted(q, *args):
+        asked.append(q)
+        return did_you_mean(q, *args)
+
+    from search.corrections import did_you_mean
+
+    for module in (whoosh, pg):
+        monkeypatch.setattr(module, "did_you_mean", counted)
+    return asked
+
+
+def test_a_misspelt_hybrid_query_looks_for_its_correction_once(monkeypatch):
+    atomic, _harvest = _articles(NUCLEAR, HARVEST)
+    asked = _corrections_counted(monkeypatch)
+    found = _find(MISSPELT, "hybrid")
+    assert found.suggestion == "reactor warheads"
+    assert found.hits[0].id == atomic.pk  # found by meaning all the same
+    assert asked == [MISSPELT]
+
+
+def test_a_misspelt_hybrid_query_is_corrected_as_before():
+    atomic, _harvest = _articles(NUCLEAR, HARVEST)
+    found = _find(MISSPELT, "hybrid", autocorrect=True)
+    # Found by meaning, so nothing to correct: the suggestion is offered, not applied.
+    assert found.suggestion == "reactor warheads" and found.corrected_from is None
+    assert found.hits[0].id == atomic.pk
+    assert found.hits[0].highlights == _find(MISSPELT, "hybrid").hits[0].highlights
+
+
+def test_a_hybrid_query_that_finds_nothing_is_corrected_once(monkeypatch):
+    (atomic,) = _articles(NUCLEAR, embed=False)  # nothing by meaning: corrected by words
+    asked = _corrections_counted(monkeypatch)
+    found = _find(MISSPELT, "hybrid", autocorrect=True)
+    assert found.corrected_from == MISSPELT and found.suggestion == "reactor warheads"
+    assert [h.id for h in found.hits] == [atomic.pk]
+    assert asked == [MISSPELT]  # the corrected search looks for no correction of its own
+
+
+def test_explaining_a_misspelt_hybrid_hit_looks_for_no_correction(monkeypatch):
+    from search.service import explain
+
+    atomic, _harvest = _articles(NUCLEAR, HARVEST)
+    asked = _corrections_counted(monkeypatch)
+    explanation = explain(SearchRequest(q=MISSPELT, mode="hybrid"), atomic.pk)
+    assert explanation.semantic_share > 0
+    assert asked == []
