@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.conf import settings
+
 from search.backends.kept import KeptAnswers
 
 ENTRIES = 128  # answers kept by a process: at most a few hundred rows each
@@ -40,7 +42,10 @@ SELECT pg_current_snapshot()::text,
 
 def kept_answer(cursor, key: str, compute: Callable[[], T]) -> T:
     """The answer ``compute`` gives for ``key`` (its SQL and parameters), kept while
-    nothing it counted has changed."""
+    nothing it counted has changed. With ``SEARCH_ANSWERS_KEPT=0`` nothing is kept, as
+    on Whoosh: every search is computed (what the engine itself costs)."""
+    if settings.SEARCH_ANSWERS_KEPT <= 0:
+        return compute()
     key = (cursor.db.alias, cursor.db.settings_dict["NAME"], key)
     kept = _kept.get(key)
     if kept is not None and time.monotonic() - kept[0] > MAX_AGE:

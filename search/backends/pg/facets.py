@@ -2,7 +2,8 @@
 
 The matching set ``m`` (the query and the date range) is materialised once; each facet
 counts it under every filter except its own, facets that share a condition share a
-scan, and the total and histogram count it under all filters. Counts are by id or value:
+scan, and the histogram counts it under all filters (the total is the histogram's sum,
+undated rows included: one scan of the whole archive less when browsing). Counts are by id or value:
 labels are the query service's (``search.shaping``).
 """
 
@@ -71,15 +72,16 @@ _SELECTS = {
         " GROUP BY 1) x"
         " JOIN archive_tag t ON t.id = x.i WHERE t.kind = ANY(%s)"
     ),
-    "total": "SELECT 'total', NULL::text, NULL::text, count(*) FROM m d WHERE {where}",
+    "articles": "SELECT 'articles', NULL::text, NULL::text, count(*) FROM m d WHERE {where}",
     "most": "SELECT 'most', NULL::text, NULL::text, max(d.matched) FROM m d WHERE {where}",
-    # Days as ``date.toordinal()`` (1 January of year 1 is day 1).
+    # Days as ``date.toordinal()`` (1 January of year 1 is day 1); undated rows under NULL,
+    # so that the days add up to the total.
     "histogram": (
         "SELECT 'histogram', k::text, NULL::text, c FROM (SELECT d.published - date '0001-01-01'"
-        " + 1 AS k, count(*) AS c FROM m d WHERE d.published IS NOT NULL AND {where} GROUP BY 1) s"
+        " + 1 AS k, count(*) AS c FROM m d WHERE {where} GROUP BY 1) s"
     ),
 }
-_ALL_ROWS = ("hit", "histogram", "year", "month", "total", "most", "articles", "group", "copy")
+_ALL_ROWS = ("hit", "histogram", "year", "month", "most", "articles", "group", "copy")
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def aggregate_sql(
     facets, filters, matches: tuple[str, list], *, page, most=False, unit=None, original=False
 ):
     """(SQL, params) answering rows (facet, value, label, count): the page's hits
-    ('hit', id, score, position), the total, the histogram and the facets; with
+    ('hit', id, score, position), the histogram (its sum is the total) and the facets; with
     ``most``, the most words of the question one hit has ('most').
 
     ``matches`` is (SQL, params) of the CTEs ending with ``m``, the matching facet rows
@@ -126,9 +128,8 @@ def aggregate_sql(
             " LIMIT %s OFFSET %s) p"
         )
         params += [*all_params, limit, offset]
-        for name in ("total", "histogram"):
-            parts.append(_SELECTS[name].format(where=all_sql))
-            params += all_params
+        parts.append(_SELECTS["histogram"].format(where=all_sql))
+        params += all_params
     else:
         key = unit[0]
         counting = {"n": "count(*)", "nk": "count(*)", "k": "NULL", "sh": "false"}
@@ -152,16 +153,14 @@ def aggregate_sql(
         parts += [
             "SELECT 'hit', p.article_id::text, p.score::text, p.pos FROM fold_page p",
             "SELECT 'group', p.article_id::text, p.gk::text, p.pos FROM fold_page p",
-            f"SELECT 'total', NULL::text, NULL::text, count(*) FROM m d WHERE ({all_sql})"
-            f" AND {shown}",
-            _SELECTS["total"].replace("'total'", "'articles'").format(where=all_sql),
+            _SELECTS["articles"].format(where=all_sql),
             _SELECTS["histogram"].format(where=f"({all_sql}) AND {shown}"),
             "SELECT 'copy', c.article_id::text, c.gk::text, c.n FROM (SELECT d.article_id,"
             " d.gk, row_number() OVER (PARTITION BY d.gk ORDER BY d.published ASC NULLS LAST,"
             " d.article_id) AS n FROM fold_shared d WHERE d.gr > 1"
             " AND d.gk IN (SELECT gk FROM fold_page)) c",
         ]
-        params += [*all_params, *all_params, *all_params]
+        params += [*all_params, *all_params]
     if most:
         parts.append(_SELECTS["most"].format(where=all_sql))
         params += all_params
@@ -238,8 +237,6 @@ def read_rows(rows, facets) -> Counts:
     for facet, value, label, count in rows:
         if facet == "hit":
             hits.append((count, int(value), None if label is None else float(label)))
-        elif facet == "total":
-            total = count
         elif facet == "articles":
             articles = count
         elif facet == "group":
@@ -249,7 +246,9 @@ def read_rows(rows, facets) -> Counts:
         elif facet == "most":
             most = count or 0
         elif facet == "histogram":
-            days[int(value)] = count
+            total += count
+            if value is not None:
+                days[int(value)] = count
         elif facet.startswith("fold:"):
             repeats[facet[5:]][value if facet == "fold:language" else int(value)] = count
         else:

@@ -74,6 +74,17 @@ def test_every_test_gets_its_own_empty_index(search_backend, settings):
     assert raw_search(search_backend).total == 0
 
 
+def test_an_undated_article_is_counted_in_the_total_in_no_day_and_listed_last(search_backend):
+    dated = make_article("Harbour strike", published=dt.date(2019, 6, 21))
+    undated = make_article("Harbour talks", published=None)
+    search_backend.index([dated, undated])
+    for q in ("", "harbour"):
+        result = raw_search(search_backend, q=q, sort="newest")
+        assert result.total == 2
+        assert [h.id for h in result.hits] == [dated.pk, undated.pk]
+        assert result.days == {dated.published.toordinal(): 1}
+
+
 def test_a_searcher_that_has_searched_sees_later_deletes_and_updates(search_backend):
     kept = make_article("Summit in Pyongyang", body="Leaders met at the summit.")
     gone = make_article("Another summit", body="A second summit story.")

@@ -385,6 +385,20 @@ def test_prefix_lookups_use_an_index_whatever_the_collation(pg):
     assert "Index" in plan and "Seq Scan" not in plan
 
 
+def test_the_newest_first_page_is_read_from_an_index_without_sorting(pg):
+    """Browsing orders by ``published DESC NULLS LAST``: an index in another order of
+    nulls cannot serve it, and every facet row was sorted for the first page."""
+    from search.backends.pg.searching import _ORDER
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            f"EXPLAIN SELECT article_id FROM search_pgfacet d ORDER BY {_ORDER['newest']}"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "search_pgfacet_newest" in plan and "Sort" not in plan
+
+
 def test_a_filtered_page_ranks_its_articles_as_the_unfiltered_search_does(pg):
     topic = make_tag("Energy", kind="topic")
     ranked = []

@@ -102,6 +102,15 @@ def test_a_word_searched_twice_is_counted_once(pg):
     assert counted(pg, q="harbour", years=(2020,))  # other filters: another answer
 
 
+def test_no_answer_is_kept_when_the_setting_keeps_none(pg, settings):
+    settings.SEARCH_ANSWERS_KEPT = 0
+    make_article("Harbour strike")
+    assert counted(pg)
+    assert counted(pg)
+    assert counted(pg, q="harbour")
+    assert counted(pg, q="harbour")
+
+
 def test_a_committed_text_change_is_in_the_next_word_search(pg):
     article = make_article("Harbour strike", body="Dockers stop work.")
     assert found(pg, "cranes") == []

@@ -1,0 +1,34 @@
+"""The index of the newest articles in the order searches ask for: ``published DESC NULLS
+LAST`` (``search.backends.pg.searching``). The index of ``0100_postgres_fts`` kept undated
+articles first, so no search could read its page from it: browsing the archive sorted
+every facet row for its first page (10x Reuters, load average 16: 374 ms of the browse
+statement's 1,808; page 50 of 50,000 articles: 117 ms sorted, 1.2 ms from this index).
+On SQLite this does nothing.
+"""
+
+from django.db import migrations
+
+FORWARD = """
+DROP INDEX IF EXISTS search_pgfacet_newest;
+CREATE INDEX search_pgfacet_newest ON search_pgfacet (published DESC NULLS LAST, article_id DESC);
+"""
+BACKWARD = """
+DROP INDEX IF EXISTS search_pgfacet_newest;
+CREATE INDEX search_pgfacet_newest ON search_pgfacet (published DESC, article_id DESC);
+"""
+
+
+def _run(sql):
+    def operation(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(sql, params=None)
+
+    return operation
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("search", "0105_pg_change_log_all_searches"),
+    ]
+
+    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
