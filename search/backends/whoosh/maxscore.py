@@ -18,10 +18,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from whoosh.reading import TermNotFound
 
 from search.backends.whoosh.columns import FacetData
 from search.backends.whoosh.matching import Bm25, budget_of, term_postings
-from search.backends.whoosh.positions import leaf_postings_among
+from search.backends.whoosh.postings import (
+    block_table,
+    blocks_among,
+    is_blocked,
+    read_block,
+    unwrap,
+)
 
 # Bounds and scores are added in different orders and precisions: keep a document
 # whose bound comes within this share of the threshold.
@@ -164,14 +171,45 @@ def postings_among(reader, fieldname: str, text, candidates: np.ndarray, reading
         budget_of(reading).charge(len(known[0]))
         return known
     docs, weights = [], []
-    for leaf, offset in reader.leaf_readers():
+    for number, (leaf, offset) in enumerate(reader.leaf_readers()):
         lo, hi = np.searchsorted(candidates, [offset, offset + leaf.doc_count_all()])
         if lo < hi:
-            for block in leaf_postings_among(leaf, fieldname, text, candidates[lo:hi] - offset):
-                docs.append(block.ids + offset)
-                weights.append(block.weights)
+            where = (fieldname, text, number)
+            for ids, found in _leaf_among(leaf, where, candidates[lo:hi] - offset, shared):
+                docs.append(ids + offset)
+                weights.append(found)
     if not docs:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     found = np.concatenate(docs), np.concatenate(weights)
     budget_of(reading).charge(len(found[0]))
     return found
+
+
+def _leaf_among(leaf, where: tuple, docs: np.ndarray, shared) -> list[Postings]:
+    """A word's postings in a segment's blocks that may hold one of ``docs``. The
+    process keeps where its blocks lie and the blocks read (``shared``): a word read
+    again near other candidates decodes only the blocks not read before."""
+    fieldname, text, _number = where
+    table = shared.get(("table", *where)) if shared is not None else None
+    matcher = None
+    if table is None:
+        try:
+            matcher = unwrap(leaf.postings(fieldname, text))
+        except TermNotFound:
+            return []
+        if not is_blocked(matcher) or shared is None:
+            return [(b.ids, b.weights) for b in blocks_among(matcher, docs)]
+        table = block_table(matcher)
+        shared.put(("table", *where), table)
+    lasts, spans = table
+    wanted = np.unique(np.searchsorted(lasts, docs))
+    out = []
+    for block in wanted[wanted < len(lasts)].tolist():
+        found = shared.get(("block", *where, block))
+        if found is None:
+            matcher = matcher or unwrap(leaf.postings(fieldname, text))
+            decoded = read_block(matcher, spans[block])
+            found = decoded.ids, decoded.weights
+            shared.put(("block", *where, block), found)
+        out.append(found)
+    return out

@@ -11,6 +11,7 @@ from whoosh import query as wq
 from search.backends.whoosh.backend import WhooshBackend
 from search.backends.whoosh.matching import Reading, score_array, top_scored
 from search.backends.whoosh.maxscore import best_of_words
+from search.backends.whoosh.postings_cache import PostingsCache
 from search.backends.whoosh.ranking import Concept, Scorer
 from search.budget import Budget
 
@@ -66,13 +67,15 @@ def _scored_everywhere(searcher, data, words, allowed, limit):
 
 
 @pytest.mark.parametrize("limit", [1, 5, 20])
-def test_the_best_are_those_every_posting_scores_best(index, limit):
+@pytest.mark.parametrize("kept", [False, True])
+def test_the_best_are_those_every_posting_scores_best(index, limit, kept):
     searcher, data = index
     randomly = random.Random(limit)
+    process = PostingsCache() if kept else None  # blocks kept from one search to the next
     for words in _queries(15):
         allowed = data.live.copy()
         allowed[randomly.sample(range(data.size), 50)] = False
-        reading = Reading(Budget.unlimited())
+        reading = Reading(Budget.unlimited(), process)
 
         found = best_of_words(
             searcher, data, "body", words, allowed=allowed, limit=limit, reading=reading
@@ -124,15 +127,17 @@ def _question(randomly) -> list[Concept]:
 
 
 @pytest.mark.parametrize("limit", [1, 20])
-def test_a_question_with_feedback_ranks_its_best_as_scoring_everything_does(index, limit):
+@pytest.mark.parametrize("kept", [False, True])
+def test_a_question_with_feedback_ranks_its_best_as_scoring_everything_does(index, limit, kept):
     searcher, data = index
     randomly = random.Random(limit)
+    process = PostingsCache() if kept else None
     for _ in range(15):
         concepts = _question(randomly)
         everywhere = Scorer(searcher, data, Reading(Budget.unlimited())).scores(concepts)
         hits = data.live & (everywhere > 0)
         hits[randomly.sample(range(data.size), 100)] = False
-        reading = Reading(Budget.unlimited())
+        reading = Reading(Budget.unlimited(), process)
 
         best = Scorer(searcher, data, reading).best_scores(concepts, hits, limit)
 
