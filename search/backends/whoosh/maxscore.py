@@ -12,6 +12,10 @@ candidates. The words left are read only in the posting blocks that hold a candi
 still able to reach the best, and candidates are dropped as the bounds shrink. The
 final candidates' scores are added up as ``score_array`` adds them (same order, same
 precision), so the best documents and their scores are the same.
+
+A question's feedback words (``ranking.Scorer.best_scores``) go through the same
+``best_candidates``: there every hit of the question is a candidate from the start,
+with its score from the question's own words, and the feedback words are the parts.
 """
 
 from collections.abc import Callable
