@@ -12,15 +12,27 @@ candidates. The words left are read only in the posting blocks that hold a candi
 still able to reach the best, and candidates are dropped as the bounds shrink. The
 final candidates' scores are added up as ``score_array`` adds them (same order, same
 precision), so the best documents and their scores are the same.
+
+A question's feedback words (``ranking.Scorer.best_scores``) go through the same
+``best_candidates``: there every hit of the question is a candidate from the start,
+with its score from the question's own words, and the feedback words are the parts.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from whoosh.reading import TermNotFound
 
 from search.backends.whoosh.columns import FacetData
 from search.backends.whoosh.matching import Bm25, budget_of, term_postings
-from search.backends.whoosh.positions import leaf_postings_among
+from search.backends.whoosh.postings import (
+    block_table,
+    blocks_among,
+    is_blocked,
+    read_block,
+    unwrap,
+)
 
 # Bounds and scores are added in different orders and precisions: keep a document
 # whose bound comes within this share of the threshold.
@@ -30,12 +42,60 @@ Postings = tuple[np.ndarray, np.ndarray]  # (global document numbers ascending, 
 
 
 @dataclass
-class _Word:
-    text: str
-    boost: float
-    frequency: int
-    most: float  # above the word's part of any document's score
-    least: float  # below it (a word in more documents than the index has live is < 0)
+class Part:
+    """One addend of a score (a word, a concept), between ``least`` and ``most`` in any
+    document; ``read(None)`` gives its (documents ascending, scores) everywhere,
+    ``read(candidates)`` at least in the posting blocks that may hold a candidate."""
+
+    key: object
+    frequency: int  # parts in fewer documents are read whole first
+    most: float
+    least: float
+    read: Callable[[np.ndarray | None], Postings]
+
+
+def bounded(key, frequency: int, bound: float, read) -> Part:
+    """A part whose score in any document lies between 0 and ``bound`` (either side)."""
+    return Part(key, frequency, max(bound, 0.0), min(bound, 0.0), read)
+
+
+def best_candidates(
+    parts: list[Part], *, allowed: np.ndarray, limit: int, start=None
+) -> tuple[np.ndarray, dict]:
+    """The documents that may be among the ``limit`` best ``allowed`` ones by the sum of
+    ``parts`` (plus ``start``: (documents ascending, a score each) known already), and
+    what was read of each part: {key: (documents, scores)}. A document left out scores
+    below the ``limit``-th best, whatever the parts it was not read for."""
+    empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    candidates, partial = start if start is not None else empty
+    pending = sorted(parts, key=lambda p: (p.frequency, str(p.key)))
+    left = sum(p.most for p in parts)  # of the parts not read yet: at most ..
+    below = sum(p.least for p in parts)  # .. and at least this
+    read: dict = {}
+    while pending and left >= _lowest(_kth(partial + below, limit)):
+        part = pending.pop(0)
+        docs, scores = read[part.key] = part.read(None)
+        keep = allowed[docs]
+        candidates, partial = _merged(candidates, partial, docs[keep], scores[keep])
+        left, below = left - part.most, below - part.least
+    for part in pending:  # the common parts: only where a candidate may still reach the best
+        alive = partial + left >= _lowest(_kth(partial + below, limit))
+        candidates, partial = candidates[alive], partial[alive]
+        docs, scores = read[part.key] = part.read(candidates)
+        where, at = _present(docs, candidates)
+        partial[where] += scores[at]
+        left, below = left - part.most, below - part.least
+    return candidates[partial >= _lowest(_kth(partial, limit))], read
+
+
+def added_up(candidates: np.ndarray, parts: list[Part], read: dict, scores: np.ndarray):
+    """``scores`` (one per candidate, float32) plus each part's, in the parts' order: the
+    sums that adding whole arrays part by part gives, to the last bit."""
+    for part in parts:
+        docs, part_scores = read[part.key]
+        where, at = _present(docs, candidates)
+        scores[where] += part_scores[at]
+    return scores
 
 
 def best_of_words(
@@ -45,43 +105,28 @@ def best_of_words(
     ``fieldname`` by BM25, best first (ties: lower document number first), with their
     scores: what ``top_scored(score_array(OR of the words))`` gives."""
     reader, bm25 = searcher.reader(), Bm25(searcher, data)
-    terms = []
+
+    def part(text, boost: float, frequency: int) -> Part:
+        def read(candidates):
+            if candidates is None:
+                docs, tf = term_postings(reader, fieldname, text, reading)
+            else:
+                docs, tf = postings_among(reader, fieldname, text, candidates, reading)
+            scores = np.asarray(bm25.scores(fieldname, docs, tf, frequency), dtype=np.float32)
+            return docs, scores * boost if boost != 1 else scores
+
+        return bounded(text, frequency, boost * bm25.bound(fieldname, frequency), read)
+
+    parts = []
     for text, boost in words:
         frequency = reader.doc_frequency(fieldname, text)
         if frequency:
-            bound = boost * bm25.bound(fieldname, frequency)
-            terms.append(_Word(text, boost, frequency, max(bound, 0.0), min(bound, 0.0)))
-    if not terms or limit <= 0:
+            parts.append(part(text, boost, frequency))
+    if not parts or limit <= 0:
         return []
-
-    def part(term: _Word, docs: np.ndarray, tf: np.ndarray) -> np.ndarray:
-        scores = np.asarray(bm25.scores(fieldname, docs, tf, term.frequency), dtype=np.float32)
-        return scores * term.boost if term.boost != 1 else scores
-
-    pending = sorted(terms, key=lambda t: (t.frequency, t.text))
-    left = sum(t.most for t in terms)  # of the words not read yet: at most ..
-    below = sum(t.least for t in terms)  # .. and at least this
-    read: dict[str, Postings] = {}
-    candidates, partial = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    while pending and left >= _lowest(_kth(partial + below, limit)):
-        term = pending.pop(0)
-        docs, tf = read[term.text] = term_postings(reader, fieldname, term.text, reading)
-        docs, tf = docs[allowed[docs]], tf[allowed[docs]]
-        candidates, partial = _merged(candidates, partial, docs, part(term, docs, tf))
-        left, below = left - term.most, below - term.least
-    for term in pending:  # the common words: only where a candidate may still reach the best
-        alive = partial + left >= _lowest(_kth(partial + below, limit))
-        candidates, partial = candidates[alive], partial[alive]
-        read[term.text] = _postings_among(reader, fieldname, term.text, candidates, reading)
-        where, at = _present(read[term.text][0], candidates)
-        partial[where] += part(term, read[term.text][0][at], read[term.text][1][at])
-        left, below = left - term.most, below - term.least
-    candidates = candidates[partial >= _lowest(_kth(partial, limit))]
-    scores = np.zeros(len(candidates), dtype=np.float32)
-    for term in terms:  # in the words' order, in float32, as ``score_array`` adds them
-        docs, tf = read[term.text]
-        where, at = _present(docs, candidates)
-        scores[where] += part(term, docs[at], tf[at])
+    candidates, read = best_candidates(parts, allowed=allowed, limit=limit)
+    # in the words' order, in float32, as ``score_array`` adds them
+    scores = added_up(candidates, parts, read, np.zeros(len(candidates), dtype=np.float32))
     candidates, scores = candidates[scores > 0], scores[scores > 0]
     order = np.lexsort((candidates, -scores))[:limit]
     return [(int(candidates[i]), float(scores[i])) for i in order]
@@ -118,7 +163,7 @@ def _present(docs: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.n
     return where, at[where]
 
 
-def _postings_among(reader, fieldname: str, text, candidates: np.ndarray, reading) -> Postings:
+def postings_among(reader, fieldname: str, text, candidates: np.ndarray, reading) -> Postings:
     """A word's postings in the blocks that may hold a candidate (all of them when
     this search or the process has read them already)."""
     key = (fieldname, text)
@@ -130,14 +175,45 @@ def _postings_among(reader, fieldname: str, text, candidates: np.ndarray, readin
         budget_of(reading).charge(len(known[0]))
         return known
     docs, weights = [], []
-    for leaf, offset in reader.leaf_readers():
+    for number, (leaf, offset) in enumerate(reader.leaf_readers()):
         lo, hi = np.searchsorted(candidates, [offset, offset + leaf.doc_count_all()])
         if lo < hi:
-            for block in leaf_postings_among(leaf, fieldname, text, candidates[lo:hi] - offset):
-                docs.append(block.ids + offset)
-                weights.append(block.weights)
+            where = (fieldname, text, number)
+            for ids, found in _leaf_among(leaf, where, candidates[lo:hi] - offset, shared):
+                docs.append(ids + offset)
+                weights.append(found)
     if not docs:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     found = np.concatenate(docs), np.concatenate(weights)
     budget_of(reading).charge(len(found[0]))
     return found
+
+
+def _leaf_among(leaf, where: tuple, docs: np.ndarray, shared) -> list[Postings]:
+    """A word's postings in a segment's blocks that may hold one of ``docs``. The
+    process keeps where its blocks lie and the blocks read (``shared``): a word read
+    again near other candidates decodes only the blocks not read before."""
+    fieldname, text, _number = where
+    table = shared.get(("table", *where)) if shared is not None else None
+    matcher = None
+    if table is None:
+        try:
+            matcher = unwrap(leaf.postings(fieldname, text))
+        except TermNotFound:
+            return []
+        if not is_blocked(matcher) or shared is None:
+            return [(b.ids, b.weights) for b in blocks_among(matcher, docs)]
+        table = block_table(matcher)
+        shared.put(("table", *where), table)
+    lasts, spans = table
+    wanted = np.unique(np.searchsorted(lasts, docs))
+    out = []
+    for block in wanted[wanted < len(lasts)].tolist():
+        found = shared.get(("block", *where, block))
+        if found is None:
+            matcher = matcher or unwrap(leaf.postings(fieldname, text))
+            decoded = read_block(matcher, spans[block])
+            found = decoded.ids, decoded.weights
+            shared.put(("block", *where, block), found)
+        out.append(found)
+    return out

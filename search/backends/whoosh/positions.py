@@ -41,8 +41,8 @@ def phrase_found(reader, fieldname: str, words, docnums: np.ndarray, blocks=None
 
         def positions(word, docs, number=number, leaf=leaf):
             known = blocks(number, word) if blocks is not None else None
-            if known is None:
-                known = leaf_blocks(leaf, fieldname, word)
+            if known is None:  # only the blocks that may hold one of the documents
+                known = leaf_postings_among(leaf, fieldname, word, docs)
             return word_positions(known, docs, field_format)
 
         found[lo:hi] = _leaf_phrase(positions, words, order, local)

@@ -133,3 +133,20 @@ def blocks_among(matcher, docs: np.ndarray) -> list[Decoded]:
         ids, weights, values = block_data(raw, blocks[number])
         out.append(Decoded(ids, weights_array(weights, blocks[number].count), values))
     return out
+
+
+def block_table(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """(each block's last document number, its [start, end, compressed, count]) of a
+    blocked matcher: where each block lies from the postings' start."""
+    _raw, blocks = raw_blocks(matcher)
+    lasts = np.fromiter((b.last for b in blocks), dtype=np.int64, count=len(blocks))
+    spans = np.array([[b.start, b.end, b.compressed, b.count] for b in blocks], dtype=np.int64)
+    return lasts, spans.reshape(-1, 4)
+
+
+def read_block(matcher, span: np.ndarray) -> Decoded:
+    """One block of a blocked matcher, its bytes read alone, by ``block_table``'s span."""
+    start, end, compressed, count = (int(v) for v in span)
+    raw = matcher._postfile.get(matcher._startoffset + start, end - start)
+    ids, weights, values = block_data(raw, Block(0, count, bool(compressed), 0, end - start))
+    return Decoded(ids, weights_array(weights, count), values)

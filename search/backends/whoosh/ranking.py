@@ -15,6 +15,7 @@ from whoosh import query as wq
 from search.analysis import STOP_WORDS, normalize_word, words
 from search.backends.whoosh.columns import FacetData
 from search.backends.whoosh.matching import match_mask, term_postings
+from search.backends.whoosh.maxscore import Part, added_up, best_candidates, bounded, postings_among
 from search.types import NEARNESS, Explanation, TermMatch
 
 K1 = 0.9
@@ -32,6 +33,9 @@ class Concept:
     phrases: tuple[tuple[str, ...], ...] = ()  # a phrase's words; a name's spellings
     label: str = ""  # how the query reads it, for explanations
     weight: float = 1.0
+    # Added by feedback: its rarity is estimated from the term table (``_commonest``),
+    # so that its postings need not be read whole to know it.
+    feedback: bool = False
 
 
 class Scorer:
@@ -73,20 +77,21 @@ class Scorer:
 
     def _tf(self, fieldname: str, form: str) -> np.ndarray:
         tf = np.zeros(self.data.size, dtype=np.float32)
-        docs, weights = term_postings(self.reader, fieldname, form, self.cache)
-        if len(docs):
-            boost = self.searcher.schema[fieldname].format.field_boost or 1.0
-            tf[docs] = weights / boost  # the stored weight is tf times the field boost
+        docs, occurrences = self._postings(fieldname, form, None)
+        tf[docs] = occurrences
         return tf
 
-    def pseudo_tf(self, concept: Concept, per_field: dict[str, np.ndarray]) -> np.ndarray:
-        total = np.zeros(self.data.size, dtype=np.float32)
+    def pseudo_tf(self, per_field: dict[str, np.ndarray], docs=None) -> np.ndarray:
+        """The fields' occurrences added up, each weighted and length-normalised; of
+        every document, or of ``docs`` (``per_field`` then holds theirs)."""
+        total = np.zeros(len(next(iter(per_field.values()))), dtype=np.float32)
         for name, tf in per_field.items():
             weight, b = FIELDS.get(name, OTHER_FIELD)
             length = self.lengths.get(name)
             if length is None or not b:
                 total += weight * tf
             else:
+                length = length if docs is None else length[docs]
                 total += weight * tf / (1 - b + b * length / self.average[name])
         return total
 
@@ -94,17 +99,36 @@ class Scorer:
         present = np.zeros(self.data.size, dtype=bool)
         for tf in per_field.values():
             present |= tf > 0
-        df = int((present & self.data.live).sum())
+        return self._idf(int((present & self.data.live).sum()))
+
+    def _idf(self, df: int) -> float:
         return float(np.log(1 + (self.total_docs - df + 0.5) / (df + 0.5)))
+
+    def concept_idf(self, concept: Concept, per_field: dict[str, np.ndarray]) -> float:
+        return self.feedback_idf(concept) if concept.feedback else self.idf(per_field)
+
+    def feedback_idf(self, concept: Concept) -> float:
+        return self._idf(self._commonest(concept))
+
+    def _commonest(self, concept: Concept) -> int:
+        """Documents with the concept, as the term table tells: in the field where its
+        forms are most common, their counts added up (a form rarely shares a document
+        with another; taking the commonest form alone measured worse on CISI)."""
+        frequency = self.reader.doc_frequency
+        in_field = (sum(frequency(name, form) for form in concept.forms) for name in concept.fields)
+        return min(max(in_field), self.total_docs)
+
+    def _unit(self, idf: float, tf: np.ndarray) -> np.ndarray:
+        return idf * tf * (K1 + 1) / (tf + K1)
 
     def concept_scores(self, concept: Concept) -> np.ndarray:
         # A concept is scored again with another weight after feedback: keep its unit.
-        key = ("unit", concept.fields, concept.forms, concept.phrases)
+        key = ("unit", concept.fields, concept.forms, concept.phrases, concept.feedback)
         unit = self.cache.get(key)
         if unit is None:
             per_field = self.field_tf(concept)
-            tf = self.pseudo_tf(concept, per_field)
-            unit = self.cache[key] = self.idf(per_field) * tf * (K1 + 1) / (tf + K1)
+            tf = self.pseudo_tf(per_field)
+            unit = self.cache[key] = self._unit(self.concept_idf(concept, per_field), tf)
         return concept.weight * unit
 
     def scores(self, concepts: list[Concept]) -> np.ndarray:
@@ -112,6 +136,54 @@ class Scorer:
         for concept in concepts:
             out += self.concept_scores(concept)
         return out
+
+    def best_scores(self, concepts: list[Concept], allowed: np.ndarray, limit: int):
+        """``scores(concepts)`` where it may put an ``allowed`` document among the
+        ``limit`` best, to the last bit; elsewhere a lower score, below those best. The
+        feedback concepts (last in ``concepts``) are read rarest first, the common ones
+        only in the posting blocks of the documents that may still reach the best
+        (``maxscore``)."""
+        own = [c for c in concepts if not c.feedback]
+        parts = [self._feedback_part(n, c) for n, c in enumerate(concepts[len(own) :])]
+        assert all(c.feedback for c in concepts[len(own) :]), "feedback concepts come last"
+        out = self.scores(own)
+        docs = np.flatnonzero(allowed)
+        start = docs, out[docs].astype(np.float64)
+        candidates, read = best_candidates(parts, allowed=allowed, limit=limit, start=start)
+        out[candidates] = added_up(candidates, parts, read, out[candidates])
+        return out
+
+    def _feedback_part(self, number: int, concept: Concept) -> Part:
+        """A feedback concept's scores, read everywhere or where candidates may be."""
+        commonest = self._commonest(concept)
+        idf = self._idf(commonest)
+
+        def read(candidates):
+            found = {
+                (name, form): self._postings(name, form, candidates)
+                for name in concept.fields
+                for form in concept.forms
+            }
+            docs = np.unique(np.concatenate([d for d, _ in found.values()]))
+            per_field = {name: np.zeros(len(docs), dtype=np.float32) for name in concept.fields}
+            for (name, _form), (form_docs, tf) in found.items():
+                per_field[name][np.searchsorted(docs, form_docs)] += tf
+            unit = self._unit(idf, self.pseudo_tf(per_field, docs))
+            return docs, concept.weight * unit
+
+        # tf / (tf + K1) stays below 1
+        bound = concept.weight * idf * (K1 + 1)
+        return bounded((number, concept.forms), commonest, bound, read)
+
+    def _postings(self, fieldname: str, form: str, candidates) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, occurrences) of a form in a field: everywhere, or at least in
+        the posting blocks that may hold one of ``candidates``."""
+        if candidates is None:
+            docs, weights = term_postings(self.reader, fieldname, form, self.cache)
+        else:
+            docs, weights = postings_among(self.reader, fieldname, form, candidates, self.cache)
+        boost = self.searcher.schema[fieldname].format.field_boost or 1.0
+        return docs, weights / boost  # the stored weight is tf times the field boost
 
     def explain(
         self, concepts: list[Concept], docnum: int, feedback: int = 0, nearness: float = 0.0
@@ -190,7 +262,8 @@ def with_feedback(concepts: list[Concept], model: dict[str, float], forms_of) ->
         added = FEEDBACK_SHARE * probability
         same = next((n for n, c in enumerate(out) if set(c.forms) & set(forms)), None)
         if same is None:
-            out.append(Concept(("title", "body"), forms, label=f"{stem}*", weight=added))
+            label = f"{stem}*"
+            out.append(Concept(("title", "body"), forms, label=label, weight=added, feedback=True))
         else:
             out[same] = replace(out[same], weight=out[same].weight + added)
     return out

@@ -235,9 +235,13 @@ class Ranking:
         return self.scorer.explain(self.concepts, docnum, self.own, self.nearness.get(docnum, 0))
 
 
-def _ranking(searcher, data, translation, allowed, postings, forms_of, texts: Texts) -> Ranking:
+def _ranking(
+    searcher, data, translation, allowed, postings, forms_of, texts: Texts, best: int | None = None
+) -> Ranking:
     """Scores of every document: BM25F; for a question a second pass with the words
-    its first hits share (RM3); then a bonus for query words close together."""
+    its first hits share (RM3); then a bonus for query words close together. With
+    ``best``, only the scores that may put a document among the ``best`` first are
+    exact (the others stay below them)."""
     scorer = Scorer(searcher, data, postings)
     concepts = translation.concepts
     scores = scorer.scores(concepts)
@@ -247,7 +251,11 @@ def _ranking(searcher, data, translation, allowed, postings, forms_of, texts: Te
         read = _texts(data, list(first), texts)
         model = feedback_words(list(read.values()), [first[d] for d in read])
         ranking.concepts = with_feedback(concepts, model, forms_of)
-        ranking.scores = scorer.scores(ranking.concepts)
+        if best is None:
+            ranking.scores = scorer.scores(ranking.concepts)
+        else:  # the proximity bonus below goes to the best few: they must be exact too
+            limit = max(best, PROXIMITY_DOCS)
+            ranking.scores = scorer.best_scores(ranking.concepts, allowed, limit)
     own = ranking.concepts[: ranking.own]
     if not 2 <= len(own) <= PROXIMITY_MAX_CONCEPTS:
         return ranking
@@ -346,7 +354,9 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
     ranking = None
     if understood.query is not None and request.sort == "relevance":
         forms = stems(searcher)
-        ranking = _ranking(searcher, data, translation, full, postings, forms, query.texts)
+        # A unit's place is that of its best member: all are scored when units fold.
+        best = start + size if units is None or not (full & units.shared).any() else None
+        ranking = _ranking(searcher, data, translation, full, postings, forms, query.texts, best)
         scores = ranking.scores
         shown = _shown(full, units, lambda docs: (docs, -scores[docs]))
         page = top_scored(scores, shown, start + size)[start:]

@@ -1,5 +1,6 @@
-"""The best documents for weighted words, found with most common words' postings
-unread, are those (with the same scores) that scoring every posting finds."""
+"""The best documents for weighted words (more like this) and for a question with its
+feedback words, found with most common words' postings unread, are those (with the
+same scores) that scoring every posting finds."""
 
 import random
 
@@ -10,6 +11,8 @@ from whoosh import query as wq
 from search.backends.whoosh.backend import WhooshBackend
 from search.backends.whoosh.matching import Reading, score_array, top_scored
 from search.backends.whoosh.maxscore import best_of_words
+from search.backends.whoosh.postings_cache import PostingsCache
+from search.backends.whoosh.ranking import Concept, Scorer
 from search.budget import Budget
 
 VOCABULARY = [f"w{n}" for n in range(300)]
@@ -64,13 +67,15 @@ def _scored_everywhere(searcher, data, words, allowed, limit):
 
 
 @pytest.mark.parametrize("limit", [1, 5, 20])
-def test_the_best_are_those_every_posting_scores_best(index, limit):
+@pytest.mark.parametrize("kept", [False, True])
+def test_the_best_are_those_every_posting_scores_best(index, limit, kept):
     searcher, data = index
     randomly = random.Random(limit)
+    process = PostingsCache() if kept else None  # blocks kept from one search to the next
     for words in _queries(15):
         allowed = data.live.copy()
         allowed[randomly.sample(range(data.size), 50)] = False
-        reading = Reading(Budget.unlimited())
+        reading = Reading(Budget.unlimited(), process)
 
         found = best_of_words(
             searcher, data, "body", words, allowed=allowed, limit=limit, reading=reading
@@ -105,3 +110,52 @@ def test_words_no_document_has_find_nothing(index):
         == []
     )
     assert not np.any(reading.budget.spent)
+
+
+def _question(randomly) -> list[Concept]:
+    """A question's rarer words, then feedback words (common ones among them), as
+    ``with_feedback`` lays them out."""
+    own = [
+        Concept(("title", "body"), (w,), weight=0.1) for w in randomly.sample(VOCABULARY[20:], 3)
+    ]
+    forms = [tuple(randomly.sample(VOCABULARY[:80], randomly.randint(1, 2))) for _ in range(6)]
+    added = [
+        Concept(("title", "body"), f, weight=randomly.uniform(0.02, 0.2), feedback=True)
+        for f in forms
+    ]
+    return own + added
+
+
+@pytest.mark.parametrize("limit", [1, 20])
+@pytest.mark.parametrize("kept", [False, True])
+def test_a_question_with_feedback_ranks_its_best_as_scoring_everything_does(index, limit, kept):
+    searcher, data = index
+    randomly = random.Random(limit)
+    process = PostingsCache() if kept else None
+    for _ in range(15):
+        concepts = _question(randomly)
+        everywhere = Scorer(searcher, data, Reading(Budget.unlimited())).scores(concepts)
+        hits = data.live & (everywhere > 0)
+        hits[randomly.sample(range(data.size), 100)] = False
+        reading = Reading(Budget.unlimited(), process)
+
+        best = Scorer(searcher, data, reading).best_scores(concepts, hits, limit)
+
+        assert top_scored(best, hits, limit) == top_scored(everywhere, hits, limit)
+
+
+def test_a_question_reads_its_common_feedback_words_only_near_its_best(index):
+    searcher, data = index
+    own = [Concept(("body",), ("w250",)), Concept(("body",), ("w280",))]
+    common = [Concept(("title", "body"), (f"w{n}",), weight=0.1, feedback=True) for n in range(4)]
+    reader = searcher.reader()
+    everything = sum(reader.doc_frequency("body", c.forms[0]) for c in common)
+    reading = Reading(Budget.unlimited())
+    scorer = Scorer(searcher, data, reading)
+    hits = data.live & (scorer.scores(own) > 0)
+    before = reading.budget.spent
+
+    best = scorer.best_scores(own + common, hits, 2)
+
+    assert reading.budget.spent - before < everything / 2
+    assert top_scored(best, hits, 2) == top_scored(scorer.scores(own + common), hits, 2)
