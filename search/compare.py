@@ -77,7 +77,7 @@ class Panel:
         for facet, values in self.result.facets.items():
             filtered = any(v.selected for v in values)
             shares[facet] = [
-                (v, None if filtered or not total else v.count / total) for v in values
+                (v, None if filtered else v.count / total if total else 0.0) for v in values
             ]
         return shares
 

@@ -292,6 +292,7 @@ class _Attached(QuerySet):
     @classmethod
     def of(cls, model, objects) -> "_Attached":
         attached = cls(model=model)
+        attached.query.set_empty()  # read again (a deep copy drops the cache): nothing
         attached._result_cache, attached._prefetch_done = list(objects), True
         return attached
 

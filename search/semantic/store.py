@@ -6,6 +6,11 @@ hashes as before is only marked current; the others are encoded and written, one
 transaction per batch. A worker killed mid-batch loses that batch's work only, and a
 committed batch is never pending again, so nothing is embedded twice. An article the
 encoder fails on is set aside (a row without vectors) until its text changes.
+
+No article row is locked: an edit or a delete never waits for the worker. Instead a
+batch reads the texts again once it has committed, and marks stale what changed in
+between (an edit's own stale mark may have landed on the row the batch replaced); a
+batch whose article was deleted under it is written again without it.
 """
 
 import contextlib
@@ -14,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.template.defaultfilters import pluralize
 
@@ -86,13 +91,11 @@ def _set_aside(pk: int, error: Exception, *, tried: str | None) -> None:
     """An article that failed alone: kept with its text's hash and no vectors (found by
     its words only), so it is tried again when its text changes, not at every batch.
     ``tried``: the hash of the text that failed; edited since, it stays pending."""
-    with transaction.atomic():
-        digest = _digests([pk], lock=True).get(pk)
-        if digest is None or digest != tried:
-            return
+    if tried is None:
+        return
+    row = ArticleEmbedding(article_id=pk, text_hash=tried, vectors=b"", passages=0)
+    if _write([row], []):
         log.warning("Article %s not embedded (%s): tried again when its text changes.", pk, error)
-        ArticleEmbedding.objects.filter(article_id=pk).delete()
-        ArticleEmbedding.objects.create(article_id=pk, text_hash=digest, vectors=b"", passages=0)
 
 
 def _embed_batch(ids: list[int]) -> int:
@@ -118,29 +121,46 @@ def _embed_batch(ids: list[int]) -> int:
                 article_id=pk, text_hash=digests[pk], vectors=block.tobytes(), passages=count
             )
         )
-    with transaction.atomic():
-        # The texts again, locked until the batch commits: an edit made while encoding
-        # stays pending rather than being marked current with the old text's vectors,
-        # and one made now waits, then marks the new rows stale.
-        now = _digests(ids, lock=True)
-        rows = [row for row in rows if now.get(row.article_id) == row.text_hash]
-        same = [pk for pk in same if now.get(pk) == digests[pk]]
-        ArticleEmbedding.objects.filter(article_id__in=[r.article_id for r in rows]).delete()
-        ArticleEmbedding.objects.bulk_create(rows)
-        ArticleEmbedding.objects.filter(article_id__in=same).update(stale=False)
-    return len(rows)
+    return _write(rows, [(pk, digests[pk]) for pk in same])
 
 
-def _digests(ids: list[int], *, lock: bool = False) -> dict[int, str]:
-    return {pk: text_hash(article_text(a)) for pk, a in _texts(ids, lock=lock).items()}
+def _write(rows: list[ArticleEmbedding], same: list[tuple[int, str]]) -> int:
+    """``rows`` written and the articles of ``same`` (id, hash) marked current, each only
+    while its text still has the hash encoded; returns how many rows were written."""
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                # The texts again: an edit made while encoding stays pending rather
+                # than being marked current with the old text's vectors.
+                now = _digests([r.article_id for r in rows] + [pk for pk, _ in same])
+                fresh = [r for r in rows if now.get(r.article_id) == r.text_hash]
+                current = [pk for pk, digest in same if now.get(pk) == digest]
+                written = [r.article_id for r in fresh]
+                ArticleEmbedding.objects.filter(article_id__in=written).delete()
+                ArticleEmbedding.objects.bulk_create(fresh)
+                ArticleEmbedding.objects.filter(article_id__in=current).update(stale=False)
+            break
+        except IntegrityError:  # an article deleted since the read: read again
+            if attempt == 2:
+                raise
+    hashes = {r.article_id: r.text_hash for r in fresh} | {pk: now[pk] for pk in current}
+    _stale_since(hashes)
+    return len(fresh)
 
 
-def _texts(ids: list[int], *, lock: bool = False) -> dict:
-    """The articles' texts; ``lock``: their rows locked against edits until the
-    transaction ends (PostgreSQL; SQLite's IMMEDIATE transaction already excludes them)."""
+def _stale_since(hashes: dict[int, str]) -> None:
+    """Marks stale the articles whose text no longer has the hash just written: edited
+    after the batch's last read, their own stale mark may have gone with the old row."""
+    now = _digests(list(hashes))
+    mark_stale(pk for pk, digest in now.items() if digest != hashes[pk])
+
+
+def _digests(ids: list[int]) -> dict[int, str]:
+    return {pk: text_hash(article_text(a)) for pk, a in _texts(ids).items()}
+
+
+def _texts(ids: list[int]) -> dict:
     articles = Article.objects.filter(pk__in=ids).only("pk", "title", "summary", "body")
-    if lock:
-        articles = articles.select_for_update().order_by("pk")  # one order: no deadlock
     return {a.pk: a for a in articles}
 
 

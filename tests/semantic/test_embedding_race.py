@@ -27,11 +27,12 @@ EDITED = "Pyongyang gives up its bomb"
 
 class Editor(threading.Thread):
     """Another connection: edits the article's title, then marks its embedding stale
-    (what indexing the edit does), and ends."""
+    (what indexing the edit does), and ends; with ``delete``, deletes the article."""
 
-    def __init__(self, pk: int):
+    def __init__(self, pk: int, *, delete: bool = False):
         super().__init__(daemon=True)
         self.pk, self.pid, self.started_sql = pk, None, threading.Event()
+        self.delete, self.error = delete, None
 
     def run(self):
         try:
@@ -39,8 +40,13 @@ class Editor(threading.Thread):
                 cursor.execute("SELECT pg_backend_pid()")
                 self.pid = cursor.fetchone()[0]
             self.started_sql.set()
-            Article.objects.filter(pk=self.pk).update(title=EDITED)
-            store.mark_stale([self.pk])
+            if self.delete:
+                Article.objects.filter(pk=self.pk).delete()
+            else:
+                Article.objects.filter(pk=self.pk).update(title=EDITED)
+                store.mark_stale([self.pk])
+        except Exception as error:
+            self.error = error
         finally:
             self.started_sql.set()
             connections.close_all()
@@ -54,10 +60,10 @@ class Editor(threading.Thread):
             return cursor.fetchone()[0]
 
 
-def _edit_after_the_last_read(monkeypatch, pk: int) -> Editor:
+def _edit_after_the_last_read(monkeypatch, pk: int, *, delete: bool = False) -> Editor:
     """The batch's texts as read inside its transaction, then the edit from another
     connection before the batch writes."""
-    editor = Editor(pk)
+    editor = Editor(pk, delete=delete)
     read = store._texts
 
     def texts(ids, **kwargs):
@@ -82,10 +88,25 @@ def test_an_edit_between_the_read_and_the_write_stays_pending(monkeypatch):
     editor.join(60)
     assert not editor.is_alive()
     assert Article.objects.get(pk=article.pk).title == EDITED
-    assert semantic_backlog() == 1  # the new text still waits for the worker
     monkeypatch.undo()
-    assert embed_pending() == 1
+    embed_pending()  # whatever the first run left (it may have embedded the edit itself)
+    assert semantic_backlog() == 0
     article.refresh_from_db()
     assert ArticleEmbedding.objects.get(article=article).text_hash == text_hash(
         article_text(article)
     )
+
+
+def test_an_article_deleted_while_its_batch_is_written_is_deleted(monkeypatch):
+    """The person deleting wins: no deadlock, no error, and the rest of the batch is kept."""
+    gone, kept = make_article(*NUCLEAR), make_article("Rice harvest", "Farmers brought in rice.")
+    embed_pending()
+    Article.objects.filter(pk__in=[gone.pk, kept.pk]).update(title="Retitled")
+    store.mark_stale([gone.pk, kept.pk])
+    editor = _edit_after_the_last_read(monkeypatch, gone.pk, delete=True)
+    embed_pending()
+    editor.join(60)
+    assert not editor.is_alive() and editor.error is None
+    assert not Article.objects.filter(pk=gone.pk).exists()
+    assert list(ArticleEmbedding.objects.values_list("article_id", flat=True)) == [kept.pk]
+    assert semantic_backlog() == 0
