@@ -98,6 +98,8 @@ def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpRe
             replace(search, q=result.suggestion),
         )
     feed_state = state.without("page").without("sort").without("autocorrect")
+    # The page's parameters and its subject: the whole search, wherever it goes.
+    scoped = state.adding(preset.param, preset.value) if preset else state
     context = {
         "state": state,
         "first_index": (result.page - 1) * result.page_size + 1,
@@ -112,21 +114,16 @@ def search_page(request: HttpRequest, *, preset: Preset | None = None) -> HttpRe
         "follow_url": feed_state.url((preset.feed if preset else reverse("web:feed")) + "about/"),
         "everywhere_url": state.without("page").url(reverse("web:search")) if preset else "",
         # The compare page with this search (and the page's own filter) as search 1.
-        "compare_url": reverse("web:compare")
-        + "?"
-        + from_search_page([*state.pairs, *([(preset.param, preset.value)] if preset else [])]),
+        "compare_url": reverse("web:compare") + "?" + from_search_page(scoped.pairs),
         "q": search.q,
         # What "Save this search" keeps: the page's parameters and its subject.
-        "save_query": (state.adding(preset.param, preset.value) if preset else state).query(),
+        "save_query": scoped.query(),
         "max_query_chars": MAX_QUERY_CHARS,
         "collapse_choices": COLLAPSE_CHOICES,
         "mode_choices": MODE_CHOICES if semantic_enabled() else (),
         # A hit's link carries the search (highlighting, and the explanation of the
         # same request) and these results (the way back).
-        "hit_query": article_link_query(
-            state.adding(preset.param, preset.value) if preset else state,
-            back=state.url(request.path),
-        ),
+        "hit_query": article_link_query(scoped, back=state.url(request.path)),
         # Every hit, not only this page's, as a file (the API's export of this search).
         "downloads": {fmt: download_url(reverse("api:export"), search, fmt) for fmt in FORMATS},
     }
