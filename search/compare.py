@@ -72,10 +72,10 @@ class Panel:
         """Each facet's values with their share of this search's hits. A group the search
         filters by has none: its counts are what each value would find if chosen instead
         (facets count under every filter but their own), not parts of these hits."""
-        total = self.result.total
+        total, filtered_by = self.result.total, filtered_groups(self.search.request)
         shares = {}
         for facet, values in self.result.facets.items():
-            filtered = any(v.selected for v in values)
+            filtered = facet in filtered_by
             shares[facet] = [
                 (v, None if filtered else v.count / total if total else 0.0) for v in values
             ]
@@ -86,6 +86,15 @@ class Panel:
 class Comparison:
     axis: Axis
     panels: list[Panel]
+
+
+def filtered_groups(request: SearchRequest) -> set[str]:
+    """The panel facets whose values the request filters by (an outlet, an author, a tag
+    of a kind), whether or not a chosen value is among those counted."""
+    groups = {"outlet"} if request.outlets else set()
+    if request.authors:
+        groups.add("author")
+    return groups | {tag.partition(":")[0] for tag in request.tags}
 
 
 _archive: dict = {}

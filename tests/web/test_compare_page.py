@@ -161,3 +161,13 @@ def test_a_search_filtered_by_outlet_shows_no_share_over_the_whole(client, db):
     assert 'Daily <span class="hint">4</span>' in html  # a count, and no share of 1 hit
     assert 'Wire <span class="hint">1 · chosen</span>' in html
     assert not [share for share in re.findall(r"· (\d+)%", html) if int(share) > 100]
+
+
+def test_a_search_filtered_by_an_outlet_it_does_not_list_shows_no_shares(client, archive):
+    make_article("Coffee at the wire", COFFEE, outlet=make_outlet("Wire"))
+    get_backend().index(articles_for_index())
+
+    html = client.get("/compare/?s1.q=coffee&s1.outlet=no-such-outlet").content.decode()
+
+    assert "Top outlets" in html
+    assert 'Wire <span class="hint">1</span>' in html  # its count, not "1 · 0%"
