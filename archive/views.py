@@ -197,7 +197,7 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
         target = article.get_absolute_url() + (f"?{query}" if query else "")
         return redirect(target, permanent=True)
     q = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
-    came_from = UrlState.from_query(request.GET)  # the search that led here
+    came_from = page_search(request.GET)  # the search that led here
     why = bool(q) and request.GET.get("why") == "1"
     back = _results_page(request.GET.get("back", ""))
     kept = {"back": back} if back else {}  # every link of the page keeps the way back
@@ -210,10 +210,10 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
         "why": why,
         "why_url": article.get_absolute_url()
         + "?"
-        + article_link_query(came_from, why="1", **kept)
+        + article_link_query(came_from.state, why="1", **kept)
         + "#why",
         "plain_url": article.get_absolute_url() + (f"?{urlencode(kept)}" if kept else ""),
-        **(_explanation(page_search(request.GET).request, article) if why else {}),
+        **(_explanation(came_from.request, article) if why else {}),
         "back_url": back_url,
         "original_url": _link_to_original(article.url),
         "more_like_this": _more_like_this(article),
