@@ -21,6 +21,11 @@ from search.backends.whoosh.postings import Decoded, blocks_among, decoded_block
 _COUNT_SIZE = 4  # ``Positions.encode``: the count of positions (4 bytes), then a pickle
 _PICKLE_HEAD = b"\x80\x02"  # protocol 2, as ``Positions.encode`` writes
 _STRIDE = np.int64(1) << 32  # key = candidate * _STRIDE + where the phrase starts
+_LIST_HEAD = b"\x80\x02]q\x00"  # protocol 2, an empty list, kept in the memo
+# opcodes: a mark, a one-byte int, append one, append those since the mark, stop
+_MARK, _ONE_BYTE, _APPEND, _APPENDS, _STOP = b"(Kae."
+# the count, the list's head, one one-byte int, append(s), stop
+_SHORTEST = _COUNT_SIZE + len(_LIST_HEAD) + 2 + 1 + 1
 
 
 def phrase_found(reader, fieldname: str, words, docnums: np.ndarray, blocks=None) -> np.ndarray:
@@ -88,15 +93,59 @@ def word_positions(blocks: list[Decoded], docs: np.ndarray, field_format):
     if not owners:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    deltas = _decode(values, field_format)
-    lengths = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
-    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(lengths.sum()))
+    lengths, flat = _gaps_read(values, field_format)
     # Positions are stored as gaps: a running sum, started again for each document.
     running = np.cumsum(flat)
     firsts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     before = np.concatenate(([0], running))[firsts]
     places = running - np.repeat(before, lengths)
     return np.repeat(np.asarray(owners, dtype=np.int64), lengths), places
+
+
+def _gaps_read(values: list[bytes], field_format) -> tuple[np.ndarray, np.ndarray]:
+    """(how many positions each value holds, all their gaps one after the other).
+
+    A value is the count of its positions (4 bytes, big-endian), then the pickled
+    list of gaps. When every gap is below 256 (nearly always) each is one ``K`` opcode
+    and its byte: the value's size says so, and the gaps are read at their places in
+    all the values joined, with numpy, no Python list made. The others are unpickled."""
+    joined = np.frombuffer(b"".join(values), dtype=np.uint8)
+    sizes = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    starts = np.cumsum(sizes) - sizes
+    if sizes.min() < _SHORTEST:
+        return _gaps_unpickled(values, field_format)
+    head = joined[starts[:, None] + np.arange(_COUNT_SIZE)].astype(np.int64)
+    counts = head @ np.array([1 << 24, 1 << 16, 1 << 8, 1], dtype=np.int64)
+    several = counts > 1  # a list of more than one opens with a mark
+    bytewise = (sizes == _SHORTEST - 2 + several + 2 * counts) & (counts > 0)
+    for offset, expected in enumerate(_LIST_HEAD):
+        bytewise &= joined[starts + _COUNT_SIZE + offset] == expected
+    bytewise &= ~several | (joined[starts + _COUNT_SIZE + len(_LIST_HEAD)] == _MARK)
+    bytewise &= joined[starts + sizes - 1] == _STOP
+    bytewise &= joined[starts + sizes - 2] == np.where(several, _APPENDS, _APPEND)
+    counts = np.where(bytewise, counts, 0)
+    owner = np.repeat(np.arange(len(values)), counts)
+    opcodes = np.repeat(starts + _COUNT_SIZE + len(_LIST_HEAD) + several, counts)
+    opcodes += 2 * (np.arange(len(opcodes)) - np.repeat(np.cumsum(counts) - counts, counts))
+    bytewise[owner[joined[opcodes] != _ONE_BYTE]] = False
+    gaps = joined[opcodes[bytewise[owner]] + 1].astype(np.int64)
+    if bytewise.all():
+        return counts, gaps
+    others = np.flatnonzero(~bytewise)
+    other_lengths, other_gaps = _gaps_unpickled([values[i] for i in others], field_format)
+    lengths = np.where(bytewise, counts, 0)
+    lengths[others] = other_lengths
+    from_bytes = np.repeat(bytewise, lengths)
+    flat = np.empty(len(from_bytes), dtype=np.int64)
+    flat[from_bytes], flat[~from_bytes] = gaps, other_gaps
+    return lengths, flat
+
+
+def _gaps_unpickled(values: list[bytes], field_format) -> tuple[np.ndarray, np.ndarray]:
+    deltas = _decode(values, field_format)
+    lengths = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
+    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(lengths.sum()))
+    return lengths, flat
 
 
 def _candidate_values(blocks: list[Decoded], docs: np.ndarray) -> tuple[list[int], list[bytes]]:
@@ -114,7 +163,8 @@ def _candidate_values(blocks: list[Decoded], docs: np.ndarray) -> tuple[list[int
         where = np.minimum(np.searchsorted(block.ids, wanted), len(block.ids) - 1)
         hit = block.ids[where] == wanted
         owners.extend((np.flatnonzero(hit) + at).tolist())
-        values.extend(block.values[i] for i in where[hit].tolist())
+        block_values = block.values
+        values.extend(block_values[i] for i in where[hit].tolist())
         at = end
     return owners, values
 

@@ -21,6 +21,14 @@ from whoosh.matching.wrappers import FilterMatcher
 
 _LENGTH = struct.Struct("!i")
 _MAGIC_SIZE = 4
+_PROTOCOL_2 = b"\x80\x02"
+# How protocol 2 pickles a bytes value (the global, once per block; then memo gets).
+_CODECS_ENCODE = b"c_codecs\nencode\n"
+# The same call through ``str.encode``'s fast path for latin-1 (a dotted name needs
+# the unpickler told protocol 4, which reads every protocol 2 opcode alike).
+_STR_ENCODE = b"cbuiltins\nstr.encode\n"
+_PROTOCOL_4 = b"\x80\x04"
+_NO_VALUES = b"N\x87."  # None in place of the values, then the (gaps, weights, values) tuple
 
 
 @dataclass
@@ -64,12 +72,39 @@ def raw_blocks(matcher) -> tuple[bytes, list[Block]]:
 
 
 def block_data(raw: bytes, block: Block) -> tuple:
-    """(document numbers as an array, weights, values) of one block."""
+    """(document numbers as an array, weights, the ``Values`` of the block)."""
     data = raw[block.start : block.end]
     if block.compressed:
         data = zlib.decompress(data)
-    gaps, weights, values = pickle.loads(data)
+    gaps, weights, values = _up_to_values(data, block.count)
     return np.cumsum(np.asarray(gaps, dtype=np.int64)), weights, values
+
+
+def _up_to_values(data: bytes, count: int) -> tuple:
+    """(gaps, weights, values): the values left pickled (``Values``) when the block
+    holds them as protocol 2 writes bytes; otherwise everything unpickled at once.
+    Gaps and weights are ints and floats only (every opcode's argument shorter than
+    the global's name): the first global is where the values begin."""
+    at = data.find(_CODECS_ENCODE) if data.startswith(_PROTOCOL_2) else -1
+    if count > 3:  # a tuple of more than 3 opens with a mark; shorter ones do not
+        at = at - 1 if at > 0 and data[at - 1 : at] == b"(" else -1
+    if at <= 0:
+        return pickle.loads(data)
+    gaps, weights, _none = pickle.loads(data[:at] + _NO_VALUES)
+    return gaps, weights, Values(data)
+
+
+class Values:
+    """A block's values, still pickled: ``unpickled()`` gives them (a tuple of bytes)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def unpickled(self) -> tuple:
+        fast = _PROTOCOL_4 + self.data[len(_PROTOCOL_2) :].replace(_CODECS_ENCODE, _STR_ENCODE, 1)
+        return pickle.loads(fast)[2]
 
 
 def weights_array(weights, count: int) -> np.ndarray:
@@ -80,13 +115,20 @@ def weights_array(weights, count: int) -> np.ndarray:
     return np.asarray(weights, dtype=np.float32)
 
 
-@dataclass
 class Decoded:
-    """One block's postings: document numbers, weights and values (positions)."""
+    """One block's postings: document numbers, weights and values (positions), the
+    values unpickled the first time they are asked for."""
 
-    ids: np.ndarray
-    weights: np.ndarray
-    values: tuple
+    __slots__ = ("_values", "ids", "weights")
+
+    def __init__(self, ids: np.ndarray, weights: np.ndarray, values):
+        self.ids, self.weights, self._values = ids, weights, values
+
+    @property
+    def values(self) -> tuple:
+        if isinstance(self._values, Values):
+            self._values = self._values.unpickled()
+        return self._values
 
 
 def decoded_blocks(matcher) -> list[Decoded]:
