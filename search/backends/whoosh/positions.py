@@ -75,14 +75,24 @@ def _leaf_phrase(positions, words, order, local: np.ndarray) -> np.ndarray:
     for number in order:
         owners, places = positions(words[number], local[alive])
         keys = alive[owners] * _STRIDE + (places - number)
-        keys = np.unique(keys[places >= number])
+        keys = _unique(keys[places >= number])
         starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
-        alive = np.unique(starts // _STRIDE)
+        alive = _unique(starts // _STRIDE)
         if not len(alive):
             break
     found = np.zeros(len(local), dtype=bool)
     found[alive] = True
     return found
+
+
+def _unique(keys: np.ndarray) -> np.ndarray:
+    """``np.unique(keys)``; keys come in order (documents ascending, positions ascending
+    in each), so without sorting them again when they do."""
+    if len(keys) < 2:
+        return keys
+    if (keys[1:] < keys[:-1]).any():
+        return np.unique(keys)
+    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
 
 
 def word_positions(blocks: list[Decoded], docs: np.ndarray, field_format):
@@ -163,8 +173,7 @@ def _candidate_values(blocks: list[Decoded], docs: np.ndarray) -> tuple[list[int
         where = np.minimum(np.searchsorted(block.ids, wanted), len(block.ids) - 1)
         hit = block.ids[where] == wanted
         owners.extend((np.flatnonzero(hit) + at).tolist())
-        block_values = block.values
-        values.extend(block_values[i] for i in where[hit].tolist())
+        values.extend(map(block.values.__getitem__, where[hit].tolist()))
         at = end
     return owners, values
 

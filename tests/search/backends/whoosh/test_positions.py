@@ -198,3 +198,37 @@ def test_postings_read_from_the_file_are_those_whoosh_reads(index, word):
         read = zip(docs.tolist(), weights.tolist(), strict=True)
         assert [(d, w) for d, w in read if not leaf.is_deleted(d)] == expected
         assert len(docs) > 128  # several blocks
+
+
+def test_positions_far_apart_and_near_read_as_whoosh_reads_them(tmp_path):
+    """Gaps of 256 words and more are pickled other than the small ones (read bytewise):
+    both kinds in one block, and in one document, give Whoosh's positions and phrases."""
+    backend = WhooshBackend(tmp_path / "index")
+    ix = backend.store.open(backend.store.ensure())
+    writer = ix.writer()
+    far = " ".join(["oil"] * 300)
+    bodies = [
+        f"bank rate {far} bank {far} {far} bank rate" if n % 3 else "bank rate rose"
+        for n in range(200)
+    ]
+    for n, body in enumerate(bodies):
+        writer.add_document(id=str(n), title="", body=body)
+    writer.commit()
+    searcher = backend.searcher()
+    leaf, _offset = searcher.reader().leaf_readers()[0]
+    docs = np.arange(leaf.doc_count_all())
+    fmt = leaf.schema["body"].format
+
+    owners, places = word_positions(leaf_blocks(leaf, "body", "bank"), docs, fmt)
+
+    expected, matcher = [], leaf.postings("body", "bank")
+    while matcher.is_active():
+        expected += [(matcher.id(), p) for p in fmt.decode_positions(matcher.value())]
+        matcher.next()
+    assert list(zip(docs[owners].tolist(), places.tolist(), strict=True)) == expected
+    assert max(places) > 600
+    query = wq.Phrase("body", ["bank", "rate"])
+    found = match_mask(searcher, query, backend.facet_data(searcher), Reading())
+    assert set(np.flatnonzero(found).tolist()) == set(searcher.docs_for_query(query))
+    assert found.sum() == 200
+    backend.close()
