@@ -232,3 +232,46 @@ def test_positions_far_apart_and_near_read_as_whoosh_reads_them(tmp_path):
     assert set(np.flatnonzero(found).tolist()) == set(searcher.docs_for_query(query))
     assert found.sum() == 200
     backend.close()
+
+
+@pytest.mark.parametrize("word", ["bank", "york", "fell"])
+def test_values_unpickled_when_asked_are_those_whoosh_reads(index, word):
+    """Blocks are unpickled up to their values; the values, asked for, are Whoosh's."""
+    backend, _texts = index
+    for leaf, _offset in backend.searcher().reader().leaf_readers():
+        blocks = leaf_blocks(leaf, "body", word)
+        values = [
+            value
+            for block in blocks
+            for docnum, value in zip(block.ids.tolist(), block.values, strict=True)
+            if not leaf.is_deleted(docnum)  # Whoosh's matcher passes over those
+        ]
+
+        matcher = leaf.postings("body", word)
+        expected = []
+        while matcher.is_active():
+            expected.append(matcher.value())
+            matcher.next()
+        assert values == expected
+
+
+def test_blocks_of_a_few_postings_keep_their_values(tmp_path):
+    """A block of 3 or fewer postings pickles its values as a short tuple (no mark)."""
+    backend = WhooshBackend(tmp_path / "index")
+    ix = backend.store.open(backend.store.ensure())
+    writer = ix.writer()
+    for n in range(130):  # 128 in a first block, then 2; "rare" in 2 documents, 3 times
+        body = "some words" + (" rare some rare" if n in (5, 77) else "")
+        writer.add_document(id=str(n), title="", body=body)
+    writer.commit()
+    leaf, _offset = backend.searcher().reader().leaf_readers()[0]
+    fmt = leaf.schema["body"].format
+    for word, sizes in [("some", [128, 2]), ("rare", [2])]:
+        blocks = leaf_blocks(leaf, "body", word)
+        assert [len(block.ids) for block in blocks] == sizes
+        positions = [fmt.decode_positions(v) for block in blocks for v in block.values]
+        if word == "rare":
+            assert positions == [[2, 4], [2, 4]]
+        else:
+            assert positions[4:6] == [[0], [0, 3]] and positions[-1] == [0]
+    backend.close()
