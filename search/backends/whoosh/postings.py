@@ -90,7 +90,10 @@ def _up_to_values(data: bytes, count: int) -> tuple:
         at = at - 1 if at > 0 and data[at - 1 : at] == b"(" else -1
     if at <= 0:
         return pickle.loads(data)
-    gaps, weights, _none = pickle.loads(data[:at] + _NO_VALUES)
+    try:
+        gaps, weights, _none = pickle.loads(data[:at] + _NO_VALUES)
+    except (pickle.UnpicklingError, ValueError):  # not the layout above: read it all
+        return pickle.loads(data)
     return gaps, weights, Values(data)
 
 
@@ -104,7 +107,10 @@ class Values:
 
     def unpickled(self) -> tuple:
         fast = _PROTOCOL_4 + self.data[len(_PROTOCOL_2) :].replace(_CODECS_ENCODE, _STR_ENCODE, 1)
-        return pickle.loads(fast)[2]
+        try:
+            return pickle.loads(fast)[2]
+        except (pickle.UnpicklingError, AttributeError):  # an unpickler of another Python
+            return pickle.loads(self.data)[2]
 
 
 def weights_array(weights, count: int) -> np.ndarray:
