@@ -4,7 +4,8 @@ Whoosh's phrase matching reads a word's positions one document at a time, in
 Python. Here a word's decoded posting blocks (kept from reading its postings for
 the match) are walked once for a whole set of candidate documents: a block holding
 none of them is passed over on its last document number, the positions of the
-candidates in the others are unpickled in one call, and the phrase test itself
+candidates in the others are read from their pickled bytes with numpy (unpickled in
+one call when a gap needs more than a byte), and the phrase test itself
 (every word at its place after the first) is a few numpy operations. The words are
 read rarest first, each only for the documents that still have a place where the
 phrase may start.
