@@ -5,6 +5,7 @@ from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, router
 from django.db.models import CharField, Count, F, JSONField, Max, Q, QuerySet, Value
+from django.db.models.sql import Query
 from django.urls import NoReverseMatch
 
 from archive.models import Article, ArticleAuthor, Author, Outlet, SlugRedirect, Tag
@@ -295,13 +296,22 @@ class _Attached(QuerySet):
 
     @classmethod
     def of(cls, model, objects) -> "_Attached":
-        attached = cls(model=model)
-        attached.query.set_empty()  # read again (a deep copy drops the cache): nothing
+        # One empty query per model, shared: building one was most of the cost of
+        # attaching a page's tags and bylines, and a query from it raises (``_chain``).
+        attached = cls(model=model, query=_nothing(model))
         attached._result_cache, attached._prefetch_done = list(objects), True
         return attached
 
     def _chain(self):
         raise TypeError("Attached objects are read as they are: query the model instead.")
+
+
+@cache
+def _nothing(model) -> Query:
+    """A query of ``model`` that finds nothing (read again: a deep copy drops the cache)."""
+    query = Query(model)
+    query.set_empty()
+    return query
 
 
 def link_of(obj) -> str:
