@@ -35,7 +35,7 @@ def test_a_hit_shows_its_outlet_date_byline_and_first_eight_tags(client):
     ) in page
     tags = page[page.index('<ul class="tags"') :]
     tags = tags[: tags.index("</ul>") + 5]
-    assert tags.count("<li><a class=\"tag tag-topic\"") == 8
+    assert tags.count('<li><a class="tag tag-topic"') == 8
     assert "Metal 07" in tags and "Metal 08" not in tags
     assert tags.endswith('</a>\n</li><li class="more">+2</li></ul>')
 
