@@ -288,6 +288,14 @@ def attach_links(articles, names: Names) -> None:
         )
 
 
+def attached(article, relation: str):
+    """``article.<relation>.all()`` (``tags``, ``author_links``), read from what
+    ``attach_links`` or a prefetch gave it without building a related manager (two a hit,
+    for every hit of every search)."""
+    found = article.__dict__.get("_prefetched_objects_cache", {}).get(relation)
+    return found if found is not None else getattr(article, relation).all()
+
+
 class _Attached(QuerySet):
     """Objects attached to an article as if prefetched, to read (iterate, count, slice).
     Built without the related manager's filtered queryset (a tenth of a search request

@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from archive.templatetags.archive_text import day, tag_link
+from search.selectors import attached
 
 register = template.Library()
 
@@ -35,7 +36,7 @@ def hit_meta(article) -> SafeString:
                 day(published),
             )
         )
-    authors = [link.author for link in article.author_links.all()]
+    authors = [link.author for link in attached(article, "author_links")]
     if authors:
         byline = [(a.get_absolute_url(), a.name) for a in authors]
         parts.append(SEPARATOR + "By " + format_html_join(", ", '<a href="{}">{}</a>', byline))
@@ -45,7 +46,7 @@ def hit_meta(article) -> SafeString:
 @register.simple_tag
 def hit_tags(article) -> SafeString:
     """The first eight tags as links and how many more: ``{% hit_tags a %}``."""
-    tags = list(article.tags.all())
+    tags = list(attached(article, "tags"))
     if not tags:
         return mark_safe("")
     items = "".join(f"<li>{tag_link(tag)}</li>" for tag in tags[:SHOWN_TAGS])
