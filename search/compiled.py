@@ -3,20 +3,22 @@
 Every search loads its page of articles with their outlet and story. Building that
 queryset and compiling it cost about 1 ms a search, four times the query itself; the
 statement only changes with the number of ids, so it is compiled once per connection
-and the rows are made into models as the ORM makes them (its converters and
+(and thread) and the rows are made into models as the ORM makes them (its converters and
 ``select_related`` populators).
 """
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
 
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 
 PLACEHOLDER = -1  # the one id the statement is compiled with
-_statements: WeakKeyDictionary = WeakKeyDictionary()  # connection -> {name: _Statement}
+# Per thread, as Django's connections are: a statement holds its connection (the ORM's
+# converters read it), so a thread's statements go with the thread.
+_kept = threading.local()
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,8 @@ def models_with_ids(name: str, queryset: Callable[[list[int]], QuerySet], ids, a
     ids = [int(i) for i in ids]
     if not ids:
         return []
-    per_name = _statements.setdefault(connections[alias], {})
-    statement = per_name.get(name)
-    if statement is None:
-        statement = per_name[name] = _Statement.of(queryset([PLACEHOLDER]), alias)
+    statements = _kept.__dict__.setdefault("statements", {})
+    statement = statements.get((alias, name))
+    if statement is None or statement.compiler.connection is not connections[alias]:
+        statement = statements[alias, name] = _Statement.of(queryset([PLACEHOLDER]), alias)
     return statement.models(ids, alias)
