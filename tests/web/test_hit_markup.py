@@ -1,4 +1,4 @@
-"""A search hit's meta line and tags as the search page writes them."""
+"""A search hit's title link, meta line and tags as the search page writes them."""
 
 import datetime as dt
 
@@ -27,6 +27,10 @@ def test_a_hit_shows_its_outlet_date_byline_and_first_eight_tags(client):
 
     page = client.get("/?q=zinc").content.decode()
 
+    assert (
+        f'<h3 id="hit-{article.pk}" class="hit-title"><a href="/articles/{article.pk}/'
+        'zinc-output-rises/?q=zinc&amp;back=%2F%3Fq%3Dzinc"><mark>Zinc</mark> output rises</a></h3>'
+    ) in page
     assert (
         '<p class="meta"><a href="/outlets/dow-co/" class="outlet">Dow &amp; Co</a>'
         f'{SEP}<time datetime="1987-03-05">5 Mar 1987</time>'
