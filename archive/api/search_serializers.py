@@ -12,6 +12,7 @@ from archive.api.serializers import (
     author_refs,
     links_for,
 )
+from search.selectors import attached
 from search.types import FACETS
 
 
@@ -164,7 +165,9 @@ def hit_data(hit, links) -> dict:
         "id": hit.id,
         **_described(article),
         "authors": author_refs(article),
-        "tags": [{"name": t.name, "slug": t.slug, "kind": t.kind} for t in article.tags.all()],
+        "tags": [
+            {"name": t.name, "slug": t.slug, "kind": t.kind} for t in attached(article, "tags")
+        ],
         "score": hit.score,
         "highlights": {"title": hit.highlights.title, "body": list(hit.highlights.body)},
         "explanation": explanation_data(hit.explanation),

@@ -10,6 +10,7 @@ from archive.ingest.articletext import MAX_AUTHORS, MAX_BODY_CHARS, MAX_TAGS
 from archive.ingest.normalize import validate_web_address
 from archive.ingest.tagrules import rule_problem
 from archive.models import Article, Author, ImportBatch, Outlet, Story, Tag, unique_slug
+from search.selectors import attached
 
 
 @extend_schema_field(
@@ -37,7 +38,8 @@ class TagRefSerializer(serializers.Serializer):
 
 def author_refs(article: Article) -> list[dict]:
     """Authors in byline order (uses the prefetched ``author_links__author``)."""
-    return [{"name": a.author.name, "slug": a.author.slug} for a in article.author_links.all()]
+    links = attached(article, "author_links")
+    return [{"name": a.author.name, "slug": a.author.slug} for a in links]
 
 
 class ArticleLinks:

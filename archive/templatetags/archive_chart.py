@@ -10,6 +10,8 @@ import calendar
 import math
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from search.request import UrlState
 from search.types import HistogramBucket, SearchResult
@@ -21,6 +23,22 @@ MAX_BAR_WIDTH = 64
 CHAR_WIDTH, LABEL_GAP = 14, 8  # chart units a character may take at the phone font size (20)
 SHOW_COUNTS_UP_TO = 24  # bars; with more, a bar's count shows on hover and focus
 BIN_NAMES = {"day": "day", "week": "week", "month": "month", "year": "year"}
+# A bar as the template wrote it (the same bytes), written here: a chart has up to 60
+# bars of 15 values each, three quarters of the chart's cost when the template wrote them.
+BAR = (
+    '<a href="{url}" class="bin bar-link" data-from="{from}" data-to="{to}" '
+    'data-count="{count}" aria-label="{period}: {count} article{s}">\n'
+    '      <rect class="slot" x="{slot_x}" y="0" width="{slot}" height="{baseline}"/>\n'
+    '      <rect class="bar" x="{x}" y="{y}" width="{width}" height="{height}">'
+    "<title>{period}: {count}</title></rect>\n"
+    '      <text class="count" x="{mid}" y="{count_y}" text-anchor="middle">{count}</text>\n'
+    "    </a>"
+)
+EMPTY_BAR = (
+    '<g class="bin empty" data-from="{from}" data-to="{to}" data-count="0">'
+    "<title>{period}: none</title>"
+    '<rect class="slot" x="{slot_x}" y="0" width="{slot}" height="{baseline}"/></g>'
+)
 
 
 def _names(bucket: HistogramBucket, bin_name: str) -> tuple[str, str, str]:
@@ -98,6 +116,17 @@ def _outside(result: SearchResult, state: UrlState, path: str) -> list[dict]:
         text = f"+{bucket.count} {when}"
         notes.append({"text": text, "after": after, "url": _narrowed(state, path, bucket)})
     return notes
+
+
+@register.simple_tag
+def histogram_bars(chart: dict) -> SafeString:
+    """The chart's bars: a link for each with hits, an empty slot for each without."""
+    written = []
+    for bar in chart["bars"]:
+        values = bar | {"url": escape(bar["url"]), "period": escape(bar["period"])}
+        values |= {"s": "" if bar["count"] == 1 else "s", "baseline": chart["baseline"]}
+        written.append((BAR if bar["url"] else EMPTY_BAR).format_map(values))
+    return mark_safe("".join(written))  # numbers, ISO dates and the escaped url and period
 
 
 @register.simple_tag
