@@ -7,7 +7,7 @@ both, so the overlap measures the rest of the list. On a database the PostgreSQL
 backend has indexed:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pg10 DATA_DIR=/tmp/x \\
-        PYTHONPATH=. .venv/bin/python tests/benchmarks/pg_mlt_overlap.py 100
+        PYTHONPATH=. .venv/bin/python tests/benchmarks/pg_mlt_overlap.py 100 [candidates]
 """
 
 import os
@@ -38,8 +38,7 @@ def top(article_id: int, exclude: list[int], candidates: int) -> tuple[list[int]
     return [h.id for h in hits], (time.perf_counter() - started) * 1000
 
 
-def main(count: int) -> None:
-    bounded = similar.MLT_CANDIDATES
+def main(count: int, bounded: int) -> None:
     ids = list(Article.objects.values_list("pk", flat=True))
     sample = random.Random(3).sample(ids, min(count, len(ids)))
     overlaps, old_ms, new_ms = [], [], []
@@ -65,4 +64,7 @@ def main(count: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100)
+    main(
+        int(sys.argv[1]) if len(sys.argv) > 1 else 100,
+        int(sys.argv[2]) if len(sys.argv) > 2 else similar.MLT_CANDIDATES,
+    )

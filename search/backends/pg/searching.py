@@ -195,7 +195,9 @@ class _Search:
         )
 
         def rows() -> list[tuple]:
-            with index_scans(self.cursor, question):
+            # Browsing reads its few rows through the indexes: the planner would scan
+            # every facet row for the copies, misjudging their partial index.
+            with index_scans(self.cursor, question or whole):
                 self.cursor.execute(sql, params)
                 return self.cursor.fetchall()
 

@@ -7,8 +7,8 @@ from search.backends.base import BackendHit
 from search.backends.pg.planner import index_scans
 
 MLT_TERMS = 25
-# The articles ranked: those with one of the rarest key stems, while their document
-# frequencies add up to at most this many (the rarest always). The OR of all 25 matched
+# The articles ranked: those with one of the most telling key stems whose document
+# frequencies add up to at most this many (``candidate_stems``). The OR of all 25 matched
 # a quarter of a 10x archive, each article's vector read and ranked for a top 5.
 MLT_CANDIDATES = 3000
 
@@ -41,7 +41,7 @@ LIMIT %s
 def more_like_this(cursor, article_id: int, limit: int, *, exclude=()) -> list[BackendHit]:
     """The articles sharing most of this one's telling stems, without it and ``exclude``
     (the query service passes its duplicates): ranked by all of them, among the
-    articles that have one of the rarest (``candidate_stems``)."""
+    articles that have one of the candidate stems (``candidate_stems``)."""
     cursor.execute(_TOP_TERMS, [article_id, MLT_TERMS])
     found = cursor.fetchall()
     if not found:
@@ -56,13 +56,13 @@ def more_like_this(cursor, article_id: int, limit: int, *, exclude=()) -> list[B
 
 
 def candidate_stems(stems: list[tuple[str, int]]) -> list[str]:
-    """The rarest of (stem, articles that have it) while those articles add up to at
-    most MLT_CANDIDATES, the rarest one always: the articles sharing most key stems
-    almost always share a rare one."""
+    """Of (stem, articles that have it), most telling first, those whose articles add
+    up to at most MLT_CANDIDATES (a stem that would pass it is skipped; the first is
+    always taken): the articles that share most key stems share one of these."""
     chosen, articles = [], 0
-    for stem, ndoc in sorted(stems, key=lambda s: (s[1], s[0])):
+    for stem, ndoc in stems:
         if chosen and articles + ndoc > MLT_CANDIDATES:
-            break
+            continue
         chosen.append(stem)
         articles += ndoc
     return chosen

@@ -1,5 +1,5 @@
-"""More-like-this on PostgreSQL ranks the articles that share one of the rarest key
-stems (``search.backends.pg.similar.candidate_stems``), by all of them."""
+"""More-like-this on PostgreSQL ranks, by all its key stems, only the articles that
+have one of its candidate stems (``search.backends.pg.similar.candidate_stems``)."""
 
 import pytest
 from django.db import connection
@@ -8,19 +8,19 @@ from search.backends.pg import similar
 from tests.factories import make_article
 
 
-def test_the_rarest_stems_are_candidates_while_their_articles_fit(monkeypatch):
+def test_the_most_telling_stems_are_candidates_while_their_articles_fit(monkeypatch):
     monkeypatch.setattr(similar, "MLT_CANDIDATES", 100)
     stems = [("oil", 80), ("opec", 12), ("barrel", 30), ("vienna", 5), ("price", 90)]
-    assert similar.candidate_stems(stems) == ["vienna", "opec", "barrel"]
+    assert similar.candidate_stems(stems) == ["oil", "opec", "vienna"]
 
 
-def test_the_rarest_stem_is_a_candidate_however_common(monkeypatch):
+def test_the_most_telling_stem_is_a_candidate_however_common(monkeypatch):
     monkeypatch.setattr(similar, "MLT_CANDIDATES", 10)
     assert similar.candidate_stems([("oil", 80), ("price", 90)]) == ["oil"]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_articles_without_a_rare_stem_are_not_ranked(monkeypatch):
+def test_articles_without_a_candidate_stem_are_not_ranked(monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("the PostgreSQL backend needs a PostgreSQL database")
     from search.backends.pg.backend import PostgresBackend
