@@ -57,15 +57,14 @@ def more_like_this(cursor, article_id: int, limit: int, *, exclude=()) -> list[B
 
 def candidate_stems(stems: list[tuple[str, int]]) -> list[str]:
     """Of (stem, articles that have it), most telling first, those whose articles add
-    up to at most MLT_CANDIDATES (a stem that would pass it is skipped; the first is
-    always taken): the articles that share most key stems share one of these."""
+    up to at most MLT_CANDIDATES (a stem that would pass it is skipped; when none fits,
+    the rarest): the articles that share most key stems share one of these."""
     chosen, articles = [], 0
     for stem, ndoc in stems:
-        if chosen and articles + ndoc > MLT_CANDIDATES:
-            continue
-        chosen.append(stem)
-        articles += ndoc
-    return chosen
+        if articles + ndoc <= MLT_CANDIDATES:
+            chosen.append(stem)
+            articles += ndoc
+    return chosen or [min(stems, key=lambda s: (s[1], s[0]))[0]]
 
 
 # Titles are the weight-A words of the document vector: the GIN index answers a prefix.

@@ -14,9 +14,10 @@ def test_the_most_telling_stems_are_candidates_while_their_articles_fit(monkeypa
     assert similar.candidate_stems(stems) == ["oil", "opec", "vienna"]
 
 
-def test_the_most_telling_stem_is_a_candidate_however_common(monkeypatch):
+def test_a_stem_too_common_is_skipped_and_the_rarest_taken_when_none_fits(monkeypatch):
     monkeypatch.setattr(similar, "MLT_CANDIDATES", 10)
-    assert similar.candidate_stems([("oil", 80), ("price", 90)]) == ["oil"]
+    assert similar.candidate_stems([("oil", 80), ("opec", 6), ("price", 90)]) == ["opec"]
+    assert similar.candidate_stems([("price", 90), ("oil", 80)]) == ["oil"]
 
 
 @pytest.mark.django_db(transaction=True)
