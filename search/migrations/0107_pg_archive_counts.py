@@ -38,28 +38,46 @@ RETURNS TABLE (facet text, value text) LANGUAGE sql IMMUTABLE AS $$
 $$;
 
 -- This statement's deltas (from its transition tables) added, folding into them the rows
--- of those keys that no other writer holds.
+-- of those keys that no other writer holds. Static statements: their plans are kept.
 CREATE OR REPLACE FUNCTION search_pg_count_rows() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-    keys_in text := 'SELECT k.facet, k.value, 1 AS n FROM new_rows r'
-        ' CROSS JOIN LATERAL search_pg_count_keys(r) k';
-    keys_out text := 'SELECT k.facet, k.value, -1 AS n FROM old_rows r'
-        ' CROSS JOIN LATERAL search_pg_count_keys(r) k';
-    changed text;
+    facets text[];
+    vals text[];
+    ns bigint[];
 BEGIN
-    changed := CASE TG_OP WHEN 'INSERT' THEN keys_in WHEN 'DELETE' THEN keys_out
-        ELSE keys_in || ' UNION ALL ' || keys_out END;
-    EXECUTE 'WITH delta AS MATERIALIZED (SELECT facet, value, sum(n) AS n FROM ('
-        || changed || ') s GROUP BY 1, 2 HAVING sum(n) <> 0),'
-        ' gone AS (DELETE FROM search_pgcount c WHERE c.ctid = ANY(ARRAY('
-        '     SELECT c2.ctid FROM search_pgcount c2'
-        '     WHERE (c2.facet, c2.value) IN (SELECT facet, value FROM delta)'
-        '     FOR UPDATE OF c2 SKIP LOCKED))'
-        '     RETURNING c.facet, c.value, c.n)'
-        ' INSERT INTO search_pgcount (facet, value, n)'
-        ' SELECT facet, value, sum(n) FROM (SELECT * FROM delta UNION ALL SELECT * FROM gone) s'
-        ' GROUP BY 1, 2 HAVING sum(n) <> 0';
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(facet), array_agg(value), array_agg(n) INTO facets, vals, ns
+        FROM (SELECT k.facet, k.value, count(*) AS n FROM new_rows r
+              CROSS JOIN LATERAL search_pg_count_keys(r) k GROUP BY 1, 2) s;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(facet), array_agg(value), array_agg(n) INTO facets, vals, ns
+        FROM (SELECT k.facet, k.value, -count(*) AS n FROM old_rows r
+              CROSS JOIN LATERAL search_pg_count_keys(r) k GROUP BY 1, 2) s;
+    ELSE
+        SELECT array_agg(facet), array_agg(value), array_agg(n) INTO facets, vals, ns
+        FROM (SELECT facet, value, sum(n) AS n FROM (
+                SELECT k.facet, k.value, 1 AS n FROM new_rows r
+                CROSS JOIN LATERAL search_pg_count_keys(r) k
+                UNION ALL SELECT k.facet, k.value, -1 FROM old_rows r
+                CROSS JOIN LATERAL search_pg_count_keys(r) k) u
+              GROUP BY 1, 2 HAVING sum(n) <> 0) s;
+    END IF;
+    IF facets IS NULL THEN
+        RETURN NULL;
+    END IF;
+    WITH delta AS MATERIALIZED (SELECT * FROM unnest(facets, vals, ns) AS d(facet, value, n)),
+    gone AS (
+        DELETE FROM search_pgcount c WHERE c.ctid = ANY(ARRAY(
+            SELECT c2.ctid FROM search_pgcount c2
+            WHERE (c2.facet, c2.value) IN (SELECT facet, value FROM delta)
+            FOR UPDATE OF c2 SKIP LOCKED))
+        RETURNING c.facet, c.value, c.n)
+    INSERT INTO search_pgcount (facet, value, n)
+    SELECT s.facet, s.value, sum(s.n) FROM (
+        SELECT delta.facet, delta.value, delta.n FROM delta
+        UNION ALL SELECT gone.facet, gone.value, gone.n FROM gone) s
+    GROUP BY 1, 2 HAVING sum(s.n) <> 0;
     RETURN NULL;
 END $$;
 
