@@ -31,7 +31,9 @@ BUDGETS = {
         # answer then needs only that check.
         "kim": 12,
         "kim filtered": 12,
-        "browse": 8,
+        # Four more than before the kept counts (search/backends/pg/archive_counts.py):
+        # the statement runs with enable_seqscan off, in a savepoint of its own.
+        "browse": 12,
         # One more than seen alone: in the whole suite a question once took 17 (a
         # statistics read after other tests changed the collection).
         "question": 17,

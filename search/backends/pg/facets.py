@@ -10,6 +10,7 @@ labels are the query service's (``search.shaping``).
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from search.backends.pg import archive_counts
 from search.backends.pg.filters import combine
 from search.shaping import CONTENDERS, FACET_SIZE
 from search.types import MAX_COPIES_LISTED, TAG_KINDS
@@ -100,7 +101,15 @@ class Counts:
 
 
 def aggregate_sql(
-    facets, filters, matches: tuple[str, list], *, page, most=False, unit=None, original=False
+    facets,
+    filters,
+    matches: tuple[str, list],
+    *,
+    page,
+    most=False,
+    unit=None,
+    original=False,
+    whole=False,
 ):
     """(SQL, params) answering rows (facet, value, label, count): the page's hits
     ('hit', id, score, position), the histogram (its sum is the total) and the facets; with
@@ -114,9 +123,12 @@ def aggregate_sql(
     the total and the histogram count those, the facets count units, and rows say the
     articles matched ('articles'), each hit's unit ('group') and what was folded into
     it ('copy', id, unit, rank). With ``original`` the outlet facet credits each row
-    to its copy group's original's outlet."""
+    to its copy group's original's outlet. With ``whole`` (no query, no filter: ``m`` is
+    every row; ``archive_counts.answers`` the facets) the counts are the kept ones."""
     parts, params = [], list(matches[1])
     ctes = matches[0]
+    if whole:
+        ctes += f", {archive_counts.KEPT}"
     all_sql, all_params = combine(filters)
     order, limit, offset = page
     if unit is None:
@@ -128,8 +140,11 @@ def aggregate_sql(
             " LIMIT %s OFFSET %s) p"
         )
         params += [*all_params, limit, offset]
-        parts.append(_SELECTS["histogram"].format(where=all_sql))
-        params += all_params
+        if whole:
+            parts.append(archive_counts.histogram(folding=False))
+        else:
+            parts.append(_SELECTS["histogram"].format(where=all_sql))
+            params += all_params
     else:
         key = unit[0]
         counting = {"n": "count(*)", "nk": "count(*)", "k": "NULL", "sh": "false"}
@@ -142,7 +157,7 @@ def aggregate_sql(
             "k": key,
             "sh": "true",
         }
-        folded, shown = folding_ctes(unit, order, all_sql)
+        folded, shown = folding_ctes(unit, order, all_sql, whole=whole)
         ctes += (
             f"{folded},"
             " fold_page AS MATERIALIZED (SELECT q.*, row_number() OVER () AS pos FROM (SELECT"
@@ -153,14 +168,19 @@ def aggregate_sql(
         parts += [
             "SELECT 'hit', p.article_id::text, p.score::text, p.pos FROM fold_page p",
             "SELECT 'group', p.article_id::text, p.gk::text, p.pos FROM fold_page p",
-            _SELECTS["articles"].format(where=all_sql),
-            _SELECTS["histogram"].format(where=f"({all_sql}) AND {shown}"),
             "SELECT 'copy', c.article_id::text, c.gk::text, c.n FROM (SELECT d.article_id,"
             " d.gk, row_number() OVER (PARTITION BY d.gk ORDER BY d.published ASC NULLS LAST,"
             " d.article_id) AS n FROM fold_shared d WHERE d.gr > 1"
             " AND d.gk IN (SELECT gk FROM fold_page)) c",
         ]
-        params += [*all_params, *all_params]
+        if whole:
+            parts += [archive_counts.ARTICLES, archive_counts.histogram(folding=True)]
+        else:
+            parts += [
+                _SELECTS["articles"].format(where=all_sql),
+                _SELECTS["histogram"].format(where=f"({all_sql}) AND {shown}"),
+            ]
+            params += [*all_params, *all_params]
     if most:
         parts.append(_SELECTS["most"].format(where=all_sql))
         params += all_params
@@ -173,14 +193,21 @@ def aggregate_sql(
             tag_kinds_by_condition[(where, repr(where_params))].append((facet, where_params))
             continue
         name = "outlet_original" if facet == "outlet" and original else facet
-        parts.append(_SELECTS[name].format(where=where, **counting))
-        params += where_params
+        if whole:
+            parts.append(archive_counts.facet_select(facet))
+        else:
+            parts.append(_SELECTS[name].format(where=where, **counting))
+            params += where_params
         if unit is not None:
             parts.append(_repeats(_SELECTS[name], where, folding))
             params += where_params
     for (where, _), kinds in tag_kinds_by_condition.items():
-        parts.append(_SELECTS["tags"].format(where=where, **counting))
-        params += [*kinds[0][1], [k for k, _ in kinds]]
+        if whole:
+            parts.append(archive_counts.facet_select(kinds[0][0]))
+            params.append([k for k, _ in kinds])
+        else:
+            parts.append(_SELECTS["tags"].format(where=where, **counting))
+            params += [*kinds[0][1], [k for k, _ in kinds]]
         if unit is not None:
             parts.append(_repeats(_SELECTS["tags"], where, folding))
             params += [*kinds[0][1], [k for k, _ in kinds]]
@@ -197,17 +224,23 @@ def aggregate_sql(
     return f"WITH {ctes} {ranked}", params
 
 
-def folding_ctes(unit: tuple[str, str], order: str, where: str) -> tuple[str, str]:
+def folding_ctes(
+    unit: tuple[str, str], order: str, where: str, *, whole: bool = False
+) -> tuple[str, str]:
     """CTEs to add after those of ``matches`` (taking the params of ``where`` once), and
     the condition on ``d`` that keeps the first row of each unit under ``order``.
 
     fold_rows: the matching rows that may share their unit (few: copies and their
     originals, stories); fold_shared: those under every filter (``where``), numbered in
     their unit (names that do not clash with the CTEs of ``matches``). A row is shown
-    unless it comes after the first of its unit."""
+    unless it comes after the first of its unit. With ``whole`` (``m`` is every row,
+    folded by copies) fold_rows is read through the indexes."""
     key, shared = unit
+    rows = f"fold_rows AS MATERIALIZED (SELECT d.* FROM m d WHERE {shared})"
+    if whole:
+        rows = archive_counts.FOLD_ROWS
     ctes = (
-        f", {_SHARED_GROUPS}, fold_rows AS MATERIALIZED (SELECT d.* FROM m d WHERE {shared}),"
+        f", {_SHARED_GROUPS}, {rows},"
         f" fold_shared AS MATERIALIZED (SELECT d.article_id, d.published, {key} AS gk,"
         f" row_number() OVER (PARTITION BY {key} ORDER BY {order}) AS gr"
         f" FROM fold_rows d WHERE {where})"

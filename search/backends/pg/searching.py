@@ -8,7 +8,7 @@ takes two more: the most words any article has, and the search asking for that m
 from dataclasses import dataclass, replace
 
 from search.backends.base import BackendHit, BackendQuery, BackendResult, Filters
-from search.backends.pg import explain, ranking
+from search.backends.pg import archive_counts, explain, ranking
 from search.backends.pg.browsing import kept_answer
 from search.backends.pg.compile import Compiler
 from search.backends.pg.facets import (
@@ -176,6 +176,13 @@ class _Search:
         size = request.page_size if restricted else min(request.page_size, MAX_PAGE_SIZE)
         page = (order, size, (request.page - 1) * size)
         question = isinstance(node, Best)
+        original = request.outlet_credit == "original"
+        whole = (
+            compiled is None
+            and not self.filters
+            and fixed_filters(request, self.id_filters)[0] == "TRUE"
+            and archive_counts.answers(request.facets, collapse=request.collapse, original=original)
+        )
         sql, params = aggregate_sql(
             request.facets,
             self.filters,
@@ -183,11 +190,14 @@ class _Search:
             page=page,
             most=question,
             unit=UNITS[request.collapse],
-            original=request.outlet_credit == "original",
+            original=original,
+            whole=whole,
         )
 
         def rows() -> list[tuple]:
-            with index_scans(self.cursor, question):
+            # Browsing reads its few rows through the indexes: the planner would scan
+            # every facet row for the copies, misjudging their partial index.
+            with index_scans(self.cursor, question or whole):
                 self.cursor.execute(sql, params)
                 return self.cursor.fetchall()
 
