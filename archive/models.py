@@ -302,6 +302,26 @@ class CopyBand(models.Model):
         return f"{self.key} of article {self.article_id}"
 
 
+class CopyBandQueue(models.Model):
+    """An article whose signature is stored but whose band keys are not written yet.
+
+    An import writes its articles' band keys in a few large sorted batches rather than
+    with every chunk: a chunk's 10,000 random keys touch nearly every page of the band
+    index, so writing them chunk by chunk rewrote the whole index at each commit. Until
+    its keys are written, an article is found as a candidate through this queue (by
+    runs other than its own; its own run holds it in memory). ``run`` names the import
+    that queued it. Whoever writes the keys (the run, at its end or every
+    ``BAND_BATCH`` articles, or the next run, of one that stopped) takes the article off."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    run = models.BigIntegerField(db_index=True)
+
+    def __str__(self):
+        return f"Band keys of article {self.article_id}, queued by run {self.run}"
+
+
 class SlugRedirect(models.Model):
     """The slug of an outlet, author or tag merged into another, kept so that its old
     page, feed and filter value lead to the survivor (``kind``: "outlet", "author" or

@@ -9,28 +9,34 @@ than a group's original joins it, it becomes the original and the others follow 
 
 An import never reads the archive's texts: a chunk's band keys are looked up in
 ``CopyBand`` (one query per 500 keys; one a chunk on PostgreSQL), and only the
-signatures of the articles found are read. Deleting an original makes its earliest copy
-the original of the others.
+signatures of the articles found are read. An import writes its own articles' band keys
+in a few large sorted batches (``bands_write``), queueing the articles meanwhile
+(``CopyBandQueue``): chunk by chunk, each commit rewrote nearly every page of the band
+index. Deleting an original makes its earliest copy the original of the others.
 """
 
 import datetime as dt
-import io
-from collections.abc import Callable, Iterable
+import secrets
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from archive.ingest.dedupe import CandidateTable, Signature, signature
 from archive.ingest.journal import UndoJournal
-from archive.models import Article, CopyBand, CopySignature
+from archive.models import Article, CopyBand, CopyBandQueue, CopySignature
 from archive.signals import announce
 from archive.statistics import tables_analyze
 
 # Keys or ids per IN (...) query, and rows per INSERT: well under any database's limits.
 _PER_QUERY = 500
 _ROWS_PER_INSERT = 400
+# Articles an import queues before it writes their band keys (``CopyIndex.bands_write``):
+# the larger the batch, the fewer times the band index is rewritten; the run holds the
+# signatures in memory anyway.
+BAND_BATCH = 50_000
 
 
 def _parts(values: Iterable, size: int = _PER_QUERY) -> Iterable[list]:
@@ -42,30 +48,67 @@ def _parts(values: Iterable, size: int = _PER_QUERY) -> Iterable[list]:
 # -- stored signatures ------------------------------------------------------------------
 
 
-def signatures_store(rows: Iterable[tuple[int, str, Signature | None]]) -> None:
+def signatures_store(
+    rows: Iterable[tuple[int, str, Signature | None]], *, queue: int | None = None
+) -> None:
     """Store (article id, content hash, signature) of articles that have none yet, with
-    their band keys (a text too short to judge gets an empty signature: judged, no keys)."""
+    their band keys (a text too short to judge gets an empty signature: judged, no keys).
+    With ``queue`` (a run's number) the articles wait in ``CopyBandQueue`` instead, for
+    ``bands_write``."""
     rows = list(rows)
     signatures = [
         (pk, d, sig.values if sig else b"", sig.shingles if sig else 0) for pk, d, sig in rows
     ]
-    # In key order: each page of the key index is visited once, not once per key on it.
-    bands = sorted({(key, pk) for pk, _, sig in rows if sig for key in sig.keys})
     # Multi-row INSERTs: a model instance per row costs more than the insert.
     _insert(CopySignature, ("article_id", "content_hash", "values", "shingles"), signatures)
-    _insert_bands(bands)
-
-
-def _insert_bands(rows: list[tuple[int, int]]) -> None:
-    if connection.vendor != "postgresql":
-        _insert(CopyBand, ("key", "article_id"), rows)
+    if queue is not None:
+        _insert(CopyBandQueue, ("article_id", "run"), [(pk, queue) for pk, _, sig in rows if sig])
         return
-    # COPY: the server parses 42 rows an article as data, not as a statement's values.
+    _insert_bands({pk: sig for pk, _, sig in rows if sig})
+
+
+def bands_write(known: Mapping[int, Signature] | None = None) -> int:
+    """Write the band keys of every queued article and take it off the queue, whichever
+    run queued it (one that stopped half-way leaves its articles there). Signatures come
+    from ``known`` where it has them, else from the database. Returns how many."""
+    queued = list(CopyBandQueue.objects.order_by().values_list("article_id", flat=True))
+    if not queued:
+        return 0
+    known = known or {}
+    signatures = {pk: known[pk] for pk in queued if pk in known}
+    for part in _parts([pk for pk in queued if pk not in signatures]):
+        rows = CopySignature.objects.filter(article_id__in=part)
+        for pk, values, shingles in rows.values_list("article_id", "values", "shingles"):
+            if (stored := _stored(values, shingles)) is not None:
+                signatures[pk] = stored
+    with transaction.atomic():
+        _insert_bands(signatures)
+        for part in _parts(queued):
+            CopyBandQueue.objects.filter(article_id__in=part).delete()
+    if connection.vendor == "postgresql" and len(queued) >= _PER_QUERY:
+        transaction.on_commit(lambda: tables_analyze([CopyBand._meta.db_table]))
+    return len(queued)
+
+
+def _insert_bands(signatures: Mapping[int, Signature]) -> None:
+    """The band rows of these signatures, in key order (each page of the key index is
+    visited once, not once per key on it); rows already there are left as they are (a
+    queued article written by two runs at once)."""
+    rows = sorted({(key, pk) for pk, sig in signatures.items() for key in sig.keys})
+    if not rows:
+        return
     quote = connection.ops.quote_name
     table, names = quote(CopyBand._meta.db_table), f"{quote('key')}, {quote('article_id')}"
-    data = io.StringIO("".join(f"{key}\t{pk}\n" for key, pk in rows))
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", data)
+        if connection.vendor == "postgresql":  # two arrays, unnested by the server
+            keys, ids = zip(*rows, strict=True)
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT * FROM unnest(%s::bigint[], %s::bigint[])"
+                " ON CONFLICT DO NOTHING",
+                [list(keys), list(ids)],
+            )
+        else:
+            cursor.executemany(f"INSERT OR IGNORE INTO {table} ({names}) VALUES (%s, %s)", rows)
 
 
 def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -85,6 +128,7 @@ def signatures_replace(rows: Iterable[tuple[int, str, Signature | None]]) -> Non
     rows = list(rows)
     for part in _parts([pk for pk, _, _ in rows]):
         CopyBand.objects.filter(article_id__in=part).delete()
+        CopyBandQueue.objects.filter(article_id__in=part).delete()
         CopySignature.objects.filter(article_id__in=part).delete()
     signatures_store(rows)
 
@@ -268,6 +312,21 @@ class CopyIndex:
         self._joined: set[int] = set()
         self._planned = False  # the band table has planner statistics
         self._analysing = False  # their gathering is queued for the chunk's commit
+        self.run = secrets.randbits(62)  # its articles' mark in the band queue
+        self.queued = 0  # articles it queued since it last wrote band keys
+
+    def signatures_store(self, rows: Iterable[tuple[int, str, Signature | None]]) -> None:
+        """Store the signatures of new articles, their band keys queued for ``bands_write``
+        (the run knows them meanwhile)."""
+        rows = list(rows)
+        signatures_store(rows, queue=self.run)
+        self.queued += sum(1 for *_, sig in rows if sig)
+
+    def bands_write(self) -> int:
+        """Write the band keys of the queued articles (``bands_write``)."""
+        done = bands_write(self.table.signatures)
+        self.queued = 0
+        return done
 
     def prefetch(self, signatures: Iterable[Signature | None]) -> None:
         """Read the stored candidates of these texts: the articles sharing a band key
@@ -282,7 +341,7 @@ class CopyIndex:
                 _band_statistics_later(self._analysed)
                 # A savepoint rolled back drops the queued ANALYZE: asked again then.
                 self.journal.record(_Queued(self))
-        found = _articles_with_keys(keys)
+        found = _articles_with_keys(keys) | self._queued_elsewhere()
         # Not ``found -= self.roots.keys()``: that walks every article the run knows.
         found = {pk for pk in found if pk not in self.roots}
         fields = ("article_id", "values", "shingles", "article__duplicate_of_id")
@@ -297,6 +356,12 @@ class CopyIndex:
                     self.firsts.setdefault(
                         root, first_publisher(original_published if original else published, root)
                     )
+
+    def _queued_elsewhere(self) -> set[int]:
+        """Articles other runs have stored but not yet written the band keys of (a run
+        stopped half-way, or one running beside this one): candidates of every text."""
+        others = CopyBandQueue.objects.filter(Q(run__lt=self.run) | Q(run__gt=self.run))
+        return set(others.values_list("article_id", flat=True))
 
     def _analysed(self) -> None:
         self._analysing = False  # asked again next time: an empty table leaves none
@@ -398,6 +463,7 @@ def regroup_copies(*, everything: bool = False, progress: Callable | None = None
     order of first publication, each article joins the group of the most alike earlier
     article it is a copy of. Articles too short to judge keep the link they have (a
     stated link, the same text under another address); ``progress(step, done, total)``."""
+    bands_write()  # a run that stopped half-way left articles queued
     report = RegroupReport(signed=signatures_refresh(everything=everything, progress=progress))
     rows = CopySignature.objects.exclude(values=b"").values_list(
         "article_id", "values", "shingles", "article__published", "article__duplicate_of_id"

@@ -9,9 +9,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from archive.ingest.copies import regroup_copies
+from archive.ingest import run
+from archive.ingest.copies import regroup_copies, signatures_store
+from archive.ingest.dedupe import signature
 from archive.ingest.run import ingest_paths
-from archive.models import Article, CopyBand, CopySignature
+from archive.models import Article, CopyBand, CopyBandQueue, CopySignature
 from archive.signals import articles_changed
 from tests.archive.ingest.conftest import jsonl
 from tests.benchmarks.copy_detection import EDITS, edit
@@ -205,6 +207,37 @@ def test_the_command_reports_progress_and_a_summary(write, capsys):
     assert "2 signatures computed" in out
     assert "1 copy group" in out and "1 article re-linked" in out
     assert _original("B") == "A"
+
+
+def test_a_run_writes_its_band_keys_once_not_chunk_by_chunk(write, monkeypatch):
+    # Each chunk's keys land all over the band index: written chunk by chunk, every
+    # commit rewrote most of it.
+    monkeypatch.setattr(run, "CHUNK", 2)
+    items = [_item(f"Story {n}", edit("words", WIRE, random.Random(n), OTHER), 8) for n in range(5)]
+    items.append(_item("Port strike ends", OTHER, 9))
+    with CaptureQueriesContext(connection) as queries:
+        batch = ingest_paths([write("a.jsonl", jsonl(*items))])
+    assert batch.created == 6
+    inserts = [q for q in queries.captured_queries if 'INTO "archive_copyband" ' in q["sql"]]
+    assert len(inserts) == 1
+    assert CopyBand.objects.count() == 6 * 42
+    assert not CopyBandQueue.objects.exists()
+    # Copies in later chunks still found their original in an earlier one.
+    assert {_original(f"Story {n}") for n in range(5)} == {"Story 0"}
+
+
+def test_articles_a_stopped_run_left_queued_are_found_and_their_keys_written(write):
+    # A run that stopped half-way: its article stored, its band keys still queued.
+    article = Article.objects.create(
+        title="Kim meets Xi", body=WIRE, published=dt.date(2018, 5, 8), content_hash="e" * 64
+    )
+    signatures_store([(article.pk, article.content_hash, signature(WIRE))], queue=7)
+    assert not CopyBand.objects.exists()
+    copy = edit("chrome", WIRE, random.Random(6), OTHER)
+    ingest_paths([write("a.jsonl", jsonl(_item("Copy", copy, 9, outlet="Yonhap")))])
+    assert _original("Copy") == "Kim meets Xi"
+    assert not CopyBandQueue.objects.exists()
+    assert CopyBand.objects.filter(article=article).count() == 42
 
 
 def _import_into_archive_of(size: int, write) -> list[str]:
