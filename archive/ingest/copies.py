@@ -71,7 +71,9 @@ def bands_write(known: Mapping[int, Signature] | None = None) -> int:
     """Write the band keys of every queued article and take it off the queue, whichever
     run queued it (one that stopped half-way leaves its articles there). Signatures come
     from ``known`` where it has them, else from the database. Returns how many."""
-    queued = list(CopyBandQueue.objects.order_by().values_list("article_id", flat=True))
+    # In id order: two runs writing the same queued rows lock them in one order.
+    queue = CopyBandQueue.objects.order_by("article_id")
+    queued = list(queue.values_list("article_id", flat=True))
     if not queued:
         return 0
     known = known or {}
