@@ -151,7 +151,7 @@ class ChunkWriter:
     def _settle(self, item: _Pending) -> None:
         """The pending article was inserted (it has a pk now) or abandoned."""
         self.state.known.forget(item.article, item.key)
-        self.state.near.discard(item.key)
+        self.state.near.discard(item.key, stored_as=item.article.pk)
         if item.article.pk:
             # Its original has its id by now (``_insert``): remembered under it.
             plan = replace(item.plan, twin_id=item.article.duplicate_of_id)

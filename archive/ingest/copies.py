@@ -387,9 +387,9 @@ class CopyIndex:
         published: dt.date | None = None,
     ) -> None:
         """A candidate from now on, in the group of ``original`` (None: its own)."""
-        if sig is None or article_id in self.table:
+        if sig is None or article_id in self.roots:
             return
-        self.table.add(article_id, sig)
+        self.table.add(article_id, sig)  # nothing when kept under it by ``discard``
         self.journal.record(_Known(self, article_id))
         mine = first_publisher(published, article_id)
         if original is None:
@@ -403,8 +403,13 @@ class CopyIndex:
         if original not in self.firsts or mine[:2] < self.firsts[original][:2]:
             self._joined.add(original)
 
-    def discard(self, article_id: int) -> None:
-        self.table.discard(article_id)
+    def discard(self, article_id: int, *, stored_as: int | None = None) -> None:
+        """Forget a candidate; with ``stored_as`` (a pending article's id once inserted),
+        its signature stays in the table under that id, to be ``add``-ed under it."""
+        if stored_as:
+            self.table.rename(article_id, stored_as)
+        else:
+            self.table.discard(article_id)
         self.roots.pop(article_id, None)
         self.firsts.pop(article_id, None)
 
