@@ -292,11 +292,17 @@ class CopyBand(models.Model):
 
     Keyed by (key, article) alone: an import adds 42 rows an article, and a surrogate id
     would cost a B-tree more per row (on SQLite the table is ``WITHOUT ROWID``, so the
-    key's index is the table; migration 0060)."""
+    key's index is the table; migration 0060). For the same reason the article is no
+    foreign key and has no index of its own (migration 0062): checking and indexing it
+    tripled the cost of writing the rows. An article's rows are deleted by their keys
+    (``archive.ingest.copies.bands_delete``); a row left of a deleted article names an id
+    no article has, and a candidate without a signature is passed over."""
 
     pk = models.CompositePrimaryKey("key", "article")
     key = models.BigIntegerField()
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(
+        Article, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
 
     def __str__(self):
         return f"{self.key} of article {self.article_id}"

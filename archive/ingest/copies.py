@@ -16,15 +16,17 @@ index. Deleting an original makes its earliest copy the original of the others.
 """
 
 import datetime as dt
+import itertools
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
 from django.db import connection, transaction
 from django.db.models import F, Q
 
-from archive.ingest.dedupe import CandidateTable, Signature, signature
+from archive.ingest.dedupe import BANDS, CandidateTable, Signature, signature
 from archive.ingest.journal import UndoJournal
 from archive.models import Article, CopyBand, CopyBandQueue, CopySignature
 from archive.signals import announce
@@ -96,20 +98,25 @@ def _insert_bands(signatures: Mapping[int, Signature]) -> None:
     """The band rows of these signatures, in key order (each page of the key index is
     visited once, not once per key on it); rows already there are left as they are (a
     queued article written by two runs at once)."""
-    rows = sorted({(key, pk) for pk, sig in signatures.items() for key in sig.keys})
-    if not rows:
+    if not signatures:
         return
+    keys = np.fromiter(
+        itertools.chain.from_iterable(sig.keys for sig in signatures.values()), dtype=np.int64
+    )
+    ids = np.repeat(np.fromiter(signatures, dtype=np.int64), BANDS)
+    order = np.lexsort((ids, keys))  # by key, then article
+    keys, ids = keys[order].tolist(), ids[order].tolist()
     quote = connection.ops.quote_name
     table, names = quote(CopyBand._meta.db_table), f"{quote('key')}, {quote('article_id')}"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # two arrays, unnested by the server
-            keys, ids = zip(*rows, strict=True)
             cursor.execute(
                 f"INSERT INTO {table} ({names}) SELECT * FROM unnest(%s::bigint[], %s::bigint[])"
                 " ON CONFLICT DO NOTHING",
-                [list(keys), list(ids)],
+                [keys, ids],
             )
         else:
+            rows = zip(keys, ids, strict=True)
             cursor.executemany(f"INSERT OR IGNORE INTO {table} ({names}) VALUES (%s, %s)", rows)
 
 
@@ -129,10 +136,24 @@ def signatures_replace(rows: Iterable[tuple[int, str, Signature | None]]) -> Non
     """Store these articles' signatures in place of the ones they had (a new text)."""
     rows = list(rows)
     for part in _parts([pk for pk, _, _ in rows]):
-        CopyBand.objects.filter(article_id__in=part).delete()
+        bands_delete(part)
         CopyBandQueue.objects.filter(article_id__in=part).delete()
         CopySignature.objects.filter(article_id__in=part).delete()
     signatures_store(rows)
+
+
+def bands_delete(article_ids: Iterable[int]) -> None:
+    """Delete the band rows of these articles, found by the keys of their stored
+    signatures (the band table has no index of articles: ``CopyBand``)."""
+    for part in _parts(article_ids):
+        rows = CopySignature.objects.filter(article_id__in=part).exclude(values=b"")
+        keys = {
+            key
+            for values, shingles in rows.values_list("values", "shingles")
+            for key in _stored(values, shingles).keys
+        }
+        for some in _parts(keys):
+            CopyBand.objects.filter(key__in=some, article_id__in=part).delete()
 
 
 def _stored(values, shingles: int) -> Signature | None:
@@ -219,6 +240,8 @@ def original_deleted(article: Article) -> None:
 
 
 def article_pre_delete(sender, instance, **kwargs) -> None:
+    if instance.pk is not None:
+        bands_delete([instance.pk])  # no foreign key deletes them with it
     original_deleted(instance)
 
 

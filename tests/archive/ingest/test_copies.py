@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from archive.ingest import run
-from archive.ingest.copies import regroup_copies, signatures_store
+from archive.ingest.copies import regroup_copies, signatures_replace, signatures_store
 from archive.ingest.dedupe import signature
 from archive.ingest.run import ingest_paths
 from archive.models import Article, CopyBand, CopyBandQueue, CopySignature
@@ -165,6 +165,19 @@ def test_deleting_an_original_makes_its_earliest_copy_the_original(write):
     assert _original("Third") == "Second"
 
 
+def test_deleting_or_editing_an_article_deletes_its_band_keys(write):
+    items = [_item("Kim meets Xi", WIRE, 8), _item("Port strike ends", OTHER, 9)]
+    ingest_paths([write("a.jsonl", jsonl(*items))])
+    kim, port = (Article.objects.get(title=t) for t in ("Kim meets Xi", "Port strike ends"))
+    old_keys = set(CopyBand.objects.filter(article=port).values_list("key", flat=True))
+    kim.delete()
+    assert not CopyBand.objects.filter(article_id=kim.pk).exists()
+    assert CopyBand.objects.filter(article=port).count() == 42
+    signatures_replace([(port.pk, "0" * 64, signature(WIRE))])  # a new text
+    new_keys = set(CopyBand.objects.filter(article=port).values_list("key", flat=True))
+    assert len(new_keys) == 42 and not new_keys & old_keys
+
+
 def test_regrouping_finds_groups_of_articles_stored_without_signatures(write):
     ingest_paths(
         [
@@ -300,7 +313,7 @@ def test_band_statistics_are_gathered_after_the_chunk_commits(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_migration_0060_works_the_band_rows_out_again_both_ways(write):
+def test_migrations_0060_and_0062_keep_the_band_rows_both_ways(write):
     from django.db.migrations.executor import MigrationExecutor
 
     items = [_item("Kim meets Xi", WIRE, 8), _item("Port strike", OTHER, 9)]
@@ -313,7 +326,11 @@ def test_migration_0060_works_the_band_rows_out_again_both_ways(write):
             cursor.execute('SELECT "key", "article_id" FROM "archive_copyband"')
             return set(cursor.fetchall())
 
-    before, after = ("archive", "0059_webhook_address"), ("archive", "0060_copyband_key_article")
+    # Back through 0062 (the article checked and indexed again) and 0060, then forward.
+    before, after = (
+        ("archive", "0059_webhook_address"),
+        ("archive", "0062_copyband_article_unchecked"),
+    )
     MigrationExecutor(connection).migrate([before])
     assert rows() == bands  # the old table, with its ids, holds every row again
     MigrationExecutor(connection).migrate([after])
