@@ -125,6 +125,9 @@ def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
     table, names = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
     marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
     with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":  # in process: one statement, stepped per row
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES {marks}", rows)
+            return
         for part in _parts(rows, _ROWS_PER_INSERT):
             cursor.execute(
                 f"INSERT INTO {table} ({names}) VALUES {', '.join([marks] * len(part))}",
