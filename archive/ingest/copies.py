@@ -16,6 +16,7 @@ index. Deleting an original makes its earliest copy the original of the others.
 """
 
 import datetime as dt
+import io
 import itertools
 import secrets
 from collections.abc import Callable, Iterable, Mapping
@@ -73,19 +74,20 @@ def bands_write(known: Mapping[int, Signature] | None = None) -> int:
     """Write the band keys of every queued article and take it off the queue, whichever
     run queued it (one that stopped half-way leaves its articles there). Signatures come
     from ``known`` where it has them, else from the database. Returns how many."""
-    # In id order: two runs writing the same queued rows lock them in one order.
-    queue = CopyBandQueue.objects.order_by("article_id")
-    queued = list(queue.values_list("article_id", flat=True))
-    if not queued:
-        return 0
     known = known or {}
-    signatures = {pk: known[pk] for pk in queued if pk in known}
-    for part in _parts([pk for pk in queued if pk not in signatures]):
-        rows = CopySignature.objects.filter(article_id__in=part)
-        for pk, values, shingles in rows.values_list("article_id", "values", "shingles"):
-            if (stored := _stored(values, shingles)) is not None:
-                signatures[pk] = stored
     with transaction.atomic():
+        # Locked (PostgreSQL; SQLite's writer holds the database): the rows another run
+        # is writing now are its own, so no band row is ever written twice.
+        queue = CopyBandQueue.objects.order_by("article_id").select_for_update(skip_locked=True)
+        queued = list(queue.values_list("article_id", flat=True))
+        if not queued:
+            return 0
+        signatures = {pk: known[pk] for pk in queued if pk in known}
+        for part in _parts([pk for pk in queued if pk not in signatures]):
+            rows = CopySignature.objects.filter(article_id__in=part)
+            for pk, values, shingles in rows.values_list("article_id", "values", "shingles"):
+                if (stored := _stored(values, shingles)) is not None:
+                    signatures[pk] = stored
         _insert_bands(signatures)
         for part in _parts(queued):
             CopyBandQueue.objects.filter(article_id__in=part).delete()
@@ -95,9 +97,8 @@ def bands_write(known: Mapping[int, Signature] | None = None) -> int:
 
 
 def _insert_bands(signatures: Mapping[int, Signature]) -> None:
-    """The band rows of these signatures, in key order (each page of the key index is
-    visited once, not once per key on it); rows already there are left as they are (a
-    queued article written by two runs at once)."""
+    """The band rows of these signatures (articles that have none), in key order: each
+    page of the key index is visited once, not once per key on it."""
     if not signatures:
         return
     keys = np.fromiter(
@@ -109,13 +110,10 @@ def _insert_bands(signatures: Mapping[int, Signature]) -> None:
     quote = connection.ops.quote_name
     table, names = quote(CopyBand._meta.db_table), f"{quote('key')}, {quote('article_id')}"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # two arrays, unnested by the server
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) SELECT * FROM unnest(%s::bigint[], %s::bigint[])"
-                " ON CONFLICT DO NOTHING",
-                [keys, ids],
-            )
-        else:
+        if connection.vendor == "postgresql":  # COPY: rows parsed as data, not as statements
+            data = io.StringIO("".join(f"{key}\t{pk}\n" for key, pk in zip(keys, ids, strict=True)))
+            cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", data)
+        else:  # one statement, stepped per row
             rows = zip(keys, ids, strict=True)
             cursor.executemany(f"INSERT OR IGNORE INTO {table} ({names}) VALUES (%s, %s)", rows)
 
