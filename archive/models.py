@@ -292,14 +292,40 @@ class CopyBand(models.Model):
 
     Keyed by (key, article) alone: an import adds 42 rows an article, and a surrogate id
     would cost a B-tree more per row (on SQLite the table is ``WITHOUT ROWID``, so the
-    key's index is the table; migration 0060)."""
+    key's index is the table; migration 0060). For the same reason the article is no
+    foreign key and has no index of its own (migration 0062): checking and indexing it
+    tripled the cost of writing the rows. An article's rows are deleted by their keys
+    (``archive.ingest.copies.bands_delete``); a row left of a deleted article names an id
+    no article has, and a candidate without a signature is passed over."""
 
     pk = models.CompositePrimaryKey("key", "article")
     key = models.BigIntegerField()
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(
+        Article, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
 
     def __str__(self):
         return f"{self.key} of article {self.article_id}"
+
+
+class CopyBandQueue(models.Model):
+    """An article whose signature is stored but whose band keys are not written yet.
+
+    An import writes its articles' band keys in a few large sorted batches rather than
+    with every chunk: a chunk's 10,000 random keys touch nearly every page of the band
+    index, so writing them chunk by chunk rewrote the whole index at each commit. Until
+    its keys are written, an article is found as a candidate through this queue (by
+    runs other than its own; its own run holds it in memory). ``run`` names the import
+    that queued it. Whoever writes the keys (the run, at its end or every
+    ``BAND_BATCH`` articles, or the next run, of one that stopped) takes the article off."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    run = models.BigIntegerField(db_index=True)
+
+    def __str__(self):
+        return f"Band keys of article {self.article_id}, queued by run {self.run}"
 
 
 class SlugRedirect(models.Model):

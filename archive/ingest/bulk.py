@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from django.db import connection, transaction
 
 from archive.ingest.articletext import measure
-from archive.ingest.copies import signatures_store
 from archive.ingest.draft import ArticleDraft, IngestError, Vocabulary
 from archive.ingest.plan import Outcome, Plan, draft_digest, plan_create
 from archive.ingest.state import RunState
@@ -134,7 +133,7 @@ class ChunkWriter:
             return
         try:
             with transaction.atomic():
-                _insert(pending)
+                _insert(pending, self.state)
         except INSERT_FAILURES:
             for item in pending:
                 item.article.pk = None
@@ -152,7 +151,7 @@ class ChunkWriter:
     def _settle(self, item: _Pending) -> None:
         """The pending article was inserted (it has a pk now) or abandoned."""
         self.state.known.forget(item.article, item.key)
-        self.state.near.discard(item.key)
+        self.state.near.discard(item.key, stored_as=item.article.pk)
         if item.article.pk:
             # Its original has its id by now (``_insert``): remembered under it.
             plan = replace(item.plan, twin_id=item.article.duplicate_of_id)
@@ -171,7 +170,7 @@ def _storable(draft: ArticleDraft | Vocabulary) -> bool:
     return True
 
 
-def _insert(pending: list[_Pending]) -> None:
+def _insert(pending: list[_Pending], state: RunState) -> None:
     # A copy of an article inserted with it points at it once the ids are known: inserting
     # its original first would cost a round of statements per such copy.
     later = [item for item in pending if (item.plan.twin_id or 0) < 0]
@@ -190,7 +189,7 @@ def _insert(pending: list[_Pending]) -> None:
         batch_size=_ROWS_PER_INSERT,
     )
     _insert_tag_links([(item.article.pk, tag) for item in pending for tag in item.plan.tag_ids])
-    signatures_store(
+    state.near.signatures_store(
         (item.article.pk, item.article.content_hash, item.plan.signature) for item in pending
     )
     index_later([item.article.pk for item in pending])

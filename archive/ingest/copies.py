@@ -9,28 +9,37 @@ than a group's original joins it, it becomes the original and the others follow 
 
 An import never reads the archive's texts: a chunk's band keys are looked up in
 ``CopyBand`` (one query per 500 keys; one a chunk on PostgreSQL), and only the
-signatures of the articles found are read. Deleting an original makes its earliest copy
-the original of the others.
+signatures of the articles found are read. An import writes its own articles' band keys
+in a few large sorted batches (``bands_write``), queueing the articles meanwhile
+(``CopyBandQueue``): chunk by chunk, each commit rewrote nearly every page of the band
+index. Deleting an original makes its earliest copy the original of the others.
 """
 
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable
+import itertools
+import secrets
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
-from archive.ingest.dedupe import CandidateTable, Signature, signature
+from archive.ingest.dedupe import BANDS, CandidateTable, Signature, signature
 from archive.ingest.journal import UndoJournal
-from archive.models import Article, CopyBand, CopySignature
+from archive.models import Article, CopyBand, CopyBandQueue, CopySignature
 from archive.signals import announce
 from archive.statistics import tables_analyze
 
 # Keys or ids per IN (...) query, and rows per INSERT: well under any database's limits.
 _PER_QUERY = 500
 _ROWS_PER_INSERT = 400
+# Articles an import queues before it writes their band keys (``CopyIndex.bands_write``):
+# the larger the batch, the fewer times the band index is rewritten; the run holds the
+# signatures in memory anyway.
+BAND_BATCH = 50_000
 
 
 def _parts(values: Iterable, size: int = _PER_QUERY) -> Iterable[list]:
@@ -42,30 +51,71 @@ def _parts(values: Iterable, size: int = _PER_QUERY) -> Iterable[list]:
 # -- stored signatures ------------------------------------------------------------------
 
 
-def signatures_store(rows: Iterable[tuple[int, str, Signature | None]]) -> None:
+def signatures_store(
+    rows: Iterable[tuple[int, str, Signature | None]], *, queue: int | None = None
+) -> None:
     """Store (article id, content hash, signature) of articles that have none yet, with
-    their band keys (a text too short to judge gets an empty signature: judged, no keys)."""
+    their band keys (a text too short to judge gets an empty signature: judged, no keys).
+    With ``queue`` (a run's number) the articles wait in ``CopyBandQueue`` instead, for
+    ``bands_write``."""
     rows = list(rows)
     signatures = [
         (pk, d, sig.values if sig else b"", sig.shingles if sig else 0) for pk, d, sig in rows
     ]
-    # In key order: each page of the key index is visited once, not once per key on it.
-    bands = sorted({(key, pk) for pk, _, sig in rows if sig for key in sig.keys})
     # Multi-row INSERTs: a model instance per row costs more than the insert.
     _insert(CopySignature, ("article_id", "content_hash", "values", "shingles"), signatures)
-    _insert_bands(bands)
-
-
-def _insert_bands(rows: list[tuple[int, int]]) -> None:
-    if connection.vendor != "postgresql":
-        _insert(CopyBand, ("key", "article_id"), rows)
+    if queue is not None:
+        _insert(CopyBandQueue, ("article_id", "run"), [(pk, queue) for pk, _, sig in rows if sig])
         return
-    # COPY: the server parses 42 rows an article as data, not as a statement's values.
+    _insert_bands({pk: sig for pk, _, sig in rows if sig})
+
+
+def bands_write(known: Mapping[int, Signature] | None = None) -> int:
+    """Write the band keys of every queued article and take it off the queue, whichever
+    run queued it (one that stopped half-way leaves its articles there). Signatures come
+    from ``known`` where it has them, else from the database. Returns how many."""
+    known = known or {}
+    with transaction.atomic():
+        # Locked (PostgreSQL; SQLite's writer holds the database): the rows another run
+        # is writing now are its own, so no band row is ever written twice.
+        queue = CopyBandQueue.objects.order_by("article_id").select_for_update(skip_locked=True)
+        queued = list(queue.values_list("article_id", flat=True))
+        if not queued:
+            return 0
+        signatures = {pk: known[pk] for pk in queued if pk in known}
+        for part in _parts([pk for pk in queued if pk not in signatures]):
+            rows = CopySignature.objects.filter(article_id__in=part)
+            for pk, values, shingles in rows.values_list("article_id", "values", "shingles"):
+                if (stored := _stored(values, shingles)) is not None:
+                    signatures[pk] = stored
+        _insert_bands(signatures)
+        for part in _parts(queued):
+            CopyBandQueue.objects.filter(article_id__in=part).delete()
+    if connection.vendor == "postgresql" and len(queued) >= _PER_QUERY:
+        transaction.on_commit(lambda: tables_analyze([CopyBand._meta.db_table]))
+    return len(queued)
+
+
+def _insert_bands(signatures: Mapping[int, Signature]) -> None:
+    """The band rows of these signatures (articles that have none), in key order: each
+    page of the key index is visited once, not once per key on it."""
+    if not signatures:
+        return
+    keys = np.fromiter(
+        itertools.chain.from_iterable(sig.keys for sig in signatures.values()), dtype=np.int64
+    )
+    ids = np.repeat(np.fromiter(signatures, dtype=np.int64), BANDS)
+    order = np.lexsort((ids, keys))  # by key, then article
+    keys, ids = keys[order].tolist(), ids[order].tolist()
     quote = connection.ops.quote_name
     table, names = quote(CopyBand._meta.db_table), f"{quote('key')}, {quote('article_id')}"
-    data = io.StringIO("".join(f"{key}\t{pk}\n" for key, pk in rows))
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", data)
+        if connection.vendor == "postgresql":  # COPY: rows parsed as data, not as statements
+            data = io.StringIO("".join(f"{key}\t{pk}\n" for key, pk in zip(keys, ids, strict=True)))
+            cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", data)
+        else:  # one statement, stepped per row
+            rows = zip(keys, ids, strict=True)
+            cursor.executemany(f"INSERT OR IGNORE INTO {table} ({names}) VALUES (%s, %s)", rows)
 
 
 def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -73,6 +123,9 @@ def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
     table, names = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
     marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
     with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":  # in process: one statement, stepped per row
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES {marks}", rows)
+            return
         for part in _parts(rows, _ROWS_PER_INSERT):
             cursor.execute(
                 f"INSERT INTO {table} ({names}) VALUES {', '.join([marks] * len(part))}",
@@ -84,9 +137,24 @@ def signatures_replace(rows: Iterable[tuple[int, str, Signature | None]]) -> Non
     """Store these articles' signatures in place of the ones they had (a new text)."""
     rows = list(rows)
     for part in _parts([pk for pk, _, _ in rows]):
-        CopyBand.objects.filter(article_id__in=part).delete()
+        bands_delete(part)
+        CopyBandQueue.objects.filter(article_id__in=part).delete()
         CopySignature.objects.filter(article_id__in=part).delete()
     signatures_store(rows)
+
+
+def bands_delete(article_ids: Iterable[int]) -> None:
+    """Delete the band rows of these articles, found by the keys of their stored
+    signatures (the band table has no index of articles: ``CopyBand``)."""
+    for part in _parts(article_ids):
+        rows = CopySignature.objects.filter(article_id__in=part).exclude(values=b"")
+        keys = {
+            key
+            for values, shingles in rows.values_list("values", "shingles")
+            for key in _stored(values, shingles).keys
+        }
+        for some in _parts(keys):
+            CopyBand.objects.filter(key__in=some, article_id__in=part).delete()
 
 
 def _stored(values, shingles: int) -> Signature | None:
@@ -173,6 +241,8 @@ def original_deleted(article: Article) -> None:
 
 
 def article_pre_delete(sender, instance, **kwargs) -> None:
+    if instance.pk is not None:
+        bands_delete([instance.pk])  # no foreign key deletes them with it
     original_deleted(instance)
 
 
@@ -268,6 +338,21 @@ class CopyIndex:
         self._joined: set[int] = set()
         self._planned = False  # the band table has planner statistics
         self._analysing = False  # their gathering is queued for the chunk's commit
+        self.run = secrets.randbits(62)  # its articles' mark in the band queue
+        self.queued = 0  # articles it queued since it last wrote band keys
+
+    def signatures_store(self, rows: Iterable[tuple[int, str, Signature | None]]) -> None:
+        """Store the signatures of new articles, their band keys queued for ``bands_write``
+        (the run knows them meanwhile)."""
+        rows = list(rows)
+        signatures_store(rows, queue=self.run)
+        self.queued += sum(1 for *_, sig in rows if sig)
+
+    def bands_write(self) -> int:
+        """Write the band keys of the queued articles (``bands_write``)."""
+        done = bands_write(self.table.signatures)
+        self.queued = 0
+        return done
 
     def prefetch(self, signatures: Iterable[Signature | None]) -> None:
         """Read the stored candidates of these texts: the articles sharing a band key
@@ -282,7 +367,7 @@ class CopyIndex:
                 _band_statistics_later(self._analysed)
                 # A savepoint rolled back drops the queued ANALYZE: asked again then.
                 self.journal.record(_Queued(self))
-        found = _articles_with_keys(keys)
+        found = _articles_with_keys(keys) | self._queued_elsewhere()
         # Not ``found -= self.roots.keys()``: that walks every article the run knows.
         found = {pk for pk in found if pk not in self.roots}
         fields = ("article_id", "values", "shingles", "article__duplicate_of_id")
@@ -297,6 +382,12 @@ class CopyIndex:
                     self.firsts.setdefault(
                         root, first_publisher(original_published if original else published, root)
                     )
+
+    def _queued_elsewhere(self) -> set[int]:
+        """Articles other runs have stored but not yet written the band keys of (a run
+        stopped half-way, or one running beside this one): candidates of every text."""
+        others = CopyBandQueue.objects.filter(Q(run__lt=self.run) | Q(run__gt=self.run))
+        return set(others.values_list("article_id", flat=True))
 
     def _analysed(self) -> None:
         self._analysing = False  # asked again next time: an empty table leaves none
@@ -320,9 +411,9 @@ class CopyIndex:
         published: dt.date | None = None,
     ) -> None:
         """A candidate from now on, in the group of ``original`` (None: its own)."""
-        if sig is None or article_id in self.table:
+        if sig is None or article_id in self.roots:
             return
-        self.table.add(article_id, sig)
+        self.table.add(article_id, sig)  # nothing when kept under it by ``discard``
         self.journal.record(_Known(self, article_id))
         mine = first_publisher(published, article_id)
         if original is None:
@@ -336,8 +427,13 @@ class CopyIndex:
         if original not in self.firsts or mine[:2] < self.firsts[original][:2]:
             self._joined.add(original)
 
-    def discard(self, article_id: int) -> None:
-        self.table.discard(article_id)
+    def discard(self, article_id: int, *, stored_as: int | None = None) -> None:
+        """Forget a candidate; with ``stored_as`` (a pending article's id once inserted),
+        its signature stays in the table under that id, to be ``add``-ed under it."""
+        if stored_as:
+            self.table.rename(article_id, stored_as)
+        else:
+            self.table.discard(article_id)
         self.roots.pop(article_id, None)
         self.firsts.pop(article_id, None)
 
@@ -398,6 +494,7 @@ def regroup_copies(*, everything: bool = False, progress: Callable | None = None
     order of first publication, each article joins the group of the most alike earlier
     article it is a copy of. Articles too short to judge keep the link they have (a
     stated link, the same text under another address); ``progress(step, done, total)``."""
+    bands_write()  # a run that stopped half-way left articles queued
     report = RegroupReport(signed=signatures_refresh(everything=everything, progress=progress))
     rows = CopySignature.objects.exclude(values=b"").values_list(
         "article_id", "values", "shingles", "article__published", "article__duplicate_of_id"

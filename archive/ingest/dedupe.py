@@ -152,6 +152,20 @@ class CandidateTable:
         for key in signature.keys:
             self._bands[key].append(article_id)
 
+    def rename(self, old: int, new: int) -> None:
+        """Keep ``old``'s signature under ``new`` (cheaper than discarding and adding it)."""
+        signature = self.signatures.pop(old, None)
+        if signature is None:
+            return
+        if new in self.signatures:
+            self.signatures[old] = signature
+            self.discard(old)
+            return
+        self.signatures[new] = signature
+        for key in signature.keys:
+            ids = self._bands[key]
+            ids[ids.index(old)] = new
+
     def discard(self, article_id: int) -> None:
         signature = self.signatures.pop(article_id, None)
         for key in signature.keys if signature else ():

@@ -90,7 +90,13 @@ class KnownArticles:
         """Id of the article with this url, else this (outlet id, external id), else this
         content hash. A negative id is an article planned in the current chunk."""
         tables = self.tables
-        tables.load({url} if url else set(), {external[1]} if external else set(), {digest})
+        asked = tables.asked  # as a rule the chunk's prefetch asked them all
+        if (
+            ("hash", digest) not in asked
+            or (url and ("url", url) not in asked)
+            or (external and ("external", external[1]) not in asked)
+        ):
+            tables.load({url} if url else set(), {external[1]} if external else set(), {digest})
         pk = tables.by_url.get(url) if url else None
         if pk is None and external is not None:
             pk = tables.by_external.get(external)

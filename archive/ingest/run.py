@@ -21,6 +21,7 @@ from archive.ingest import readers
 from archive.ingest.articletext import measure
 from archive.ingest.bulk import ChunkWriter
 from archive.ingest.cache import import_page_cache
+from archive.ingest.copies import BAND_BATCH
 from archive.ingest.draft import ArticleDraft, IngestError, ItemFailure, Vocabulary
 from archive.ingest.links import StatedLink, stated_links_apply
 from archive.ingest.normalize import storable
@@ -268,8 +269,12 @@ def run_sources(
     outer = transaction.atomic() if dry_run else contextlib.nullcontext()
     try:
         with import_page_cache(), outer:
+            state.near.bands_write()  # what a run that stopped half-way left queued
             for chunk in _chunks(drafts):
                 _store_chunk(chunk, tally, state)
+                if state.near.queued >= BAND_BATCH:
+                    state.near.bands_write()
+            state.near.bands_write()
             _report_slow_rules(tally, state)
             _apply_stated_links(tally)
             if not dry_run:

@@ -9,9 +9,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from archive.ingest.copies import regroup_copies
+from archive.ingest import copies, run
+from archive.ingest.copies import regroup_copies, signatures_replace, signatures_store
+from archive.ingest.dedupe import signature
 from archive.ingest.run import ingest_paths
-from archive.models import Article, CopyBand, CopySignature
+from archive.models import Article, CopyBand, CopyBandQueue, CopySignature
 from archive.signals import articles_changed
 from tests.archive.ingest.conftest import jsonl
 from tests.benchmarks.copy_detection import EDITS, edit
@@ -163,6 +165,19 @@ def test_deleting_an_original_makes_its_earliest_copy_the_original(write):
     assert _original("Third") == "Second"
 
 
+def test_deleting_or_editing_an_article_deletes_its_band_keys(write):
+    items = [_item("Kim meets Xi", WIRE, 8), _item("Port strike ends", OTHER, 9)]
+    ingest_paths([write("a.jsonl", jsonl(*items))])
+    kim, port = (Article.objects.get(title=t) for t in ("Kim meets Xi", "Port strike ends"))
+    old_keys = set(CopyBand.objects.filter(article=port).values_list("key", flat=True))
+    kim.delete()
+    assert not CopyBand.objects.filter(article_id=kim.pk).exists()
+    assert CopyBand.objects.filter(article=port).count() == 42
+    signatures_replace([(port.pk, "0" * 64, signature(WIRE))])  # a new text
+    new_keys = set(CopyBand.objects.filter(article=port).values_list("key", flat=True))
+    assert len(new_keys) == 42 and not new_keys & old_keys
+
+
 def test_regrouping_finds_groups_of_articles_stored_without_signatures(write):
     ingest_paths(
         [
@@ -205,6 +220,40 @@ def test_the_command_reports_progress_and_a_summary(write, capsys):
     assert "2 signatures computed" in out
     assert "1 copy group" in out and "1 article re-linked" in out
     assert _original("B") == "A"
+
+
+def test_a_run_writes_its_band_keys_once_not_chunk_by_chunk(write, monkeypatch):
+    # Each chunk's keys land all over the band index: written chunk by chunk, every
+    # commit rewrote most of it.
+    monkeypatch.setattr(run, "CHUNK", 2)
+    written = []  # the articles of each write of band rows (COPY on PostgreSQL: no query log)
+    insert_bands = copies._insert_bands
+    monkeypatch.setattr(
+        copies, "_insert_bands", lambda sigs: [written.append(set(sigs)), insert_bands(sigs)]
+    )
+    items = [_item(f"Story {n}", edit("words", WIRE, random.Random(n), OTHER), 8) for n in range(5)]
+    items.append(_item("Port strike ends", OTHER, 9))
+    batch = ingest_paths([write("a.jsonl", jsonl(*items))])
+    assert batch.created == 6
+    assert written == [set(Article.objects.values_list("pk", flat=True))]
+    assert CopyBand.objects.count() == 6 * 42
+    assert not CopyBandQueue.objects.exists()
+    # Copies in later chunks still found their original in an earlier one.
+    assert {_original(f"Story {n}") for n in range(5)} == {"Story 0"}
+
+
+def test_articles_a_stopped_run_left_queued_are_found_and_their_keys_written(write):
+    # A run that stopped half-way: its article stored, its band keys still queued.
+    article = Article.objects.create(
+        title="Kim meets Xi", body=WIRE, published=dt.date(2018, 5, 8), content_hash="e" * 64
+    )
+    signatures_store([(article.pk, article.content_hash, signature(WIRE))], queue=7)
+    assert not CopyBand.objects.exists()
+    copy = edit("chrome", WIRE, random.Random(6), OTHER)
+    ingest_paths([write("a.jsonl", jsonl(_item("Copy", copy, 9, outlet="Yonhap")))])
+    assert _original("Copy") == "Kim meets Xi"
+    assert not CopyBandQueue.objects.exists()
+    assert CopyBand.objects.filter(article=article).count() == 42
 
 
 def _import_into_archive_of(size: int, write) -> list[str]:
@@ -267,7 +316,7 @@ def test_band_statistics_are_gathered_after_the_chunk_commits(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_migration_0060_works_the_band_rows_out_again_both_ways(write):
+def test_migrations_0060_and_0062_keep_the_band_rows_both_ways(write):
     from django.db.migrations.executor import MigrationExecutor
 
     items = [_item("Kim meets Xi", WIRE, 8), _item("Port strike", OTHER, 9)]
@@ -280,7 +329,11 @@ def test_migration_0060_works_the_band_rows_out_again_both_ways(write):
             cursor.execute('SELECT "key", "article_id" FROM "archive_copyband"')
             return set(cursor.fetchall())
 
-    before, after = ("archive", "0059_webhook_address"), ("archive", "0060_copyband_key_article")
+    # Back through 0062 (the article checked and indexed again) and 0060, then forward.
+    before, after = (
+        ("archive", "0059_webhook_address"),
+        ("archive", "0062_copyband_article_unchecked"),
+    )
     MigrationExecutor(connection).migrate([before])
     assert rows() == bands  # the old table, with its ids, holds every row again
     MigrationExecutor(connection).migrate([after])

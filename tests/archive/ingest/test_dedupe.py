@@ -95,6 +95,16 @@ def test_table_only_compares_candidates_sharing_band_keys():
     assert is_copy(signature(STORY), signature(ARTICLE["body"] * 3)) is None
 
 
+def test_a_renamed_candidate_is_found_under_its_new_id_only():
+    table = CandidateTable()
+    table.add(-1, signature(STORY))  # pending in an import, known by a key
+    table.rename(-1, 7)  # inserted: id 7
+    assert -1 not in table and 7 in table
+    assert table.best(signature(STORY + " One more sentence.")) == 7
+    table.discard(7)
+    assert table.best(signature(STORY)) is None
+
+
 def test_twins_are_found_when_files_are_read_in_a_second_process(write):
     first = {"title": "Bank raises rates", "body": STORY}
     edited = {"title": "Rates up again", "body": STORY.replace("Thursday", "Friday")}
