@@ -37,9 +37,9 @@ from archive.statistics import tables_analyze
 _PER_QUERY = 500
 _ROWS_PER_INSERT = 400
 # Articles an import queues before it writes their band keys (``CopyIndex.bands_write``):
-# the larger the batch, the fewer times the band index is rewritten; the run holds the
-# signatures in memory anyway.
-BAND_BATCH = 50_000
+# the larger the batch, the fewer times the band index is rewritten, but every other
+# writer meanwhile reads the queued articles' signatures as candidates (``prefetch``).
+BAND_BATCH = 2_000
 
 
 def _parts(values: Iterable, size: int = _PER_QUERY) -> Iterable[list]:
@@ -88,7 +88,7 @@ def bands_write(known: Mapping[int, Signature] | None = None) -> int:
             for pk, values, shingles in rows.values_list("article_id", "values", "shingles"):
                 if (stored := _stored(values, shingles)) is not None:
                     signatures[pk] = stored
-        _insert_bands(signatures)
+        _insert_bands(signatures, queued=True)
         for part in _parts(queued):
             CopyBandQueue.objects.filter(article_id__in=part).delete()
     if connection.vendor == "postgresql" and len(queued) >= _PER_QUERY:
@@ -96,9 +96,10 @@ def bands_write(known: Mapping[int, Signature] | None = None) -> int:
     return len(queued)
 
 
-def _insert_bands(signatures: Mapping[int, Signature]) -> None:
-    """The band rows of these signatures (articles that have none), in key order: each
-    page of the key index is visited once, not once per key on it."""
+def _insert_bands(signatures: Mapping[int, Signature], *, queued: bool = False) -> None:
+    """The band rows of these signatures, in key order: each page of the key index is
+    visited once, not once per key on it. Rows already there are left as they are, but
+    for ``queued`` articles (``bands_write``), which can have none."""
     if not signatures:
         return
     keys = np.fromiter(
@@ -110,9 +111,17 @@ def _insert_bands(signatures: Mapping[int, Signature]) -> None:
     quote = connection.ops.quote_name
     table, names = quote(CopyBand._meta.db_table), f"{quote('key')}, {quote('article_id')}"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # COPY: rows parsed as data, not as statements
+        if connection.vendor == "postgresql" and queued:
+            # COPY, rows parsed as data: the queued articles are locked (``bands_write``),
+            # so none of their rows can be there already.
             data = io.StringIO("".join(f"{key}\t{pk}\n" for key, pk in zip(keys, ids, strict=True)))
             cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", data)
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT * FROM unnest(%s::bigint[], %s::bigint[])"
+                " ON CONFLICT DO NOTHING",
+                [keys, ids],
+            )
         else:  # one statement, stepped per row
             rows = zip(keys, ids, strict=True)
             cursor.executemany(f"INSERT OR IGNORE INTO {table} ({names}) VALUES (%s, %s)", rows)
@@ -137,8 +146,10 @@ def signatures_replace(rows: Iterable[tuple[int, str, Signature | None]]) -> Non
     """Store these articles' signatures in place of the ones they had (a new text)."""
     rows = list(rows)
     for part in _parts([pk for pk, _, _ in rows]):
-        bands_delete(part)
+        # The queue row first: a run writing it holds it until its keys are in, and
+        # they are then deleted with the rest.
         CopyBandQueue.objects.filter(article_id__in=part).delete()
+        bands_delete(part)
         CopySignature.objects.filter(article_id__in=part).delete()
     signatures_store(rows)
 
@@ -367,7 +378,11 @@ class CopyIndex:
                 _band_statistics_later(self._analysed)
                 # A savepoint rolled back drops the queued ANALYZE: asked again then.
                 self.journal.record(_Queued(self))
-        found = _articles_with_keys(keys) | self._queued_elsewhere()
+        # The queue first: an article another run takes off it meanwhile has its keys
+        # in the band table by the time that is read (the other way round, it is in
+        # neither answer on PostgreSQL, where each statement sees the latest commits).
+        queued = self._queued_elsewhere()
+        found = _articles_with_keys(keys) | queued
         # Not ``found -= self.roots.keys()``: that walks every article the run knows.
         found = {pk for pk in found if pk not in self.roots}
         fields = ("article_id", "values", "shingles", "article__duplicate_of_id")

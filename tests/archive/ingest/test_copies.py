@@ -3,10 +3,11 @@ only its candidates."""
 
 import datetime as dt
 import random
+import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from archive.ingest import copies, run
@@ -229,7 +230,9 @@ def test_a_run_writes_its_band_keys_once_not_chunk_by_chunk(write, monkeypatch):
     written = []  # the articles of each write of band rows (COPY on PostgreSQL: no query log)
     insert_bands = copies._insert_bands
     monkeypatch.setattr(
-        copies, "_insert_bands", lambda sigs: [written.append(set(sigs)), insert_bands(sigs)]
+        copies,
+        "_insert_bands",
+        lambda sigs, **kw: [written.append(set(sigs)), insert_bands(sigs, **kw)],
     )
     items = [_item(f"Story {n}", edit("words", WIRE, random.Random(n), OTHER), 8) for n in range(5)]
     items.append(_item("Port strike ends", OTHER, 9))
@@ -254,6 +257,40 @@ def test_articles_a_stopped_run_left_queued_are_found_and_their_keys_written(wri
     assert _original("Copy") == "Kim meets Xi"
     assert not CopyBandQueue.objects.exists()
     assert CopyBand.objects.filter(article=article).count() == 42
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's writer holds the database")
+def test_a_queued_article_written_by_another_run_meanwhile_is_still_found(monkeypatch):
+    original = Article.objects.create(
+        title="Kim meets Xi", body=WIRE, published=dt.date(2018, 5, 8), content_hash="e" * 64
+    )
+    signatures_store([(original.pk, original.content_hash, signature(WIRE))], queue=7)
+    read_keys = copies._articles_with_keys
+
+    def another_run_writes_its_keys_once_these_are_read(keys):
+        found, errors = read_keys(keys), []
+
+        def write_keys():
+            try:
+                copies.bands_write()
+            except Exception as exc:  # reported below, in the test's thread
+                errors.append(exc)
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=write_keys)
+        thread.start()
+        thread.join()
+        assert not errors
+        return found
+
+    monkeypatch.setattr(
+        copies, "_articles_with_keys", another_run_writes_its_keys_once_these_are_read
+    )
+    copy = signature(edit("chrome", WIRE, random.Random(6), OTHER))
+    assert copies.CopyIndex().twin_of(copy) == original.pk
+    assert not CopyBandQueue.objects.exists()
 
 
 def _import_into_archive_of(size: int, write) -> list[str]:
