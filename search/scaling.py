@@ -23,7 +23,13 @@ from search import bench
 
 BACKENDS = ("whoosh", "postgres")
 # PostgreSQL's search tables: documents (vectors), facet values, words and stems.
-PG_TABLES = ("search_pgdocument", "search_pgfacet", "search_pgword", "search_pgterm")
+PG_TABLES = (
+    "search_pgdocument",
+    "search_pgfacet",
+    "search_pgword",
+    "search_pgterm",
+    "search_pgcount",
+)
 # The serving process may take this long per search: the curve measures the cost of a
 # search at each size, not whether it fits the default budget (the doc says so).
 SERVE_TIME_LIMIT_MS = "30000"

@@ -3,7 +3,7 @@
 from archive.statistics import tables_analyze
 
 # What a rebuild fills: the documents, the facet rows and the word counts.
-TABLES = ("search_pgdocument", "search_pgfacet", "search_pgterm", "search_pgword")
+TABLES = ("search_pgdocument", "search_pgfacet", "search_pgterm", "search_pgword", "search_pgcount")
 
 # Words of titles and bodies, unstemmed and folded: the did-you-mean dictionary.
 _WORDS_OF = "SELECT exact FROM search_pgdocument"
