@@ -83,11 +83,7 @@ def bands_write(known: Mapping[int, Signature] | None = None) -> int:
         if not queued:
             return 0
         signatures = {pk: known[pk] for pk in queued if pk in known}
-        for part in _parts([pk for pk in queued if pk not in signatures]):
-            rows = CopySignature.objects.filter(article_id__in=part)
-            for pk, values, shingles in rows.values_list("article_id", "values", "shingles"):
-                if (stored := _stored(values, shingles)) is not None:
-                    signatures[pk] = stored
+        signatures |= _signatures_of(pk for pk in queued if pk not in signatures)
         _insert_bands(signatures, queued=True)
         for part in _parts(queued):
             CopyBandQueue.objects.filter(article_id__in=part).delete()
@@ -158,14 +154,19 @@ def bands_delete(article_ids: Iterable[int]) -> None:
     """Delete the band rows of these articles, found by the keys of their stored
     signatures (the band table has no index of articles: ``CopyBand``)."""
     for part in _parts(article_ids):
-        rows = CopySignature.objects.filter(article_id__in=part).exclude(values=b"")
-        keys = {
-            key
-            for values, shingles in rows.values_list("values", "shingles")
-            for key in _stored(values, shingles).keys
-        }
+        keys = {key for sig in _signatures_of(part).values() for key in sig.keys}
         for some in _parts(keys):
             CopyBand.objects.filter(key__in=some, article_id__in=part).delete()
+
+
+def _signatures_of(article_ids: Iterable[int]) -> dict[int, Signature]:
+    """The stored signatures of these articles (none for a text too short to judge)."""
+    found = {}
+    for part in _parts(article_ids):
+        rows = CopySignature.objects.filter(article_id__in=part).exclude(values=b"")
+        for pk, values, shingles in rows.values_list("article_id", "values", "shingles"):
+            found[pk] = _stored(values, shingles)
+    return found
 
 
 def _stored(values, shingles: int) -> Signature | None:

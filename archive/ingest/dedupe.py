@@ -154,12 +154,11 @@ class CandidateTable:
 
     def rename(self, old: int, new: int) -> None:
         """Keep ``old``'s signature under ``new`` (cheaper than discarding and adding it)."""
+        if new in self.signatures:
+            self.discard(old)
+            return
         signature = self.signatures.pop(old, None)
         if signature is None:
-            return
-        if new in self.signatures:
-            self.signatures[old] = signature
-            self.discard(old)
             return
         self.signatures[new] = signature
         for key in signature.keys:

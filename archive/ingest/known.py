@@ -51,6 +51,15 @@ class _Tables:
                 if external_id:
                     self.by_external.setdefault((outlet_id, external_id), pk)
 
+    def asked_all(self, url: str, external_id: str, digest: str) -> bool:
+        """Whether the database was asked for this url, external id and hash already."""
+        asked = self.asked
+        return (
+            ("hash", digest) in asked
+            and (not url or ("url", url) in asked)
+            and (not external_id or ("external", external_id) in asked)
+        )
+
     def keys(self, article: Article) -> list[tuple[dict, object]]:
         keys: list[tuple[dict, object]] = [(self.by_hash, article.content_hash)]
         if article.url:
@@ -90,13 +99,9 @@ class KnownArticles:
         """Id of the article with this url, else this (outlet id, external id), else this
         content hash. A negative id is an article planned in the current chunk."""
         tables = self.tables
-        asked = tables.asked  # as a rule the chunk's prefetch asked them all
-        if (
-            ("hash", digest) not in asked
-            or (url and ("url", url) not in asked)
-            or (external and ("external", external[1]) not in asked)
-        ):
-            tables.load({url} if url else set(), {external[1]} if external else set(), {digest})
+        external_id = external[1] if external else ""
+        if not tables.asked_all(url, external_id, digest):  # as a rule the prefetch asked
+            tables.load({url} if url else set(), {external_id} if external_id else set(), {digest})
         pk = tables.by_url.get(url) if url else None
         if pk is None and external is not None:
             pk = tables.by_external.get(external)
