@@ -105,6 +105,23 @@ def test_a_renamed_candidate_is_found_under_its_new_id_only():
     assert table.best(signature(STORY)) is None
 
 
+def test_candidates_sharing_every_key_are_all_compared():
+    """Two articles on the same band keys (a copy and its original): the closer wins,
+    and it stays findable when the other is discarded or renamed."""
+    table = CandidateTable()
+    close, far = STORY + " One more sentence.", STORY.replace("Thursday", "Friday")
+    table.add(1, signature(STORY))
+    table.add(2, signature(far))
+    table.add(-3, signature(close))
+    assert table.best(signature(close)) == -3
+    table.rename(-3, 3)
+    assert table.best(signature(close)) == 3
+    table.discard(3)
+    assert table.best(signature(close)) == 1
+    table.add(3, signature(close))  # added again after a rolled-back savepoint
+    assert table.best(signature(close)) == 3 and len(table) == 3
+
+
 def test_twins_are_found_when_files_are_read_in_a_second_process(write):
     first = {"title": "Bank raises rates", "body": STORY}
     edited = {"title": "Rates up again", "body": STORY.replace("Thursday", "Friday")}
