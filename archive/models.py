@@ -316,8 +316,9 @@ class CopyBandQueue(models.Model):
     index, so writing them chunk by chunk rewrote the whole index at each commit. Until
     its keys are written, an article is found as a candidate through this queue (by
     runs other than its own; its own run holds it in memory). ``run`` names the import
-    that queued it. Whoever writes the keys (the run, at its end or every
-    ``BAND_BATCH`` articles, or the next run, of one that stopped) takes the article off."""
+    that queued it. Whoever writes the keys (the worker, asked by the run every
+    ``BAND_BATCH`` articles and at its end, and by the next run for one that stopped;
+    ``group_articles``) takes the article off."""
 
     article = models.OneToOneField(
         Article, on_delete=models.CASCADE, primary_key=True, related_name="+"

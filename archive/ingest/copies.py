@@ -9,10 +9,11 @@ than a group's original joins it, it becomes the original and the others follow 
 
 An import never reads the archive's texts: a chunk's band keys are looked up in
 ``CopyBand`` (one query per 500 keys; one a chunk on PostgreSQL), and only the
-signatures of the articles found are read. An import writes its own articles' band keys
-in a few large sorted batches (``bands_write``), queueing the articles meanwhile
-(``CopyBandQueue``): chunk by chunk, each commit rewrote nearly every page of the band
-index. Deleting an original makes its earliest copy the original of the others.
+signatures of the articles found are read. The band keys of an import's articles are
+written in a few large sorted batches (``bands_write``) by the worker
+(``archive.ingest.tasks``), the articles queued meanwhile (``CopyBandQueue``): chunk by
+chunk, each commit rewrote nearly every page of the band index. Deleting an original
+makes its earliest copy the original of the others.
 """
 
 import datetime as dt
@@ -70,11 +71,10 @@ def signatures_store(
     _insert_bands({pk: sig for pk, _, sig in rows if sig})
 
 
-def bands_write(known: Mapping[int, Signature] | None = None) -> int:
+def bands_write() -> int:
     """Write the band keys of every queued article and take it off the queue, whichever
-    run queued it (one that stopped half-way leaves its articles there). Signatures come
-    from ``known`` where it has them, else from the database. Returns how many."""
-    known = known or {}
+    run queued it (one that stopped half-way leaves its articles there). Returns how
+    many."""
     with transaction.atomic():
         # Locked (PostgreSQL; SQLite's writer holds the database): the rows another run
         # is writing now are its own, so no band row is ever written twice.
@@ -82,9 +82,7 @@ def bands_write(known: Mapping[int, Signature] | None = None) -> int:
         queued = list(queue.values_list("article_id", flat=True))
         if not queued:
             return 0
-        signatures = {pk: known[pk] for pk in queued if pk in known}
-        signatures |= _signatures_of(pk for pk in queued if pk not in signatures)
-        _insert_bands(signatures, queued=True)
+        _insert_bands(_signatures_of(queued), queued=True)
         for part in _parts(queued):
             CopyBandQueue.objects.filter(article_id__in=part).delete()
     if connection.vendor == "postgresql" and len(queued) >= _PER_QUERY:
@@ -360,11 +358,12 @@ class CopyIndex:
         signatures_store(rows, queue=self.run)
         self.queued += sum(1 for *_, sig in rows if sig)
 
-    def bands_write(self) -> int:
-        """Write the band keys of the queued articles (``bands_write``)."""
-        done = bands_write(self.table.signatures)
+    def bands_write_later(self) -> None:
+        """Ask the worker to write the band keys of the queued articles (``bands_write``)."""
+        from archive.ingest.tasks import copy_bands_write_later
+
+        copy_bands_write_later()
         self.queued = 0
-        return done
 
     def prefetch(self, signatures: Iterable[Signature | None]) -> None:
         """Read the stored candidates of these texts: the articles sharing a band key

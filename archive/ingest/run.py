@@ -269,12 +269,11 @@ def run_sources(
     outer = transaction.atomic() if dry_run else contextlib.nullcontext()
     try:
         with import_page_cache(), outer:
-            state.near.bands_write()  # what a run that stopped half-way left queued
             for chunk in _chunks(drafts):
                 _store_chunk(chunk, tally, state)
                 if state.near.queued >= BAND_BATCH:
-                    state.near.bands_write()
-            state.near.bands_write()
+                    state.near.bands_write_later()
+            state.near.bands_write_later()  # also what a run that stopped half-way left
             _report_slow_rules(tally, state)
             _apply_stated_links(tally)
             if not dry_run:

@@ -57,6 +57,17 @@ def _item(title: str, body: str, day: int, outlet: str = "Wire") -> dict:
     }
 
 
+@pytest.fixture
+def ingest_and_work(django_capture_on_commit_callbacks):
+    """An import and then what it leaves the worker once it commits (its band keys)."""
+
+    def run(*args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return ingest_paths(*args, **kwargs)
+
+    return run
+
+
 def _ids(*titles: str) -> list[int]:
     return [Article.objects.get(title=t).pk for t in titles]
 
@@ -75,9 +86,9 @@ def test_each_kind_of_edit_is_grouped_with_its_original(write, kind):
     assert _original(f"Copy ({kind})") == "Kim meets Xi"
 
 
-def test_distinct_articles_are_not_grouped(write):
+def test_distinct_articles_are_not_grouped(write, ingest_and_work):
     items = [_item("Kim meets Xi", WIRE, 8), _item("Port strike ends", OTHER, 8)]
-    ingest_paths([write("a.jsonl", jsonl(*items))])
+    ingest_and_work([write("a.jsonl", jsonl(*items))])
     assert not Article.objects.filter(duplicate_of__isnull=False).exists()
     assert CopySignature.objects.count() == 2
     assert CopyBand.objects.filter(article__title="Kim meets Xi").count() == 42
@@ -166,9 +177,9 @@ def test_deleting_an_original_makes_its_earliest_copy_the_original(write):
     assert _original("Third") == "Second"
 
 
-def test_deleting_or_editing_an_article_deletes_its_band_keys(write):
+def test_deleting_or_editing_an_article_deletes_its_band_keys(write, ingest_and_work):
     items = [_item("Kim meets Xi", WIRE, 8), _item("Port strike ends", OTHER, 9)]
-    ingest_paths([write("a.jsonl", jsonl(*items))])
+    ingest_and_work([write("a.jsonl", jsonl(*items))])
     kim, port = (Article.objects.get(title=t) for t in ("Kim meets Xi", "Port strike ends"))
     old_keys = set(CopyBand.objects.filter(article=port).values_list("key", flat=True))
     kim.delete()
@@ -223,7 +234,7 @@ def test_the_command_reports_progress_and_a_summary(write, capsys):
     assert _original("B") == "A"
 
 
-def test_a_run_writes_its_band_keys_once_not_chunk_by_chunk(write, monkeypatch):
+def test_a_runs_band_keys_are_written_once_after_it_not_chunk_by_chunk(write, monkeypatch):
     # Each chunk's keys land all over the band index: written chunk by chunk, every
     # commit rewrote most of it.
     monkeypatch.setattr(run, "CHUNK", 2)
@@ -236,8 +247,10 @@ def test_a_run_writes_its_band_keys_once_not_chunk_by_chunk(write, monkeypatch):
     )
     items = [_item(f"Story {n}", edit("words", WIRE, random.Random(n), OTHER), 8) for n in range(5)]
     items.append(_item("Port strike ends", OTHER, 9))
-    batch = ingest_paths([write("a.jsonl", jsonl(*items))])
-    assert batch.created == 6
+    batch = ingest_paths([write("a.jsonl", jsonl(*items))])  # no commit (the test's)
+    assert batch.created == 6 and not written  # the import leaves its keys to the worker
+    assert CopyBandQueue.objects.count() == 6
+    copies.bands_write()  # what the worker does once the import has committed
     assert written == [set(Article.objects.values_list("pk", flat=True))]
     assert CopyBand.objects.count() == 6 * 42
     assert not CopyBandQueue.objects.exists()
@@ -245,7 +258,9 @@ def test_a_run_writes_its_band_keys_once_not_chunk_by_chunk(write, monkeypatch):
     assert {_original(f"Story {n}") for n in range(5)} == {"Story 0"}
 
 
-def test_articles_a_stopped_run_left_queued_are_found_and_their_keys_written(write):
+def test_articles_a_stopped_run_left_queued_are_found_and_their_keys_written(
+    write, ingest_and_work
+):
     # A run that stopped half-way: its article stored, its band keys still queued.
     article = Article.objects.create(
         title="Kim meets Xi", body=WIRE, published=dt.date(2018, 5, 8), content_hash="e" * 64
@@ -253,7 +268,7 @@ def test_articles_a_stopped_run_left_queued_are_found_and_their_keys_written(wri
     signatures_store([(article.pk, article.content_hash, signature(WIRE))], queue=7)
     assert not CopyBand.objects.exists()
     copy = edit("chrome", WIRE, random.Random(6), OTHER)
-    ingest_paths([write("a.jsonl", jsonl(_item("Copy", copy, 9, outlet="Yonhap")))])
+    ingest_and_work([write("a.jsonl", jsonl(_item("Copy", copy, 9, outlet="Yonhap")))])
     assert _original("Copy") == "Kim meets Xi"
     assert not CopyBandQueue.objects.exists()
     assert CopyBand.objects.filter(article=article).count() == 42
