@@ -7,7 +7,7 @@ import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import IntegrityError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from archive.ingest import copies, run
@@ -272,6 +272,18 @@ def test_articles_a_stopped_run_left_queued_are_found_and_their_keys_written(
     assert _original("Copy") == "Kim meets Xi"
     assert not CopyBandQueue.objects.exists()
     assert CopyBand.objects.filter(article=article).count() == 42
+
+
+def test_a_stored_signature_reads_back_as_written_and_is_stored_once():
+    # On PostgreSQL the rows go in by COPY: the bytes must survive its text form, and a
+    # conflict must fail as an INSERT does, for the import's one-by-one fallback.
+    article = Article.objects.create(title="Kim meets Xi", body=WIRE, content_hash="e" * 64)
+    sig = signature(WIRE)
+    signatures_store([(article.pk, article.content_hash, sig)], queue=7)
+    assert copies._signatures_of([article.pk]) == {article.pk: sig}
+    assert CopyBandQueue.objects.get().run == 7
+    with pytest.raises(IntegrityError), transaction.atomic():
+        signatures_store([(article.pk, article.content_hash, sig)], queue=7)
 
 
 @pytest.mark.django_db(transaction=True)
