@@ -398,6 +398,14 @@ class CopyIndex:
         signatures_store(rows, queue=self.run)
         self.queued += sum(1 for *_, sig in rows if sig)
 
+    def backlog_write(self) -> int:
+        """Write the queued band keys now when more than ``BAND_BATCH`` articles wait
+        (a site whose worker is not running): every run reads the queue at each chunk,
+        so it must stay short. Returns how many were written."""
+        if CopyBandQueue.objects.count() <= BAND_BATCH:
+            return 0
+        return bands_write()
+
     def bands_write_later(self) -> None:
         """Ask the worker to write the band keys of the queued articles (``bands_write``)."""
         from archive.ingest.tasks import copy_bands_write_later

@@ -274,6 +274,18 @@ def test_articles_a_stopped_run_left_queued_are_found_and_their_keys_written(
     assert CopyBand.objects.filter(article=article).count() == 42
 
 
+def test_a_long_queue_left_by_a_missing_worker_is_written_by_the_next_import(write, monkeypatch):
+    # Every run reads the queue at each chunk: without a worker it must not grow forever.
+    monkeypatch.setattr(copies, "BAND_BATCH", 1)
+    ingest_paths([write("a.jsonl", jsonl(_item("Kim meets Xi", WIRE, 8), _item("Port", OTHER, 8)))])
+    assert CopyBandQueue.objects.count() == 2  # no commit of the test's: no task ran
+    copy = _item("Copy", edit("chrome", WIRE, random.Random(6), OTHER), 9, outlet="Yonhap")
+    ingest_paths([write("b.jsonl", jsonl(copy))])
+    assert CopyBand.objects.filter(article__title__in=["Kim meets Xi", "Port"]).count() == 84
+    assert list(CopyBandQueue.objects.values_list("article__title", flat=True)) == ["Copy"]
+    assert _original("Copy") == "Kim meets Xi"
+
+
 def test_a_stored_signature_reads_back_as_written_and_is_stored_once():
     # On PostgreSQL the rows go in by COPY: the bytes must survive its text form, and a
     # conflict must fail as an INSERT does, for the import's one-by-one fallback.
