@@ -62,7 +62,8 @@ def signatures_store(
     signatures = [
         (pk, d, sig.values if sig else b"", sig.shingles if sig else 0) for pk, d, sig in rows
     ]
-    # Multi-row INSERTs: a model instance per row costs more than the insert.
+    # Rows written as data (COPY, executemany): a model instance per row costs more than
+    # the insert.
     _insert(CopySignature, ("article_id", "content_hash", "values", "shingles"), signatures)
     if queue is not None:
         _insert(CopyBandQueue, ("article_id", "run"), [(pk, queue) for pk, _, sig in rows if sig])
@@ -107,11 +108,7 @@ def _insert_bands(signatures: Mapping[int, Signature], *, queued: bool = False) 
         if connection.vendor == "postgresql" and queued:
             # The queued articles are locked (``bands_write``), so none of their rows can
             # be there already.
-            with connection.wrap_database_errors:
-                cursor.cursor.copy_expert(
-                    f"COPY {table} ({names}) FROM STDIN WITH (FORMAT binary)",
-                    io.BytesIO(_copy_binary(keys, ids)),
-                )
+            _copy_from(cursor, f"{table} ({names})", io.BytesIO(_copy_binary(keys, ids)), "binary")
         elif connection.vendor == "postgresql":
             cursor.execute(
                 f"INSERT INTO {table} ({names})"
@@ -162,13 +159,20 @@ def _copy(cursor, table: str, names: str, rows: Iterable[tuple]) -> None:
     """PostgreSQL's COPY of these rows (integers, hex digests and bytes): parsed as data,
     not as statements, it costs the server a fraction of multi-row INSERTs."""
     lines = ("\t".join(map(_copy_text, row)) + "\n" for row in rows)
+    _copy_from(cursor, f"{table} ({names})", io.StringIO("".join(lines)), "text")
+
+
+def _copy_from(cursor, target: str, data, form: str) -> None:
+    """COPY ``data`` into ``target`` (a table and its columns) on PostgreSQL."""
     with connection.wrap_database_errors:  # Django's IntegrityError, as an INSERT raises
-        cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", io.StringIO("".join(lines)))
+        cursor.cursor.copy_expert(f"COPY {target} FROM STDIN WITH (FORMAT {form})", data)
 
 
 def _copy_text(value) -> str:
     if isinstance(value, bytes | memoryview):
         return "\\\\x" + bytes(value).hex()  # bytea's hex form, its backslash escaped
+    if value is None:
+        raise ValueError("COPY's text form takes no NULL here")
     text = str(value)
     if any(c in text for c in "\\\t\n\r"):
         raise ValueError(f"not a value COPY takes as it is: {text!r}")
@@ -389,7 +393,7 @@ class CopyIndex:
         self._planned = False  # the band table has planner statistics
         self._analysing = False  # their gathering is queued for the chunk's commit
         self.run = secrets.randbits(62)  # its articles' mark in the band queue
-        self.queued = 0  # articles it queued since it last wrote band keys
+        self.queued = 0  # articles it queued since it last asked for their band keys
 
     def signatures_store(self, rows: Iterable[tuple[int, str, Signature | None]]) -> None:
         """Store the signatures of new articles, their band keys queued for ``bands_write``
@@ -415,9 +419,9 @@ class CopyIndex:
 
     def prefetch(self, signatures: Iterable[Signature | None]) -> None:
         """Read the stored candidates of these texts: the articles sharing a band key
-        with one of them (keys asked before are not asked again: what the run wrote
-        since, it knows)."""
-        keys = {key for sig in signatures if sig for key in sig.keys} - self._asked
+        with one of them. Keys asked before are asked again: an article another run
+        stored since may hold one, and the worker may have taken it off the queue."""
+        keys = {key for sig in signatures if sig for key in sig.keys}
         self._asked |= keys
         if keys and not self._planned and not self._analysing:
             self._planned = _band_statistics()

@@ -269,7 +269,8 @@ def run_sources(
     outer = transaction.atomic() if dry_run else contextlib.nullcontext()
     try:
         with import_page_cache(), outer:
-            state.near.backlog_write()
+            if not dry_run:  # written only to be rolled back, its queue rows locked meanwhile
+                state.near.backlog_write()
             for chunk in _chunks(drafts):
                 _store_chunk(chunk, tally, state)
                 if state.near.queued >= BAND_BATCH:

@@ -14,6 +14,7 @@ from archive.ingest import copies, run
 from archive.ingest.copies import regroup_copies, signatures_replace, signatures_store
 from archive.ingest.dedupe import signature
 from archive.ingest.run import ingest_paths
+from archive.ingest.tasks import copy_bands_write_task
 from archive.models import Article, CopyBand, CopyBandQueue, CopySignature
 from archive.signals import articles_changed
 from tests.archive.ingest.conftest import jsonl
@@ -234,7 +235,9 @@ def test_the_command_reports_progress_and_a_summary(write, capsys):
     assert _original("B") == "A"
 
 
-def test_a_runs_band_keys_are_written_once_after_it_not_chunk_by_chunk(write, monkeypatch):
+def test_a_runs_band_keys_are_written_once_after_it_not_chunk_by_chunk(
+    write, monkeypatch, django_capture_on_commit_callbacks
+):
     # Each chunk's keys land all over the band index: written chunk by chunk, every
     # commit rewrote most of it.
     monkeypatch.setattr(run, "CHUNK", 2)
@@ -247,15 +250,42 @@ def test_a_runs_band_keys_are_written_once_after_it_not_chunk_by_chunk(write, mo
     )
     items = [_item(f"Story {n}", edit("words", WIRE, random.Random(n), OTHER), 8) for n in range(5)]
     items.append(_item("Port strike ends", OTHER, 9))
-    batch = ingest_paths([write("a.jsonl", jsonl(*items))])  # no commit (the test's)
+    with django_capture_on_commit_callbacks() as after_commit:
+        batch = ingest_paths([write("a.jsonl", jsonl(*items))])
     assert batch.created == 6 and not written  # the import leaves its keys to the worker
     assert CopyBandQueue.objects.count() == 6
+    asked = [f for f in after_commit if f == copy_bands_write_task.enqueue]
+    assert len(asked) == 1  # once, at its end: three chunks, fewer than BAND_BATCH articles
     copies.bands_write()  # what the worker does once the import has committed
     assert written == [set(Article.objects.values_list("pk", flat=True))]
     assert CopyBand.objects.count() == 6 * 42
     assert not CopyBandQueue.objects.exists()
     # Copies in later chunks still found their original in an earlier one.
     assert {_original(f"Story {n}") for n in range(5)} == {"Story 0"}
+
+
+def test_a_run_asks_for_keys_every_band_batch_articles(
+    write, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(run, "CHUNK", 2)
+    monkeypatch.setattr(run, "BAND_BATCH", 2)
+    items = [_item(f"Story {n}", f"{OTHER} Item {n} " * (n + 1), 8) for n in range(5)]
+    with django_capture_on_commit_callbacks() as after_commit:
+        ingest_paths([write("a.jsonl", jsonl(*items))])
+    asked = [f for f in after_commit if f == copy_bands_write_task.enqueue]
+    assert len(asked) == 2 + 1  # after each chunk of two (the last has one), then at the end
+
+
+def test_keys_asked_before_are_asked_again_for_articles_stored_since():
+    # Another run stored the original after this one first asked its keys, and the
+    # worker has already taken it off the queue: only the band table still shows it.
+    index = copies.CopyIndex()
+    copy = signature(edit("chrome", WIRE, random.Random(6), OTHER))
+    assert index.twin_of(copy) is None
+    original = Article.objects.create(title="Kim meets Xi", body=WIRE, content_hash="e" * 64)
+    signatures_store([(original.pk, original.content_hash, signature(WIRE))])
+    index.prefetch([copy])  # the next chunk, with a text sharing those keys
+    assert index.twin_of(copy) == original.pk
 
 
 def test_articles_a_stopped_run_left_queued_are_found_and_their_keys_written(
