@@ -10,7 +10,8 @@ seconds from the start until the search index has every article (``--stored-only
 stop once stored). CPU is given for the writer, the reading worker and, on PostgreSQL,
 the writer's server process (where its inserts and look-ups run). DEBUG is off, as in
 production. The band keys of copy detection, which an import leaves to the worker, are
-written after it and timed apart.
+written after it and timed apart; with ``--worker`` a real ``db_worker`` runs beside the
+import and writes them as it asks, as on a site.
 """
 
 import glob
@@ -57,6 +58,7 @@ def main() -> None:
 
         shutil.rmtree(index_dir)
 
+    worker = _worker() if "--worker" in sys.argv else None
     started, cpu, server = time.monotonic(), time.process_time(), database_cpu_seconds()
     batch = ingest_paths(files)
     stored = time.monotonic() - started
@@ -64,6 +66,11 @@ def main() -> None:
     server_cpu = database_cpu_seconds() - server
     reader = resource.getrusage(resource.RUSAGE_CHILDREN)
     reader_cpu = reader.ru_utime + reader.ru_stime
+    if worker is not None:
+        drained_keys = _queue_drained(started)
+        worker.terminate()
+        worker.wait(timeout=60)
+        print(f"with a worker running: band keys all written {drained_keys:.1f} s after the start")
     # The band keys of copy detection, which the import leaves to the worker: written
     # here, as the worker would, and timed apart.
     keys_started, keys_cpu = time.monotonic(), time.process_time()
@@ -93,6 +100,25 @@ def main() -> None:
     if drained is not None:
         print(f"searchable {searchable:.1f} s after the start ({drained} index changes)")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+
+
+def _worker():
+    """``manage.py db_worker`` beside the import (``--worker``), as a site runs one: it
+    writes the band keys the import asks for while the import goes on."""
+    import subprocess
+
+    command = [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--interval", "0.5"]
+    command += ["--no-reload", "--no-startup-delay"]
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
+def _queue_drained(started: float) -> float:
+    """Seconds from ``started`` until no article waits for its band keys."""
+    from archive.models import CopyBandQueue
+
+    while CopyBandQueue.objects.exists():
+        time.sleep(0.1)
+    return time.monotonic() - started
 
 
 if __name__ == "__main__":
