@@ -16,6 +16,13 @@ it), to compare the searches' p95 with and without it.
 The load comes from wrk (Debian: ``apt-get install wrk``) with api_load.lua; without
 wrk, from a thread-per-client Python loop (heavier on the CPU the server shares).
 Anonymous throttling is off for the server under test.
+
+``server_waited`` is the share of the workers' runnable time spent waiting for a core. A
+background job's ``nice`` does not keep it low when the kernel groups tasks by session
+(``/proc/sys/kernel/sched_autogroup_enabled`` = 1, Debian's and Ubuntu's default): nice
+then only ranks tasks within one session, and each session gets an equal share of the
+cores, so a ``nice 19`` job in another shell takes half of a 2-core machine. Lower such a
+job's session instead (``echo 19 > /proc/<its pid>/autogroup``).
 """
 
 import argparse
@@ -185,6 +192,12 @@ def cpu_seconds(pids: list[int]) -> float:
     return used / ticks
 
 
+def waited_seconds(pids: list[int]) -> float:
+    """Time these processes have spent runnable but waiting for a core (the kernel's
+    schedstat): on a machine with cores to spare it stays near nothing."""
+    return sum(int(Path(f"/proc/{pid}/schedstat").read_text().split()[1]) for pid in pids) / 1e9
+
+
 def workers_of(server: subprocess.Popen) -> list[int]:
     """The gunicorn master's worker processes."""
     tasks = Path(f"/proc/{server.pid}/task")
@@ -194,19 +207,23 @@ def workers_of(server: subprocess.Popen) -> list[int]:
 def with_cpu(run, workers: list[int], cores: int) -> str:
     """``run()``'s RESULT line with the CPU the workers and wrk (a child process) used:
     the workers' per request (what a busy machine disturbs least), and each one's share
-    of the machine's cores."""
+    of the machine's cores; and the share of the workers' runnable time they waited for a
+    core (``server_waited``): other work on the machine, whatever its load average says."""
     server, clients = cpu_seconds(workers), resource.getrusage(resource.RUSAGE_CHILDREN)
+    waited = waited_seconds(workers)
     started = time.monotonic()
     line = run()
     elapsed = time.monotonic() - started
     server = cpu_seconds(workers) - server
+    waited = waited_seconds(workers) - waited
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     load = after.ru_utime + after.ru_stime - clients.ru_utime - clients.ru_stime
     requests = int(line.split("requests=")[1].split()[0]) or 1
     return (
         f"{line} server_cpu_ms_per_request={1000 * server / requests:.2f} "
         f"server_cpu_share={server / (elapsed * cores):.2f} "
-        f"client_cpu_share={load / (elapsed * cores):.2f}"
+        f"client_cpu_share={load / (elapsed * cores):.2f} "
+        f"server_waited={waited / ((server + waited) or 1):.2f}"
     )
 
 

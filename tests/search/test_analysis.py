@@ -2,7 +2,14 @@
 
 import pytest
 
-from search.analysis import american_spelling, analyze, british_spellings, fold
+from search.analysis import (
+    PLAIN_TOKEN_RE,
+    american_spelling,
+    analyze,
+    british_spellings,
+    fold,
+    token_pattern,
+)
 from tests.factories import make_article
 from tests.search.conftest import ids_of, reindex
 
@@ -150,3 +157,18 @@ def test_a_tag_alias_finds_both_spellings(seeded, find):
     reindex(korean)
     assert korean.pk in ids_of(find("Kim Jong Un", page_size=20))
     assert seeded["herald"].pk in ids_of(find('"Kim Chong-un"', page_size=20))
+
+
+ASCII_EDGES = (
+    "U.S. and U.N. talks; A.1. or a.b.c, O'Neill's Reuter's 'quoted' don't-stop "
+    "snake_case x2 1,987.5 e.g. i.e., B-52s next value; __init__ it's... 'tis"
+)
+
+
+@pytest.mark.parametrize(
+    "text", [ASCII_EDGES, "Nguyễn said U.S. talks", "Pyongyang’s defence", "naïve_café 3²"]
+)
+def test_the_faster_ascii_pattern_cuts_the_same_tokens_at_the_same_places(text):
+    expected = [(m.group(), m.span()) for m in PLAIN_TOKEN_RE.finditer(text)]
+    assert [(m.group(), m.span()) for m in token_pattern(text).finditer(text)] == expected
+    assert (token_pattern(text) is PLAIN_TOKEN_RE) is not text.isascii()

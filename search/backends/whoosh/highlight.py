@@ -3,8 +3,7 @@
 from bisect import bisect_left, bisect_right
 from html import escape
 
-from search.analysis import PLAIN_TOKEN_RE as _WORD_RE
-from search.analysis import normalize_word
+from search.analysis import normalize_word, token_pattern
 
 FRAGMENT_CHARS = 220
 MAX_FRAGMENTS = 3
@@ -16,7 +15,7 @@ def _matches(text: str, terms: set[str]) -> list[tuple[int, int]]:
     pass of the token pattern, each distinct spelling normalised once (a text repeats
     most of its words; a findall then a finditer over the text cost a fifth more)."""
     spans, marked = [], {}
-    for match in _WORD_RE.finditer(text):
+    for match in token_pattern(text).finditer(text):
         word = match.group()
         hit = marked.get(word)
         if hit is None:
