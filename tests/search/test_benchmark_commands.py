@@ -146,3 +146,21 @@ def test_scaling_report_marks_the_rows_of_an_earlier_run(tmp_path):
     pytest.importorskip("matplotlib")
     scaling_report.chart_write(rows, tmp_path / "scaling.png")
     assert (tmp_path / "scaling.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.django_db
+def test_the_serving_process_times_searches_not_kept_answers(settings):
+    from search import scaling
+    from search.service import get_backend
+    from tests.factories import make_article
+
+    settings.SEARCH_BACKEND = "whoosh"
+    settings.SEARCH_ANSWERS_KEPT = 256  # the default: a repeated search is read from memory
+    for n in range(3):
+        make_article(
+            title=f"Oil prices {n}", body=f"Crude oil prices fell {n} dollars, the bank said."
+        )
+    figures = scaling.serve_figures(repeat=3)
+    assert set(figures["queries"]) >= {"one term", "browse all (empty query)"}
+    assert get_backend().answers.limit == 0  # the backend it searched keeps no answer
+    assert settings.SEARCH_ANSWERS_KEPT == 0  # nor does PostgreSQL's (search.backends.pg.browsing)
