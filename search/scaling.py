@@ -159,9 +159,14 @@ def results_write(path: Path, rows: list[dict]) -> None:
 
 
 def results_read(paths: list[Path]) -> list[dict]:
-    """Every row of ``paths``, the last one of each (backend, scale) kept, by scale."""
+    """Every row of ``paths``, the last one of each (backend, scale) kept, by scale; a row
+    transcribed from an earlier run (``"run": "earlier"``) never replaces a measured one,
+    whatever the order of the files."""
     rows = {}
     for path in paths:
         for row in json.loads(path.read_text()):
-            rows[(row["backend"], row["scale"])] = row
+            key = (row["backend"], row["scale"])
+            if row.get("run") == "earlier" and key in rows and rows[key].get("run") != "earlier":
+                continue
+            rows[key] = row
     return sorted(rows.values(), key=lambda r: (r["scale"], BACKENDS.index(r["backend"])))

@@ -143,6 +143,19 @@ def test_scaling_report_marks_the_rows_of_an_earlier_run(tmp_path):
     for table in (sizes, queries):
         assert table.endswith(scaling_report.EARLIER_NOTE)
     assert scaling_report.EARLIER_NOTE not in scaling_report.sizes_table(rows[:2])
+    import json
+
+    from search import scaling
+
+    measured, earlier = tmp_path / "measured.json", tmp_path / "earlier.json"
+    measured.write_text(json.dumps(rows[:2]))
+    earlier.write_text(json.dumps([_curve_row("whoosh", 1, run="earlier"), rows[2]]))
+    read = scaling.results_read([measured, earlier])  # the earlier file last: still measured
+    assert [(r["backend"], r["scale"], r.get("run")) for r in read] == [
+        ("whoosh", 1, None),
+        ("postgres", 1, None),
+        ("postgres", 50, "earlier"),
+    ]
     pytest.importorskip("matplotlib")
     scaling_report.chart_write(rows, tmp_path / "scaling.png")
     assert (tmp_path / "scaling.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
