@@ -105,3 +105,75 @@ def test_scaling_curve_measures_each_scale_and_engine_and_draws_them(tmp_path, c
     )
     assert again.returncode == 0, again.stderr[-3000:]
     assert (tmp_path / "scaling.md").read_text() == table
+
+
+def _curve_row(backend: str, scale: int, **more) -> dict:
+    query = {"p50": 10.0, "p95": 20.0, "cpu_p50": 5.0}
+    return {
+        "scale": scale,
+        "articles": 4 * scale,
+        "backend": backend,
+        "rebuild_s": 1.0,
+        "rebuild_rate": 4.0 * scale,
+        "rebuild_cpu_rate": 8.0 * scale if backend == "whoosh" else None,
+        "index_bytes": 2**20,
+        "archive_bytes": 2**20,
+        "serve_peak_rss_bytes": 100 * 2**20,
+        "load_after_rebuild": 1.0,
+        "load_queries": [1.0, 1.5],
+        "queries": {"one term": query, "phrase": query},
+        **more,
+    }
+
+
+def test_scaling_report_marks_the_rows_of_an_earlier_run(tmp_path):
+    from search import scaling_report
+
+    rows = [
+        _curve_row("whoosh", 1),
+        _curve_row("postgres", 1),
+        _curve_row("postgres", 50, run="earlier"),
+    ]
+    sizes = scaling_report.sizes_table(rows)
+    assert "| 1x | 4 | Whoosh | 1 | 4 | 8 |" in sizes
+    assert "| 1x | 4 | PostgreSQL | 1 | 4 | - |" in sizes
+    assert "| 50x | 200 | PostgreSQL * |" in sizes
+    queries = scaling_report.queries_table(rows)
+    assert "| Whoosh 1x | PostgreSQL 1x | PostgreSQL 50x * |" in queries
+    for table in (sizes, queries):
+        assert table.endswith(scaling_report.EARLIER_NOTE)
+    assert scaling_report.EARLIER_NOTE not in scaling_report.sizes_table(rows[:2])
+    import json
+
+    from search import scaling
+
+    measured, earlier = tmp_path / "measured.json", tmp_path / "earlier.json"
+    measured.write_text(json.dumps(rows[:2]))
+    earlier.write_text(json.dumps([_curve_row("whoosh", 1, run="earlier"), rows[2]]))
+    read = scaling.results_read([measured, earlier])  # the earlier file last: still measured
+    assert [(r["backend"], r["scale"], r.get("run")) for r in read] == [
+        ("whoosh", 1, None),
+        ("postgres", 1, None),
+        ("postgres", 50, "earlier"),
+    ]
+    pytest.importorskip("matplotlib")
+    scaling_report.chart_write(rows, tmp_path / "scaling.png")
+    assert (tmp_path / "scaling.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.django_db
+def test_the_serving_process_times_searches_not_kept_answers(settings):
+    from search import scaling
+    from search.service import get_backend
+    from tests.factories import make_article
+
+    settings.SEARCH_BACKEND = "whoosh"
+    settings.SEARCH_ANSWERS_KEPT = 256  # the default: a repeated search is read from memory
+    for n in range(3):
+        make_article(
+            title=f"Oil prices {n}", body=f"Crude oil prices fell {n} dollars, the bank said."
+        )
+    figures = scaling.serve_figures(repeat=3)
+    assert set(figures["queries"]) >= {"one term", "browse all (empty query)"}
+    assert get_backend().answers.limit == 0  # the backend it searched keeps no answer
+    assert settings.SEARCH_ANSWERS_KEPT == 0  # nor does PostgreSQL's (search.backends.pg.browsing)
