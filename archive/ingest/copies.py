@@ -36,7 +36,7 @@ from archive.statistics import tables_analyze
 
 # Keys or ids per IN (...) query: well under any database's limits.
 _PER_QUERY = 500
-# Articles an import queues before it asks for their band keys (``bands_write_later``):
+# Articles an import queues before it asks for their band keys (``run._band_keys_later``):
 # the larger the batch, the fewer times the band index is rewritten, but every other
 # writer meanwhile reads the queued articles' signatures as candidates (``prefetch``).
 BAND_BATCH = 2_000
@@ -409,13 +409,6 @@ class CopyIndex:
         if CopyBandQueue.objects.count() <= BAND_BATCH:
             return 0
         return bands_write()
-
-    def bands_write_later(self) -> None:
-        """Ask the worker to write the band keys of the queued articles (``bands_write``)."""
-        from archive.ingest.tasks import copy_bands_write_later
-
-        copy_bands_write_later()
-        self.queued = 0
 
     def prefetch(self, signatures: Iterable[Signature | None]) -> None:
         """Read the stored candidates of these texts: the articles sharing a band key

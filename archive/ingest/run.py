@@ -29,6 +29,7 @@ from archive.ingest.pipeline import prepare
 from archive.ingest.sources import Source, expand, sources_for
 from archive.ingest.state import RunState
 from archive.ingest.store import INSERT_FAILURES
+from archive.ingest.tasks import copy_bands_write_later
 from archive.models import ImportBatch
 from archive.statistics import import_analyze
 from archive.stories.tasks import stories_group_later
@@ -274,8 +275,8 @@ def run_sources(
             for chunk in _chunks(drafts):
                 _store_chunk(chunk, tally, state)
                 if state.near.queued >= BAND_BATCH:
-                    state.near.bands_write_later()
-            state.near.bands_write_later()  # also what a run that stopped half-way left
+                    _band_keys_later(state)
+            _band_keys_later(state)  # also what a run that stopped half-way left
             _report_slow_rules(tally, state)
             _apply_stated_links(tally)
             if not dry_run:
@@ -294,6 +295,12 @@ def run_sources(
     if not dry_run:
         import_analyze(stored=len(tally.stored))
     return tally
+
+
+def _band_keys_later(state: RunState) -> None:
+    """Ask the worker to write the band keys of the articles queued (``copies.bands_write``)."""
+    copy_bands_write_later()
+    state.near.queued = 0
 
 
 def _finish(batch: ImportBatch) -> None:
