@@ -58,7 +58,15 @@ def main() -> None:
 
         shutil.rmtree(index_dir)
 
-    worker = _worker() if "--worker" in sys.argv else None
+    # ``--worker``: a real ``db_worker`` beside the import, as a site runs one, writing the
+    # band keys the import asks for while it goes on.
+    worker = None
+    if "--worker" in sys.argv:
+        import subprocess
+
+        from tests.processes import worker as db_worker
+
+        worker = db_worker(dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     started, cpu, server = time.monotonic(), time.process_time(), database_cpu_seconds()
     batch = ingest_paths(files)
     stored = time.monotonic() - started
@@ -100,16 +108,6 @@ def main() -> None:
     if drained is not None:
         print(f"searchable {searchable:.1f} s after the start ({drained} index changes)")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
-
-
-def _worker():
-    """``manage.py db_worker`` beside the import (``--worker``), as a site runs one: it
-    writes the band keys the import asks for while the import goes on."""
-    import subprocess
-
-    command = [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--interval", "0.5"]
-    command += ["--no-reload", "--no-startup-delay"]
-    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
 
 
 def _queue_drained(started: float) -> float:
