@@ -23,9 +23,15 @@ admin's article form, the API's update and re-cleaning (``store.article_rebody``
 
 import hashlib
 
-from archive.ingest.dedupe import signature
+from archive.ingest.dedupe import signature_of
 from archive.ingest.draft import TextMeasures
-from archive.ingest.normalize import content_hash, normalize_unicode, word_count
+from archive.ingest.normalize import (
+    content_hash,
+    normalize_unicode,
+    word_count,
+    words,
+    words_hash,
+)
 from archive.models import Article
 
 MAX_AUTHORS = 100
@@ -49,7 +55,8 @@ def over_limits(*, title: str, body: str, authors: int, tags: int) -> str | None
 
 
 def measure(body: str) -> TextMeasures:
-    return TextMeasures(content_hash(body), signature(body), word_count(body))
+    tokens = words(body)  # split once for the hash and the signature
+    return TextMeasures(words_hash(tokens), signature_of(tokens), word_count(body))
 
 
 def normal_title(title: str) -> str:

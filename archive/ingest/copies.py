@@ -18,7 +18,6 @@ makes its earliest copy the original of the others.
 
 import datetime as dt
 import io
-import itertools
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -28,7 +27,14 @@ import numpy as np
 from django.db import connection, transaction
 from django.db.models import F, Q
 
-from archive.ingest.dedupe import BANDS, CandidateTable, Signature, signature
+from archive.ingest.dedupe import (
+    BANDS,
+    CandidateTable,
+    Signature,
+    band_keys,
+    keys_fill,
+    signature,
+)
 from archive.ingest.journal import UndoJournal
 from archive.models import Article, CopyBand, CopyBandQueue, CopySignature
 from archive.signals import announce
@@ -83,8 +89,7 @@ def bands_write() -> int:
         if not queued:
             return 0
         _insert_bands(_signatures_of(queued), queued=True)
-        for part in _parts(queued):
-            CopyBandQueue.objects.filter(article_id__in=part).delete()
+        _rows_delete(CopyBandQueue, queued)
     if connection.vendor == "postgresql" and len(queued) >= _PER_QUERY:
         transaction.on_commit(lambda: tables_analyze([CopyBand._meta.db_table]))
     return len(queued)
@@ -96,9 +101,7 @@ def _insert_bands(signatures: Mapping[int, Signature], *, queued: bool = False) 
     for ``queued`` articles (``bands_write``), which can have none."""
     if not signatures:
         return
-    keys = np.fromiter(
-        itertools.chain.from_iterable(sig.keys for sig in signatures.values()), dtype=np.int64
-    )
+    keys = band_keys(signatures.values()).ravel()
     ids = np.repeat(np.fromiter(signatures, dtype=np.int64), BANDS)
     order = np.lexsort((ids, keys))  # by key, then article
     keys, ids = keys[order], ids[order]
@@ -195,19 +198,52 @@ def bands_delete(article_ids: Iterable[int]) -> None:
     """Delete the band rows of these articles, found by the keys of their stored
     signatures (the band table has no index of articles: ``CopyBand``)."""
     for part in _parts(article_ids):
-        keys = {key for sig in _signatures_of(part).values() for key in sig.keys}
+        stored = _signatures_of(part).values()
+        keys = set(band_keys(stored).ravel().tolist())
         for some in _parts(keys):
             CopyBand.objects.filter(key__in=some, article_id__in=part).delete()
 
 
 def _signatures_of(article_ids: Iterable[int]) -> dict[int, Signature]:
     """The stored signatures of these articles (none for a text too short to judge)."""
-    found = {}
-    for part in _parts(article_ids):
-        rows = CopySignature.objects.filter(article_id__in=part).exclude(values=b"")
-        for pk, values, shingles in rows.values_list("article_id", "values", "shingles"):
-            found[pk] = _stored(values, shingles)
+    rows = _rows_where(
+        CopySignature, ("article_id", "values", "shingles"), "article_id", article_ids
+    )
+    return {pk: _stored(values, shingles) for pk, values, shingles in rows if shingles}
+
+
+def _in_lists(column: str, values: Iterable[int]) -> list[tuple[str, list]]:
+    """Conditions, with their parameters, that together select these values of an integer
+    column: one array on PostgreSQL, ``_PER_QUERY`` at a time elsewhere. Raw SQL: the
+    ORM's preparation of each of thousands of parameters costs more than the query."""
+    column = connection.ops.quote_name(column)
+    values = list(values)
+    if not values:
+        return []
+    if connection.vendor == "postgresql":
+        return [(f"{column} = ANY(%s::bigint[])", [_array_text(sorted(values))])]
+    return [(f"{column} IN ({', '.join(['%s'] * len(part))})", part) for part in _parts(values)]
+
+
+def _rows_where(model, columns: tuple[str, ...], column: str, values: Iterable[int]) -> list:
+    """These columns of ``model``'s rows whose ``column`` is one of ``values``."""
+    quote = connection.ops.quote_name
+    select = f"SELECT {', '.join(map(quote, columns))} FROM {quote(model._meta.db_table)} WHERE "
+    found = []
+    with connection.cursor() as cursor:
+        for condition, params in _in_lists(column, values):
+            cursor.execute(select + condition, params)
+            found.extend(cursor.fetchall())
     return found
+
+
+def _rows_delete(model, ids: Iterable[int]) -> None:
+    """Delete ``model``'s rows with these primary keys (a table nothing refers to)."""
+    quote = connection.ops.quote_name
+    delete = f"DELETE FROM {quote(model._meta.db_table)} WHERE "
+    with connection.cursor() as cursor:
+        for condition, params in _in_lists(model._meta.pk.column, ids):
+            cursor.execute(delete + condition, params)
 
 
 def _stored(values, shingles: int) -> Signature | None:
@@ -357,23 +393,7 @@ def _band_statistics_later(done: Callable[[], None]) -> None:
 
 def _articles_with_keys(keys: set[int]) -> set[int]:
     """The stored articles holding one of these band keys."""
-    quote = connection.ops.quote_name
-    select = f"SELECT {quote('article_id')} FROM {quote(CopyBand._meta.db_table)} WHERE "
-    # Raw SQL: the ORM's preparation of 10,000 parameters a chunk costs more than the query.
-    if connection.vendor == "postgresql":  # one statement, the keys as one array
-        literal = _array_text(sorted(keys))
-        statements = [(select + f"{quote('key')} = ANY(%s::bigint[])", [literal])] if keys else []
-    else:
-        statements = [
-            (select + f"{quote('key')} IN ({', '.join(['%s'] * len(part))})", part)
-            for part in _parts(keys)
-        ]
-    found: set[int] = set()
-    with connection.cursor() as cursor:
-        for sql, params in statements:
-            cursor.execute(sql, params)
-            found.update(row[0] for row in cursor.fetchall())
-    return found
+    return {pk for (pk,) in _rows_where(CopyBand, ("article_id",), "key", keys)}
 
 
 class CopyIndex:
@@ -414,7 +434,9 @@ class CopyIndex:
         """Read the stored candidates of these texts: the articles sharing a band key
         with one of them. Keys asked before are asked again: an article another run
         stored since may hold one, and the worker may have taken it off the queue."""
-        keys = {key for sig in signatures if sig for key in sig.keys}
+        signatures = [sig for sig in signatures if sig is not None]
+        keys_fill(signatures)
+        keys = {key for sig in signatures for key in sig.keys}
         self._asked |= keys
         if keys and not self._planned and not self._analysing:
             self._planned = _band_statistics()
@@ -434,8 +456,9 @@ class CopyIndex:
         dates = ("article__published", "article__duplicate_of__published")
         for part in _parts(found):
             rows = CopySignature.objects.filter(article_id__in=part).values_list(*fields, *dates)
-            for pk, values, shingles, original, published, original_published in rows:
-                stored = _stored(values, shingles)
+            rows = [(pk, _stored(values, shingles), *rest) for pk, values, shingles, *rest in rows]
+            keys_fill(stored for _, stored, *_ in rows)
+            for pk, stored, original, published, original_published in rows:
                 if stored is not None:
                     self.table.add(pk, stored)
                     self.roots[pk] = root = original or pk
@@ -560,9 +583,13 @@ def regroup_copies(*, everything: bool = False, progress: Callable | None = None
         "article_id", "values", "shingles", "article__published", "article__duplicate_of_id"
     )
     ordered = sorted(rows.iterator(chunk_size=2000), key=lambda r: first_publisher(r[3], r[0]))
+    ordered = [
+        (pk, _stored(values, shingles), original) for pk, values, shingles, _, original in ordered
+    ]
+    for part in _parts(ordered, 2000):
+        keys_fill(sig for _, sig, _ in part)
     table, wanted, current = CandidateTable(), {}, {}
-    for done, (pk, values, shingles, _, original) in enumerate(ordered, start=1):
-        sig = _stored(values, shingles)
+    for done, (pk, sig, original) in enumerate(ordered, start=1):
         best = table.best(sig)
         wanted[pk] = None if best is None else (wanted[best] or best)
         current[pk] = original

@@ -11,9 +11,9 @@ or the estimated share of the shorter text found in the longer (a trimmed copy),
 the thresholds the copy-detection benchmark measured (``tests/benchmarks/copy_detection.py``).
 """
 
-import hashlib
-from dataclasses import dataclass, field
-from functools import cache
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, cached_property
 from zlib import crc32
 
 import numpy as np
@@ -39,37 +39,56 @@ _DTYPE = np.dtype("<u4")
 
 @dataclass(frozen=True)
 class Signature:
-    """A body's MinHash (``NUM_PERM`` little-endian uint32), its shingle count, and its
-    band keys (worked out once, by the process that reads the file)."""
+    """A body's MinHash (``NUM_PERM`` little-endian uint32) and its shingle count."""
 
     values: bytes
     shingles: int
-    keys: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
-    def __post_init__(self) -> None:
-        if not self.keys:
-            object.__setattr__(self, "keys", _band_keys(self.values))
+    @cached_property
+    def keys(self) -> tuple[int, ...]:
+        """Its band keys (many signatures' at once: ``keys_fill``)."""
+        return tuple(band_keys([self])[0].tolist())
 
     def minhash(self) -> LeanMinHash:
         values = np.frombuffer(self.values, dtype=_DTYPE)
         return LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME)
 
 
-def _band_keys(values: bytes) -> tuple[int, ...]:
-    """One signed 64-bit key per band (the band's number is part of what is hashed)."""
-    width = ROWS * _DTYPE.itemsize
-    return tuple(
-        int.from_bytes(
-            hashlib.blake2b(
-                values[band * width : (band + 1) * width],
-                digest_size=8,
-                salt=band.to_bytes(2, "little"),
-            ).digest(),
-            "little",
-            signed=True,
-        )
-        for band in range(BANDS)
-    )
+def keys_fill(signatures: Iterable[Signature | None]) -> None:
+    """Work out the band keys of these signatures in one pass (numpy's cost is per call,
+    not per value: one signature alone costs as much as a hundred)."""
+    missing = [sig for sig in signatures if sig is not None and "keys" not in vars(sig)]
+    if not missing:
+        return
+    keys = band_keys(missing).tolist()
+    for sig, mine in zip(missing, keys, strict=True):
+        vars(sig)["keys"] = tuple(mine)  # where ``cached_property`` keeps its value
+
+
+# MurmurHash3's 64-bit finalizer (a bijection that spreads every input bit over the
+# output) and a different start for each band, so equal values in two bands give two keys.
+_FMIX = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
+_BAND_STARTS = np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+
+
+def _fmix64(h: np.ndarray) -> np.ndarray:
+    shift, first, second = _FMIX
+    h = (h ^ (h >> shift)) * first
+    h = (h ^ (h >> shift)) * second
+    return h ^ (h >> shift)
+
+
+def band_keys(signatures: Iterable[Signature]) -> np.ndarray:
+    """The band keys of these signatures, an (n, ``BANDS``) matrix of signed 64-bit keys:
+    each band's ``ROWS`` values folded in one after another, for all of them at once (the
+    wraparound of uint64 arithmetic is the same on every machine)."""
+    joined = b"".join(sig.values for sig in signatures)
+    values = np.frombuffer(joined, dtype=_DTYPE).reshape(-1, NUM_PERM)
+    bands = values[:, : BANDS * ROWS].astype(np.uint64).reshape(len(values), BANDS, ROWS)
+    key = np.broadcast_to(_BAND_STARTS, bands.shape[:2])
+    for row in range(ROWS):
+        key = _fmix64(key ^ bands[:, :, row])
+    return key.view(np.int64)
 
 
 @cache
@@ -77,23 +96,33 @@ def _permutations():
     return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
 
 
-def _hash(shingle: bytes) -> int:
-    # CRC-32: the same in every process and run, and a sixth of the cost of datasketch's
-    # default SHA-1; the affine32 scheme mixes it (MurmurHash3's finalizer) before permuting.
-    return crc32(shingle)
-
-
 def shingles(text: str) -> set[bytes]:
-    tokens = words(text)
-    return {" ".join(tokens[i : i + SHINGLE]).encode() for i in range(len(tokens) - SHINGLE + 1)}
+    return shingles_of(words(text))
+
+
+def shingles_of(tokens: list[str]) -> set[bytes]:
+    """The text's runs of ``SHINGLE`` words (its words from ``normalize.words``)."""
+    encoded = [token.encode() for token in tokens]  # once a word, not once a shingle
+    # Each word with the next SHINGLE - 1: the shifted lists end the zip at the last run.
+    runs = zip(*(encoded[i:] for i in range(SHINGLE)), strict=False)
+    return {b" ".join(run) for run in runs}
 
 
 def signature(text: str) -> Signature | None:
     """The text's signature; None when it is too short to judge."""
-    found = shingles(text)
+    return signature_of(words(text))
+
+
+def signature_of(tokens: list[str]) -> Signature | None:
+    """The signature of a text given as its words (``normalize.words``)."""
+    found = shingles_of(tokens)
     if len(found) < MIN_SHINGLES:
         return None
-    minhash = MinHash(seed=SEED, permutations=_permutations(), scheme=SCHEME, hashfunc=_hash)
+    # CRC-32 hashes each shingle: the same in every process and run, and a sixth of the
+    # cost of datasketch's default SHA-1 (given as the C function itself, not wrapped:
+    # a Python call per shingle cost a third as much again); the affine32 scheme mixes
+    # it (MurmurHash3's finalizer) before permuting.
+    minhash = MinHash(seed=SEED, permutations=_permutations(), scheme=SCHEME, hashfunc=crc32)
     minhash.update_batch(found)
     return Signature(minhash.hashvalues.astype(_DTYPE).tobytes(), len(found))
 

@@ -99,4 +99,9 @@ def word_count(text: str) -> int:
 def content_hash(body: str) -> str:
     """SHA-256 of the body's words: the same story with other spacing,
     case or punctuation hashes the same."""
-    return hashlib.sha256(" ".join(words(body)).encode()).hexdigest()
+    return words_hash(words(body))
+
+
+def words_hash(tokens: list[str]) -> str:
+    """``content_hash`` of a body given as its ``words``."""
+    return hashlib.sha256(" ".join(tokens).encode()).hexdigest()

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from archive.ingest import copies, run
 from archive.ingest.copies import regroup_copies, signatures_replace, signatures_store
-from archive.ingest.dedupe import signature
+from archive.ingest.dedupe import Signature, signature
 from archive.ingest.run import ingest_paths
 from archive.ingest.tasks import copy_bands_write_task
 from archive.models import Article, CopyBand, CopyBandQueue, CopySignature
@@ -444,3 +444,34 @@ def test_migrations_0060_and_0062_keep_the_band_rows_both_ways(write):
     assert rows() == bands  # the old table, with its ids, holds every row again
     MigrationExecutor(connection).migrate([after])
     assert rows() == bands
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0063_requeues_the_signed_articles_and_copies_are_still_found(
+    write, ingest_and_work
+):
+    from django.db.migrations.executor import MigrationExecutor
+
+    items = [_item("Kim meets Xi", WIRE, 8), _item("Port strike", OTHER, 9)]
+    ingest_and_work([write("a.jsonl", jsonl(*items))])
+    signed = set(CopySignature.objects.filter(shingles__gt=0).values_list("article_id", flat=True))
+    MigrationExecutor(connection).migrate([("archive", "0062_copyband_article_unchecked")])
+    with connection.cursor() as cursor:  # a key of the function before, left in the table
+        cursor.execute('INSERT INTO "archive_copyband" VALUES (%s, %s)', [12345, min(signed)])
+    MigrationExecutor(connection).migrate([("archive", "0063_band_keys_requeued")])
+    assert not CopyBand.objects.exists()
+    assert set(CopyBandQueue.objects.values_list("article_id", flat=True)) == signed
+
+    # The next import finds the original through the queue, then writes every key anew.
+    copy = edit("trimmed", WIRE, random.Random(4), OTHER)
+    ingest_and_work([write("b.jsonl", jsonl(_item("Copy", copy, 10, outlet="Yonhap")))])
+    assert _original("Copy") == "Kim meets Xi"
+    assert not CopyBandQueue.objects.exists()
+    expected = {
+        (key, pk)
+        for pk, values, shingles in CopySignature.objects.filter(shingles__gt=0).values_list(
+            "article_id", "values", "shingles"
+        )
+        for key in Signature(bytes(values), shingles).keys
+    }
+    assert set(CopyBand.objects.values_list("key", "article_id")) == expected

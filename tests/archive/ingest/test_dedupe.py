@@ -1,8 +1,18 @@
 """The same text again is one article; a near-duplicate is linked to its twin."""
 
+import pickle
+
 import pytest
 
-from archive.ingest.dedupe import CandidateTable, is_copy, signature, similarity
+from archive.ingest.dedupe import (
+    NUM_PERM,
+    CandidateTable,
+    Signature,
+    is_copy,
+    keys_fill,
+    signature,
+    similarity,
+)
 from archive.ingest.run import ingest_paths
 from archive.models import Article
 from tests.archive.ingest.conftest import ARTICLE, jsonl
@@ -12,6 +22,7 @@ pytestmark = pytest.mark.django_db
 SIGNATURE_START = (
     "e4c4c70a9c7a3700"  # datasketch 2, seed 18: a change of either changes every stored one
 )
+BAND_KEYS_START = (5288225050312980273, 7191411704450712386)
 STORY = (
     "The central bank raised its main interest rate by half a point on Thursday, the third "
     "rise this year, saying that prices were still climbing faster than it had expected. "
@@ -85,6 +96,22 @@ def test_signature_resemblance_tracks_shared_text():
 def test_the_same_text_has_the_same_signature_in_every_run():
     assert signature(STORY).values.hex()[:16] == SIGNATURE_START
     assert len(signature(STORY).keys) == 42
+    # Stored keys must match the keys of texts read later: the function may not drift.
+    assert signature(STORY).keys[:2] == BAND_KEYS_START
+
+
+def test_band_keys_worked_out_together_are_those_worked_out_alone():
+    texts = [STORY, ARTICLE["body"], STORY.replace("Thursday", "Friday")]
+    alone = [signature(text).keys for text in texts]
+    together = [signature(text) for text in texts]
+    keys_fill([None, *together])
+    assert [sig.keys for sig in together] == alone
+    assert len(set(alone[0])) == 42
+    # Equal values in two bands still make two keys: the band is part of its key.
+    same = Signature(bytes(4 * NUM_PERM), 20)
+    assert len(set(same.keys)) == 42
+    # Sent to another process without its keys, which are worked out there.
+    assert "keys" not in vars(pickle.loads(pickle.dumps(signature(STORY))))
 
 
 def test_table_only_compares_candidates_sharing_band_keys():
