@@ -410,6 +410,25 @@ def database_cpu_seconds() -> float:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
+    return process_cpu_seconds(pid)
+
+
+def machine_cpu_seconds() -> float:
+    """CPU seconds every process on this machine has used since it started (user, nice,
+    system and interrupts; not idle, waiting or stolen by the host), from ``/proc/stat``:
+    the work a benchmark made, wherever it ran (database servers and their parallel
+    workers included)."""
+    try:
+        ticks = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq = map(int, ticks[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user and system) of a process on this machine, from ``/proc``; 0 when
+    it cannot be read."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:

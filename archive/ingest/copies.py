@@ -393,7 +393,22 @@ def _band_statistics_later(done: Callable[[], None]) -> None:
 
 def _articles_with_keys(keys: set[int]) -> set[int]:
     """The stored articles holding one of these band keys."""
-    return {pk for (pk,) in _rows_where(CopyBand, ("article_id",), "key", keys)}
+    if connection.vendor != "postgresql" or not keys:
+        return {pk for (pk,) in _rows_where(CopyBand, ("article_id",), "key", keys)}
+    # One probe of the key's index per key. Asked as ``key = ANY(array)``, the planner
+    # reads the whole band table once it holds a few hundred thousand rows (a parallel
+    # scan, three processes busy), two to three times as long as the probes: measured
+    # with Reuters-21578's 830,000 rows and a chunk's 10,000 keys, 70-76 ms against 28-41.
+    # ``OFFSET 0`` keeps the lateral subquery a subquery, so the probes stay probes.
+    quote = connection.ops.quote_name
+    table, key, article = quote(CopyBand._meta.db_table), quote("key"), quote("article_id")
+    sql = (
+        f"SELECT found.{article} FROM unnest(%s::bigint[]) AS asked(k) CROSS JOIN LATERAL"
+        f" (SELECT {article} FROM {table} WHERE {key} = asked.k OFFSET 0) AS found"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_array_text(sorted(keys))])
+        return {pk for (pk,) in cursor.fetchall()}
 
 
 class CopyIndex:

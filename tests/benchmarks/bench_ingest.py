@@ -40,7 +40,7 @@ def main() -> None:
     from archive.ingest.copies import bands_write
     from archive.ingest.run import ingest_paths
     from archive.models import Article
-    from search.bench import database_cpu_seconds
+    from search.bench import database_cpu_seconds, machine_cpu_seconds, process_cpu_seconds
     from search.maintenance import index_sync
 
     if "DATA_DIR" not in os.environ and "DATABASE_URL" not in os.environ:
@@ -68,20 +68,24 @@ def main() -> None:
 
         worker = db_worker(dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     started, cpu, server = time.monotonic(), time.process_time(), database_cpu_seconds()
+    machine = machine_cpu_seconds()
     batch = ingest_paths(files)
     stored = time.monotonic() - started
     stored_cpu = time.process_time() - cpu
     server_cpu = database_cpu_seconds() - server
     reader = resource.getrusage(resource.RUSAGE_CHILDREN)
     reader_cpu = reader.ru_utime + reader.ru_stime
+    machine_cpu = machine_cpu_seconds() - machine
     if worker is not None:
         drained_keys = _queue_drained(started)
-        worker_cpu = _cpu_seconds(worker.pid)
+        worker_cpu = process_cpu_seconds(worker.pid)
+        machine_cpu = machine_cpu_seconds() - machine
         worker.terminate()
         worker.wait(timeout=60)
         print(
             f"with a worker running: band keys all written {drained_keys:.1f} s after the start"
-            f" (the worker's CPU: {worker_cpu:.1f} s)"
+            f" (the worker's CPU: {worker_cpu:.1f} s; the whole machine's until then:"
+            f" {machine_cpu:.1f} s)"
         )
     # The band keys of copy detection, which the import leaves to the worker: written
     # here, as the worker would, and timed apart.
@@ -103,7 +107,8 @@ def main() -> None:
         f"stored in {stored:.1f} s: {batch.created / stored:,.0f} articles/s "
         f"(CPU: {stored_cpu:.1f} s writing, {server_cpu:.1f} s in its database server, "
         f"{reader_cpu:.1f} s reading in the worker; "
-        f"{batch.created / stored_cpu:,.0f} articles per CPU-second of the writer)"
+        f"{batch.created / stored_cpu:,.0f} articles per CPU-second of the writer;"
+        f" {machine_cpu:.1f} s of the whole machine's)"
     )
     print(
         f"then the worker's task: band keys of {keyed} articles written in {keys_wall:.1f} s "
@@ -112,12 +117,6 @@ def main() -> None:
     if drained is not None:
         print(f"searchable {searchable:.1f} s after the start ({drained} index changes)")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
-
-
-def _cpu_seconds(pid: int) -> float:
-    """A running process's CPU time (user and system), from ``/proc``."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _queue_drained(started: float) -> float:
