@@ -179,14 +179,16 @@ class NewMethod:
 
         self.signature = dedupe.signature
         self.table = dedupe.CandidateTable()
+        self.keys: list[str] = []  # the table knows articles by number, as ids are
 
     def link(self, key: str, body: str) -> str | None:
         signature = self.signature(body)
         if signature is None:
             return None
         best = self.table.best(signature)
-        self.table.add(key, signature)
-        return best
+        self.table.add(len(self.keys), signature)
+        self.keys.append(key)
+        return None if best is None else self.keys[best]
 
 
 class OldMethod:
