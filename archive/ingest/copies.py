@@ -90,8 +90,9 @@ def bands_write() -> int:
             return 0
         _insert_bands(_signatures_of(queued), queued=True)
         _rows_delete(CopyBandQueue, queued)
-    if connection.vendor == "postgresql" and len(queued) >= _PER_QUERY:
-        transaction.on_commit(lambda: tables_analyze([CopyBand._meta.db_table]))
+    # No ANALYZE of the band table here (each took 0.1 s at Reuters' size, ten an import):
+    # its look-ups probe the key's index key by key whatever its statistics say
+    # (``_articles_with_keys``); an import analyses it at its end (``import_analyze``).
     return len(queued)
 
 
