@@ -96,10 +96,6 @@ def _permutations():
     return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
 
 
-def shingles(text: str) -> set[bytes]:
-    return shingles_of(words(text))
-
-
 def shingles_of(tokens: list[str]) -> set[bytes]:
     """The text's runs of ``SHINGLE`` words (its words from ``normalize.words``)."""
     encoded = [token.encode() for token in tokens]  # once a word, not once a shingle
