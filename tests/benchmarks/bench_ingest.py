@@ -79,13 +79,13 @@ def main() -> None:
     if worker is not None:
         drained_keys = _queue_drained(started)
         worker_cpu = process_cpu_seconds(worker.pid)
-        machine_cpu = machine_cpu_seconds() - machine
+        drained_cpu = machine_cpu_seconds() - machine
         worker.terminate()
         worker.wait(timeout=60)
         print(
             f"with a worker running: band keys all written {drained_keys:.1f} s after the start"
             f" (the worker's CPU: {worker_cpu:.1f} s; the whole machine's until then:"
-            f" {machine_cpu:.1f} s)"
+            f" {drained_cpu:.1f} s)"
         )
     # The band keys of copy detection, which the import leaves to the worker: written
     # here, as the worker would, and timed apart.
