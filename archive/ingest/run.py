@@ -21,7 +21,6 @@ from archive.ingest import readers
 from archive.ingest.articletext import measure
 from archive.ingest.bulk import ChunkWriter
 from archive.ingest.cache import import_page_cache
-from archive.ingest.copies import BAND_BATCH
 from archive.ingest.draft import ArticleDraft, IngestError, ItemFailure, Vocabulary
 from archive.ingest.links import StatedLink, stated_links_apply
 from archive.ingest.normalize import storable
@@ -263,7 +262,7 @@ def run_sources(
 ) -> Tally:
     """Read, prepare and store every item of every source, recording the run in ``batch``."""
     tally = tally or Tally(batch)
-    state = RunState()
+    state = RunState(queue_bands=True)
     bar = _progress_bar(progress)
     drafts = _drafts(sources, fmt, tally, bar)
     # A dry run is one transaction rolled back at the end; a real run commits chunk by chunk.
@@ -274,13 +273,10 @@ def run_sources(
                 state.near.backlog_write()
             for chunk in _chunks(drafts):
                 _store_chunk(chunk, tally, state)
-                if state.near.queued >= BAND_BATCH:
+                if state.near.keys_wanted():
                     _band_keys_later(state)
-            _band_keys_later(state)  # also what a run that stopped half-way left
             _report_slow_rules(tally, state)
             _apply_stated_links(tally)
-            if not dry_run:
-                stories_group_later(tally.stored)
             if dry_run:
                 transaction.set_rollback(True)
     except BaseException:
@@ -294,6 +290,11 @@ def run_sources(
     _finish(batch)
     if not dry_run:
         import_analyze(stored=len(tally.stored))
+        # The worker's tasks last, once the run has written all else: their writes would
+        # hold SQLite's write lock while the run finished. The band keys first (also
+        # what a run that stopped half-way left): other runs read the queue until then.
+        _band_keys_later(state)
+        stories_group_later(tally.stored)
     return tally
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import DatabaseError, DataError, IntegrityError, transaction
 
 from archive.ingest.articletext import article_text_apply, measure, over_limits
-from archive.ingest.copies import signatures_replace, signatures_store
+from archive.ingest.copies import signatures_replace
 from archive.ingest.dedupe import signature
 from archive.ingest.draft import ArticleDraft, IngestError
 from archive.ingest.plan import (
@@ -125,7 +125,7 @@ def _create(plan: Plan, state: RunState, batch: ImportBatch | None) -> StoreResu
     if plan.tag_ids:
         Through = Article.tags.through
         Through.objects.bulk_create(Through(article_id=article.pk, tag_id=t) for t in plan.tag_ids)
-    signatures_store([(article.pk, article.content_hash, plan.signature)])
+    state.near.signatures_store([(article.pk, article.content_hash, plan.signature)])
     index_later([article.pk])
     remember(state, article, plan)
     state.near.settle()  # a copy published before its group's original leads it

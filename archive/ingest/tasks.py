@@ -1,6 +1,7 @@
 """Copy detection's band keys written in the worker (django-tasks): an import queues its
-new articles (``CopyBandQueue``) and asks the worker to write their keys, every
-``BAND_BATCH`` articles and at its end, rather than spend its own time on it.
+new articles (``CopyBandQueue``) and asks the worker to write their keys at its end
+(every ``BAND_BATCH`` articles while another run is importing too, every ``BAND_PART``
+alone: ``CopyIndex.keys_wanted``), rather than spend its own time on it.
 
 The keys are only a look-up for later imports: until they are written, a queued
 article is found as a candidate through the queue, so nothing waits on the worker. With

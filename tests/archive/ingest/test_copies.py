@@ -10,9 +10,10 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
-from archive.ingest import copies, run
+from archive.ingest import copies, run, store
 from archive.ingest.copies import regroup_copies, signatures_replace, signatures_store
 from archive.ingest.dedupe import Signature, signature
+from archive.ingest.draft import ArticleDraft
 from archive.ingest.run import ingest_paths
 from archive.ingest.tasks import copy_bands_write_task
 from archive.models import Article, CopyBand, CopyBandQueue, CopySignature
@@ -264,16 +265,75 @@ def test_a_runs_band_keys_are_written_once_after_it_not_chunk_by_chunk(
     assert {_original(f"Story {n}") for n in range(5)} == {"Story 0"}
 
 
-def test_a_run_asks_for_keys_every_band_batch_articles(
+def test_an_article_a_run_stores_on_its_own_waits_in_the_queue_too(write, monkeypatch):
+    # The same text under a second address is stored one by one, not in the chunk's
+    # bulk insert: its keys are left to the worker as well, not written in the run.
+    items = [_item("Kim meets Xi", WIRE, 8), _item("Kim meets Xi again", WIRE, 8)]
+    batch = ingest_paths([write("a.jsonl", jsonl(*items))])
+    assert batch.created == 2
+    assert not CopyBand.objects.exists()
+    assert CopyBandQueue.objects.count() == 2
+
+
+def test_an_article_stored_outside_an_import_has_its_keys_written_at_once():
+    # As the API stores one: no run asks the worker afterwards.
+    store.article_store(draft=ArticleDraft(title="Kim meets Xi", body=WIRE))
+    assert CopyBand.objects.count() == 42 and not CopyBandQueue.objects.exists()
+
+
+def _asks_for_keys(write, monkeypatch, capture, count: int) -> int:
+    """How many times an import of ``count`` articles, in chunks of two, asks the worker
+    for band keys."""
+    monkeypatch.setattr(run, "CHUNK", 2)
+    items = [_item(f"Story {n}", f"{OTHER} Item {n} " * (n + 1), 8) for n in range(count)]
+    with capture() as after_commit:
+        ingest_paths([write("a.jsonl", jsonl(*items))])
+    return sum(1 for f in after_commit if f == copy_bands_write_task.enqueue)
+
+
+def test_a_run_importing_alone_asks_for_keys_every_band_part_articles(
     write, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(run, "CHUNK", 2)
-    monkeypatch.setattr(run, "BAND_BATCH", 2)
-    items = [_item(f"Story {n}", f"{OTHER} Item {n} " * (n + 1), 8) for n in range(5)]
-    with django_capture_on_commit_callbacks() as after_commit:
-        ingest_paths([write("a.jsonl", jsonl(*items))])
-    asked = [f for f in after_commit if f == copy_bands_write_task.enqueue]
-    assert len(asked) == 2 + 1  # after each chunk of two (the last has one), then at the end
+    # Alone, nobody else reads its queue: it asks rarely, and its chunks' look-ups probe
+    # a band index nobody writes to meanwhile.
+    monkeypatch.setattr(copies, "BAND_BATCH", 2)
+    monkeypatch.setattr(copies, "BAND_PART", 4)
+    asked = _asks_for_keys(write, monkeypatch, django_capture_on_commit_callbacks, 5)
+    assert asked == 1 + 1  # once the second chunk makes four, then at the end
+
+
+def test_a_run_asks_for_keys_every_band_batch_articles_while_another_run_has_some_queued(
+    write, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Another run's article waits for its keys: that run is importing now, and reads
+    # this one's queue at each of its chunks, so the queue is kept short.
+    other = Article.objects.create(title="Port", body=OTHER, content_hash="e" * 64)
+    signatures_store([(other.pk, other.content_hash, signature(OTHER))], queue=7)
+    monkeypatch.setattr(copies, "BAND_BATCH", 2)
+    asked = _asks_for_keys(write, monkeypatch, django_capture_on_commit_callbacks, 5)
+    assert asked == 2 + 1  # after each chunk of two (the last has one), then at the end
+
+
+def test_the_keys_of_a_long_queue_are_written_a_part_at_a_time(monkeypatch):
+    # A run of a million articles stopped half-way, or migration 0063's queue: one write
+    # of every key at once would hold them all in memory.
+    articles = [
+        Article.objects.create(title=f"T{n}", body=OTHER, content_hash=f"{n:064x}")
+        for n in range(5)
+    ]
+    sig = signature(OTHER)
+    signatures_store([(a.pk, a.content_hash, sig) for a in articles], queue=7)
+    monkeypatch.setattr(copies, "BAND_PART", 2)
+    written = []
+    insert_bands = copies._insert_bands
+    monkeypatch.setattr(
+        copies,
+        "_insert_bands",
+        lambda sigs, **kw: [written.append(len(sigs)), insert_bands(sigs, **kw)],
+    )
+    assert copies.bands_write() == 5
+    assert written == [2, 2, 1]
+    assert CopyBand.objects.count() == 5 * 42 and not CopyBandQueue.objects.exists()
 
 
 def test_keys_asked_before_are_asked_again_for_articles_stored_since():
