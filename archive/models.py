@@ -317,9 +317,9 @@ class CopyBandQueue(models.Model):
     its keys are written, an article is found as a candidate through this queue (by
     runs other than its own; its own run holds it in memory). ``run`` names the import
     that queued it. Whoever writes the keys takes the article off: the worker, asked by
-    the run at its end and, while other runs import too, every ``BAND_BATCH`` articles
-    (``archive.ingest.tasks``); ``group_articles``; or the next run, when more than
-    ``BAND_BATCH`` wait."""
+    the run at its end and every ``BAND_PART`` articles (every ``BAND_BATCH`` while
+    other runs import too: ``archive.ingest.tasks``); ``group_articles``; or the next
+    run, when more than ``BACKLOG`` wait."""
 
     article = models.OneToOneField(
         Article, on_delete=models.CASCADE, primary_key=True, related_name="+"

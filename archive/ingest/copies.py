@@ -12,9 +12,10 @@ An import never reads the archive's texts: a chunk's band keys are looked up in
 signatures of the articles found are read. The band keys of an import's articles are
 written in a few large sorted batches (``bands_write``) by the worker
 (``archive.ingest.tasks``), the articles queued meanwhile (``CopyBandQueue``): chunk by
-chunk, each commit rewrote nearly every page of the band index. A run importing alone
-asks for them at its end (``CopyIndex.keys_wanted``). Deleting an original makes its
-earliest copy the original of the others.
+chunk, each commit rewrote nearly every page of the band index. A run asks for them at
+its end, and every ``BAND_BATCH`` articles while another run is importing, else every
+``BAND_PART`` (``CopyIndex.keys_wanted``). Deleting an original makes its earliest copy
+the original of the others.
 """
 
 import datetime as dt
@@ -39,7 +40,7 @@ from archive.ingest.dedupe import (
 from archive.ingest.journal import UndoJournal
 from archive.models import Article, CopyBand, CopyBandQueue, CopySignature
 from archive.signals import announce
-from archive.statistics import tables_analyze
+from archive.statistics import ANALYZE_FROM, tables_analyze
 
 # Keys or ids per IN (...) query: well under any database's limits.
 _PER_QUERY = 500
@@ -52,6 +53,9 @@ BAND_BATCH = 2_000
 # of its own articles are in its memory): the look-ups of its chunks then probe a band
 # index nobody writes to meanwhile. Also the most ``bands_write`` writes at a time.
 BAND_PART = 50_000
+# A queue longer than a running import leaves between two asks (``BAND_PART`` and a
+# chunk): nobody is writing it (no worker), so a run starting writes it first.
+BACKLOG = BAND_PART + BAND_BATCH
 
 
 def _parts(values: Iterable, size: int = _PER_QUERY) -> Iterable[list]:
@@ -90,9 +94,11 @@ def bands_write() -> int:
     written = 0
     while part := _bands_write_part():
         written += part
-    # No ANALYZE of the band table here (each took 0.1 s at Reuters' size): its look-ups
-    # probe the key's index key by key whatever its statistics say
-    # (``_articles_with_keys``); an import analyses it at its end (``import_analyze``).
+    if written >= ANALYZE_FROM:
+        # Its look-ups probe the key's index whatever the statistics say
+        # (``_articles_with_keys``), but deleting an article's keys is planned from them.
+        # About 0.1 s at Reuters' size, so not for a few articles.
+        tables_analyze([CopyBand._meta.db_table])
     return written
 
 
@@ -441,7 +447,10 @@ class CopyIndex:
         self._joined: set[int] = set()
         self._planned = False  # the band table has planner statistics
         self._analysing = False  # their gathering is queued for the chunk's commit
-        self.run = secrets.randbits(62)  # its articles' mark in the band queue
+        # Its articles' mark in the band queue. A new one for each index, a run's
+        # ``reset`` included: the articles queued before it are forgotten, and found
+        # again through the queue as another run's.
+        self.run = secrets.randbits(62)
         self.queued = 0  # articles it queued since it last asked for their band keys
         self.others_queued = False  # the last chunk found another run's articles queued
 
@@ -464,10 +473,11 @@ class CopyIndex:
         return self.queued >= (BAND_BATCH if self.others_queued else BAND_PART)
 
     def backlog_write(self) -> int:
-        """Write the queued band keys now when more than ``BAND_BATCH`` articles wait
-        (a site whose worker is not running): every run reads the queue at each chunk,
-        so it must stay short. Returns how many were written."""
-        if CopyBandQueue.objects.count() <= BAND_BATCH:
+        """Write the queued band keys now when more than ``BACKLOG`` articles wait (a
+        site whose worker is not running): every run reads the queue at each chunk, so
+        it must stay short. Up to that, the queue may be another import's, running now,
+        and its end asks the worker for it. Returns how many were written."""
+        if CopyBandQueue.objects.count() <= BACKLOG:
             return 0
         return bands_write()
 

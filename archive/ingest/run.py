@@ -282,6 +282,9 @@ def run_sources(
     except BaseException:
         batch.status = ImportBatch.Status.FAILED
         _finish(batch)
+        if not dry_run:
+            with contextlib.suppress(Exception):  # the run's own error is the one to raise
+                _worker_asked(state, tally)
         raise
     finally:
         if bar is not None:
@@ -289,13 +292,21 @@ def run_sources(
     batch.status = ImportBatch.Status.DONE
     _finish(batch)
     if not dry_run:
-        import_analyze(stored=len(tally.stored))
-        # The worker's tasks last, once the run has written all else: their writes would
-        # hold SQLite's write lock while the run finished. The band keys first (also
-        # what a run that stopped half-way left): other runs read the queue until then.
+        try:
+            import_analyze(stored=len(tally.stored))
+        finally:
+            _worker_asked(state, tally)
+    return tally
+
+
+def _worker_asked(state: RunState, tally: Tally) -> None:
+    """Ask the worker for what the run's committed chunks leave it: their band keys
+    (also what a run that stopped half-way left: other runs read the queue until then),
+    then their stories. Last, once the run has written all else: the worker's writes
+    would hold SQLite's write lock while the run finished."""
+    with import_page_cache():  # ``TASKS_BACKEND=immediate`` writes them here
         _band_keys_later(state)
         stories_group_later(tally.stored)
-    return tally
 
 
 def _band_keys_later(state: RunState) -> None:

@@ -7,8 +7,8 @@ The keys are only a look-up for later imports: until they are written, a queued
 article is found as a candidate through the queue, so nothing waits on the worker. With
 ``TASKS_BACKEND=immediate`` the importing process writes them itself, each time it asks
 (its chunks have committed by then). What a run that stopped half-way left is written by
-the next task, by ``group_articles``, or by the next import when more than
-``BAND_BATCH`` articles wait (a site whose worker is not running).
+the next task (a run that fails asks for one too), by ``group_articles``, or by the next
+import when more than ``BACKLOG`` articles wait (a site whose worker is not running).
 """
 
 from django.db import transaction

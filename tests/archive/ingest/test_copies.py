@@ -281,6 +281,13 @@ def test_an_article_stored_outside_an_import_has_its_keys_written_at_once():
     assert CopyBand.objects.count() == 42 and not CopyBandQueue.objects.exists()
 
 
+def _articles(count: int, body: str) -> list[Article]:
+    return [
+        Article.objects.create(title=f"T{n}", body=body, content_hash=f"{n:064x}")
+        for n in range(count)
+    ]
+
+
 def _asks_for_keys(write, monkeypatch, capture, count: int) -> int:
     """How many times an import of ``count`` articles, in chunks of two, asks the worker
     for band keys."""
@@ -317,10 +324,7 @@ def test_a_run_asks_for_keys_every_band_batch_articles_while_another_run_has_som
 def test_the_keys_of_a_long_queue_are_written_a_part_at_a_time(monkeypatch):
     # A run of a million articles stopped half-way, or migration 0063's queue: one write
     # of every key at once would hold them all in memory.
-    articles = [
-        Article.objects.create(title=f"T{n}", body=OTHER, content_hash=f"{n:064x}")
-        for n in range(5)
-    ]
+    articles = _articles(5, OTHER)
     sig = signature(OTHER)
     signatures_store([(a.pk, a.content_hash, sig) for a in articles], queue=7)
     monkeypatch.setattr(copies, "BAND_PART", 2)
@@ -334,6 +338,52 @@ def test_the_keys_of_a_long_queue_are_written_a_part_at_a_time(monkeypatch):
     assert copies.bands_write() == 5
     assert written == [2, 2, 1]
     assert CopyBand.objects.count() == 5 * 42 and not CopyBandQueue.objects.exists()
+
+
+def test_a_run_that_fails_asks_the_worker_for_what_its_chunks_stored(
+    write, monkeypatch, django_capture_on_commit_callbacks
+):
+    def fails(tally):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(run, "_apply_stated_links", fails)  # after every chunk committed
+    items = [_item("Kim meets Xi", WIRE, 8), _item("Port strike ends", OTHER, 9)]
+    with django_capture_on_commit_callbacks() as after_commit, pytest.raises(RuntimeError):
+        ingest_paths([write("a.jsonl", jsonl(*items))])
+    assert CopyBandQueue.objects.count() == 2
+    asked = [f for f in after_commit if f == copy_bands_write_task.enqueue]
+    assert len(asked) == 1  # its queued keys are not left to the next import
+    stories = [f for f in after_commit if "stories_group_later" in getattr(f, "__qualname__", "")]
+    assert len(stories) == 1  # and its stories are grouped
+
+
+def test_a_queue_no_longer_than_a_running_import_leaves_is_left_to_the_worker(write, monkeypatch):
+    # It may be another import's, running now: the first write of a one-item upload
+    # must not be tens of thousands of another run's keys.
+    articles = _articles(3, OTHER)
+    sig = signature(OTHER)
+    signatures_store([(a.pk, a.content_hash, sig) for a in articles], queue=7)
+    monkeypatch.setattr(copies, "BACKLOG", 3)
+    ingest_paths([write("a.jsonl", jsonl(_item("Kim meets Xi", WIRE, 8)))])
+    assert not CopyBand.objects.exists()  # three waiting: not a backlog
+    monkeypatch.setattr(copies, "BACKLOG", 2)
+    ingest_paths([write("b.jsonl", jsonl(_item("Port strike ends", OTHER, 9)))])
+    assert CopyBand.objects.count() == 4 * 42  # four waiting: written first
+
+
+def test_a_large_key_write_gathers_the_band_tables_statistics(monkeypatch, caplog):
+    article = Article.objects.create(title="Kim meets Xi", body=WIRE, content_hash="e" * 64)
+    signatures_store([(article.pk, article.content_hash, signature(WIRE))], queue=7)
+    monkeypatch.setattr(copies, "ANALYZE_FROM", 2)
+    with caplog.at_level("INFO", logger="archive.statistics"):
+        copies.bands_write()
+    assert "archive_copyband" not in caplog.text  # one article: not worth it
+    signatures_store(
+        [(a.pk, a.content_hash, signature(OTHER)) for a in _articles(2, OTHER)], queue=7
+    )
+    with caplog.at_level("INFO", logger="archive.statistics"):
+        copies.bands_write()
+    assert "planner statistics gathered: archive_copyband" in caplog.text
 
 
 def test_keys_asked_before_are_asked_again_for_articles_stored_since():
@@ -366,7 +416,7 @@ def test_articles_a_stopped_run_left_queued_are_found_and_their_keys_written(
 
 def test_a_long_queue_left_by_a_missing_worker_is_written_by_the_next_import(write, monkeypatch):
     # Every run reads the queue at each chunk: without a worker it must not grow forever.
-    monkeypatch.setattr(copies, "BAND_BATCH", 1)
+    monkeypatch.setattr(copies, "BACKLOG", 1)
     ingest_paths([write("a.jsonl", jsonl(_item("Kim meets Xi", WIRE, 8), _item("Port", OTHER, 8)))])
     assert CopyBandQueue.objects.count() == 2  # no commit of the test's: no task ran
     copy = _item("Copy", edit("chrome", WIRE, random.Random(6), OTHER), 9, outlet="Yonhap")
