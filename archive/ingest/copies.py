@@ -47,7 +47,7 @@ _PER_QUERY = 500
 # Articles an import queues before it asks for their band keys (``run._band_keys_later``)
 # while another run is importing too: the larger the batch, the fewer times the band
 # index is rewritten, but the other run reads the queued articles' signatures as
-# candidates meanwhile (``prefetch``). Also the queue a run clears at its start.
+# candidates meanwhile (``prefetch``).
 BAND_BATCH = 2_000
 # Articles a run queues before it asks for their keys when it imports alone (the keys
 # of its own articles are in its memory): the look-ups of its chunks then probe a band

@@ -284,7 +284,7 @@ def run_sources(
         _finish(batch)
         if not dry_run:
             with contextlib.suppress(Exception):  # the run's own error is the one to raise
-                _worker_asked(state, tally)
+                _worker_tasks_later(state, tally)
         raise
     finally:
         if bar is not None:
@@ -295,11 +295,11 @@ def run_sources(
         try:
             import_analyze(stored=len(tally.stored))
         finally:
-            _worker_asked(state, tally)
+            _worker_tasks_later(state, tally)
     return tally
 
 
-def _worker_asked(state: RunState, tally: Tally) -> None:
+def _worker_tasks_later(state: RunState, tally: Tally) -> None:
     """Ask the worker for what the run's committed chunks leave it: their band keys
     (also what a run that stopped half-way left: other runs read the queue until then),
     then their stories. Last, once the run has written all else: the worker's writes

@@ -60,6 +60,20 @@ def _item(title: str, body: str, day: int, outlet: str = "Wire") -> dict:
 
 
 @pytest.fixture
+def band_writes(monkeypatch) -> list[set[int]]:
+    """The articles of each write of band rows, as they happen (COPY on PostgreSQL: no
+    query log shows them)."""
+    written = []
+    insert_bands = copies._insert_bands
+    monkeypatch.setattr(
+        copies,
+        "_insert_bands",
+        lambda sigs, **kw: [written.append(set(sigs)), insert_bands(sigs, **kw)],
+    )
+    return written
+
+
+@pytest.fixture
 def ingest_and_work(django_capture_on_commit_callbacks):
     """An import and then what it leaves the worker once it commits (its band keys)."""
 
@@ -237,35 +251,28 @@ def test_the_command_reports_progress_and_a_summary(write, capsys):
 
 
 def test_a_runs_band_keys_are_written_once_after_it_not_chunk_by_chunk(
-    write, monkeypatch, django_capture_on_commit_callbacks
+    write, monkeypatch, django_capture_on_commit_callbacks, band_writes
 ):
     # Each chunk's keys land all over the band index: written chunk by chunk, every
     # commit rewrote most of it.
     monkeypatch.setattr(run, "CHUNK", 2)
-    written = []  # the articles of each write of band rows (COPY on PostgreSQL: no query log)
-    insert_bands = copies._insert_bands
-    monkeypatch.setattr(
-        copies,
-        "_insert_bands",
-        lambda sigs, **kw: [written.append(set(sigs)), insert_bands(sigs, **kw)],
-    )
     items = [_item(f"Story {n}", edit("words", WIRE, random.Random(n), OTHER), 8) for n in range(5)]
     items.append(_item("Port strike ends", OTHER, 9))
     with django_capture_on_commit_callbacks() as after_commit:
         batch = ingest_paths([write("a.jsonl", jsonl(*items))])
-    assert batch.created == 6 and not written  # the import leaves its keys to the worker
+    assert batch.created == 6 and not band_writes  # the import leaves its keys to the worker
     assert CopyBandQueue.objects.count() == 6
     asked = [f for f in after_commit if f == copy_bands_write_task.enqueue]
-    assert len(asked) == 1  # once, at its end: three chunks, fewer than BAND_BATCH articles
+    assert len(asked) == 1  # once, at its end: alone, and fewer than BAND_PART articles
     copies.bands_write()  # what the worker does once the import has committed
-    assert written == [set(Article.objects.values_list("pk", flat=True))]
+    assert band_writes == [set(Article.objects.values_list("pk", flat=True))]
     assert CopyBand.objects.count() == 6 * 42
     assert not CopyBandQueue.objects.exists()
     # Copies in later chunks still found their original in an earlier one.
     assert {_original(f"Story {n}") for n in range(5)} == {"Story 0"}
 
 
-def test_an_article_a_run_stores_on_its_own_waits_in_the_queue_too(write, monkeypatch):
+def test_an_article_a_run_stores_on_its_own_waits_in_the_queue_too(write):
     # The same text under a second address is stored one by one, not in the chunk's
     # bulk insert: its keys are left to the worker as well, not written in the run.
     items = [_item("Kim meets Xi", WIRE, 8), _item("Kim meets Xi again", WIRE, 8)]
@@ -281,11 +288,14 @@ def test_an_article_stored_outside_an_import_has_its_keys_written_at_once():
     assert CopyBand.objects.count() == 42 and not CopyBandQueue.objects.exists()
 
 
-def _articles(count: int, body: str) -> list[Article]:
-    return [
+def _queued(count: int, body: str) -> None:
+    """Articles of this text that another run (7) stored and queued for their keys."""
+    articles = [
         Article.objects.create(title=f"T{n}", body=body, content_hash=f"{n:064x}")
         for n in range(count)
     ]
+    sig = signature(body)
+    signatures_store([(a.pk, a.content_hash, sig) for a in articles], queue=7)
 
 
 def _asks_for_keys(write, monkeypatch, capture, count: int) -> int:
@@ -321,22 +331,13 @@ def test_a_run_asks_for_keys_every_band_batch_articles_while_another_run_has_som
     assert asked == 2 + 1  # after each chunk of two (the last has one), then at the end
 
 
-def test_the_keys_of_a_long_queue_are_written_a_part_at_a_time(monkeypatch):
+def test_the_keys_of_a_long_queue_are_written_a_part_at_a_time(monkeypatch, band_writes):
     # A run of a million articles stopped half-way, or migration 0063's queue: one write
     # of every key at once would hold them all in memory.
-    articles = _articles(5, OTHER)
-    sig = signature(OTHER)
-    signatures_store([(a.pk, a.content_hash, sig) for a in articles], queue=7)
+    _queued(5, OTHER)
     monkeypatch.setattr(copies, "BAND_PART", 2)
-    written = []
-    insert_bands = copies._insert_bands
-    monkeypatch.setattr(
-        copies,
-        "_insert_bands",
-        lambda sigs, **kw: [written.append(len(sigs)), insert_bands(sigs, **kw)],
-    )
     assert copies.bands_write() == 5
-    assert written == [2, 2, 1]
+    assert [len(articles) for articles in band_writes] == [2, 2, 1]
     assert CopyBand.objects.count() == 5 * 42 and not CopyBandQueue.objects.exists()
 
 
@@ -360,9 +361,7 @@ def test_a_run_that_fails_asks_the_worker_for_what_its_chunks_stored(
 def test_a_queue_no_longer_than_a_running_import_leaves_is_left_to_the_worker(write, monkeypatch):
     # It may be another import's, running now: the first write of a one-item upload
     # must not be tens of thousands of another run's keys.
-    articles = _articles(3, OTHER)
-    sig = signature(OTHER)
-    signatures_store([(a.pk, a.content_hash, sig) for a in articles], queue=7)
+    _queued(3, OTHER)
     monkeypatch.setattr(copies, "BACKLOG", 3)
     ingest_paths([write("a.jsonl", jsonl(_item("Kim meets Xi", WIRE, 8)))])
     assert not CopyBand.objects.exists()  # three waiting: not a backlog
@@ -378,9 +377,7 @@ def test_a_large_key_write_gathers_the_band_tables_statistics(monkeypatch, caplo
     with caplog.at_level("INFO", logger="archive.statistics"):
         copies.bands_write()
     assert "archive_copyband" not in caplog.text  # one article: not worth it
-    signatures_store(
-        [(a.pk, a.content_hash, signature(OTHER)) for a in _articles(2, OTHER)], queue=7
-    )
+    _queued(2, OTHER)
     with caplog.at_level("INFO", logger="archive.statistics"):
         copies.bands_write()
     assert "planner statistics gathered: archive_copyband" in caplog.text
