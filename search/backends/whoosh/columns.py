@@ -298,9 +298,19 @@ class FacetData:
         return {language_name(code): n for code, n in counts.items()}
 
     def tag_counts(self, mask, kind_code: int, units=None) -> dict[int, int]:
-        c = self.columns
-        chosen = mask[c.tag_doc] & (c.tag_kind == kind_code)
-        return tally(c.tag_id[chosen], c.tag_doc[chosen], units)
+        docs, ids = self._tags_of_kind(kind_code)
+        chosen = mask[docs]
+        return tally(ids[chosen], docs[chosen], units)
+
+    def _tags_of_kind(self, kind_code: int) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, tag ids) of the tags of one kind: a facet reads only its
+        own kind's entries, not every tag's."""
+        key = ("tags", kind_code)
+        if key not in self._derived:
+            c = self.columns
+            of_kind = c.tag_kind == kind_code
+            self._derived[key] = (c.tag_doc[of_kind], c.tag_id[of_kind])
+        return self._derived[key]
 
     def author_counts(self, mask, units=None) -> dict[int, int]:
         c = self.columns

@@ -1,16 +1,83 @@
 """Highlights on the original words: escaped text with the matches in <mark>."""
 
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 from html import escape
+from string import ascii_letters, digits
 
-from search.analysis import normalize_word, token_pattern
+from search.analysis import british_spellings, normalize_word, token_pattern
 
 FRAGMENT_CHARS = 220
 MAX_FRAGMENTS = 3
 MAX_ANCHORS = 40  # fragments are looked for around the first matches only
+MAX_SPELLINGS = 64  # more spellings than this: the text's every token is read instead
+
+# What a token of ASCII text is made of (``search.analysis.TOKEN_RE``): letters and
+# digits, joined by apostrophes, and the dots of an acronym. Any other character ends one.
+_TOKEN_CHARS = frozenset(ascii_letters + digits + "'.")
+_JOINERS = str.maketrans("", "", "'.")
 
 
 def _matches(text: str, terms: set[str]) -> list[tuple[int, int]]:
+    """The spans of the words of ``text`` whose indexed form is one of ``terms``."""
+    if text.isascii():
+        spans = _found_in_ascii(text, terms)
+        if spans is not None:
+            return spans
+    return _scanned(text, terms)
+
+
+@lru_cache(maxsize=1024)
+def _spellings(terms: frozenset[str]) -> tuple[str, ...]:
+    """Every lower-case spelling a word must start with for its indexed form to be one
+    of ``terms``: the form and the British spellings that lead to it."""
+    found = {spelling for term in terms for spelling in (term, *british_spellings(term))}
+    return tuple(sorted(s for s in found if s))
+
+
+def _starts(text: str, spelling: str) -> list[int]:
+    """Where ``spelling`` starts in ``text``, overlaps included."""
+    found, at = [], text.find(spelling)
+    while at >= 0:
+        found.append(at)
+        at = text.find(spelling, at + 1)
+    return found
+
+
+def _found_in_ascii(text: str, terms: set[str]) -> list[tuple[int, int]] | None:
+    """``_scanned`` for ASCII text, reading only the tokens where a spelling of a term
+    starts (C-speed searches of the lower-cased text instead of a regex over all of it).
+    None when that could miss one: a word with a dot or an apostrophe inside it
+    (``U.S.``, ``O'Neil``) is found by its spelling without them, so where dropping them
+    makes a spelling appear more often, only the whole scan is exact; and when there are
+    too many spellings to look for."""
+    spellings = _spellings(frozenset(terms))
+    if len(spellings) > MAX_SPELLINGS:
+        return None
+    lowered = text.lower()
+    joined = lowered.translate(_JOINERS) if "'" in text or "." in text else lowered
+    starts = set()
+    for spelling in spellings:
+        found = _starts(lowered, spelling)
+        if joined is not lowered and len(_starts(joined, spelling)) != len(found):
+            return None
+        starts.update(found)
+    pattern, spans = token_pattern(text), []
+    for start in sorted(starts):
+        # Read the tokens from the last character no token spans: the scan is in step there.
+        at = start
+        while at and text[at - 1] in _TOKEN_CHARS:
+            at -= 1
+        for match in pattern.finditer(text, at):
+            if match.end() <= start:
+                continue
+            if match.start() == start and normalize_word(match.group())[0] in terms:
+                spans.append(match.span())
+            break
+    return spans
+
+
+def _scanned(text: str, terms: set[str]) -> list[tuple[int, int]]:
     """The spans of the words of ``text`` whose indexed form is one of ``terms``: one
     pass of the token pattern, each distinct spelling normalised once (a text repeats
     most of its words; a findall then a finditer over the text cost a fifth more)."""

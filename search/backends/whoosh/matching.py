@@ -102,6 +102,8 @@ class _Bounds:
             return self._none(), every
         if isinstance(q, wq.Or) and not isinstance(q, wq.DisjunctionMax):
             need = max(q.minmatch or 1, 1)
+            if need == 1:
+                return self._any(q.subqueries)
             sure = np.zeros(self.data.size, dtype=np.int16)
             can = np.zeros(self.data.size, dtype=np.int16)
             for sub in q.subqueries:
@@ -132,6 +134,19 @@ class _Bounds:
         if self.cache is not None:
             self.cache[key] = out
         return out, self._none()
+
+    def _any(self, subqueries) -> tuple[np.ndarray, np.ndarray]:
+        """(surely, maybe) of an OR needing one of its parts: the terms' postings set in
+        one mask (a word's forms in every field are many terms), the other parts ORed."""
+        sure, maybe = self._none(), self._none()
+        for sub in subqueries:
+            if isinstance(sub, wq.Term):
+                sure[term_docs(self.reader, sub.fieldname, sub.text, self.cache)] = True
+            else:
+                s, m = self.of(sub)
+                sure |= s
+                maybe |= m
+        return sure, maybe & ~sure
 
     def exact(self, q, phrases: "PhraseChecker") -> np.ndarray:
         """The documents ``q`` matches, right wherever its phrases were checked."""

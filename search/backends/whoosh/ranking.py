@@ -62,7 +62,8 @@ class Scorer:
                 continue
             tf = np.zeros(self.data.size, dtype=np.float32)
             for form in concept.forms:
-                tf += self._tf(name, form)
+                docs, occurrences = self._postings(name, form, None)
+                tf[docs] += occurrences.astype(np.float32)  # a form's documents are distinct
             out[name] = tf
         return out
 
@@ -96,10 +97,14 @@ class Scorer:
         return total
 
     def idf(self, per_field: dict[str, np.ndarray]) -> float:
+        return self._idf(int((self._presence(per_field) & self.data.live).sum()))
+
+    def _presence(self, per_field: dict[str, np.ndarray]) -> np.ndarray:
+        """The documents where a concept occurs in some field."""
         present = np.zeros(self.data.size, dtype=bool)
         for tf in per_field.values():
             present |= tf > 0
-        return self._idf(int((present & self.data.live).sum()))
+        return present
 
     def _idf(self, df: int) -> float:
         return float(np.log(1 + (self.total_docs - df + 0.5) / (df + 0.5)))
@@ -126,10 +131,19 @@ class Scorer:
         key = ("unit", concept.fields, concept.forms, concept.phrases, concept.feedback)
         unit = self.cache.get(key)
         if unit is None:
-            per_field = self.field_tf(concept)
-            tf = self.pseudo_tf(per_field)
-            unit = self.cache[key] = self._unit(self.concept_idf(concept, per_field), tf)
+            unit = self.cache[key] = self._concept_unit(concept)
         return concept.weight * unit
+
+    def _concept_unit(self, concept: Concept) -> np.ndarray:
+        """A concept's BM25 part in every document, computed only where it occurs (a
+        word's postings), the same numbers as over every document."""
+        per_field = self.field_tf(concept)
+        idf = self.concept_idf(concept, per_field)
+        docs = np.flatnonzero(self._presence(per_field))
+        unit = np.zeros(self.data.size, dtype=np.float32)
+        tf = self.pseudo_tf({name: tf[docs] for name, tf in per_field.items()}, docs)
+        unit[docs] = self._unit(idf, tf)
+        return unit
 
     def scores(self, concepts: list[Concept]) -> np.ndarray:
         out = np.zeros(self.data.size, dtype=np.float32)
@@ -215,10 +229,7 @@ class Scorer:
         return any(self._tf(name, form)[docnum] > 0 for name in concept.fields)
 
     def doc_frequency(self, concept: Concept) -> int:
-        present = np.zeros(self.data.size, dtype=bool)
-        for tf in self.field_tf(concept).values():
-            present |= tf > 0
-        return int(present.sum())
+        return int(self._presence(self.field_tf(concept)).sum())
 
 
 # Pseudo-relevance feedback (RM3) for questions: the words that the best first hits

@@ -1,6 +1,17 @@
 """Highlights cut from the text as written: escaped, the indexed words in <mark>."""
 
-from search.backends.whoosh.highlight import FRAGMENT_CHARS, highlight_body, highlight_title
+import re
+
+import pytest
+
+from search.backends.whoosh.highlight import (
+    FRAGMENT_CHARS,
+    _found_in_ascii,
+    _matches,
+    _scanned,
+    highlight_body,
+    highlight_title,
+)
 
 
 def test_a_title_is_marked_whole_and_escaped():
@@ -28,3 +39,51 @@ def test_a_body_without_matches_opens_with_its_first_words():
     (fragment,) = highlight_body(text, {"summit"})
     assert fragment.startswith("Nothing here") and fragment.endswith(" …")
     assert highlight_body("", {"summit"}) == ()
+
+
+# Words the reading of only the candidate places could get wrong: acronyms, apostrophes
+# inside and after words, British spellings, words inside words, digits, underscores.
+EDGES = (
+    "U.S. oil and U.N. talks; O'Neil's oils' colour. Soil, oilseed and OIL.Prices rose: "
+    "a_oil, oil's price, the u.s. colours, 1987 and 1,987.5; s.e. Asia's oil. Oil"
+)
+TERM_SETS = [
+    {"oil"},
+    {"oils"},
+    {"us"},
+    {"oneil"},
+    {"color", "price"},
+    {"s"},
+    {"1987", "5"},
+    {"asia", "a"},
+    {"un", "talk", "talks"},
+]
+
+
+@pytest.mark.parametrize("terms", TERM_SETS, ids=lambda t: ",".join(sorted(t)))
+def test_reading_the_candidate_places_finds_what_reading_every_word_finds(terms):
+    assert _matches(EDGES, terms) == _scanned(EDGES, terms)
+    assert _matches(EDGES.upper(), terms) == _scanned(EDGES.upper(), terms)
+    words = EDGES.split()
+    for n in range(len(words)):  # each word at the very start and end of a text
+        text = " ".join(words[n:])
+        assert _matches(text, terms) == _scanned(text, terms)
+        text = " ".join(words[: n + 1])
+        assert _matches(text, terms) == _scanned(text, terms)
+
+
+def test_reuters_texts_give_the_same_spans_either_way(reuters_dir):
+    raw = (reuters_dir / "reut2-000.xml").read_text(encoding="latin-1")
+    texts = re.findall(r"<(?:TITLE|BODY)>(.*?)</(?:TITLE|BODY)>", raw, re.S)
+    assert len(texts) > 1500
+    for terms in [{"oil"}, {"said", "u", "s"}, {"us", "dlrs"}, {"labor", "program", "mln"}]:
+        for text in texts:
+            assert _matches(text, terms) == _scanned(text, terms), (terms, text[:60])
+
+
+def test_plain_words_are_found_without_reading_every_word():
+    text = "Crude oil prices rose as the oil ministers met."
+    assert _found_in_ascii(text, {"oil"}) == [(6, 9), (29, 32)]
+    # Dropping the dots of U.S. makes "us" appear: only the whole reading is exact there.
+    assert _found_in_ascii("The U.S. said", {"us"}) is None
+    assert _matches("The U.S. said", {"us"}) == [(4, 8)]

@@ -138,6 +138,10 @@ def test_queries_with_phrases_across_fields_match_as_whoosh_matches(index):
         wq.And([either, wq.Not(wq.Phrase("body", ["bank", "rate"]))]),
         wq.And([wq.Term("body", "oil"), wq.Phrase("body", ["new", "york"])]),
         wq.Or([wq.Phrase("body", ["oil", "fell"]), wq.Phrase("title", ["bank", "rate"])]),
+        # A word's forms in each field: terms set in one mask, the other parts ORed.
+        wq.Or([wq.Term("title", "oil"), wq.Term("body", "oil"), wq.Term("body", "oils")]),
+        wq.Or([wq.Term("body", "oil"), wq.Phrase("body", ["bank", "rate"])]),
+        wq.Or([wq.Term("title", "bank"), wq.Not(wq.Term("body", "oil"))]),
     ]
     for query in queries:
         ours = set(np.flatnonzero(match_mask(searcher, query, data, Reading())).tolist())
