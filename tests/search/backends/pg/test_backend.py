@@ -319,6 +319,39 @@ def test_versions_report_a_document_whose_trigger_was_bypassed_as_stale(pg):
     assert pg.versions() == {article.pk: article_version(article)}
 
 
+def _rows_written() -> dict[str, int]:
+    """Rows this transaction inserted or updated in the index's two tables."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, n_tup_ins + n_tup_upd FROM pg_stat_xact_user_tables"
+            " WHERE relname IN ('search_pgdocument', 'search_pgfacet')"
+        )
+        return dict(cursor.fetchall())
+
+
+def test_a_rebuild_rewrites_only_the_rows_that_come_out_different(pg):
+    articles = [make_article(f"Report {n}", body=f"Oil prices moved {n} times.") for n in range(4)]
+    before = _rows_written()
+    assert pg.rebuild(articles) == 4  # every document counted, rewritten or not
+    assert _rows_written() == before  # nothing changed: no row written again (no dead rows)
+    with connection.cursor() as cursor:  # one row out of step (its trigger bypassed)
+        cursor.execute(
+            "UPDATE search_pgdocument SET doc = ''::tsvector WHERE article_id = %s",
+            [articles[0].pk],
+        )
+        cursor.execute(
+            "UPDATE search_pgfacet SET language = 'xx' WHERE article_id = %s",
+            [articles[1].pk],
+        )
+    before = _rows_written()
+    assert pg.rebuild(articles) == 4
+    after = _rows_written()
+    assert after["search_pgdocument"] - before["search_pgdocument"] == 1
+    assert after["search_pgfacet"] - before["search_pgfacet"] == 1
+    assert articles[0].pk in ids(find(pg, "oil", page_size=10))
+    assert find(pg, "", languages=("xx",)).total == 0
+
+
 def test_a_prefix_has_no_expansion_cap_unlike_whoosh(pg):
     """A documented difference: PostgreSQL matches a prefix inside the GIN index, so
     there is no list of words to cut and no message (Whoosh searches the 100 most common)."""
