@@ -9,6 +9,8 @@ recomputation by SQL: ``search_pgdocument`` 716 MB and ``search_pgfacet`` 69 MB,
 update happens only where a value differs (``ON CONFLICT ... DO UPDATE ... WHERE``), and
 the facet counts' triggers see only the rows that changed. A row that is rewritten gets
 its ``indexed_at`` as before; one left alone keeps the time it was last computed.
+``search_pg_refresh`` returns the document rows it wrote (``maintenance.refresh`` counts
+the documents of the articles asked for, written or not).
 On SQLite this does nothing.
 """
 
@@ -41,9 +43,9 @@ BEGIN
         doc = EXCLUDED.doc, exact = EXCLUDED.exact,
         article_updated_at = EXCLUDED.article_updated_at, indexed_at = EXCLUDED.indexed_at
     {only_changed_documents};
+    GET DIAGNOSTICS n = ROW_COUNT;
     PERFORM search_pg_refresh_facets(ids);
-    -- Rows left alone count too: how many of these articles have a document.
-    RETURN (SELECT count(*) FROM search_pgdocument WHERE article_id = ANY(ids));
+    RETURN n;
 END $$;
 
 CREATE OR REPLACE FUNCTION search_pg_refresh_facets(ids bigint[]) RETURNS void

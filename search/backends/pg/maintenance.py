@@ -10,8 +10,15 @@ _WORDS_OF = "SELECT exact FROM search_pgdocument"
 
 
 def refresh(cursor, ids: list[int] | None) -> int:
-    """Recompute the documents of ``ids`` (None: every article); returns how many."""
+    """Recompute the documents of ``ids`` (None: every article); returns how many there
+    are (those that came out the same are not written again: migration 0108)."""
     cursor.execute("SELECT search_pg_refresh(%s::bigint[])", [ids])
+    if ids is None:
+        cursor.execute("SELECT count(*) FROM search_pgdocument")
+    else:
+        cursor.execute(
+            "SELECT count(*) FROM search_pgdocument WHERE article_id = ANY(%s::bigint[])", [ids]
+        )
     return cursor.fetchone()[0]
 
 
