@@ -192,6 +192,8 @@ def _verdicts_key(phrase) -> tuple:
 
 
 POSITION_COST = 2  # units of the budget per word's positions read in one document
+# A phrase word in at most this many documents has its blocks kept by the process.
+KEPT_BLOCKS_MAX = 50_000
 
 
 class PhraseChecker:
@@ -242,7 +244,7 @@ class PhraseChecker:
         words, fieldname = list(phrase.words), phrase.fieldname
 
         def blocks(leaf_number: int, word):
-            read = self.cache.get(_blocks_key(fieldname, word))
+            read = self._blocks(fieldname, word)
             return None if read is None else read[leaf_number]
 
         found[docs] = phrase_found(self.reader, fieldname, words, docs, blocks)
@@ -251,6 +253,25 @@ class PhraseChecker:
 
     def found(self, phrase) -> np.ndarray:
         return self._verdicts(phrase)[1]
+
+    def _blocks(self, fieldname: str, word) -> list[list[Decoded]] | None:
+        """A phrase word's decoded posting blocks in every segment: read for this search's
+        match, or by an earlier search of this process (their positions unpickled already
+        where a phrase needed them), or read now and kept for the next. None for a word
+        too common to keep (``phrase_found`` then reads the blocks its candidates need)."""
+        key = _blocks_key(fieldname, word)
+        shared = getattr(self.cache, "shared", None)
+        read = self.cache.get(key)
+        if read is None and shared is not None:
+            read = shared.get(key)
+            if read is None and self.reader.doc_frequency(fieldname, word) <= KEPT_BLOCKS_MAX:
+                leaves = self.reader.leaf_readers()
+                read = [leaf_blocks(leaf, fieldname, word) for leaf, _ in leaves]
+        if read is not None:
+            if shared is not None:
+                shared.keep_blocks(key, read)  # nothing when kept already
+            self.cache[key] = read
+        return read
 
 
 # BM25 over the matched documents, in numpy: Whoosh scores one document at a time in

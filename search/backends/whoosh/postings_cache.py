@@ -1,4 +1,5 @@
-"""The postings of the words searched most, kept per process for one searcher.
+"""The postings of the words searched most, kept per process for one searcher (and the
+decoded blocks of the words phrases ask for, with their positions).
 
 Reading a word's postings (decompressing and unpickling its blocks) is a quarter of a
 Whoosh search's time, and the same words come back request after request: a bounded
@@ -12,8 +13,13 @@ from collections import OrderedDict
 
 import numpy as np
 
+from search.backends.whoosh.postings import Decoded
+
 # About 12 bytes a posting (int64 document, float32 weight): 2 million is ~24 MB per process.
 MAX_POSTINGS = 2_000_000
+# A posting's positions, kept with its block for phrases (``keep_blocks``), weigh about
+# four times its document number and weight (the pickled and then the unpickled gaps).
+BLOCK_WEIGHT = 4
 
 Postings = tuple[np.ndarray, np.ndarray]
 
@@ -23,27 +29,36 @@ class PostingsCache:
 
     def __init__(self, limit: int = MAX_POSTINGS):
         self.limit, self.size = limit, 0
-        self._lists: OrderedDict[tuple, Postings] = OrderedDict()
+        self._lists: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> Postings | None:
+    def get(self, key: tuple):
         with self._lock:
             found = self._lists.get(key)
             if found is not None:
                 self._lists.move_to_end(key)
-            return found
+            return None if found is None else found[0]
 
     def put(self, key: tuple, postings: Postings) -> None:
-        count = len(postings[0])
-        if count > self.limit:
-            return
         for array in postings:  # shared by every search from now on: never changed in place
             array.flags.writeable = False
+        self._keep(key, postings, len(postings[0]))
+
+    def keep_blocks(self, key: tuple, blocks: list[list[Decoded]]) -> None:
+        """A word's decoded posting blocks of every segment (``positions`` unpickles a
+        block's positions once, when a phrase first needs them: kept, later searches
+        read them as they are)."""
+        count = sum(len(block.ids) for leaf in blocks for block in leaf)
+        self._keep(key, blocks, count * BLOCK_WEIGHT)
+
+    def _keep(self, key: tuple, value, size: int) -> None:
+        if size > self.limit:
+            return
         with self._lock:
             if key in self._lists:
                 return
-            self._lists[key] = postings
-            self.size += count
+            self._lists[key] = (value, size)
+            self.size += size
             while self.size > self.limit:
-                _key, (docs, _weights) = self._lists.popitem(last=False)
-                self.size -= len(docs)
+                _key, (_value, dropped) = self._lists.popitem(last=False)
+                self.size -= dropped

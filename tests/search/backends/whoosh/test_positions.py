@@ -279,3 +279,30 @@ def test_blocks_of_a_few_postings_keep_their_values(tmp_path):
         else:
             assert positions[4:6] == [[0], [0, 3]] and positions[-1] == [0]
     backend.close()
+
+
+def test_a_process_keeps_a_phrase_words_blocks_for_its_next_searches(index, monkeypatch):
+    from search.backends.whoosh import matching, positions
+    from search.backends.whoosh.postings_cache import PostingsCache
+
+    backend, _texts = index
+    searcher = backend.searcher()
+    data = backend.facet_data(searcher)
+    process = PostingsCache()
+    decoded = []
+    for module in (matching, positions):  # every way a word's blocks are read
+        for name in ("leaf_blocks", "leaf_postings_among"):
+            if hasattr(module, name):
+                real = getattr(module, name)
+                monkeypatch.setattr(
+                    module, name, lambda *a, real=real: decoded.append(a[2]) or real(*a)
+                )
+    queries = [wq.Phrase("body", ["the", "bank"]), wq.Phrase("title", ["bank", "rate"])]
+    for number in range(3):
+        decoded.clear()
+        for query in queries:
+            ours = match_mask(searcher, query, data, Reading(Budget.unlimited(), process))
+            assert set(np.flatnonzero(ours).tolist()) == set(searcher.docs_for_query(query))
+        if number:  # asked again: every word's blocks come from the process, positions too
+            assert decoded == []
+    assert process.get(("blocks", "body", "bank")) is not None
