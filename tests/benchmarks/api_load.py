@@ -232,16 +232,23 @@ def warm_up(port: int, paths: list[str], clients: int = 4) -> None:
     one that met its first search under load would time loading the index's columns (at
     10x, seconds of one worker's CPU), not searching."""
 
+    failed: list[BaseException] = []
+
     def client(offset: int) -> None:
-        for path in (paths * 2)[offset::clients]:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as answer:
-                assert answer.status == 200, path
+        try:
+            for path in (paths * 2)[offset::clients]:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as got:
+                    assert got.status == 200, path
+        except BaseException as error:  # raised after the join: a failed warm-up stops the run
+            failed.append(error)
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    if failed:
+        raise failed[0]
 
 
 def run_wrk(port: int, paths: list[str], clients: int, duration: int) -> str:

@@ -14,7 +14,8 @@ MAX_SPELLINGS = 64  # more spellings than this: the text's every token is read i
 
 # What a token of ASCII text is made of (``search.analysis.TOKEN_RE``): letters and
 # digits, joined by apostrophes, and the dots of an acronym. Any other character ends one.
-_TOKEN_CHARS = frozenset(ascii_letters + digits + "'.")
+_ALNUM = frozenset(ascii_letters + digits)
+_TOKEN_CHARS = _ALNUM | frozenset("'.")
 _JOINERS = str.maketrans("", "", "'.")
 
 
@@ -63,13 +64,17 @@ def _found_in_ascii(text: str, terms: set[str]) -> list[tuple[int, int]] | None:
             return None
         starts.update(found)
     pattern, spans = token_pattern(text), []
+    read_to = 0  # the end of the last token read: the scan is in step there
     for start in sorted(starts):
-        # Read the tokens from the last character no token spans: the scan is in step there.
+        if start < read_to or (start and text[start - 1] in _ALNUM):
+            continue  # inside a token read already, or a letter's run: no token starts here
+        # Read the tokens from the last character no token spans (or the last token's end).
         at = start
-        while at and text[at - 1] in _TOKEN_CHARS:
+        while at > read_to and text[at - 1] in _TOKEN_CHARS:
             at -= 1
         for match in pattern.finditer(text, at):
-            if match.end() <= start:
+            read_to = match.end()
+            if read_to <= start:
                 continue
             if match.start() == start and normalize_word(match.group())[0] in terms:
                 spans.append(match.span())

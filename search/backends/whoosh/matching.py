@@ -260,17 +260,16 @@ class PhraseChecker:
         where a phrase needed them), or read now and kept for the next. None for a word
         too common to keep (``phrase_found`` then reads the blocks its candidates need)."""
         key = _blocks_key(fieldname, word)
-        shared = getattr(self.cache, "shared", None)
         read = self.cache.get(key)
-        if read is None and shared is not None:
+        shared = getattr(self.cache, "shared", None)
+        if shared is None or self.reader.doc_frequency(fieldname, word) > KEPT_BLOCKS_MAX:
+            return read
+        if read is None:
             read = shared.get(key)
-            if read is None and self.reader.doc_frequency(fieldname, word) <= KEPT_BLOCKS_MAX:
-                leaves = self.reader.leaf_readers()
-                read = [leaf_blocks(leaf, fieldname, word) for leaf, _ in leaves]
-        if read is not None:
-            if shared is not None:
-                shared.keep_blocks(key, read)  # nothing when kept already
-            self.cache[key] = read
+        if read is None:
+            read = [leaf_blocks(leaf, fieldname, word) for leaf, _ in self.reader.leaf_readers()]
+        shared.keep_blocks(key, read)  # nothing when kept already
+        self.cache[key] = read
         return read
 
 

@@ -15,11 +15,12 @@ import numpy as np
 
 from search.backends.whoosh.postings import Decoded
 
-# About 12 bytes a posting (int64 document, float32 weight): 2 million is ~24 MB per process.
-MAX_POSTINGS = 2_000_000
-# A posting's positions, kept with its block for phrases (``keep_blocks``), weigh about
-# four times its document number and weight (the pickled and then the unpickled gaps).
-BLOCK_WEIGHT = 4
+# About 12 bytes a posting (int64 document, float32 weight): 4 million is ~48 MB per process.
+MAX_POSTINGS = 4_000_000
+# A posting kept in a decoded block for phrases (``keep_blocks``) weighs about 71 bytes
+# with its positions (measured with tracemalloc on the 16 words of the benchmark's phrases
+# at 10x Reuters: 21.3 MB for 300,450 postings): counted as 6 postings.
+BLOCK_WEIGHT = 6
 
 Postings = tuple[np.ndarray, np.ndarray]
 
@@ -48,6 +49,9 @@ class PostingsCache:
         """A word's decoded posting blocks of every segment (``positions`` unpickles a
         block's positions once, when a phrase first needs them: kept, later searches
         read them as they are)."""
+        with self._lock:
+            if key in self._lists:
+                return
         count = sum(len(block.ids) for leaf in blocks for block in leaf)
         self._keep(key, blocks, count * BLOCK_WEIGHT)
 

@@ -87,3 +87,27 @@ def test_plain_words_are_found_without_reading_every_word():
     # Dropping the dots of U.S. makes "us" appear: only the whole reading is exact there.
     assert _found_in_ascii("The U.S. said", {"us"}) is None
     assert _matches("The U.S. said", {"us"}) == [(4, 8)]
+
+
+def test_a_long_run_of_letters_is_read_once_not_once_per_place(monkeypatch):
+    # A data URI or a hex string in a scraped page: every place in it may start "ha".
+    from search.backends.whoosh import highlight
+
+    read = []
+
+    class Counting:
+        def __init__(self, pattern):
+            self.pattern = pattern
+
+        def finditer(self, text, at=0):
+            for match in self.pattern.finditer(text, at):
+                read.append(match)
+                yield match
+
+    real = highlight.token_pattern
+    monkeypatch.setattr(highlight, "token_pattern", lambda text: Counting(real(text)))
+    for text in ["ha" * 20_000, "a.a." * 10_000 + " ha", "x'" * 20_000 + "ha", "ha ha. " * 500]:
+        expected = _scanned(text, {"ha", "a"})
+        read.clear()
+        assert _found_in_ascii(text, {"ha", "a"}) == expected
+        assert len(read) <= len(real(text).findall(text)) + 1

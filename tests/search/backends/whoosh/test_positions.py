@@ -306,3 +306,19 @@ def test_a_process_keeps_a_phrase_words_blocks_for_its_next_searches(index, monk
         if number:  # asked again: every word's blocks come from the process, positions too
             assert decoded == []
     assert process.get(("blocks", "body", "bank")) is not None
+
+
+def test_a_word_too_common_to_keep_is_not_kept_though_this_search_read_it(index, monkeypatch):
+    from search.backends.whoosh import matching
+    from search.backends.whoosh.postings_cache import PostingsCache
+
+    backend, _texts = index
+    searcher = backend.searcher()
+    data = backend.facet_data(searcher)
+    monkeypatch.setattr(matching, "KEPT_BLOCKS_MAX", 0)
+    process = PostingsCache()
+    query = wq.Phrase("body", ["the", "bank"])
+    ours = match_mask(searcher, query, data, Reading(Budget.unlimited(), process))
+    assert set(np.flatnonzero(ours).tolist()) == set(searcher.docs_for_query(query))
+    assert process.get(("blocks", "body", "the")) is None
+    assert process.get(("body", "the")) is not None  # its postings are kept as ever
