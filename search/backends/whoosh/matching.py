@@ -192,7 +192,8 @@ def _verdicts_key(phrase) -> tuple:
 
 
 POSITION_COST = 2  # units of the budget per word's positions read in one document
-# A phrase word in at most this many documents has its blocks kept by the process.
+# A word in at most this many documents has its decoded blocks kept by the process
+# when a search first reads it (for the phrases that need its positions).
 KEPT_BLOCKS_MAX = 50_000
 
 
@@ -255,21 +256,17 @@ class PhraseChecker:
         return self._verdicts(phrase)[1]
 
     def _blocks(self, fieldname: str, word) -> list[list[Decoded]] | None:
-        """A phrase word's decoded posting blocks in every segment: read for this search's
-        match, or by an earlier search of this process (their positions unpickled already
-        where a phrase needed them), or read now and kept for the next. None for a word
-        too common to keep (``phrase_found`` then reads the blocks its candidates need)."""
+        """A phrase word's decoded posting blocks in every segment, as this search's match
+        or an earlier search of this process read them (``term_postings``: their positions
+        unpickled once, where a phrase first needed them); None when neither has them
+        (``phrase_found`` then reads the blocks its candidates need)."""
         key = _blocks_key(fieldname, word)
         read = self.cache.get(key)
         shared = getattr(self.cache, "shared", None)
-        if shared is None or self.reader.doc_frequency(fieldname, word) > KEPT_BLOCKS_MAX:
-            return read
-        if read is None:
+        if read is None and shared is not None:
             read = shared.get(key)
-        if read is None:
-            read = [leaf_blocks(leaf, fieldname, word) for leaf, _ in self.reader.leaf_readers()]
-        shared.keep_blocks(key, read)  # nothing when kept already
-        self.cache[key] = read
+            if read is not None:
+                self.cache[key] = read
         return read
 
 
@@ -292,6 +289,8 @@ def term_postings(reader, fieldname: str, text, cache=None) -> tuple[np.ndarray,
                 found = _concatenated(reader, blocks)
                 if shared is not None:
                     shared.put(key, found)
+                    if len(found[0]) <= KEPT_BLOCKS_MAX:  # for phrases, read now anyway
+                        shared.keep_blocks(_blocks_key(fieldname, text), blocks)
             cache[key] = found
             budget_of(cache).charge(len(found[0]))  # one unit a posting, cached or not
         return cache[key]
