@@ -31,3 +31,21 @@ def test_kept_postings_cannot_be_changed_by_a_search():
     docs, _weights = cache.get(("body", "oil"))
     with pytest.raises(ValueError):
         docs[0] = 99
+
+
+def test_kept_blocks_have_a_budget_of_their_own():
+    from search.backends.whoosh.postings import Decoded
+
+    def blocks(n: int):
+        return [[Decoded(np.arange(n, dtype=np.int64), np.ones(n, dtype=np.float32), ())]]
+
+    cache = PostingsCache(limit=10, block_limit=6)
+    cache.put(("body", "oil"), postings(8))
+    cache.keep_blocks(("blocks", "body", "oil"), blocks(4))
+    cache.keep_blocks(("blocks", "body", "gold"), blocks(4))  # the oil blocks leave, not oil
+    assert cache.get(("body", "oil")) is not None
+    assert cache.get(("blocks", "body", "oil")) is None
+    assert cache.get(("blocks", "body", "gold")) is not None
+    cache.keep_blocks(("blocks", "body", "the"), blocks(7))  # more than the budget: not kept
+    assert cache.get(("blocks", "body", "the")) is None
+    assert cache.size == 8
