@@ -97,7 +97,11 @@ class Scorer:
         return total
 
     def idf(self, per_field: dict[str, np.ndarray]) -> float:
-        return self._idf(int((self._presence(per_field) & self.data.live).sum()))
+        return self._idf_of(self._presence(per_field))
+
+    def _idf_of(self, present: np.ndarray) -> float:
+        """The idf of a concept present in these documents (the live ones count)."""
+        return self._idf(int((present & self.data.live).sum()))
 
     def _presence(self, per_field: dict[str, np.ndarray]) -> np.ndarray:
         """The documents where a concept occurs in some field."""
@@ -109,8 +113,9 @@ class Scorer:
     def _idf(self, df: int) -> float:
         return float(np.log(1 + (self.total_docs - df + 0.5) / (df + 0.5)))
 
-    def concept_idf(self, concept: Concept, per_field: dict[str, np.ndarray]) -> float:
-        return self.feedback_idf(concept) if concept.feedback else self.idf(per_field)
+    def concept_idf(self, concept: Concept, present: np.ndarray) -> float:
+        """Its idf: of the documents it is ``present`` in, or for feedback, the term table's."""
+        return self.feedback_idf(concept) if concept.feedback else self._idf_of(present)
 
     def feedback_idf(self, concept: Concept) -> float:
         return self._idf(self._commonest(concept))
@@ -138,8 +143,9 @@ class Scorer:
         """A concept's BM25 part in every document, computed only where it occurs (a
         word's postings), the same numbers as over every document."""
         per_field = self.field_tf(concept)
-        idf = self.concept_idf(concept, per_field)
-        docs = np.flatnonzero(self._presence(per_field))
+        present = self._presence(per_field)  # read once: for the idf and the documents
+        idf = self.concept_idf(concept, present)
+        docs = np.flatnonzero(present)
         unit = np.zeros(self.data.size, dtype=np.float32)
         tf = self.pseudo_tf({name: tf[docs] for name, tf in per_field.items()}, docs)
         unit[docs] = self._unit(idf, tf)
