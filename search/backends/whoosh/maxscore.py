@@ -27,6 +27,8 @@ from whoosh.reading import TermNotFound
 from search.backends.whoosh.columns import FacetData
 from search.backends.whoosh.matching import Bm25, budget_of, term_postings
 from search.backends.whoosh.postings import (
+    ascending_union,
+    ascending_unique,
     block_table,
     blocks_among,
     is_blocked,
@@ -146,7 +148,7 @@ def _kth(partial: np.ndarray, limit: int) -> float:
 
 
 def _merged(candidates, partial, docs, scores) -> tuple[np.ndarray, np.ndarray]:
-    together = np.union1d(candidates, docs)
+    together = ascending_union(candidates, docs)
     summed = np.zeros(len(together), dtype=np.float64)
     summed[np.searchsorted(together, candidates)] = partial
     summed[np.searchsorted(together, docs)] += scores
@@ -206,7 +208,7 @@ def _leaf_among(leaf, where: tuple, docs: np.ndarray, shared) -> list[Postings]:
         table = block_table(matcher)
         shared.put(("table", *where), table)
     lasts, spans = table
-    wanted = np.unique(np.searchsorted(lasts, docs))
+    wanted = ascending_unique(np.searchsorted(lasts, docs))
     out = []
     for block in wanted[wanted < len(lasts)].tolist():
         found = shared.get(("block", *where, block))

@@ -17,7 +17,13 @@ from itertools import chain
 import numpy as np
 from whoosh.reading import TermNotFound
 
-from search.backends.whoosh.postings import Decoded, blocks_among, decoded_blocks
+from search.backends.whoosh.postings import (
+    Decoded,
+    ascending_intersection,
+    ascending_unique,
+    blocks_among,
+    decoded_blocks,
+)
 
 _COUNT_SIZE = 4  # ``Positions.encode``: the count of positions (4 bytes), then a pickle
 _PICKLE_HEAD = b"\x80\x02"  # protocol 2, as ``Positions.encode`` writes
@@ -76,24 +82,14 @@ def _leaf_phrase(positions, words, order, local: np.ndarray) -> np.ndarray:
     for number in order:
         owners, places = positions(words[number], local[alive])
         keys = alive[owners] * _STRIDE + (places - number)
-        keys = _unique(keys[places >= number])
-        starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
-        alive = _unique(starts // _STRIDE)
+        keys = ascending_unique(keys[places >= number])
+        starts = keys if starts is None else ascending_intersection(starts, keys)
+        alive = ascending_unique(starts // _STRIDE)
         if not len(alive):
             break
     found = np.zeros(len(local), dtype=bool)
     found[alive] = True
     return found
-
-
-def _unique(keys: np.ndarray) -> np.ndarray:
-    """``np.unique(keys)``; keys come in order (documents ascending, positions ascending
-    in each), so without sorting them again when they do."""
-    if len(keys) < 2:
-        return keys
-    if (keys[1:] < keys[:-1]).any():
-        return np.unique(keys)
-    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
 
 
 def word_positions(blocks: list[Decoded], docs: np.ndarray, field_format):

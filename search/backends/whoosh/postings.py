@@ -113,6 +113,32 @@ class Values:
             return pickle.loads(self.data)[2]
 
 
+def ascending_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` of values that come in ascending order, without sorting
+    them again (numpy's unique hashes and sorts: 20 times slower on 100,000 numbers);
+    values out of order are sorted after all."""
+    if len(values) < 2:
+        return values
+    if (values[1:] < values[:-1]).any():
+        return np.unique(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]
+
+
+def ascending_union(*arrays: np.ndarray) -> np.ndarray:
+    """The distinct values of ascending arrays, ascending: a stable sort of sorted runs
+    merges them (where ``np.union1d`` sorts everything afresh)."""
+    together = np.concatenate(arrays)
+    together.sort(kind="stable")
+    return ascending_unique(together)
+
+
+def ascending_intersection(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The values in both ascending arrays of distinct values, merged likewise."""
+    together = np.concatenate((first, second))
+    together.sort(kind="stable")
+    return together[:-1][together[1:] == together[:-1]]
+
+
 def weights_array(weights, count: int) -> np.ndarray:
     if weights is None:
         return np.ones(count, dtype=np.float32)
@@ -175,7 +201,7 @@ def blocks_among(matcher, docs: np.ndarray) -> list[Decoded]:
         return decoded_blocks(matcher)
     raw, blocks = raw_blocks(matcher)
     lasts = np.fromiter((b.last for b in blocks), dtype=np.int64, count=len(blocks))
-    wanted = np.unique(np.searchsorted(lasts, docs))
+    wanted = ascending_unique(np.searchsorted(lasts, docs))
     out = []
     for number in wanted[wanted < len(blocks)].tolist():
         ids, weights, values = block_data(raw, blocks[number])

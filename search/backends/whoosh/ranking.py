@@ -16,6 +16,7 @@ from search.analysis import STOP_WORDS, normalize_word, words
 from search.backends.whoosh.columns import FacetData
 from search.backends.whoosh.matching import match_mask, term_postings
 from search.backends.whoosh.maxscore import Part, added_up, best_candidates, bounded, postings_among
+from search.backends.whoosh.postings import ascending_union
 from search.types import NEARNESS, Explanation, TermMatch
 
 K1 = 0.9
@@ -184,7 +185,7 @@ class Scorer:
                 for name in concept.fields
                 for form in concept.forms
             }
-            docs = np.unique(np.concatenate([d for d, _ in found.values()]))
+            docs = ascending_union(*(d for d, _ in found.values()))
             per_field = {name: np.zeros(len(docs), dtype=np.float32) for name in concept.fields}
             for (name, _form), (form_docs, tf) in found.items():
                 per_field[name][np.searchsorted(docs, form_docs)] += tf
