@@ -121,6 +121,19 @@ class Units:
         return docs[sort[first]]
 
 
+# A facet gathers the tags of its matches when they are fewer than a quarter of its
+# tags, and its tags more than a quarter of the documents (measured at 10x: place tags,
+# a tenth matched, 0.92 -> 0.41 ms; a kind with few tags is faster read whole).
+_SPARSE_SHARE = 4
+
+
+def _ranges(begins: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Every index in the ranges [begin, end), in order, without a Python loop."""
+    lengths = ends - begins
+    offsets = np.repeat(begins - np.cumsum(lengths) + lengths, lengths)
+    return offsets + np.arange(int(lengths.sum()))
+
+
 def tally(values: np.ndarray, docs: np.ndarray, units: Units | None) -> dict[int, int]:
     """{value: count} of the documents ``docs`` having ``values`` (aligned), counting
     each unit once per value; without units, each document."""
@@ -298,18 +311,29 @@ class FacetData:
         return {language_name(code): n for code, n in counts.items()}
 
     def tag_counts(self, mask, kind_code: int, units=None) -> dict[int, int]:
-        docs, ids = self._tags_of_kind(kind_code)
+        docs, ids, starts = self._tags_of_kind(kind_code)
+        # Few matches among many tags: read only their tags (finding the matches costs
+        # a pass over every document, worth it only when the tags outnumber them).
+        many = len(docs) * _SPARSE_SHARE > self.size
+        if many and np.count_nonzero(mask) * _SPARSE_SHARE < len(docs):
+            matched = np.flatnonzero(mask)
+            at = _ranges(starts[matched], starts[matched + 1])
+            return tally(ids[at], docs[at], units)
         chosen = mask[docs]
         return tally(ids[chosen], docs[chosen], units)
 
-    def _tags_of_kind(self, kind_code: int) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, tag ids) of the tags of one kind: a facet reads only its
-        own kind's entries, not every tag's."""
+    def _tags_of_kind(self, kind_code: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(document numbers ascending, tag ids, where each document's tags start) of the
+        tags of one kind: a facet reads only its own kind's entries, not every tag's, and
+        a search with few matches only theirs."""
         key = ("tags", kind_code)
         if key not in self._derived:
             c = self.columns
-            of_kind = c.tag_kind == kind_code
-            self._derived[key] = (c.tag_doc[of_kind], c.tag_id[of_kind])
+            of_kind = np.flatnonzero(c.tag_kind == kind_code)
+            of_kind = of_kind[np.argsort(c.tag_doc[of_kind], kind="stable")]
+            docs = c.tag_doc[of_kind]
+            starts = np.searchsorted(docs, np.arange(self.size + 1))
+            self._derived[key] = (docs, c.tag_id[of_kind], starts)
         return self._derived[key]
 
     def author_counts(self, mask, units=None) -> dict[int, int]:

@@ -197,7 +197,7 @@ def _leaf_among(leaf, where: tuple, docs: np.ndarray, shared) -> list[Postings]:
     again near other candidates decodes only the blocks not read before."""
     fieldname, text, _number = where
     table = shared.get(("table", *where)) if shared is not None else None
-    matcher = None
+    matcher = raw = None  # the postings' bytes, when read here for the table
     if table is None:
         try:
             matcher = unwrap(leaf.postings(fieldname, text))
@@ -205,7 +205,8 @@ def _leaf_among(leaf, where: tuple, docs: np.ndarray, shared) -> list[Postings]:
             return []
         if not is_blocked(matcher) or shared is None:
             return [(b.ids, b.weights) for b in blocks_among(matcher, docs)]
-        table = block_table(matcher)
+        lasts, spans, raw = block_table(matcher)
+        table = lasts, spans
         shared.put(("table", *where), table)
     lasts, spans = table
     wanted = ascending_unique(np.searchsorted(lasts, docs))
@@ -214,7 +215,7 @@ def _leaf_among(leaf, where: tuple, docs: np.ndarray, shared) -> list[Postings]:
         found = shared.get(("block", *where, block))
         if found is None:
             matcher = matcher or unwrap(leaf.postings(fieldname, text))
-            decoded = read_block(matcher, spans[block])
+            decoded = read_block(matcher, spans[block], raw)
             found = decoded.ids, decoded.weights
             shared.put(("block", *where, block), found)
         out.append(found)

@@ -209,18 +209,22 @@ def blocks_among(matcher, docs: np.ndarray) -> list[Decoded]:
     return out
 
 
-def block_table(matcher) -> tuple[np.ndarray, np.ndarray]:
+def block_table(matcher) -> tuple[np.ndarray, np.ndarray, bytes]:
     """(each block's last document number, its [start, end, compressed, count]) of a
-    blocked matcher: where each block lies from the postings' start."""
-    _raw, blocks = raw_blocks(matcher)
+    blocked matcher: where each block lies from the postings' start; and the postings'
+    bytes, read to find that out."""
+    raw, blocks = raw_blocks(matcher)
     lasts = np.fromiter((b.last for b in blocks), dtype=np.int64, count=len(blocks))
     spans = np.array([[b.start, b.end, b.compressed, b.count] for b in blocks], dtype=np.int64)
-    return lasts, spans.reshape(-1, 4)
+    return lasts, spans.reshape(-1, 4), raw
 
 
-def read_block(matcher, span: np.ndarray) -> Decoded:
-    """One block of a blocked matcher, its bytes read alone, by ``block_table``'s span."""
+def read_block(matcher, span: np.ndarray, raw: bytes | None = None) -> Decoded:
+    """One block of a blocked matcher by ``block_table``'s span: from the postings'
+    bytes ``raw`` when in hand, else its own bytes read alone."""
     start, end, compressed, count = (int(v) for v in span)
-    raw = matcher._postfile.get(matcher._startoffset + start, end - start)
-    ids, weights, values = block_data(raw, Block(0, count, bool(compressed), 0, end - start))
+    if raw is None:
+        raw = matcher._postfile.get(matcher._startoffset + start, end - start)
+        start, end = 0, end - start
+    ids, weights, values = block_data(raw, Block(0, count, bool(compressed), start, end))
     return Decoded(ids, weights_array(weights, count), values)

@@ -42,3 +42,34 @@ def test_newest_and_oldest_leave_out_deleted_and_put_undated_last():
     data = _data()
     assert data.newest.tolist() == [1, 0]
     assert data.oldest.tolist() == [0, 1]
+
+
+def test_tag_counts_of_few_matches_equal_those_of_a_mask_over_every_tag():
+    """A facet of a search with few matches gathers only their tags (sparse); with many,
+    it tests every tag against the mask: both give the same counts, with or without
+    units, whatever the share matched."""
+    randomly = np.random.default_rng(7)
+    size = 3000
+    metas = []
+    for doc in range(size):
+        tags = tuple(int(t) for t in randomly.choice(60, randomly.integers(0, 6), replace=False))
+        kinds = tuple(1 + t % 3 for t in tags)
+        metas.append((1, 0, "en", tags, kinds, (), 0, 1 + doc // 3, 0))
+    ids = list(range(1, size + 1))
+    data = FacetData(Columns.from_metas(ids, metas), randomly.random(size) > 0.1)
+    units = data.units("copies")
+    for share in (0.001, 0.01, 0.05, 0.3, 0.9):
+        mask = (randomly.random(size) < share) & data.live
+        for kind in (1, 2, 3):
+            docs, tag_ids = data.columns.tag_doc, data.columns.tag_id
+            of_kind = data.columns.tag_kind == kind
+            expected = {}
+            for doc, tag in zip(docs[of_kind], tag_ids[of_kind], strict=True):
+                if mask[doc]:
+                    expected[int(tag)] = expected.get(int(tag), 0) + 1
+            assert data.tag_counts(mask, kind) == dict(sorted(expected.items()))
+            by_unit = {}
+            for doc, tag in zip(docs[of_kind], tag_ids[of_kind], strict=True):
+                if mask[doc]:
+                    by_unit.setdefault(int(tag), set()).add(int(units.key[doc]))
+            assert data.tag_counts(mask, kind, units) == {t: len(u) for t, u in by_unit.items()}
