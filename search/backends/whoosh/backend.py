@@ -27,7 +27,7 @@ from search.backends.whoosh.answers import answer_key
 from search.backends.whoosh.columns import Columns, FacetData
 from search.backends.whoosh.postings_cache import PostingsCache
 from search.backends.whoosh.sharing import refuse_shared_directory
-from search.backends.whoosh.store import READ_ERRORS, IndexStore
+from search.backends.whoosh.store import READ_ERRORS, IndexStore, postings_codec
 from search.documents import article_document
 from search.types import SearchUnavailable
 
@@ -97,9 +97,15 @@ class WhooshBackend(SearchBackend):
     def rebuild(self, articles: Iterable, *, total: int | None = None) -> int:
         ix, directory = self.store.new_generation()
         if self.procs > 1:
-            writer = ix.writer(procs=self.procs, limitmb=128, multisegment=True, batchsize=250)
+            writer = ix.writer(
+                procs=self.procs,
+                limitmb=128,
+                multisegment=True,
+                batchsize=250,
+                codec=postings_codec(),
+            )
         else:
-            writer = ix.writer(limitmb=256)
+            writer = ix.writer(limitmb=256, codec=postings_codec())
         count = 0
         try:
             for article in articles:

@@ -7,12 +7,14 @@ import random
 import numpy as np
 import pytest
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3Codec
 
 from search.analysis import analyze
 from search.backends.whoosh.backend import WhooshBackend
 from search.backends.whoosh.matching import Reading, match_mask
 from search.backends.whoosh.positions import leaf_blocks, phrase_found, word_positions
-from search.backends.whoosh.postings import read_postings
+from search.backends.whoosh.postings import raw_blocks, read_postings, unwrap
+from search.backends.whoosh.store import postings_codec
 from search.budget import Budget
 
 WORDS = [
@@ -61,12 +63,14 @@ def _texts(count: int) -> list[tuple[str, str]]:
 
 @pytest.fixture
 def index(tmp_path):
-    """An index in three segments (one with deletions), postings over many blocks."""
+    """An index in three segments (one with deletions), postings over many blocks: the
+    first written by Whoosh's default codec (blocks zlib-compressed, as indexes made
+    before ``postings_codec`` are), the others as the backend writes them."""
     backend = WhooshBackend(tmp_path / "index")
     ix = backend.store.open(backend.store.ensure())
     texts = _texts(900)
     for part in range(3):
-        writer = ix.writer()
+        writer = ix.writer(codec=W3Codec() if part == 0 else postings_codec())
         for n in range(part * 300, part * 300 + 300):
             title, body = texts[n]
             writer.add_document(id=str(n), title=title, body=body)
@@ -108,6 +112,26 @@ def test_the_index_has_several_segments_and_deletions(index):
     reader = backend.searcher().reader()
     assert len(reader.leaf_readers()) == 3
     assert reader.doc_count() < reader.doc_count_all()
+    compressed = [
+        {block.compressed for block in raw_blocks(unwrap(leaf.postings("body", "bank")))[1]}
+        for leaf, _offset in reader.leaf_readers()
+    ]
+    assert compressed == [{True}, {False}, {False}]
+
+
+def test_the_backend_writes_posting_blocks_uncompressed(tmp_path):
+    """Both ways the backend writes (an update, a rebuild's writer) store the blocks as
+    pickled: inflating them was most of the cost of reading a common word."""
+    backend = WhooshBackend(tmp_path / "index")
+    with backend.store.writer() as writer:
+        for n in range(400):
+            writer.add_document(id=str(n), title="bank", body="the bank rate rose " * 40)
+    reader = backend.searcher().reader()
+    for leaf, _offset in reader.leaf_readers():
+        _raw, blocks = raw_blocks(unwrap(leaf.postings("body", "bank")))
+        assert len(blocks) > 1
+        assert not any(block.compressed for block in blocks)
+    backend.close()
 
 
 @pytest.mark.parametrize("phrase", PHRASES)
