@@ -95,6 +95,8 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'archive.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite makes the file, not its directory: a new DATA_DIR would fail to open.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL and IMMEDIATE transactions let an ingest and a web request write
     # without "database is locked" errors; they wait instead. A connection is kept
     # between requests (as with PostgreSQL): opening one and setting WAL cost about
