@@ -6,6 +6,7 @@ configuration table in README.md for every variable.
 
 import re
 import secrets
+from contextlib import suppress
 from pathlib import Path
 
 import dj_database_url
@@ -95,8 +96,12 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'archive.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite makes the file, not its directory: a new DATA_DIR would fail to open.
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # SQLite makes the file, not its directory: a new DATA_DIR would fail to open. (Not
+    # for a URI name or memory; when it cannot be made, SQLite's own error says why.)
+    _name = str(DATABASES["default"]["NAME"])
+    if _name != ":memory:" and not _name.startswith("file:"):
+        with suppress(OSError):
+            Path(_name).parent.mkdir(parents=True, exist_ok=True)
     # WAL and IMMEDIATE transactions let an ingest and a web request write
     # without "database is locked" errors; they wait instead. A connection is kept
     # between requests (as with PostgreSQL): opening one and setting WAL cost about

@@ -65,19 +65,6 @@ def test_manage_py_check_passes_with_a_key(tmp_path):
     assert "System check identified no issues" in done.stdout
 
 
-def test_a_data_dir_not_made_yet_is_made_for_the_sqlite_database(tmp_path):
-    """With a key of its own (no development key written there), a new DATA_DIR still
-    holds the default SQLite database: migrating there works instead of failing with
-    "unable to open database file"."""
-    data = tmp_path / "new" / "data"
-    environ = _environ(tmp_path, SECRET_KEY="k" * 60, DATA_DIR=str(data))
-
-    done = _run([sys.executable, "manage.py", "migrate", "--noinput"], environ, timeout=300)
-
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert (data / "archive.sqlite3").stat().st_size > 0
-
-
 def test_gunicorn_fails_fast_with_a_clear_message(tmp_path):
     """The image's command: the worker cannot load config.wsgi, so gunicorn stops."""
     environ = _environ(

@@ -27,6 +27,25 @@ def test_default_database_is_sqlite_under_var():
     assert _settings_value("s.DATABASES['default']['NAME']").endswith("var/archive.sqlite3")
 
 
+def test_a_new_data_dir_holds_the_sqlite_database(tmp_path):
+    """With a key of its own (so no development key is written there first), a DATA_DIR
+    not made yet still takes the default SQLite database: migrating works instead of
+    failing with "unable to open database file"."""
+    data = tmp_path / "new" / "data"
+    environ = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
+    environ |= {"DEBUG": "0", "SECRET_KEY": "k" * 60, "DATA_DIR": str(data)}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (data / "archive.sqlite3").stat().st_size > 0
+
+
 def test_database_url_switches_to_postgresql():
     url = "postgres://someone@db.example:5433/news"
     engine = _settings_value("s.DATABASES['default']['ENGINE']", DATABASE_URL=url)

@@ -314,25 +314,25 @@ class FacetData:
         docs, ids, starts = self._tags_of_kind(kind_code)
         # Few matches among many tags: read only their tags (finding the matches costs
         # a pass over every document, worth it only when the tags outnumber them).
-        many = len(docs) * _SPARSE_SHARE > self.size
-        if many and np.count_nonzero(mask) * _SPARSE_SHARE < len(docs):
+        if starts is not None and np.count_nonzero(mask) * _SPARSE_SHARE < len(docs):
             matched = np.flatnonzero(mask)
             at = _ranges(starts[matched], starts[matched + 1])
             return tally(ids[at], docs[at], units)
         chosen = mask[docs]
         return tally(ids[chosen], docs[chosen], units)
 
-    def _tags_of_kind(self, kind_code: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _tags_of_kind(self, kind_code: int) -> tuple:
         """(document numbers ascending, tag ids, where each document's tags start) of the
-        tags of one kind: a facet reads only its own kind's entries, not every tag's, and
-        a search with few matches only theirs."""
+        tags of one kind: a facet reads only its own kind's entries, not every tag's. The
+        starts (4 bytes a document) only for a kind with tags enough to use them."""
         key = ("tags", kind_code)
         if key not in self._derived:
             c = self.columns
             of_kind = np.flatnonzero(c.tag_kind == kind_code)
             of_kind = of_kind[np.argsort(c.tag_doc[of_kind], kind="stable")]
-            docs = c.tag_doc[of_kind]
-            starts = np.searchsorted(docs, np.arange(self.size + 1))
+            docs, starts = c.tag_doc[of_kind], None
+            if len(docs) * _SPARSE_SHARE > self.size:
+                starts = np.searchsorted(docs, np.arange(self.size + 1)).astype(np.int32)
             self._derived[key] = (docs, c.tag_id[of_kind], starts)
         return self._derived[key]
 

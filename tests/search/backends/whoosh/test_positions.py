@@ -112,26 +112,46 @@ def test_the_index_has_several_segments_and_deletions(index):
     reader = backend.searcher().reader()
     assert len(reader.leaf_readers()) == 3
     assert reader.doc_count() < reader.doc_count_all()
-    compressed = [
-        {block.compressed for block in raw_blocks(unwrap(leaf.postings("body", "bank")))[1]}
+    assert _compressed(backend) == [{True}, {False}, {False}]
+
+
+def _compressed(backend, word: str = "bank") -> list[set[bool]]:
+    """Per segment, whether the word's posting blocks are zlib-compressed."""
+    reader = backend.searcher().reader()
+    return [
+        {block.compressed for block in raw_blocks(unwrap(leaf.postings("body", word)))[1]}
         for leaf, _offset in reader.leaf_readers()
     ]
-    assert compressed == [{True}, {False}, {False}]
 
 
-def test_the_backend_writes_posting_blocks_uncompressed(tmp_path):
-    """Both ways the backend writes (an update, a rebuild's writer) store the blocks as
-    pickled: inflating them was most of the cost of reading a common word."""
+def test_an_update_writes_posting_blocks_uncompressed(tmp_path):
+    """Inflating blocks was most of the cost of reading a common word."""
     backend = WhooshBackend(tmp_path / "index")
-    with backend.store.writer() as writer:
-        for n in range(400):
-            writer.add_document(id=str(n), title="bank", body="the bank rate rose " * 40)
-    reader = backend.searcher().reader()
-    for leaf, _offset in reader.leaf_readers():
-        _raw, blocks = raw_blocks(unwrap(leaf.postings("body", "bank")))
-        assert len(blocks) > 1
-        assert not any(block.compressed for block in blocks)
-    backend.close()
+    try:
+        with backend.store.writer() as writer:
+            for n in range(400):
+                writer.add_document(id=str(n), title="bank", body="the bank rate rose " * 40)
+        assert _compressed(backend) == [{False}]
+    finally:
+        backend.close()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("procs", [1, 2])
+def test_a_rebuild_writes_posting_blocks_uncompressed(tmp_path, procs):
+    """In one process, and in the sub-processes of a multiprocess rebuild."""
+    from search.documents import articles_for_index
+    from tests.factories import make_article
+
+    for n in range(400):
+        make_article(f"Bank report {n}", body=f"The bank rate rose {n} points. " * 20)
+    backend = WhooshBackend(tmp_path / "index", procs=procs)
+    try:
+        assert backend.rebuild(articles_for_index()) == 400
+        segments = _compressed(backend)
+        assert segments and all(flags == {False} for flags in segments)
+    finally:
+        backend.close()
 
 
 @pytest.mark.parametrize("phrase", PHRASES)
