@@ -6,6 +6,7 @@ import pytest
 
 from config.env import env_bool
 from tests.conftest import ROOT
+from tests.processes import manage
 
 
 def _settings_value(expression: str, **env) -> str:
@@ -34,14 +35,7 @@ def test_a_new_data_dir_holds_the_sqlite_database(tmp_path):
     data = tmp_path / "new" / "data"
     environ = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
     environ |= {"DEBUG": "0", "SECRET_KEY": "k" * 60, "DATA_DIR": str(data)}
-    done = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput"],
-        cwd=ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = manage(environ, "migrate", "--noinput", check=False, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert (data / "archive.sqlite3").stat().st_size > 0
 
