@@ -56,17 +56,27 @@ class Scorer:
     def field_tf(self, concept: Concept) -> dict[str, np.ndarray]:
         """{field: occurrences per document} of the concept's forms; a phrase counts
         once where it stands (positions are not read for every match)."""
+        docs, per_field = self._occurrences(concept)
         out = {}
-        for name in concept.fields:
-            if concept.phrases:
-                out[name] = self._phrase_mask(name, concept.phrases).astype(np.float32)
-                continue
-            tf = np.zeros(self.data.size, dtype=np.float32)
-            for form in concept.forms:
-                docs, occurrences = self._postings(name, form, None)
-                tf[docs] += occurrences.astype(np.float32)  # a form's documents are distinct
-            out[name] = tf
+        for name, tf in per_field.items():
+            out[name] = np.zeros(self.data.size, dtype=np.float32)
+            out[name][docs] = tf
         return out
+
+    def _occurrences(self, concept: Concept) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The documents where the concept occurs in some field (ascending), and
+        {field: its occurrences in each of them}: arrays as long as its matches, not as
+        the index."""
+        if concept.phrases:
+            masks = {name: self._phrase_mask(name, concept.phrases) for name in concept.fields}
+            docs = ascending_union(*(np.flatnonzero(m) for m in masks.values()))
+            return docs, {name: m[docs].astype(np.float32) for name, m in masks.items()}
+        found = {
+            (name, form): self._postings(name, form, None)
+            for name in concept.fields
+            for form in concept.forms
+        }
+        return _spread(found, concept.fields)
 
     def _phrase_mask(self, fieldname: str, phrases) -> np.ndarray:
         queries = [
@@ -97,26 +107,12 @@ class Scorer:
                 total += weight * tf / (1 - b + b * length / self.average[name])
         return total
 
-    def idf(self, per_field: dict[str, np.ndarray]) -> float:
-        return self._idf_of(self._presence(per_field))
-
-    def _idf_of(self, present: np.ndarray) -> float:
+    def _idf_of(self, docs: np.ndarray) -> float:
         """The idf of a concept present in these documents (the live ones count)."""
-        return self._idf(int((present & self.data.live).sum()))
-
-    def _presence(self, per_field: dict[str, np.ndarray]) -> np.ndarray:
-        """The documents where a concept occurs in some field."""
-        present = np.zeros(self.data.size, dtype=bool)
-        for tf in per_field.values():
-            present |= tf > 0
-        return present
+        return self._idf(int(np.count_nonzero(self.data.live[docs])))
 
     def _idf(self, df: int) -> float:
         return float(np.log(1 + (self.total_docs - df + 0.5) / (df + 0.5)))
-
-    def concept_idf(self, concept: Concept, present: np.ndarray) -> float:
-        """Its idf: of the documents it is ``present`` in, or for feedback, the term table's."""
-        return self.feedback_idf(concept) if concept.feedback else self._idf_of(present)
 
     def feedback_idf(self, concept: Concept) -> float:
         return self._idf(self._commonest(concept))
@@ -132,30 +128,31 @@ class Scorer:
     def _unit(self, idf: float, tf: np.ndarray) -> np.ndarray:
         return idf * tf * (K1 + 1) / (tf + K1)
 
-    def concept_scores(self, concept: Concept) -> np.ndarray:
-        # A concept is scored again with another weight after feedback: keep its unit.
+    def concept_part(self, concept: Concept) -> tuple[np.ndarray, np.ndarray, float]:
+        """(documents, BM25 part of the concept in each, its idf), computed only where
+        it occurs; kept for the search (a concept is scored again with another weight
+        after feedback)."""
         key = ("unit", concept.fields, concept.forms, concept.phrases, concept.feedback)
-        unit = self.cache.get(key)
-        if unit is None:
-            unit = self.cache[key] = self._concept_unit(concept)
-        return concept.weight * unit
+        part = self.cache.get(key)
+        if part is None:
+            docs, per_field = self._occurrences(concept)
+            idf = self.feedback_idf(concept) if concept.feedback else self._idf_of(docs)
+            unit = self._unit(idf, self.pseudo_tf(per_field, docs))
+            part = self.cache[key] = (docs, unit, idf)
+        return part
 
-    def _concept_unit(self, concept: Concept) -> np.ndarray:
-        """A concept's BM25 part in every document, computed only where it occurs (a
-        word's postings), the same numbers as over every document."""
-        per_field = self.field_tf(concept)
-        present = self._presence(per_field)  # read once: for the idf and the documents
-        idf = self.concept_idf(concept, present)
-        docs = np.flatnonzero(present)
-        unit = np.zeros(self.data.size, dtype=np.float32)
-        tf = self.pseudo_tf({name: tf[docs] for name, tf in per_field.items()}, docs)
-        unit[docs] = self._unit(idf, tf)
-        return unit
+    def concept_scores(self, concept: Concept) -> np.ndarray:
+        """The concept's weighted BM25 part in every document (0 where it is absent)."""
+        docs, unit, _idf = self.concept_part(concept)
+        out = np.zeros(self.data.size, dtype=np.float32)
+        out[docs] = concept.weight * unit
+        return out
 
     def scores(self, concepts: list[Concept]) -> np.ndarray:
         out = np.zeros(self.data.size, dtype=np.float32)
         for concept in concepts:
-            out += self.concept_scores(concept)
+            docs, unit, _idf = self.concept_part(concept)
+            out[docs] += concept.weight * unit  # a concept's documents are distinct
         return out
 
     def best_scores(self, concepts: list[Concept], allowed: np.ndarray, limit: int):
@@ -185,10 +182,7 @@ class Scorer:
                 for name in concept.fields
                 for form in concept.forms
             }
-            docs = ascending_union(*(d for d, _ in found.values()))
-            per_field = {name: np.zeros(len(docs), dtype=np.float32) for name in concept.fields}
-            for (name, _form), (form_docs, tf) in found.items():
-                per_field[name][np.searchsorted(docs, form_docs)] += tf
+            docs, per_field = _spread(found, concept.fields)
             unit = self._unit(idf, self.pseudo_tf(per_field, docs))
             return docs, concept.weight * unit
 
@@ -236,7 +230,19 @@ class Scorer:
         return any(self._tf(name, form)[docnum] > 0 for name in concept.fields)
 
     def doc_frequency(self, concept: Concept) -> int:
-        return int(self._presence(self.field_tf(concept)).sum())
+        return len(self._occurrences(concept)[0])
+
+
+def _spread(found: dict, fields) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """From {(field, form): (documents, occurrences)}: the documents of any of them
+    (ascending) and {field: the occurrences of its forms added up in each}."""
+    if not found:
+        return np.zeros(0, dtype=np.int64), {name: np.zeros(0, np.float32) for name in fields}
+    docs = ascending_union(*(d for d, _ in found.values()))
+    per_field = {name: np.zeros(len(docs), dtype=np.float32) for name in fields}
+    for (name, _form), (form_docs, tf) in found.items():
+        per_field[name][np.searchsorted(docs, form_docs)] += tf  # a form's documents are distinct
+    return docs, per_field
 
 
 # Pseudo-relevance feedback (RM3) for questions: the words that the best first hits

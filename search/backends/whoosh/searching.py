@@ -261,7 +261,7 @@ def _ranking(
         return ranking
     best = top_scored(ranking.scores, allowed, PROXIMITY_DOCS)
     read = _texts(data, [docnum for docnum, _ in best], texts)
-    idfs = [scorer.idf(scorer.field_tf(c)) for c in own]
+    idfs = [scorer.concept_part(c)[2] for c in own]
     for docnum, bonus in zip(read, proximity_bonus(list(read.values()), own, idfs), strict=True):
         ranking.scores[docnum] += bonus
         ranking.nearness[docnum] = bonus
