@@ -280,22 +280,24 @@ class FacetData:
         found, counts = np.unique(values, return_counts=True)
         return dict(zip(found.tolist(), counts.tolist(), strict=True))
 
+    # ``docs``, when given, are the numbers of the mask's documents (``np.flatnonzero``),
+    # found once for every count over the same mask.
     @staticmethod
-    def _per_doc(array: np.ndarray, mask, units: Units | None, keep) -> dict[int, int]:
-        docs = np.flatnonzero(mask)
+    def _per_doc(array: np.ndarray, mask, units: Units | None, keep, docs=None) -> dict[int, int]:
+        docs = np.flatnonzero(mask) if docs is None else docs
         values = array[docs]
         chosen = keep(values)
         return tally(values[chosen], docs[chosen], units)
 
-    def outlet_counts(self, mask, units=None, *, original=False) -> dict[int, int]:
+    def outlet_counts(self, mask, units=None, *, original=False, docs=None) -> dict[int, int]:
         outlets = self.original_outlet() if original else self.columns.outlet
-        return self._per_doc(outlets, mask, units, lambda v: v > 0)
+        return self._per_doc(outlets, mask, units, lambda v: v > 0, docs)
 
-    def year_counts(self, mask, units=None) -> dict[int, int]:
-        return self._per_doc(self.year, mask, units, lambda v: v > 0)
+    def year_counts(self, mask, units=None, *, docs=None) -> dict[int, int]:
+        return self._per_doc(self.year, mask, units, lambda v: v > 0, docs)
 
-    def month_counts(self, mask, units=None) -> dict[int, int]:
-        return self._per_doc(self.month, mask, units, lambda v: v >= 0)
+    def month_counts(self, mask, units=None, *, docs=None) -> dict[int, int]:
+        return self._per_doc(self.month, mask, units, lambda v: v >= 0, docs)
 
     def day_counts(self, mask) -> dict[int, int]:
         """{proleptic ordinal: hits}; counted from the first day so ``bincount`` stays short."""
@@ -306,20 +308,21 @@ class FacetData:
         first = int(values.min())
         return {first + day: n for day, n in self._count(values - first).items()}
 
-    def language_counts(self, mask, units=None) -> dict[str, int]:
-        counts = self._per_doc(self.columns.language, mask, units, lambda v: v > 0)
+    def language_counts(self, mask, units=None, *, docs=None) -> dict[str, int]:
+        counts = self._per_doc(self.columns.language, mask, units, lambda v: v > 0, docs)
         return {language_name(code): n for code, n in counts.items()}
 
-    def tag_counts(self, mask, kind_code: int, units=None) -> dict[int, int]:
-        docs, ids, starts = self._tags_of_kind(kind_code)
+    def tag_counts(self, mask, kind_code: int, units=None, *, docs=None) -> dict[int, int]:
+        tagged, ids, starts = self._tags_of_kind(kind_code)
         # Few matches among many tags: read only their tags (finding the matches costs
         # a pass over every document, worth it only when the tags outnumber them).
-        if starts is not None and np.count_nonzero(mask) * _SPARSE_SHARE < len(docs):
-            matched = np.flatnonzero(mask)
+        count = np.count_nonzero(mask) if docs is None else len(docs)
+        if starts is not None and count * _SPARSE_SHARE < len(tagged):
+            matched = np.flatnonzero(mask) if docs is None else docs
             at = _ranges(starts[matched], starts[matched + 1])
-            return tally(ids[at], docs[at], units)
-        chosen = mask[docs]
-        return tally(ids[chosen], docs[chosen], units)
+            return tally(ids[at], tagged[at], units)
+        chosen = mask[tagged]
+        return tally(ids[chosen], tagged[chosen], units)
 
     def _tags_of_kind(self, kind_code: int) -> tuple:
         """(document numbers ascending, tag ids, where each document's tags start) of the

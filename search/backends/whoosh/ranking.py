@@ -76,7 +76,7 @@ class Scorer:
             for name in concept.fields
             for form in concept.forms
         }
-        return _spread(found, concept.fields)
+        return _spread(found, concept.fields, self.data.size)
 
     def _phrase_mask(self, fieldname: str, phrases) -> np.ndarray:
         queries = [
@@ -182,7 +182,7 @@ class Scorer:
                 for name in concept.fields
                 for form in concept.forms
             }
-            docs, per_field = _spread(found, concept.fields)
+            docs, per_field = _spread(found, concept.fields, self.data.size)
             unit = self._unit(idf, self.pseudo_tf(per_field, docs))
             return docs, concept.weight * unit
 
@@ -233,15 +233,19 @@ class Scorer:
         return len(self._occurrences(concept)[0])
 
 
-def _spread(found: dict, fields) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def _spread(found: dict, fields, size: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """From {(field, form): (documents, occurrences)}: the documents of any of them
-    (ascending) and {field: the occurrences of its forms added up in each}."""
+    (ascending) and {field: the occurrences of its forms added up in each}. ``size``
+    is the index's: each document's place among them is looked up in an array that
+    long (a binary search of every posting cost three times as much)."""
     if not found:
         return np.zeros(0, dtype=np.int64), {name: np.zeros(0, np.float32) for name in fields}
     docs = ascending_union(*(d for d, _ in found.values()))
+    place = np.empty(size, dtype=np.intp)  # only the places of ``docs`` are written and read
+    place[docs] = np.arange(len(docs))
     per_field = {name: np.zeros(len(docs), dtype=np.float32) for name in fields}
     for (name, _form), (form_docs, tf) in found.items():
-        per_field[name][np.searchsorted(docs, form_docs)] += tf  # a form's documents are distinct
+        per_field[name][place[form_docs]] += tf  # a form's documents are distinct
     return docs, per_field
 
 

@@ -137,24 +137,37 @@ def _counts(request: SearchRequest, data: FacetData, matched, groups) -> dict[st
     unit (a copy group or story once per value any of its matching articles has)."""
     wanted, counts = set(request.facets), {}
     units = data.units(request.collapse)
+    under: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+
+    def without(*names) -> tuple[np.ndarray, np.ndarray]:
+        """The mask and documents of the matches under every filter but ``names``:
+        facets under the same filters (all of them when none is set) share one."""
+        key = tuple(name for name in groups if name not in names)
+        if key not in under:
+            mask = _without(matched, groups, *names)
+            under[key] = mask, np.flatnonzero(mask)
+        return under[key]
+
     if "outlet" in wanted:
-        mask = _without(matched, groups, "outlet")
+        mask, docs = without("outlet")
         original = request.outlet_credit == "original"
-        counts["outlet"] = contenders(data.outlet_counts(mask, units, original=original))
+        counts["outlet"] = contenders(data.outlet_counts(mask, units, original=original, docs=docs))
     if "author" in wanted:
         mask = _without(matched, groups, "author")
         counts["author"] = contenders(data.author_counts(mask, units))
     for kind in TAG_KINDS:
         if kind in wanted:
-            mask = _without(matched, groups, f"tag:{kind}")
-            counts[kind] = contenders(data.tag_counts(mask, TAG_KIND_CODES[kind], units))
+            mask, docs = without(f"tag:{kind}")
+            counts[kind] = contenders(data.tag_counts(mask, TAG_KIND_CODES[kind], units, docs=docs))
     if "year" in wanted:
-        counts["year"] = data.year_counts(_without(matched, groups, "year", "month"), units)
+        mask, docs = without("year", "month")
+        counts["year"] = data.year_counts(mask, units, docs=docs)
     if "month" in wanted:
-        counts["month"] = data.month_counts(_without(matched, groups, "month"), units)
+        mask, docs = without("month")
+        counts["month"] = data.month_counts(mask, units, docs=docs)
     if "language" in wanted:
-        mask = _without(matched, groups, "language")
-        counts["language"] = data.language_counts(mask, units)
+        mask, docs = without("language")
+        counts["language"] = data.language_counts(mask, units, docs=docs)
     return counts
 
 
@@ -348,7 +361,7 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
     searcher, data, understood = found.searcher, found.data, found.understood
     postings, groups, full = found.postings, found.groups, found.full
     translation, stems = understood.translation, backend.stem_terms
-    articles = int(full.sum())
+    articles = int(np.count_nonzero(full))
     units = data.units(request.collapse)
     start, size = (request.page - 1) * request.page_size, request.page_size
     ranking = None
@@ -364,7 +377,7 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
         order = data.oldest if request.sort == "oldest" else data.newest
         shown = _shown(full, units, lambda docs: (data.rank_of(order)[docs],))
         page = [(int(d), None) for d in order[shown[order]][start : start + size]]
-    total = int(shown.sum()) if shown is not full else articles
+    total = int(np.count_nonzero(shown)) if shown is not full else articles
     folded = _folded(data, full, shown, units, [docnum for docnum, _ in page])
     ids = [int(data.columns.ids[docnum]) for docnum, _ in page]
     explanations = {}

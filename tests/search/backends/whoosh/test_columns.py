@@ -30,6 +30,19 @@ def test_counts_skip_deleted_documents_and_missing_values():
     assert data.day_counts(live) == {day: 1, day + 40: 1}
 
 
+def test_counts_given_the_masks_documents_equal_those_of_the_mask():
+    """A search's facets under the same filters share the matches' document numbers
+    (``docs``): the counts are those of the mask alone."""
+    data = _data()
+    mask = np.array([True, True, True]) & data.live
+    docs = np.flatnonzero(mask)
+    assert data.outlet_counts(mask, docs=docs) == data.outlet_counts(mask) == {7: 2}
+    assert data.tag_counts(mask, 3, docs=docs) == data.tag_counts(mask, 3) == {12: 2}
+    assert data.language_counts(mask, docs=docs) == {"en": 1, "ko": 1}
+    assert data.year_counts(mask, docs=docs) == {2018: 2}
+    assert data.month_counts(mask, docs=docs) == data.month_counts(mask)
+
+
 def test_filters_are_masks_over_document_numbers():
     data = _data()
     assert data.outlet_mask({8}).tolist() == [False, False, True]
@@ -73,3 +86,5 @@ def test_tag_counts_of_few_matches_equal_those_of_a_mask_over_every_tag():
                 if mask[doc]:
                     by_unit.setdefault(int(tag), set()).add(int(units.key[doc]))
             assert data.tag_counts(mask, kind, units) == {t: len(u) for t, u in by_unit.items()}
+            given = data.tag_counts(mask, kind, units, docs=np.flatnonzero(mask))
+            assert given == {t: len(u) for t, u in by_unit.items()}
