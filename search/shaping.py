@@ -7,7 +7,9 @@ service looks up the labels once and hands them here.
 
 import calendar
 import datetime as dt
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from search.types import BINS, TAG_KINDS, FacetValue, HistogramBucket, SearchRequest
 
@@ -184,16 +186,20 @@ def _binned(days: dict[int, int], first: int, last: int, asked, outside) -> Hist
     auto = next((name for name in BINS if bars[name] <= AUTO_BARS), "year")
     chosen = asked if asked in BINS and bars[asked] <= MAX_BARS else auto
     offered = tuple(n for n in BINS if n == chosen or 1 < bars[n] <= MAX_BARS)
-    per_bin: dict[dt.date, int] = {}
-    for ordinal, count in days.items():
-        if first <= ordinal <= last:
-            key = _bin_start(dt.date.fromordinal(ordinal), chosen)
-            per_bin[key] = per_bin.get(key, 0) + count
+    # A bar's count is the hits up to its end less those before its start: running sums
+    # over the days in order, found by bisection (not each day's bar worked out in turn).
+    ordered = sorted(d for d in days if first <= d <= last)
+    running = [0, *accumulate(days[d] for d in ordered)]
+
+    def before(ordinal: int) -> int:
+        return running[bisect_left(ordered, ordinal)]
+
     buckets, at = [], _bin_start(start, chosen)
     while at is not None and at <= end:
         after = _bin_after(at, chosen)
         until = after - dt.timedelta(days=1) if after else dt.date.max
-        buckets.append(HistogramBucket(_period(at, chosen), per_bin.get(at, 0), at, until))
+        count = before(until.toordinal() + 1) - before(at.toordinal())
+        buckets.append(HistogramBucket(_period(at, chosen), count, at, until))
         at = after
     return Histogram(buckets, chosen, offered, outside)
 

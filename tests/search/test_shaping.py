@@ -1,6 +1,7 @@
 """Raw counts become facet values, month windows and histograms the same for every engine."""
 
 import datetime as dt
+import random
 
 from search.shaping import (
     CONTENDERS,
@@ -164,3 +165,20 @@ def test_a_bin_asked_for_is_used_unless_it_needs_too_many_bars():
     assert histogram_shape(counted, "month").bin == "month"
     assert histogram_shape(counted, "day").bin == "week"  # 184 bars are too many: the default
     assert histogram_shape(counted, "day").bin == histogram_shape(counted).bin
+
+
+def test_every_bar_counts_the_hits_of_its_own_days_whatever_the_bin():
+    """Each bar holds the hits dated from its first day to its last, none counted twice
+    or lost, for every bin (bars are counted from running sums of the days in order)."""
+    randomly = random.Random(5)
+    start = dt.date(1987, 2, 20)
+    counted = {}
+    for _ in range(400):
+        day = start + dt.timedelta(days=randomly.randrange(0, 3 * 365))
+        counted[day.toordinal()] = counted.get(day.toordinal(), 0) + randomly.randint(1, 9)
+    for asked in ("day", "week", "month", "year"):
+        shaped = histogram_shape(counted, asked)
+        for bar in shaped.buckets:
+            first, last = bar.date_from.toordinal(), bar.date_to.toordinal()
+            assert bar.count == sum(n for d, n in counted.items() if first <= d <= last)
+        assert sum(b.count for b in shaped.buckets) == sum(counted.values())
