@@ -51,6 +51,23 @@ def test_filters_are_masks_over_document_numbers():
     assert data.docnums_for_ids({102, 999}).tolist() == [1]
 
 
+def test_a_filter_of_many_values_is_the_union_of_each_value_alone():
+    """A filter compares few values one by one and many in one pass: the same masks."""
+    randomly = np.random.default_rng(3)
+    metas = [
+        (int(randomly.integers(1, 30)), 0, "en", (int(randomly.integers(1, 40)),), (1,), (), 0)
+        for _ in range(500)
+    ]
+    data = FacetData(Columns.from_metas(list(range(1, 501)), metas), np.ones(500, dtype=bool))
+    for mask_of in (data.outlet_mask, data.tag_mask):
+        for count in (1, 3, 8, 9, 20):
+            wanted = {int(v) for v in randomly.choice(np.arange(1, 40), count, replace=False)}
+            union = np.zeros(500, dtype=bool)
+            for value in wanted:
+                union |= mask_of({value})
+            assert mask_of(wanted).tolist() == union.tolist()
+
+
 def test_newest_and_oldest_leave_out_deleted_and_put_undated_last():
     data = _data()
     assert data.newest.tolist() == [1, 0]
