@@ -315,9 +315,9 @@ class FacetData:
     def month_counts(self, mask, units=None, *, docs=None) -> dict[int, int]:
         return self._per_doc(self.month, mask, units, lambda v: v >= 0, docs)
 
-    def day_counts(self, mask) -> dict[int, int]:
+    def day_counts(self, mask, *, docs=None) -> dict[int, int]:
         """{proleptic ordinal: hits}; counted from the first day so ``bincount`` stays short."""
-        values = self.columns.date[mask]
+        values = self.columns.date[mask if docs is None else docs]
         values = values[values > 0]
         if not len(values):
             return {}

@@ -370,9 +370,9 @@ def score_array(searcher, query, data: FacetData, cache: dict | None = None) -> 
     return score(query)
 
 
-def top_scored(scores: np.ndarray, allowed: np.ndarray, limit: int) -> list[tuple[int, float]]:
-    """The ``limit`` best allowed documents, best first (ties: lower docnum first)."""
-    docs = np.flatnonzero(allowed)
+def top_scored(scores: np.ndarray, docs: np.ndarray, limit: int) -> list[tuple[int, float]]:
+    """The ``limit`` best of ``docs`` (the allowed documents, ascending: a search finds
+    them once for every use), best first (ties: lower docnum first)."""
     if not len(docs) or limit <= 0:
         return []
     values = scores[docs]

@@ -155,7 +155,7 @@ class Scorer:
             out[docs] += concept.weight * unit  # a concept's documents are distinct
         return out
 
-    def best_scores(self, concepts: list[Concept], allowed: np.ndarray, limit: int):
+    def best_scores(self, concepts: list[Concept], allowed: np.ndarray, limit: int, docs=None):
         """``scores(concepts)`` where it may put an ``allowed`` document among the
         ``limit`` best, to the last bit; elsewhere a lower score, below those best. The
         feedback concepts (last in ``concepts``) are read rarest first, the common ones
@@ -165,7 +165,7 @@ class Scorer:
         parts = [self._feedback_part(n, c) for n, c in enumerate(concepts[len(own) :])]
         assert all(c.feedback for c in concepts[len(own) :]), "feedback concepts come last"
         out = self.scores(own)
-        docs = np.flatnonzero(allowed)
+        docs = np.flatnonzero(allowed) if docs is None else docs  # the allowed ones' numbers
         start = docs, out[docs].astype(np.float64)
         candidates, read = best_candidates(parts, allowed=allowed, limit=limit, start=start)
         out[candidates] = added_up(candidates, parts, read, out[candidates])

@@ -249,18 +249,28 @@ class Ranking:
 
 
 def _ranking(
-    searcher, data, translation, allowed, postings, forms_of, texts: Texts, best: int | None = None
+    searcher,
+    data,
+    translation,
+    allowed,
+    postings,
+    forms_of,
+    texts: Texts,
+    best: int | None = None,
+    allowed_docs: np.ndarray | None = None,
 ) -> Ranking:
     """Scores of every document: BM25F; for a question a second pass with the words
     its first hits share (RM3); then a bonus for query words close together. With
     ``best``, only the scores that may put a document among the ``best`` first are
-    exact (the others stay below them)."""
+    exact (the others stay below them). ``allowed_docs``: the numbers of the
+    ``allowed`` documents, when the caller has them."""
+    allowed_docs = np.flatnonzero(allowed) if allowed_docs is None else allowed_docs
     scorer = Scorer(searcher, data, postings)
     concepts = translation.concepts
     scores = scorer.scores(concepts)
     ranking = Ranking(scores, concepts, len(concepts), scorer)
     if translation.best:
-        first = dict(top_scored(scores, allowed, FEEDBACK_DOCS))
+        first = dict(top_scored(scores, allowed_docs, FEEDBACK_DOCS))
         read = _texts(data, list(first), texts)
         model = feedback_words(list(read.values()), [first[d] for d in read])
         ranking.concepts = with_feedback(concepts, model, forms_of)
@@ -268,11 +278,11 @@ def _ranking(
             ranking.scores = scorer.scores(ranking.concepts)
         else:  # the proximity bonus below goes to the best few: they must be exact too
             limit = max(best, PROXIMITY_DOCS)
-            ranking.scores = scorer.best_scores(ranking.concepts, allowed, limit)
+            ranking.scores = scorer.best_scores(ranking.concepts, allowed, limit, allowed_docs)
     own = ranking.concepts[: ranking.own]
     if not 2 <= len(own) <= PROXIMITY_MAX_CONCEPTS:
         return ranking
-    best = top_scored(ranking.scores, allowed, PROXIMITY_DOCS)
+    best = top_scored(ranking.scores, allowed_docs, PROXIMITY_DOCS)
     read = _texts(data, [docnum for docnum, _ in best], texts)
     idfs = [scorer.concept_part(c)[2] for c in own]
     for docnum, bonus in zip(read, proximity_bonus(list(read.values()), own, idfs), strict=True):
@@ -361,7 +371,8 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
     searcher, data, understood = found.searcher, found.data, found.understood
     postings, groups, full = found.postings, found.groups, found.full
     translation, stems = understood.translation, backend.stem_terms
-    articles = int(np.count_nonzero(full))
+    full_docs = np.flatnonzero(full)  # found once: for the ranking, the page and the counts
+    articles = len(full_docs)
     units = data.units(request.collapse)
     start, size = (request.page - 1) * request.page_size, request.page_size
     ranking = None
@@ -369,15 +380,19 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
         forms = stems(searcher)
         # A unit's place is that of its best member: all are scored when units fold.
         best = start + size if units is None or not (full & units.shared).any() else None
-        ranking = _ranking(searcher, data, translation, full, postings, forms, query.texts, best)
+        ranking = _ranking(
+            searcher, data, translation, full, postings, forms, query.texts, best, full_docs
+        )
         scores = ranking.scores
         shown = _shown(full, units, lambda docs: (docs, -scores[docs]))
-        page = top_scored(scores, shown, start + size)[start:]
+        shown_docs = full_docs if shown is full else np.flatnonzero(shown)
+        page = top_scored(scores, shown_docs, start + size)[start:]
     else:
         order = data.oldest if request.sort == "oldest" else data.newest
         shown = _shown(full, units, lambda docs: (data.rank_of(order)[docs],))
+        shown_docs = full_docs if shown is full else np.flatnonzero(shown)
         page = [(int(d), None) for d in order[shown[order]][start : start + size]]
-    total = int(np.count_nonzero(shown)) if shown is not full else articles
+    total = len(shown_docs)
     folded = _folded(data, full, shown, units, [docnum for docnum, _ in page])
     ids = [int(data.columns.ids[docnum]) for docnum, _ in page]
     explanations = {}
@@ -408,7 +423,7 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
             for i, (docnum, s) in zip(ids, page, strict=True)
         ],
         counts=_counts(request, data, found.matched, groups),
-        days=data.day_counts(shown),
+        days=data.day_counts(shown, docs=shown_docs),
         suggestion=suggestion,
         parsed=understood.shown,
         query_error=" ".join(understood.parsed.errors) or None,
@@ -489,5 +504,5 @@ def run_title_suggestions(backend, prefix: str, *, limit: int) -> list[int]:
     query = wq.And(title_words)
     reading = Reading(Budget.from_settings())
     scores = score_array(searcher, query, data, reading)
-    best = top_scored(scores, match_mask(searcher, query, data, reading), limit)
+    best = top_scored(scores, np.flatnonzero(match_mask(searcher, query, data, reading)), limit)
     return [int(data.columns.ids[docnum]) for docnum, _ in best]
