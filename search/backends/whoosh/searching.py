@@ -171,27 +171,26 @@ def _counts(request: SearchRequest, data: FacetData, matched, groups) -> dict[st
     return counts
 
 
-def _shown(full: np.ndarray, units: Units | None, order) -> np.ndarray:
-    """The documents of ``full`` the list shows: each that shares its unit with no other
-    match, and the first match of each shared unit under the result's order
-    (``order(docs)``: ``np.lexsort`` keys, the last one primary)."""
+def _shown(full: np.ndarray, full_docs, units: Units | None, order) -> np.ndarray:
+    """The documents of ``full`` (numbered ``full_docs``, ascending) the list shows: each
+    that shares its unit with no other match, and the first match of each shared unit
+    under the result's order (``order(docs)``: ``np.lexsort`` keys, the last one primary)."""
     if units is None:
         return full
-    shared = full & units.shared
-    if not shared.any():
+    docs = full_docs[units.shared[full_docs]]
+    if not len(docs):
         return full
     shown = full & ~units.shared
-    docs = np.flatnonzero(shared)
     shown[units.first_of_each(docs, *order(docs))] = True
     return shown
 
 
-def _folded(data: FacetData, full, shown, units: Units | None, page: list[int]) -> dict:
+def _folded(data: FacetData, full_docs, shown, units: Units | None, page: list[int]) -> dict:
     """{docnum of the page: (ids of the matches folded into it, oldest first, at most
-    MAX_COPIES_LISTED; how many in all)}."""
+    MAX_COPIES_LISTED; how many in all)}; ``full_docs``: the matches, ascending."""
     if units is None or not page:
         return {}
-    docs = np.flatnonzero(full & units.shared & ~shown)
+    docs = full_docs[units.shared[full_docs] & ~shown[full_docs]]
     docs = docs[np.isin(units.key[docs], units.key[page])]
     docs = docs[np.argsort(data.rank_of(data.oldest)[docs], kind="stable")]
     members: dict[int, list[int]] = {}
@@ -379,21 +378,21 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
     if understood.query is not None and request.sort == "relevance":
         forms = stems(searcher)
         # A unit's place is that of its best member: all are scored when units fold.
-        best = start + size if units is None or not (full & units.shared).any() else None
+        best = start + size if units is None or not units.shared[full_docs].any() else None
         ranking = _ranking(
             searcher, data, translation, full, postings, forms, query.texts, best, full_docs
         )
         scores = ranking.scores
-        shown = _shown(full, units, lambda docs: (docs, -scores[docs]))
+        shown = _shown(full, full_docs, units, lambda docs: (docs, -scores[docs]))
         shown_docs = full_docs if shown is full else np.flatnonzero(shown)
         page = top_scored(scores, shown_docs, start + size)[start:]
     else:
         order = data.oldest if request.sort == "oldest" else data.newest
-        shown = _shown(full, units, lambda docs: (data.rank_of(order)[docs],))
+        shown = _shown(full, full_docs, units, lambda docs: (data.rank_of(order)[docs],))
         shown_docs = full_docs if shown is full else np.flatnonzero(shown)
         page = [(int(d), None) for d in order[shown[order]][start : start + size]]
     total = len(shown_docs)
-    folded = _folded(data, full, shown, units, [docnum for docnum, _ in page])
+    folded = _folded(data, full_docs, shown, units, [docnum for docnum, _ in page])
     ids = [int(data.columns.ids[docnum]) for docnum, _ in page]
     explanations = {}
     if request.explain and ranking is not None:
@@ -450,17 +449,18 @@ def run_matching_ids(backend, query: BackendQuery) -> tuple[np.ndarray, Matching
     found = match_request(backend, query)
     searcher, data, understood = found.searcher, found.data, found.understood
     units = data.units(request.collapse)
+    full, full_docs = found.full, np.flatnonzero(found.full)
     if understood.query is not None and request.sort == "relevance":
         translation, forms = understood.translation, backend.stem_terms(searcher)
         scores = _ranking(
-            searcher, data, translation, found.full, found.postings, forms, query.texts
+            searcher, data, translation, full, found.postings, forms, query.texts, None, full_docs
         ).scores
-        shown = _shown(found.full, units, lambda docs: (docs, -scores[docs]))
-        docs = np.flatnonzero(shown)
+        shown = _shown(full, full_docs, units, lambda docs: (docs, -scores[docs]))
+        docs = full_docs if shown is full else np.flatnonzero(shown)
         docnums = docs[np.lexsort((docs, -scores[docs]))]
     else:
         order = data.oldest if request.sort == "oldest" else data.newest
-        shown = _shown(found.full, units, lambda docs: (data.rank_of(order)[docs],))
+        shown = _shown(full, full_docs, units, lambda docs: (data.rank_of(order)[docs],))
         docnums = order[shown[order]]
     return data.columns.ids[docnums].copy(), found
 
