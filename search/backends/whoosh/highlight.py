@@ -19,8 +19,9 @@ _TOKEN_CHARS = _ALNUM | frozenset("'.")
 _JOINERS = str.maketrans("", "", "'.")
 
 
-def _matches(text: str, terms: set[str]) -> list[tuple[int, int]]:
-    """The spans of the words of ``text`` whose indexed form is one of ``terms``."""
+def word_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
+    """The spans of the words of ``text`` whose indexed form is one of ``terms``, in
+    reading order (what highlights mark and the nearness bonus counts)."""
     if text.isascii():
         spans = _found_in_ascii(text, terms)
         if spans is not None:
@@ -111,7 +112,7 @@ def _marked(text: str, start: int, end: int, spans) -> str:
 
 def highlight_title(title: str, terms: set[str]) -> str:
     """The whole title, escaped, with the indexed words ``terms`` in <mark>."""
-    return _marked(title, 0, len(title), _matches(title, terms))
+    return _marked(title, 0, len(title), word_spans(title, terms))
 
 
 def _window(text: str, centre: int) -> tuple[int, int]:
@@ -131,7 +132,7 @@ def _window(text: str, centre: int) -> tuple[int, int]:
 def highlight_body(text: str, terms: set[str]) -> tuple[str, ...]:
     """One to three fragments around the densest matches, in reading order; the
     opening of the text when nothing in it matches."""
-    spans = _matches(text, terms)
+    spans = word_spans(text, terms)
     if not spans:
         start, end = _window(text, 0)
         return (escape(text[start:end]) + (" …" if end < len(text) else ""),) if text else ()

@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 from whoosh import query as wq
 
-from search.analysis import STOP_WORDS, normalize_word, words
+from search.analysis import GAP_CHAR, STOP_WORDS, normalize_word, token_pattern, words
 from search.backends.whoosh.columns import FacetData
+from search.backends.whoosh.highlight import word_spans
 from search.backends.whoosh.matching import match_mask, term_postings
 from search.backends.whoosh.maxscore import Part, added_up, best_candidates, bounded, postings_among
 from search.backends.whoosh.postings import ascending_union
@@ -320,27 +321,43 @@ def proximity_bonus(texts: list[str], concepts: list[Concept], idfs: list[float]
     if len({*form_to_concept.values()}) < 2:
         return [0.0] * len(texts)
     weights = [c.weight for c in concepts]
-    return [_near(text, form_to_concept, idfs, weights) for text in texts]
+    return [_near(_concept_positions(t, form_to_concept), idfs, weights) for t in texts]
 
 
 def _concept_positions(text: str, form_to_concept: dict[str, int]) -> list[tuple[int, int]]:
     """(position, concept) of each word of ``text`` that is one of the concepts' forms,
-    positions counting the words with a form (from 1). Each distinct word is normalised
-    once and only the matches are walked in Python: a text has hundreds of words."""
-    raw = words(text)
-    exact = {word: normalize_word(word)[0] for word in set(raw)}
-    forms = [form for form in map(exact.__getitem__, raw) if form]
-    return [
-        (position, form_to_concept[form])
-        for position, form in enumerate(forms, 1)
-        if form in form_to_concept
-    ]
+    in reading order; positions count the words with a form. Only the matching words
+    are found (as highlights find them), and the words between two of them are counted
+    up to PROXIMITY_WINDOW: two further apart than that are PROXIMITY_WINDOW + 1
+    apart here, which nearness reads the same (reading every word cost three times)."""
+    pattern, found = token_pattern(text), []
+    position, end = 0, None
+    for start, stop in word_spans(text, set(form_to_concept)):
+        between = 0 if end is None else _words_between(pattern, text, end, start)
+        position += 1 + between
+        found.append((position, form_to_concept[normalize_word(text[start:stop])[0]]))
+        end = stop
+    return found
 
 
-def _near(text: str, form_to_concept: dict[str, int], idfs: list[float], weights) -> float:
+def _words_between(pattern, text: str, start: int, end: int) -> int:
+    """How many words with a form stand in ``text[start:end]`` (between two words),
+    counted up to PROXIMITY_WINDOW."""
+    count = 0
+    for token in pattern.finditer(text, start, end):
+        word = token.group()
+        if word != GAP_CHAR and normalize_word(word)[0]:
+            count += 1
+            if count == PROXIMITY_WINDOW:
+                break
+    return count
+
+
+def _near(positions: list[tuple[int, int]], idfs: list[float], weights) -> float:
+    """The bonus of one text for its (position, concept) pairs (``_concept_positions``)."""
     accumulated: dict[int, float] = {}
     recent: list[tuple[int, int]] = []  # (position, concept) of the last words that matched
-    for position, concept in _concept_positions(text, form_to_concept):
+    for position, concept in positions:
         recent = [(p, c) for p, c in recent if position - p <= PROXIMITY_WINDOW]
         for before, other in recent:
             if other != concept:

@@ -7,10 +7,10 @@ import pytest
 from search.backends.whoosh.highlight import (
     FRAGMENT_CHARS,
     _found_in_ascii,
-    _matches,
     _scanned,
     highlight_body,
     highlight_title,
+    word_spans,
 )
 
 
@@ -62,14 +62,14 @@ TERM_SETS = [
 
 @pytest.mark.parametrize("terms", TERM_SETS, ids=lambda t: ",".join(sorted(t)))
 def test_reading_the_candidate_places_finds_what_reading_every_word_finds(terms):
-    assert _matches(EDGES, terms) == _scanned(EDGES, terms)
-    assert _matches(EDGES.upper(), terms) == _scanned(EDGES.upper(), terms)
+    assert word_spans(EDGES, terms) == _scanned(EDGES, terms)
+    assert word_spans(EDGES.upper(), terms) == _scanned(EDGES.upper(), terms)
     words = EDGES.split()
     for n in range(len(words)):  # each word at the very start and end of a text
         text = " ".join(words[n:])
-        assert _matches(text, terms) == _scanned(text, terms)
+        assert word_spans(text, terms) == _scanned(text, terms)
         text = " ".join(words[: n + 1])
-        assert _matches(text, terms) == _scanned(text, terms)
+        assert word_spans(text, terms) == _scanned(text, terms)
 
 
 def test_reuters_texts_give_the_same_spans_either_way(reuters_dir):
@@ -78,7 +78,7 @@ def test_reuters_texts_give_the_same_spans_either_way(reuters_dir):
     assert len(texts) > 1500
     for terms in [{"oil"}, {"said", "u", "s"}, {"us", "dlrs"}, {"labor", "program", "mln"}]:
         for text in texts:
-            assert _matches(text, terms) == _scanned(text, terms), (terms, text[:60])
+            assert word_spans(text, terms) == _scanned(text, terms), (terms, text[:60])
 
 
 def test_plain_words_are_found_without_reading_every_word():
@@ -86,7 +86,7 @@ def test_plain_words_are_found_without_reading_every_word():
     assert _found_in_ascii(text, {"oil"}) == [(6, 9), (29, 32)]
     # Dropping the dots of U.S. makes "us" appear: only the whole reading is exact there.
     assert _found_in_ascii("The U.S. said", {"us"}) is None
-    assert _matches("The U.S. said", {"us"}) == [(4, 8)]
+    assert word_spans("The U.S. said", {"us"}) == [(4, 8)]
 
 
 def test_a_long_run_of_letters_is_read_once_not_once_per_place(monkeypatch):
