@@ -1,5 +1,6 @@
 """Highlights on the original words: escaped text with the matches in <mark>."""
 
+import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from html import escape
@@ -17,6 +18,7 @@ MAX_SPELLINGS = 64  # more spellings than this: the text's every token is read i
 _ALNUM = frozenset(ascii_letters + digits)
 _TOKEN_CHARS = _ALNUM | frozenset("'.")
 _JOINERS = str.maketrans("", "", "'.")
+_JOINER_RE = re.compile(r"['.]")
 
 
 def word_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
@@ -51,19 +53,25 @@ def _found_in_ascii(text: str, terms: set[str]) -> list[tuple[int, int]] | None:
     starts (C-speed searches of the lower-cased text instead of a regex over all of it).
     None when that could miss one: a word with a dot or an apostrophe inside it
     (``U.S.``, ``O'Neil``) is found by its spelling without them, so where dropping them
-    makes a spelling appear more often, only the whole scan is exact; and when there are
-    too many spellings to look for."""
+    makes a spelling appear at a place no spelling starts at in the text as written,
+    only the whole scan is exact (a place some spelling starts at has its word read
+    anyway: "bank's" read as "banks" where "bank" starts); and when there are too many
+    spellings to look for."""
     spellings = _spellings(frozenset(terms))
     if len(spellings) > MAX_SPELLINGS:
         return None
     lowered = text.lower()
     joined = lowered.translate(_JOINERS) if "'" in text or "." in text else lowered
-    starts = set()
+    starts, only_joined = set(), []
     for spelling in spellings:
         found = _starts(lowered, spelling)
-        if joined is not lowered and len(_starts(joined, spelling)) != len(found):
-            return None
+        if joined is not lowered:
+            in_joined = _starts(joined, spelling)
+            if len(in_joined) != len(found):
+                only_joined += in_joined
         starts.update(found)
+    if only_joined and not _places_known(lowered, only_joined, starts):
+        return None
     pattern, spans = token_pattern(text), []
     read_to = 0  # the end of the last token read: the scan is in step there
     for start in sorted(starts):
@@ -81,6 +89,15 @@ def _found_in_ascii(text: str, terms: set[str]) -> list[tuple[int, int]] | None:
                 spans.append(match.span())
             break
     return spans
+
+
+def _places_known(lowered: str, joined_places: list[int], starts: set[int]) -> bool:
+    """Whether each of these places of the joined text (``lowered`` without its dots and
+    apostrophes) is, in ``lowered``, one of ``starts``."""
+    # A place of the joined text lies after the dropped characters the joined text
+    # would have put at or before it: shifted[n] is where the n-th one would stand.
+    shifted = [m.start() - n for n, m in enumerate(_JOINER_RE.finditer(lowered))]
+    return all(at + bisect_right(shifted, at) in starts for at in joined_places)
 
 
 def _scanned(text: str, terms: set[str]) -> list[tuple[int, int]]:

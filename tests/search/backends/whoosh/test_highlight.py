@@ -1,5 +1,6 @@
 """Highlights cut from the text as written: escaped, the indexed words in <mark>."""
 
+import random
 import re
 
 import pytest
@@ -87,6 +88,42 @@ def test_plain_words_are_found_without_reading_every_word():
     # Dropping the dots of U.S. makes "us" appear: only the whole reading is exact there.
     assert _found_in_ascii("The U.S. said", {"us"}) is None
     assert word_spans("The U.S. said", {"us"}) == [(4, 8)]
+
+
+def test_a_possessive_is_read_where_its_word_starts_without_reading_every_word():
+    """ "bank's" holds "banks" once its apostrophe is dropped, at the place where "bank"
+    starts: the word there is read anyway, so the whole text need not be."""
+    text = "The bank's rates and the banks' rates. O'Neil's bank."
+    terms = {"bank", "banks", "rate"}
+    assert _found_in_ascii(text, terms) == _scanned(text, terms)
+    assert _found_in_ascii(text, {"oneil", "bank"}) is None  # "oneil" starts nowhere as written
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_random_texts_of_dotted_and_possessive_words_give_the_same_spans(seed):
+    randomly = random.Random(seed)
+    pieces = [
+        "bank",
+        "bank's",
+        "banks",
+        "banks'",
+        "u.s.",
+        "U.S.",
+        "us",
+        "o'neil",
+        "oneil",
+        "a.b.",
+        "ab",
+        ".",
+        "'",
+        "'s",
+        "s.",
+        "x.bank",
+    ]
+    text = " ".join(randomly.choice(pieces) for _ in range(randomly.randint(1, 60)))
+    text = text.replace(" .", ".") if seed % 2 else text
+    for terms in [{"bank"}, {"bank", "banks"}, {"us"}, {"oneil", "s"}, {"ab", "bank"}]:
+        assert word_spans(text, terms) == _scanned(text, terms), (terms, text)
 
 
 def test_a_long_run_of_letters_is_read_once_not_once_per_place(monkeypatch):
