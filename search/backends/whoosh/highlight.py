@@ -91,6 +91,21 @@ def _found_in_ascii(text: str, terms: set[str]) -> list[tuple[int, int]] | None:
     return spans
 
 
+class KeptSpans:
+    """``word_spans`` of the texts one search reads, each text searched once for a set
+    of terms: the nearness bonus and the highlights read the same articles' words."""
+
+    def __init__(self):
+        self._found: dict[tuple[str, frozenset], list[tuple[int, int]]] = {}
+
+    def __call__(self, text: str, terms) -> list[tuple[int, int]]:
+        key = (text, frozenset(terms))
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = word_spans(text, terms)
+        return found
+
+
 def _places_known(lowered: str, joined_places: list[int], starts: set[int]) -> bool:
     """Whether each of these places of the joined text (``lowered`` without its dots and
     apostrophes) is, in ``lowered``, one of ``starts``."""
@@ -127,9 +142,10 @@ def _marked(text: str, start: int, end: int, spans) -> str:
     return "".join(out)
 
 
-def highlight_title(title: str, terms: set[str]) -> str:
-    """The whole title, escaped, with the indexed words ``terms`` in <mark>."""
-    return _marked(title, 0, len(title), word_spans(title, terms))
+def highlight_title(title: str, terms: set[str], spans=word_spans) -> str:
+    """The whole title, escaped, with the indexed words ``terms`` in <mark> (``spans``:
+    ``word_spans`` or a ``KeptSpans``)."""
+    return _marked(title, 0, len(title), spans(title, terms))
 
 
 def _window(text: str, centre: int) -> tuple[int, int]:
@@ -146,10 +162,10 @@ def _window(text: str, centre: int) -> tuple[int, int]:
     return start, end
 
 
-def highlight_body(text: str, terms: set[str]) -> tuple[str, ...]:
+def highlight_body(text: str, terms: set[str], spans=word_spans) -> tuple[str, ...]:
     """One to three fragments around the densest matches, in reading order; the
     opening of the text when nothing in it matches."""
-    spans = word_spans(text, terms)
+    spans = spans(text, terms)
     if not spans:
         start, end = _window(text, 0)
         return (escape(text[start:end]) + (" …" if end < len(text) else ""),) if text else ()

@@ -309,8 +309,11 @@ PROXIMITY_WEIGHT = 0.3
 PROXIMITY_MAX_CONCEPTS = 4
 
 
-def proximity_bonus(texts: list[str], concepts: list[Concept], idfs: list[float]) -> list[float]:
-    """A bonus per text for the query's concepts that stand near each other."""
+def proximity_bonus(
+    texts: list[tuple[str, ...]], concepts: list[Concept], idfs: list[float], spans=word_spans
+) -> list[float]:
+    """A bonus per text (its parts in reading order: title, body) for the query's
+    concepts that stand near each other; ``spans`` finds their words (``word_spans``)."""
     if len(concepts) > PROXIMITY_MAX_CONCEPTS:
         return [0.0] * len(texts)
     form_to_concept = {}
@@ -321,22 +324,32 @@ def proximity_bonus(texts: list[str], concepts: list[Concept], idfs: list[float]
     if len({*form_to_concept.values()}) < 2:
         return [0.0] * len(texts)
     weights = [c.weight for c in concepts]
-    return [_near(_concept_positions(t, form_to_concept), idfs, weights) for t in texts]
+    return [
+        _near(_concept_positions(parts, form_to_concept, spans), idfs, weights) for parts in texts
+    ]
 
 
-def _concept_positions(text: str, form_to_concept: dict[str, int]) -> list[tuple[int, int]]:
-    """(position, concept) of each word of ``text`` that is one of the concepts' forms,
-    in reading order; positions count the words with a form. Only the matching words
-    are found (as highlights find them), and the words between two of them are counted
-    up to PROXIMITY_WINDOW: two further apart than that are PROXIMITY_WINDOW + 1
-    apart here, which nearness reads the same (reading every word cost three times)."""
-    pattern, found = token_pattern(text), []
-    position, end = 0, None
-    for start, stop in word_spans(text, set(form_to_concept)):
-        between = 0 if end is None else _words_between(pattern, text, end, start)
-        position += 1 + between
-        found.append((position, form_to_concept[normalize_word(text[start:stop])[0]]))
-        end = stop
+def _concept_positions(
+    parts: tuple[str, ...], form_to_concept: dict[str, int], spans=word_spans
+) -> list[tuple[int, int]]:
+    """(position, concept) of each word of the text (``parts`` one after the other) that
+    is one of the concepts' forms, in reading order; positions count the words with a
+    form. Only the matching words are found (as highlights find them), and the words
+    between two of them are counted up to PROXIMITY_WINDOW: two further apart than that
+    are PROXIMITY_WINDOW + 1 apart here, which nearness reads the same (reading every
+    word cost three times)."""
+    forms, found = set(form_to_concept), []
+    position, since = 0, None  # words since the last match, up to the window (None: no match yet)
+    for part in parts:
+        pattern, end = token_pattern(part), 0
+        for start, stop in spans(part, forms):
+            if since is not None:
+                since = min(since + _words_between(pattern, part, end, start), PROXIMITY_WINDOW)
+            position += 1 + (since or 0)
+            found.append((position, form_to_concept[normalize_word(part[start:stop])[0]]))
+            since, end = 0, stop
+        if since is not None and since < PROXIMITY_WINDOW:
+            since = min(since + _words_between(pattern, part, end, len(part)), PROXIMITY_WINDOW)
     return found
 
 

@@ -9,7 +9,12 @@ from whoosh import query as wq
 from search.analysis import analyze, fold
 from search.backends.base import BackendHit, BackendQuery, BackendResult, Filters, Texts
 from search.backends.whoosh.columns import FacetData, Units
-from search.backends.whoosh.highlight import highlight_body, highlight_title
+from search.backends.whoosh.highlight import (
+    KeptSpans,
+    highlight_body,
+    highlight_title,
+    word_spans,
+)
 from search.backends.whoosh.matching import Reading, budget_of, match_mask, score_array, top_scored
 from search.backends.whoosh.maxscore import best_of_words
 from search.backends.whoosh.ranking import (
@@ -257,12 +262,14 @@ def _ranking(
     texts: Texts,
     best: int | None = None,
     allowed_docs: np.ndarray | None = None,
+    spans=word_spans,
 ) -> Ranking:
     """Scores of every document: BM25F; for a question a second pass with the words
     its first hits share (RM3); then a bonus for query words close together. With
     ``best``, only the scores that may put a document among the ``best`` first are
     exact (the others stay below them). ``allowed_docs``: the numbers of the
-    ``allowed`` documents, when the caller has them."""
+    ``allowed`` documents, when the caller has them; ``spans``: ``word_spans`` or the
+    search's ``KeptSpans``."""
     allowed_docs = np.flatnonzero(allowed) if allowed_docs is None else allowed_docs
     scorer = Scorer(searcher, data, postings)
     concepts = translation.concepts
@@ -282,9 +289,10 @@ def _ranking(
     if not 2 <= len(own) <= PROXIMITY_MAX_CONCEPTS:
         return ranking
     best = top_scored(ranking.scores, allowed_docs, PROXIMITY_DOCS)
-    read = _texts(data, [docnum for docnum, _ in best], texts)
+    read = _parts(data, [docnum for docnum, _ in best], texts)
     idfs = [scorer.concept_part(c)[2] for c in own]
-    for docnum, bonus in zip(read, proximity_bonus(list(read.values()), own, idfs), strict=True):
+    bonuses = proximity_bonus(list(read.values()), own, idfs, spans)
+    for docnum, bonus in zip(read, bonuses, strict=True):
         ranking.scores[docnum] += bonus
         ranking.nearness[docnum] = bonus
     return ranking
@@ -292,14 +300,23 @@ def _ranking(
 
 def _texts(data, docnums: list[int], texts: Texts) -> dict[int, str]:
     """{docnum: title and text} of these documents, in their order."""
+    return {docnum: "\n".join(parts) for docnum, parts in _parts(data, docnums, texts).items()}
+
+
+def _parts(data, docnums: list[int], texts: Texts) -> dict[int, tuple[str, str]]:
+    """{docnum: (title, text)} of these documents, in their order."""
     ids = {int(data.columns.ids[docnum]): docnum for docnum in docnums}
     found = texts(list(ids))
-    return {ids[i]: f"{found[i][0]}\n{found[i][1]}" for i in ids if i in found}
+    return {ids[i]: found[i] for i in ids if i in found}
 
 
-def _highlights(ids: list[int], terms: set[str], texts: Texts) -> dict[int, Highlights]:
+def _highlights(
+    ids: list[int], terms: set[str], texts: Texts, spans=word_spans
+) -> dict[int, Highlights]:
     return {
-        article_id: Highlights(highlight_title(title, terms), highlight_body(body, terms))
+        article_id: Highlights(
+            highlight_title(title, terms, spans), highlight_body(body, terms, spans)
+        )
         for article_id, (title, body) in texts(ids).items()
     }
 
@@ -371,6 +388,7 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
     postings, groups, full = found.postings, found.groups, found.full
     translation, stems = understood.translation, backend.stem_terms
     full_docs = np.flatnonzero(full)  # found once: for the ranking, the page and the counts
+    spans = KeptSpans()  # the words of the texts the nearness bonus and highlights read
     articles = len(full_docs)
     units = data.units(request.collapse)
     start, size = (request.page - 1) * request.page_size, request.page_size
@@ -380,7 +398,7 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
         # A unit's place is that of its best member: all are scored when units fold.
         best = start + size if units is None or not units.shared[full_docs].any() else None
         ranking = _ranking(
-            searcher, data, translation, full, postings, forms, query.texts, best, full_docs
+            searcher, data, translation, full, postings, forms, query.texts, best, full_docs, spans
         )
         scores = ranking.scores
         shown = _shown(full, full_docs, units, lambda docs: (docs, -scores[docs]))
@@ -400,7 +418,7 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
             explanations[article_id] = ranking.explain(docnum)
     highlights = {}
     if request.highlight and understood.query is not None and ids:
-        highlights = _highlights(ids, translation.terms, query.texts)
+        highlights = _highlights(ids, translation.terms, query.texts, spans)
     suggestion = None
     if request.spelling and translation.words and articles < SUGGEST_BELOW and not query.budget.cut:
         try:

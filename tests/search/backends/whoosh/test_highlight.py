@@ -148,3 +148,18 @@ def test_a_long_run_of_letters_is_read_once_not_once_per_place(monkeypatch):
         read.clear()
         assert _found_in_ascii(text, {"ha", "a"}) == expected
         assert len(read) <= len(real(text).findall(text)) + 1
+
+
+def test_kept_spans_search_a_text_once_for_the_same_terms(monkeypatch):
+    from search.backends.whoosh import highlight
+
+    searched = []
+    monkeypatch.setattr(
+        highlight, "word_spans", lambda text, terms: searched.append(text) or [(0, 3)]
+    )
+    spans = highlight.KeptSpans()
+    text = "Oil prices rose."
+    assert spans(text, {"oil"}) == spans(text, {"oil"}) == [(0, 3)]
+    spans(text, {"oil", "price"})
+    assert searched == [text, text]  # once for each set of terms
+    assert highlight_title(text, {"oil"}, spans) == "<mark>Oil</mark> prices rose."

@@ -32,13 +32,17 @@ CONCEPTS = [
 
 @pytest.mark.parametrize("seed", range(40))
 def test_the_bonus_is_what_reading_every_word_gives(seed):
+    """Of a title and a body, read as one text (the title, a new line, the body)."""
     randomly = random.Random(seed)
-    text = " ".join(randomly.choice(VOCABULARY) for _ in range(randomly.randint(0, 300)))
+    title, body = (
+        " ".join(randomly.choice(VOCABULARY) for _ in range(randomly.randint(0, most)))
+        for most in (12, 300)
+    )
     for form_to_concept in CONCEPTS:
         idfs = [randomly.uniform(0.2, 3) for _ in range(4)]
         weights = [randomly.uniform(0.1, 1) for _ in range(4)]
-        expected = _every_word_read(text, form_to_concept)
-        found = _concept_positions(text, form_to_concept)
+        expected = _every_word_read(f"{title}\n{body}", form_to_concept)
+        found = _concept_positions((title, body), form_to_concept)
         assert [c for _, c in found] == [c for _, c in expected]
         # Each gap between two matches is exact up to the window the bonus reads.
         gaps = [b - a for (a, _), (b, _) in pairwise(found)]
@@ -52,7 +56,9 @@ def test_words_far_apart_add_nothing_and_near_ones_add_more_the_closer():
     idfs, weights = [1.0, 1.0], [1.0, 1.0]
 
     def bonus(text: str) -> float:
-        return _near(_concept_positions(text, forms), idfs, weights)
+        return _near(_concept_positions(("", text), forms), idfs, weights)
 
     assert bonus("oil " + "word " * PROXIMITY_WINDOW + "prices") == 0.0
     assert 0 < bonus("oil word prices") < bonus("oil prices")
+    # A title's last word and the body's first stand next to each other.
+    assert _near(_concept_positions(("Oil", "prices"), forms), idfs, weights) == bonus("oil prices")
