@@ -17,8 +17,9 @@ MAX_SPELLINGS = 64  # more spellings than this: the text's every token is read i
 # digits, joined by apostrophes, and the dots of an acronym. Any other character ends one.
 _ALNUM = frozenset(ascii_letters + digits)
 _TOKEN_CHARS = _ALNUM | frozenset("'.")
-_JOINERS = str.maketrans("", "", "'.")
-_JOINER_RE = re.compile(r"['.]")
+_JOINER_CHARS = "'."
+_JOINERS = str.maketrans("", "", _JOINER_CHARS)
+_JOINER_RE = re.compile(f"[{re.escape(_JOINER_CHARS)}]")
 
 
 def word_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
@@ -142,10 +143,10 @@ def _marked(text: str, start: int, end: int, spans) -> str:
     return "".join(out)
 
 
-def highlight_title(title: str, terms: set[str], spans=word_spans) -> str:
-    """The whole title, escaped, with the indexed words ``terms`` in <mark> (``spans``:
-    ``word_spans`` or a ``KeptSpans``)."""
-    return _marked(title, 0, len(title), spans(title, terms))
+def highlight_title(title: str, terms: set[str], spans_of=word_spans) -> str:
+    """The whole title, escaped, with the indexed words ``terms`` in <mark> (``spans_of``:
+    ``word_spans`` or a search's ``KeptSpans``)."""
+    return _marked(title, 0, len(title), spans_of(title, terms))
 
 
 def _window(text: str, centre: int) -> tuple[int, int]:
@@ -162,10 +163,10 @@ def _window(text: str, centre: int) -> tuple[int, int]:
     return start, end
 
 
-def highlight_body(text: str, terms: set[str], spans=word_spans) -> tuple[str, ...]:
+def highlight_body(text: str, terms: set[str], spans_of=word_spans) -> tuple[str, ...]:
     """One to three fragments around the densest matches, in reading order; the
     opening of the text when nothing in it matches."""
-    spans = spans(text, terms)
+    spans = spans_of(text, terms)
     if not spans:
         start, end = _window(text, 0)
         return (escape(text[start:end]) + (" …" if end < len(text) else ""),) if text else ()

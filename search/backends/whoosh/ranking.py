@@ -8,6 +8,7 @@ once counts once however many forms it has.
 """
 
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 from whoosh import query as wq
@@ -38,6 +39,14 @@ class Concept:
     # Added by feedback: its rarity is estimated from the term table (``_commonest``),
     # so that its postings need not be read whole to know it.
     feedback: bool = False
+
+
+class ConceptPart(NamedTuple):
+    """A concept's BM25 part where it occurs."""
+
+    docs: np.ndarray  # the documents, ascending
+    unit: np.ndarray  # its unweighted score in each
+    idf: float
 
 
 class Scorer:
@@ -129,17 +138,16 @@ class Scorer:
     def _unit(self, idf: float, tf: np.ndarray) -> np.ndarray:
         return idf * tf * (K1 + 1) / (tf + K1)
 
-    def concept_part(self, concept: Concept) -> tuple[np.ndarray, np.ndarray, float]:
-        """(documents, BM25 part of the concept in each, its idf), computed only where
-        it occurs; kept for the search (a concept is scored again with another weight
-        after feedback)."""
+    def concept_part(self, concept: Concept) -> "ConceptPart":
+        """The concept's BM25 part, computed only where it occurs; kept for the search
+        (a concept is scored again with another weight after feedback)."""
         key = ("unit", concept.fields, concept.forms, concept.phrases, concept.feedback)
         part = self.cache.get(key)
         if part is None:
             docs, per_field = self._occurrences(concept)
             idf = self.feedback_idf(concept) if concept.feedback else self._idf_of(docs)
             unit = self._unit(idf, self.pseudo_tf(per_field, docs))
-            part = self.cache[key] = (docs, unit, idf)
+            part = self.cache[key] = ConceptPart(docs, unit, idf)
         return part
 
     def concept_scores(self, concept: Concept) -> np.ndarray:
@@ -156,7 +164,13 @@ class Scorer:
             out[docs] += concept.weight * unit  # a concept's documents are distinct
         return out
 
-    def best_scores(self, concepts: list[Concept], allowed: np.ndarray, limit: int, docs=None):
+    def best_scores(
+        self,
+        concepts: list[Concept],
+        allowed: np.ndarray,
+        limit: int,
+        docs: np.ndarray | None = None,
+    ):
         """``scores(concepts)`` where it may put an ``allowed`` document among the
         ``limit`` best, to the last bit; elsewhere a lower score, below those best. The
         feedback concepts (last in ``concepts``) are read rarest first, the common ones
@@ -166,7 +180,7 @@ class Scorer:
         parts = [self._feedback_part(n, c) for n, c in enumerate(concepts[len(own) :])]
         assert all(c.feedback for c in concepts[len(own) :]), "feedback concepts come last"
         out = self.scores(own)
-        docs = np.flatnonzero(allowed) if docs is None else docs  # the allowed ones' numbers
+        docs = np.flatnonzero(allowed) if docs is None else docs  # ``allowed``'s numbers
         start = docs, out[docs].astype(np.float64)
         candidates, read = best_candidates(parts, allowed=allowed, limit=limit, start=start)
         out[candidates] = added_up(candidates, parts, read, out[candidates])
@@ -231,7 +245,8 @@ class Scorer:
         return any(self._tf(name, form)[docnum] > 0 for name in concept.fields)
 
     def doc_frequency(self, concept: Concept) -> int:
-        return len(self._occurrences(concept)[0])
+        docs, _per_field = self._occurrences(concept)
+        return len(docs)
 
 
 def _spread(found: dict, fields, size: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:

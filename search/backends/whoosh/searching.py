@@ -158,7 +158,7 @@ def _counts(request: SearchRequest, data: FacetData, matched, groups) -> dict[st
         original = request.outlet_credit == "original"
         counts["outlet"] = contenders(data.outlet_counts(mask, units, original=original, docs=docs))
     if "author" in wanted:
-        mask = _without(matched, groups, "author")
+        mask, _docs = without("author")
         counts["author"] = contenders(data.author_counts(mask, units))
     for kind in TAG_KINDS:
         if kind in wanted:
@@ -176,18 +176,21 @@ def _counts(request: SearchRequest, data: FacetData, matched, groups) -> dict[st
     return counts
 
 
-def _shown(full: np.ndarray, full_docs, units: Units | None, order) -> np.ndarray:
-    """The documents of ``full`` (numbered ``full_docs``, ascending) the list shows: each
-    that shares its unit with no other match, and the first match of each shared unit
-    under the result's order (``order(docs)``: ``np.lexsort`` keys, the last one primary)."""
+def _shown(
+    full: np.ndarray, full_docs, units: Units | None, order
+) -> tuple[np.ndarray, np.ndarray]:
+    """The documents of ``full`` (numbered ``full_docs``, ascending) the list shows, as a
+    mask and as numbers: each that shares its unit with no other match, and the first
+    match of each shared unit under the result's order (``order(docs)``: ``np.lexsort``
+    keys, the last one primary). ``full`` itself when nothing folds."""
     if units is None:
-        return full
+        return full, full_docs
     docs = full_docs[units.shared[full_docs]]
     if not len(docs):
-        return full
+        return full, full_docs
     shown = full & ~units.shared
     shown[units.first_of_each(docs, *order(docs))] = True
-    return shown
+    return shown, np.flatnonzero(shown)
 
 
 def _folded(data: FacetData, full_docs, shown, units: Units | None, page: list[int]) -> dict:
@@ -260,16 +263,17 @@ def _ranking(
     postings,
     forms_of,
     texts: Texts,
+    *,
     best: int | None = None,
     allowed_docs: np.ndarray | None = None,
-    spans=word_spans,
+    spans_of=word_spans,
 ) -> Ranking:
     """Scores of every document: BM25F; for a question a second pass with the words
     its first hits share (RM3); then a bonus for query words close together. With
     ``best``, only the scores that may put a document among the ``best`` first are
     exact (the others stay below them). ``allowed_docs``: the numbers of the
-    ``allowed`` documents, when the caller has them; ``spans``: ``word_spans`` or the
-    search's ``KeptSpans``."""
+    ``allowed`` documents, when the caller has them; ``spans_of``: ``word_spans`` or
+    the search's ``KeptSpans``."""
     allowed_docs = np.flatnonzero(allowed) if allowed_docs is None else allowed_docs
     scorer = Scorer(searcher, data, postings)
     concepts = translation.concepts
@@ -290,8 +294,8 @@ def _ranking(
         return ranking
     best = top_scored(ranking.scores, allowed_docs, PROXIMITY_DOCS)
     read = _parts(data, [docnum for docnum, _ in best], texts)
-    idfs = [scorer.concept_part(c)[2] for c in own]
-    bonuses = proximity_bonus(list(read.values()), own, idfs, spans)
+    idfs = [scorer.concept_part(c).idf for c in own]
+    bonuses = proximity_bonus(list(read.values()), own, idfs, spans_of)
     for docnum, bonus in zip(read, bonuses, strict=True):
         ranking.scores[docnum] += bonus
         ranking.nearness[docnum] = bonus
@@ -311,11 +315,11 @@ def _parts(data, docnums: list[int], texts: Texts) -> dict[int, tuple[str, str]]
 
 
 def _highlights(
-    ids: list[int], terms: set[str], texts: Texts, spans=word_spans
+    ids: list[int], terms: set[str], texts: Texts, spans_of=word_spans
 ) -> dict[int, Highlights]:
     return {
         article_id: Highlights(
-            highlight_title(title, terms, spans), highlight_body(body, terms, spans)
+            highlight_title(title, terms, spans_of), highlight_body(body, terms, spans_of)
         )
         for article_id, (title, body) in texts(ids).items()
     }
@@ -398,16 +402,25 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
         # A unit's place is that of its best member: all are scored when units fold.
         best = start + size if units is None or not units.shared[full_docs].any() else None
         ranking = _ranking(
-            searcher, data, translation, full, postings, forms, query.texts, best, full_docs, spans
+            searcher,
+            data,
+            translation,
+            full,
+            postings,
+            forms,
+            query.texts,
+            best=best,
+            allowed_docs=full_docs,
+            spans_of=spans,
         )
         scores = ranking.scores
-        shown = _shown(full, full_docs, units, lambda docs: (docs, -scores[docs]))
-        shown_docs = full_docs if shown is full else np.flatnonzero(shown)
+        shown, shown_docs = _shown(full, full_docs, units, lambda docs: (docs, -scores[docs]))
         page = top_scored(scores, shown_docs, start + size)[start:]
     else:
         order = data.oldest if request.sort == "oldest" else data.newest
-        shown = _shown(full, full_docs, units, lambda docs: (data.rank_of(order)[docs],))
-        shown_docs = full_docs if shown is full else np.flatnonzero(shown)
+        shown, shown_docs = _shown(
+            full, full_docs, units, lambda docs: (data.rank_of(order)[docs],)
+        )
         page = [(int(d), None) for d in order[shown[order]][start : start + size]]
     total = len(shown_docs)
     folded = _folded(data, full_docs, shown, units, [docnum for docnum, _ in page])
@@ -418,7 +431,7 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
             explanations[article_id] = ranking.explain(docnum)
     highlights = {}
     if request.highlight and understood.query is not None and ids:
-        highlights = _highlights(ids, translation.terms, query.texts, spans)
+        highlights = _highlights(ids, translation.terms, query.texts, spans_of=spans)
     suggestion = None
     if request.spelling and translation.words and articles < SUGGEST_BELOW and not query.budget.cut:
         try:
@@ -471,14 +484,20 @@ def run_matching_ids(backend, query: BackendQuery) -> tuple[np.ndarray, Matching
     if understood.query is not None and request.sort == "relevance":
         translation, forms = understood.translation, backend.stem_terms(searcher)
         scores = _ranking(
-            searcher, data, translation, full, found.postings, forms, query.texts, None, full_docs
+            searcher,
+            data,
+            translation,
+            full,
+            found.postings,
+            forms,
+            query.texts,
+            allowed_docs=full_docs,
         ).scores
-        shown = _shown(full, full_docs, units, lambda docs: (docs, -scores[docs]))
-        docs = full_docs if shown is full else np.flatnonzero(shown)
+        _shown_mask, docs = _shown(full, full_docs, units, lambda docs: (docs, -scores[docs]))
         docnums = docs[np.lexsort((docs, -scores[docs]))]
     else:
         order = data.oldest if request.sort == "oldest" else data.newest
-        shown = _shown(full, full_docs, units, lambda docs: (data.rank_of(order)[docs],))
+        shown, _docs = _shown(full, full_docs, units, lambda docs: (data.rank_of(order)[docs],))
         docnums = order[shown[order]]
     return data.columns.ids[docnums].copy(), found
 

@@ -97,6 +97,8 @@ def test_a_possessive_is_read_where_its_word_starts_without_reading_every_word()
     terms = {"bank", "banks", "rate"}
     assert _found_in_ascii(text, terms) == _scanned(text, terms)
     assert _found_in_ascii(text, {"oneil", "bank"}) is None  # "oneil" starts nowhere as written
+    # A dot dropped just before the word: the place is still the word's first letter.
+    assert _found_in_ascii("Rates rose.Bank's", {"rates", "bank", "banks"}) == [(0, 5), (11, 17)]
 
 
 @pytest.mark.parametrize("seed", range(30))
