@@ -15,9 +15,9 @@ MAX_SPELLINGS = 64  # more spellings than this: the text's every token is read i
 
 # What a token of ASCII text is made of (``search.analysis.TOKEN_RE``): letters and
 # digits, joined by apostrophes, and the dots of an acronym. Any other character ends one.
-_ALNUM = frozenset(ascii_letters + digits)
-_TOKEN_CHARS = _ALNUM | frozenset("'.")
 _JOINER_CHARS = "'."
+_ALNUM = frozenset(ascii_letters + digits)
+_TOKEN_CHARS = _ALNUM | frozenset(_JOINER_CHARS)
 _JOINERS = str.maketrans("", "", _JOINER_CHARS)
 _JOINER_RE = re.compile(f"[{re.escape(_JOINER_CHARS)}]")
 
