@@ -296,7 +296,7 @@ class WhooshBackend(SearchBackend):
     def more_like_this(
         self, article_id: int, *, texts: Texts, limit: int = 5, exclude: Iterable[int] = ()
     ) -> list[BackendHit]:
-        from search.backends.whoosh.searching import run_more_like_this
+        from search.backends.whoosh.similar import run_more_like_this
 
         with self._reading():
             return run_more_like_this(self, article_id, texts=texts, limit=limit, exclude=exclude)
@@ -308,7 +308,7 @@ class WhooshBackend(SearchBackend):
             return run_term_counts(self, query, sample=sample, least=least)
 
     def suggest_titles(self, prefix: str, *, limit: int = 10) -> list[int]:
-        from search.backends.whoosh.searching import run_title_suggestions
+        from search.backends.whoosh.autocomplete import run_title_suggestions
 
         with self._reading():
             return run_title_suggestions(self, prefix, limit=limit)

@@ -4,19 +4,17 @@ numpy arrays (``columns``), score only the page, highlight only the page."""
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from whoosh import query as wq
 
-from search.analysis import analyze, fold
-from search.backends.base import BackendHit, BackendQuery, BackendResult, Filters, Texts
-from search.backends.whoosh.columns import FacetData, Units
+from search.backends.base import BackendHit, BackendQuery, BackendResult, Texts
+from search.backends.whoosh import counting
+from search.backends.whoosh.columns import FacetData
 from search.backends.whoosh.highlight import (
     KeptSpans,
     highlight_body,
     highlight_title,
     word_spans,
 )
-from search.backends.whoosh.matching import Reading, budget_of, match_mask, score_array, top_scored
-from search.backends.whoosh.maxscore import best_of_words
+from search.backends.whoosh.matching import Reading, budget_of, match_mask, top_scored
 from search.backends.whoosh.ranking import (
     FEEDBACK_DOCS,
     PROXIMITY_DOCS,
@@ -26,23 +24,12 @@ from search.backends.whoosh.ranking import (
     proximity_bonus,
     with_feedback,
 )
-from search.backends.whoosh.similar import key_terms
 from search.backends.whoosh.translate import BestPlan, Translation
-from search.budget import Budget
 from search.corrections import SUGGEST_BELOW, did_you_mean
-from search.documents import TAG_KIND_CODES
 from search.nodes import ParsedQuery
 from search.question import best_match, best_notice, dropped_note, read, split_dates
-from search.shaping import contenders, month_of
 from search.synonyms import expand_synonyms
-from search.types import (
-    MAX_COPIES_LISTED,
-    TAG_KINDS,
-    Explanation,
-    Highlights,
-    SearchRequest,
-    SearchTooCostly,
-)
+from search.types import Explanation, Highlights, SearchTooCostly
 
 
 @dataclass
@@ -95,122 +82,6 @@ def _best_matches(searcher, data, plan: BestPlan, cache, allowed) -> tuple[np.nd
     return base & (counts >= need), most
 
 
-def _filter_masks(
-    request: SearchRequest, filters: Filters, data: FacetData, dates
-) -> dict[str, np.ndarray]:
-    """One mask per active filter group; values within a group are ORed."""
-    groups = {}
-    if filters.outlets is not None:
-        groups["outlet"] = data.outlet_mask(filters.outlets)
-    if filters.authors is not None:
-        groups["author"] = data.author_mask(filters.authors)
-    if request.languages:
-        groups["language"] = data.language_mask(request.languages)
-    if request.years:
-        groups["year"] = data.year_mask([int(y) for y in request.years])
-    if request.months:
-        groups["month"] = data.month_mask([month_of(m) for m in request.months])
-    for kind, ids in filters.tags.items():
-        groups[f"tag:{kind}"] = data.tag_mask(ids)
-    if filters.scope:  # named after no facet: every count keeps it
-        field, ids = filters.scope
-        masks = {"outlet": data.outlet_mask, "author": data.author_mask, "tag": data.tag_mask}
-        groups["scope"] = masks[field](ids)
-    if filters.ids is not None:  # named after no facet: every count keeps it
-        groups["ids"] = data.mask_of(data.docnums_for_ids(filters.ids))
-    if request.date_from or request.date_to:
-        start = request.date_from.toordinal() if request.date_from else None
-        end = request.date_to.toordinal() if request.date_to else None
-        groups["date"] = data.date_mask(start, end)
-    for number, date_range in enumerate(dates):
-        start = date_range.start.toordinal() if date_range.start else None
-        end = date_range.end.toordinal() if date_range.end else None
-        groups[f"date{number}"] = data.date_mask(start, end)
-    return groups
-
-
-def _without(matched, groups, *names) -> np.ndarray:
-    mask = matched.copy()
-    for name, group in groups.items():
-        if name not in names:
-            mask &= group
-    return mask
-
-
-def _counts(request: SearchRequest, data: FacetData, matched, groups) -> dict[str, dict]:
-    """Each facet asked for, counted under every filter but its own, in the request's
-    unit (a copy group or story once per value any of its matching articles has)."""
-    wanted, counts = set(request.facets), {}
-    units = data.units(request.collapse)
-    under: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
-
-    def without(*names) -> tuple[np.ndarray, np.ndarray]:
-        """The mask and documents of the matches under every filter but ``names``:
-        facets under the same filters (all of them when none is set) share one."""
-        key = tuple(name for name in groups if name not in names)
-        if key not in under:
-            mask = _without(matched, groups, *names)
-            under[key] = mask, np.flatnonzero(mask)
-        return under[key]
-
-    if "outlet" in wanted:
-        mask, docs = without("outlet")
-        original = request.outlet_credit == "original"
-        counts["outlet"] = contenders(data.outlet_counts(mask, units, original=original, docs=docs))
-    if "author" in wanted:
-        mask, _docs = without("author")
-        counts["author"] = contenders(data.author_counts(mask, units))
-    for kind in TAG_KINDS:
-        if kind in wanted:
-            mask, docs = without(f"tag:{kind}")
-            counts[kind] = contenders(data.tag_counts(mask, TAG_KIND_CODES[kind], units, docs=docs))
-    if "year" in wanted:
-        mask, docs = without("year", "month")
-        counts["year"] = data.year_counts(mask, units, docs=docs)
-    if "month" in wanted:
-        mask, docs = without("month")
-        counts["month"] = data.month_counts(mask, units, docs=docs)
-    if "language" in wanted:
-        mask, docs = without("language")
-        counts["language"] = data.language_counts(mask, units, docs=docs)
-    return counts
-
-
-def _shown(
-    full: np.ndarray, full_docs, units: Units | None, order
-) -> tuple[np.ndarray, np.ndarray]:
-    """The documents of ``full`` (numbered ``full_docs``, ascending) the list shows, as a
-    mask and as numbers: each that shares its unit with no other match, and the first
-    match of each shared unit under the result's order (``order(docs)``: ``np.lexsort``
-    keys, the last one primary). ``full`` itself when nothing folds."""
-    if units is None:
-        return full, full_docs
-    docs = full_docs[units.shared[full_docs]]
-    if not len(docs):
-        return full, full_docs
-    shown = full & ~units.shared
-    shown[units.first_of_each(docs, *order(docs))] = True
-    return shown, np.flatnonzero(shown)
-
-
-def _folded(data: FacetData, full_docs, shown, units: Units | None, page: list[int]) -> dict:
-    """{docnum of the page: (ids of the matches folded into it, oldest first, at most
-    MAX_COPIES_LISTED; how many in all)}; ``full_docs``: the matches, ascending."""
-    if units is None or not page:
-        return {}
-    docs = full_docs[units.shared[full_docs] & ~shown[full_docs]]
-    docs = docs[np.isin(units.key[docs], units.key[page])]
-    docs = docs[np.argsort(data.rank_of(data.oldest)[docs], kind="stable")]
-    members: dict[int, list[int]] = {}
-    for docnum in docs.tolist():
-        members.setdefault(int(units.key[docnum]), []).append(int(data.columns.ids[docnum]))
-    folded = {}
-    for docnum in page:
-        ids = members.get(int(units.key[docnum]), [])
-        folded[docnum] = (tuple(ids[:MAX_COPIES_LISTED]), len(ids))
-    return folded
-
-
 @dataclass
 class _Lexicon:
     """This index's words, for 'did you mean' (``search.corrections``)."""
@@ -237,7 +108,9 @@ def _suggestion(
 
     def finds(corrected: str) -> bool:
         understood = _understand(searcher, data, corrected, stems, query.synonyms, postings)
-        return understood.query is not None and bool(_without(understood.matched, groups).any())
+        return understood.query is not None and bool(
+            counting.filtered(understood.matched, groups).any()
+        )
 
     words = translation.words
     return did_you_mean(query.request.q, words, _Lexicon(searcher.reader()), finds)
@@ -372,11 +245,11 @@ def match_request(backend, query: BackendQuery) -> Matching:
     notes = list(understood.parsed.notes)
     if understood.dropped:
         notes.append(dropped_note(understood.dropped))
-    groups = _filter_masks(request, query.filters, data, understood.dates)
-    full = _without(matched, groups)
+    groups = counting.filter_masks(request, query.filters, data, understood.dates)
+    full = counting.filtered(matched, groups)
     if translation.best is not None:
         full, most = _best_matches(
-            searcher, data, translation.best, postings, _without(data.live, groups)
+            searcher, data, translation.best, postings, counting.filtered(data.live, groups)
         )
         matched = matched | full
         notice = best_notice(translation.best.node, most)
@@ -414,16 +287,18 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
             spans_of=spans,
         )
         scores = ranking.scores
-        shown, shown_docs = _shown(full, full_docs, units, lambda docs: (docs, -scores[docs]))
+        shown, shown_docs = counting.shown(
+            full, full_docs, units, lambda docs: (docs, -scores[docs])
+        )
         page = top_scored(scores, shown_docs, start + size)[start:]
     else:
         order = data.oldest if request.sort == "oldest" else data.newest
-        shown, shown_docs = _shown(
+        shown, shown_docs = counting.shown(
             full, full_docs, units, lambda docs: (data.rank_of(order)[docs],)
         )
         page = [(int(d), None) for d in order[shown[order]][start : start + size]]
     total = len(shown_docs)
-    folded = _folded(data, full_docs, shown, units, [docnum for docnum, _ in page])
+    folded = counting.folded(data, full_docs, shown, units, [docnum for docnum, _ in page])
     ids = [int(data.columns.ids[docnum]) for docnum, _ in page]
     explanations = {}
     if request.explain and ranking is not None:
@@ -452,7 +327,7 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
             )
             for i, (docnum, s) in zip(ids, page, strict=True)
         ],
-        counts=_counts(request, data, found.matched, groups),
+        counts=counting.facets(request, data, found.matched, groups),
         days=data.day_counts(shown, docs=shown_docs),
         suggestion=suggestion,
         parsed=understood.shown,
@@ -493,53 +368,14 @@ def run_matching_ids(backend, query: BackendQuery) -> tuple[np.ndarray, Matching
             query.texts,
             allowed_docs=full_docs,
         ).scores
-        _shown_mask, docs = _shown(full, full_docs, units, lambda docs: (docs, -scores[docs]))
+        _shown_mask, docs = counting.shown(
+            full, full_docs, units, lambda docs: (docs, -scores[docs])
+        )
         docnums = docs[np.lexsort((docs, -scores[docs]))]
     else:
         order = data.oldest if request.sort == "oldest" else data.newest
-        shown, _docs = _shown(full, full_docs, units, lambda docs: (data.rank_of(order)[docs],))
+        shown, _docs = counting.shown(
+            full, full_docs, units, lambda docs: (data.rank_of(order)[docs],)
+        )
         docnums = order[shown[order]]
     return data.columns.ids[docnums].copy(), found
-
-
-def run_more_like_this(
-    backend, article_id: int, *, texts: Texts, limit: int, exclude
-) -> list[BackendHit]:
-    found = texts([article_id])
-    if article_id not in found:
-        return []
-    searcher = backend.searcher()
-    data = backend.facet_data(searcher)
-    title, body = found[article_id]
-    frequency = backend.body_frequency(searcher)
-    documents = searcher.reader().doc_count_all()
-    keys = key_terms(f"{title}\n{body}", frequency=frequency, documents=documents)
-    if not keys:
-        return []
-    allowed = data.live.copy()
-    allowed[data.docnums_for_ids({article_id, *exclude})] = False
-    reading = Reading(Budget.from_settings(), backend.postings)
-    best = best_of_words(
-        searcher, data, "body", keys, allowed=allowed, limit=limit, reading=reading
-    )
-    return [BackendHit(int(data.columns.ids[docnum]), score) for docnum, score in best]
-
-
-def run_title_suggestions(backend, prefix: str, *, limit: int) -> list[int]:
-    """Ids of the best articles whose title has every typed word, the last one as a
-    prefix."""
-    words = analyze(prefix, stem=False)
-    if not words:
-        return []
-    searcher = backend.searcher()
-    data = backend.facet_data(searcher)
-    last = fold(words[-1])
-    reader = searcher.reader()
-    expansions = [t for t, _ in zip(reader.expand_prefix("title", last), range(50), strict=False)]
-    title_words = [wq.Or([wq.Term("title", t) for t in expansions] or [wq.NullQuery])]
-    title_words += [wq.Term("title", w) for w in words[:-1]]
-    query = wq.And(title_words)
-    reading = Reading(Budget.from_settings())
-    scores = score_array(searcher, query, data, reading)
-    best = top_scored(scores, np.flatnonzero(match_mask(searcher, query, data, reading)), limit)
-    return [int(data.columns.ids[docnum]) for docnum, _ in best]

@@ -11,6 +11,10 @@ from collections.abc import Callable
 from math import log
 
 from search.analysis import term_positions
+from search.backends.base import BackendHit, Texts
+from search.backends.whoosh.matching import Reading
+from search.backends.whoosh.maxscore import best_of_words
+from search.budget import Budget
 
 KEY_TERMS = 12  # an article's most distinctive words used to find similar ones
 
@@ -44,3 +48,26 @@ def _bo1_normalizer(best: float, documents: int) -> float:
         return best
     share = best / documents
     return (best * log((1.0 + share) / share) + log(1.0 + share)) / log(2.0)
+
+
+def run_more_like_this(
+    backend, article_id: int, *, texts: Texts, limit: int, exclude
+) -> list[BackendHit]:
+    found = texts([article_id])
+    if article_id not in found:
+        return []
+    searcher = backend.searcher()
+    data = backend.facet_data(searcher)
+    title, body = found[article_id]
+    frequency = backend.body_frequency(searcher)
+    documents = searcher.reader().doc_count_all()
+    keys = key_terms(f"{title}\n{body}", frequency=frequency, documents=documents)
+    if not keys:
+        return []
+    allowed = data.live.copy()
+    allowed[data.docnums_for_ids({article_id, *exclude})] = False
+    reading = Reading(Budget.from_settings(), backend.postings)
+    best = best_of_words(
+        searcher, data, "body", keys, allowed=allowed, limit=limit, reading=reading
+    )
+    return [BackendHit(int(data.columns.ids[docnum]), score) for docnum, score in best]
