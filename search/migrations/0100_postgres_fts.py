@@ -8,6 +8,8 @@ truncates are followed by triggers instead.
 
 from django.db import migrations
 
+from search.migrations._postgres import on_postgres
+
 FORWARD = r"""
 CREATE EXTENSION IF NOT EXISTS unaccent;
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
@@ -225,12 +227,6 @@ DROP FUNCTION IF EXISTS archive_unaccent(text);
 """
 
 
-def _run(sql):
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return operation
 
 
 class Migration(migrations.Migration):
@@ -240,5 +236,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
+        migrations.RunPython(on_postgres(FORWARD), on_postgres(BACKWARD)),
     ]

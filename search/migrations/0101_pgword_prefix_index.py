@@ -8,13 +8,7 @@ On SQLite this does nothing.
 
 from django.db import migrations
 
-
-def _run(sql):
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return operation
+from search.migrations._postgres import on_postgres
 
 
 class Migration(migrations.Migration):
@@ -22,10 +16,10 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(
-            _run(
+            on_postgres(
                 "CREATE INDEX IF NOT EXISTS search_pgword_prefix"
                 " ON search_pgword (word text_pattern_ops)"
             ),
-            _run("DROP INDEX IF EXISTS search_pgword_prefix"),
+            on_postgres("DROP INDEX IF EXISTS search_pgword_prefix"),
         ),
     ]

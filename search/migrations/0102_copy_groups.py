@@ -9,6 +9,8 @@ On SQLite this does nothing.
 
 from django.db import migrations
 
+from search.migrations._postgres import on_postgres
+
 FORWARD = r"""
 ALTER TABLE search_pgfacet ADD COLUMN IF NOT EXISTS copy_group bigint;
 ALTER TABLE search_pgfacet ADD COLUMN IF NOT EXISTS story_id bigint;
@@ -114,12 +116,6 @@ ALTER TABLE search_pgfacet DROP COLUMN IF EXISTS story_id;
 """
 
 
-def _run(sql):
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return operation
 
 
 class Migration(migrations.Migration):
@@ -129,5 +125,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
+        migrations.RunPython(on_postgres(FORWARD), on_postgres(BACKWARD)),
     ]

@@ -6,6 +6,8 @@ common. On SQLite this does nothing.
 
 from django.db import migrations
 
+from search.migrations._postgres import on_postgres
+
 FORWARD = r"""
 CREATE TABLE IF NOT EXISTS search_pgchange (
     xid xid8 NOT NULL,
@@ -40,12 +42,6 @@ DROP TABLE IF EXISTS search_pgchange;
 """
 
 
-def _run(sql):
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return operation
 
 
 class Migration(migrations.Migration):
@@ -55,5 +51,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
+        migrations.RunPython(on_postgres(FORWARD), on_postgres(BACKWARD)),
     ]

@@ -6,6 +6,8 @@ search (``search.backends.pg.browsing``), and a query's words read the vectors w
 
 from django.db import migrations
 
+from search.migrations._postgres import on_postgres
+
 TABLES = ("search_pgdocument", "archive_outlet", "archive_author")
 
 FORWARD = "".join(
@@ -17,12 +19,6 @@ FORWARD = "".join(
 BACKWARD = "".join(f"DROP TRIGGER IF EXISTS {table}_search_changed ON {table};" for table in TABLES)
 
 
-def _run(sql):
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return operation
 
 
 class Migration(migrations.Migration):
@@ -31,5 +27,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
+        migrations.RunPython(on_postgres(FORWARD), on_postgres(BACKWARD)),
     ]

@@ -8,6 +8,8 @@ On SQLite this does nothing.
 
 from django.db import migrations
 
+from search.migrations._postgres import on_postgres
+
 FORWARD = """
 DROP INDEX IF EXISTS search_pgfacet_newest;
 CREATE INDEX search_pgfacet_newest ON search_pgfacet (published DESC NULLS LAST, article_id DESC);
@@ -18,12 +20,6 @@ CREATE INDEX search_pgfacet_newest ON search_pgfacet (published DESC, article_id
 """
 
 
-def _run(sql):
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return operation
 
 
 class Migration(migrations.Migration):
@@ -31,4 +27,4 @@ class Migration(migrations.Migration):
         ("search", "0105_pg_change_log_all_searches"),
     ]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [migrations.RunPython(on_postgres(FORWARD), on_postgres(BACKWARD))]

@@ -15,6 +15,8 @@ for undated rows: every row has one, so the days add up to the total).
 
 from django.db import migrations
 
+from search.migrations._postgres import on_postgres
+
 FORWARD = r"""
 CREATE TABLE IF NOT EXISTS search_pgcount (
     facet text NOT NULL,
@@ -125,12 +127,6 @@ DROP TABLE IF EXISTS search_pgcount;
 """
 
 
-def _run(sql):
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return operation
 
 
 class Migration(migrations.Migration):
@@ -139,5 +135,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
+        migrations.RunPython(on_postgres(FORWARD), on_postgres(BACKWARD)),
     ]

@@ -16,6 +16,8 @@ On SQLite this does nothing.
 
 from django.db import migrations
 
+from search.migrations._postgres import on_postgres
+
 _DOCUMENTS = r"""
 CREATE OR REPLACE FUNCTION search_pg_refresh(ids bigint[]) RETURNS integer
 LANGUAGE plpgsql AS $$
@@ -83,12 +85,6 @@ FORWARD = _DOCUMENTS.format(
 BACKWARD = _DOCUMENTS.format(only_changed_documents="", only_changed_facets="")
 
 
-def _run(sql):
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return operation
 
 
 class Migration(migrations.Migration):
@@ -96,4 +92,4 @@ class Migration(migrations.Migration):
         ("search", "0107_pg_archive_counts"),
     ]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [migrations.RunPython(on_postgres(FORWARD), on_postgres(BACKWARD))]
