@@ -333,6 +333,9 @@ def query_figures(*, repeat: int = 60, **request) -> dict[str, tuple[float, floa
     figures["two terms"] = timed(search, TWO_TERMS, repeat=repeat)
     figures["phrase"] = timed(search, PHRASES, repeat=repeat)
     figures["question (plain words)"] = timed(search, QUESTIONS, repeat=repeat)
+    figures["question, every hit explained"] = timed(
+        lambda q: search(q, explain=True), QUESTIONS, repeat=repeat
+    )
     figures["filters (year, topics)"] = timed(filtered, ONE_TERM, repeat=repeat)
     figures["date range in query"] = timed(dated, ONE_TERM, repeat=repeat)
     figures["browse all (empty query)"] = timed(lambda _: search(), [None], repeat=repeat)

@@ -36,6 +36,8 @@ EXTRA = [
     "q=oil&page_size=1",
     "q=petrolium+prices",
     "q=what+did+opec+decide+about+oil+output",
+    "q=what+did+opec+decide+about+oil+output&explain=1",
+    "q=%22crude+oil%22+OR+brent+OR+petrol*&explain=1",
     "q=tokyo+stock+exchange&sort=newest&facets=outlet",
     "q=bank+AND+NOT+rates",
     "q=%22crude+oil%22+OR+brent",

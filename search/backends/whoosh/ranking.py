@@ -63,30 +63,22 @@ class Scorer:
             for name in self.lengths
         }
 
-    def field_tf(self, concept: Concept) -> dict[str, np.ndarray]:
-        """{field: occurrences per document} of the concept's forms; a phrase counts
-        once where it stands (positions are not read for every match)."""
-        docs, per_field = self._occurrences(concept)
-        out = {}
-        for name, tf in per_field.items():
-            out[name] = np.zeros(self.data.size, dtype=np.float32)
-            out[name][docs] = tf
-        return out
-
     def _occurrences(self, concept: Concept) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """The documents where the concept occurs in some field (ascending), and
         {field: its occurrences in each of them}: arrays as long as its matches, not as
-        the index."""
+        the index; kept for the search (explanations read them hit after hit)."""
+        key = ("occurrences", concept.fields, concept.forms, concept.phrases)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = self._read_occurrences(concept)
+        return found
+
+    def _read_occurrences(self, concept: Concept) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         if concept.phrases:
             masks = {name: self._phrase_mask(name, concept.phrases) for name in concept.fields}
             docs = ascending_union(*(np.flatnonzero(m) for m in masks.values()))
             return docs, {name: m[docs].astype(np.float32) for name, m in masks.items()}
-        found = {
-            (name, form): self._postings(name, form, None)
-            for name in concept.fields
-            for form in concept.forms
-        }
-        return _spread(found, concept.fields, self.data.size)
+        return self._occurrences_among(concept, None)
 
     def _phrase_mask(self, fieldname: str, phrases) -> np.ndarray:
         queries = [
@@ -96,12 +88,6 @@ class Scorer:
         # Ranking only: when the budget cannot check the phrase everywhere, a document
         # with all its words counts (the hits themselves were checked).
         return match_mask(self.searcher, wq.Or(queries), self.data, self.cache, approximate=True)
-
-    def _tf(self, fieldname: str, form: str) -> np.ndarray:
-        tf = np.zeros(self.data.size, dtype=np.float32)
-        docs, occurrences = self._postings(fieldname, form, None)
-        tf[docs] = occurrences
-        return tf
 
     def pseudo_tf(self, per_field: dict[str, np.ndarray], docs=None) -> np.ndarray:
         """The fields' occurrences added up, each weighted and length-normalised; of
@@ -130,10 +116,14 @@ class Scorer:
     def _commonest(self, concept: Concept) -> int:
         """Documents with the concept, as the term table tells: in the field where its
         forms are most common, their counts added up (a form rarely shares a document
-        with another; taking the commonest form alone measured worse on CISI)."""
-        frequency = self.reader.doc_frequency
-        in_field = (sum(frequency(name, form) for form in concept.forms) for name in concept.fields)
-        return min(max(in_field), self.total_docs)
+        with another; taking the commonest form alone measured worse on CISI). Kept for
+        the search: the term table is a file read, and explanations ask hit after hit."""
+        key = ("commonest", concept.fields, concept.forms)
+        if key not in self.cache:
+            frequency = self.reader.doc_frequency
+            in_field = (sum(frequency(n, form) for form in concept.forms) for n in concept.fields)
+            self.cache[key] = min(max(in_field), self.total_docs)
+        return self.cache[key]
 
     def _unit(self, idf: float, tf: np.ndarray) -> np.ndarray:
         return idf * tf * (K1 + 1) / (tf + K1)
@@ -149,13 +139,6 @@ class Scorer:
             unit = self._unit(idf, self.pseudo_tf(per_field, docs))
             part = self.cache[key] = ConceptPart(docs, unit, idf)
         return part
-
-    def concept_scores(self, concept: Concept) -> np.ndarray:
-        """The concept's weighted BM25 part in every document (0 where it is absent)."""
-        docs, unit, _idf = self.concept_part(concept)
-        out = np.zeros(self.data.size, dtype=np.float32)
-        out[docs] = concept.weight * unit
-        return out
 
     def scores(self, concepts: list[Concept]) -> np.ndarray:
         out = np.zeros(self.data.size, dtype=np.float32)
@@ -192,18 +175,22 @@ class Scorer:
         idf = self._idf(commonest)
 
         def read(candidates):
-            found = {
-                (name, form): self._postings(name, form, candidates)
-                for name in concept.fields
-                for form in concept.forms
-            }
-            docs, per_field = _spread(found, concept.fields, self.data.size)
-            unit = self._unit(idf, self.pseudo_tf(per_field, docs))
-            return docs, concept.weight * unit
+            docs, per_field = self._occurrences_among(concept, candidates)
+            return docs, concept.weight * self._unit(idf, self.pseudo_tf(per_field, docs))
 
         # tf / (tf + K1) stays below 1
         bound = concept.weight * idf * (K1 + 1)
         return bounded((number, concept.forms), commonest, bound, read)
+
+    def _occurrences_among(self, concept: Concept, candidates) -> tuple[np.ndarray, dict]:
+        """``_occurrences`` of a concept of words: everywhere, or at least in the posting
+        blocks that may hold one of ``candidates``."""
+        found = {
+            (name, form): self._postings(name, form, candidates)
+            for name in concept.fields
+            for form in concept.forms
+        }
+        return _spread(found, concept.fields, self.data.size)
 
     def _postings(self, fieldname: str, form: str, candidates) -> tuple[np.ndarray, np.ndarray]:
         """(documents, occurrences) of a form in a field: everywhere, or at least in
@@ -216,37 +203,85 @@ class Scorer:
         return docs, weights / boost  # the stored weight is tf times the field boost
 
     def explain(
-        self, concepts: list[Concept], docnum: int, feedback: int = 0, nearness: float = 0.0
-    ) -> Explanation:
-        """Each concept's part in one document's score; concepts from ``feedback`` on
-        were added by RM3; ``nearness`` is the bonus for query words close together."""
-        parts, missing = [], []
-        for number, concept in enumerate(concepts):
-            per_field = self.field_tf(concept)
-            score = float(self.concept_scores(concept)[docnum])
-            fields = tuple(name for name, tf in per_field.items() if tf[docnum] > 0)
-            added = number >= feedback > 0
-            if not fields:
-                if not added:
-                    missing.append(concept.label)
-                continue
-            forms = tuple(f for f in concept.forms if self._present(concept, f, docnum))
-            parts.append((concept.label, forms or concept.forms, fields, score, added))
-        if nearness:
-            parts.append((NEARNESS, (), (), nearness, False))
-        total = sum(p[3] for p in parts)
-        matches = tuple(
-            TermMatch(label, forms, fields, round(score, 4), score / total if total else 0.0, added)
-            for label, forms, fields, score, added in sorted(parts, key=lambda p: -p[3])
-        )
-        return Explanation(round(total, 4), matches, tuple(missing))
+        self, concepts: list[Concept], docnums: list[int], feedback: int = 0, nearness=None
+    ) -> list[Explanation]:
+        """Each concept's part in each of these documents' scores; concepts from
+        ``feedback`` on were added by RM3; ``nearness``: {document: the bonus for query
+        words close together}."""
+        wanted = np.unique(np.asarray(docnums, dtype=np.int64))
+        found = [self._in_documents(concept, wanted) for concept in concepts]
+        nearness = nearness or {}
+        return [
+            _explanation(concepts, found, docnum, feedback, nearness.get(docnum, 0.0))
+            for docnum in docnums
+        ]
 
-    def _present(self, concept: Concept, form: str, docnum: int) -> bool:
-        return any(self._tf(name, form)[docnum] > 0 for name in concept.fields)
+    def _in_documents(self, concept: Concept, docnums: np.ndarray) -> dict[int, tuple]:
+        """{document: (the concept's weighted part in its score, the fields and the forms
+        it has there)} of those of ``docnums`` (ascending) that have it: from the kept
+        part and occurrences; a feedback concept's from its postings near them, as
+        ``best_scores`` reads them (its common words are not read whole for this)."""
+        if concept.feedback:
+            docs, per_field = self._occurrences_among(concept, docnums)
+            unit = self._unit(self.feedback_idf(concept), self.pseudo_tf(per_field, docs))
+        else:
+            docs, unit, _idf = self.concept_part(concept)
+            per_field = self._occurrences(concept)[1]
+        there, at = _places(docs, docnums)
+        docnums, at = docnums[there], at[there]
+        scores = concept.weight * unit[at]  # as the scores are computed (float32)
+        holding = {form: self._holding(concept, form, docnums) for form in concept.forms}
+        found = {}
+        for n, (docnum, place) in enumerate(zip(docnums.tolist(), at.tolist(), strict=True)):
+            fields = tuple(name for name, tf in per_field.items() if tf[place] > 0)
+            if fields:
+                forms = tuple(form for form in concept.forms if docnum in holding[form])
+                found[docnum] = (float(scores[n]), fields, forms)
+        return found
+
+    def _holding(self, concept: Concept, form: str, docnums: np.ndarray) -> set[int]:
+        """Those of ``docnums`` (ascending) with this form in one of the concept's fields."""
+        held = np.zeros(len(docnums), dtype=bool)
+        for name in concept.fields:
+            docs, occurrences = self._postings(name, form, docnums)
+            there, at = _places(docs, docnums)
+            held[there] |= occurrences[at[there]] > 0
+        return set(docnums[held].tolist())
 
     def doc_frequency(self, concept: Concept) -> int:
         docs, _per_field = self._occurrences(concept)
         return len(docs)
+
+
+def _explanation(
+    concepts: list[Concept], found: list[dict], docnum: int, feedback: int, nearness: float
+) -> Explanation:
+    """One document's explanation from each concept's ``_in_documents``."""
+    parts, missing = [], []
+    for number, (concept, documents) in enumerate(zip(concepts, found, strict=True)):
+        added = number >= feedback > 0
+        if docnum not in documents:
+            if not added:
+                missing.append(concept.label)
+            continue
+        score, fields, forms = documents[docnum]
+        parts.append((concept.label, forms or concept.forms, fields, score, added))
+    if nearness:
+        parts.append((NEARNESS, (), (), nearness, False))
+    total = sum(p[3] for p in parts)
+    matches = tuple(
+        TermMatch(label, forms, fields, round(score, 4), score / total if total else 0.0, added)
+        for label, forms, fields, score, added in sorted(parts, key=lambda p: -p[3])
+    )
+    return Explanation(round(total, 4), matches, tuple(missing))
+
+
+def _places(docs: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which of ``wanted`` are among ``docs`` (both ascending), and where."""
+    at = np.searchsorted(docs, wanted)
+    there = at < len(docs)
+    there[there] = docs[at[there]] == wanted[there]
+    return there, at
 
 
 def _spread(found: dict, fields, size: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:

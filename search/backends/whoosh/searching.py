@@ -124,8 +124,8 @@ class Ranking:
     scorer: Scorer
     nearness: dict = field(default_factory=dict)  # docnum -> bonus for words close together
 
-    def explain(self, docnum: int) -> Explanation:
-        return self.scorer.explain(self.concepts, docnum, self.own, self.nearness.get(docnum, 0))
+    def explain(self, docnums: list[int]) -> list[Explanation]:
+        return self.scorer.explain(self.concepts, docnums, self.own, self.nearness)
 
 
 def _ranking(
@@ -215,7 +215,7 @@ def run_explain(backend, query: BackendQuery, article_id: int) -> Explanation | 
     if translation.best is not None:
         matched, _ = _best_matches(searcher, data, translation.best, postings, data.live)
     ranking = _ranking(searcher, data, translation, matched, postings, stems(searcher), query.texts)
-    return replace(ranking.explain(docnum), matched=bool(matched[docnum]))
+    return replace(ranking.explain([docnum])[0], matched=bool(matched[docnum]))
 
 
 @dataclass
@@ -302,8 +302,8 @@ def run_search(backend, query: BackendQuery) -> BackendResult:
     ids = [int(data.columns.ids[docnum]) for docnum, _ in page]
     explanations = {}
     if request.explain and ranking is not None:
-        for (docnum, _), article_id in zip(page, ids, strict=True):
-            explanations[article_id] = ranking.explain(docnum)
+        explained = ranking.explain([docnum for docnum, _ in page])
+        explanations = dict(zip(ids, explained, strict=True))
     highlights = {}
     if request.highlight and understood.query is not None and ids:
         highlights = _highlights(ids, translation.terms, query.texts, spans_of=spans)

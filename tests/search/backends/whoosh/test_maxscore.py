@@ -161,3 +161,64 @@ def test_a_question_reads_its_common_feedback_words_only_near_its_best(index):
     assert reading.budget.spent - before < everything / 2
     hit_docs = np.flatnonzero(hits)
     assert top_scored(best, hit_docs, 2) == top_scored(scorer.scores(own + common), hit_docs, 2)
+
+
+def _holds(reader, field: str, form: str, docnum: int) -> bool:
+    """Whether a document has this word in this field, from Whoosh's own postings."""
+    if (field, form) not in reader:
+        return False
+    return docnum in set(reader.postings(field, form).all_ids())
+
+
+def test_an_explanation_gives_each_concepts_part_of_the_score_where_it_occurs(index):
+    """Each concept's part, fields and forms in one document's explanation are those read
+    from its scores over the whole index and from Whoosh's postings: hits and misses,
+    forms of one concept in different documents, added (feedback) concepts."""
+    searcher, data = index
+    reader = searcher.reader()
+    randomly = random.Random(17)
+    present = 0
+    live = np.flatnonzero(data.live).tolist()
+    for _ in range(6):
+        docnums = randomly.sample(live, 25)
+        # A body word and the title word of a sampled document ("t<id>"): one concept
+        # in the title alone, in the body alone, in both or absent.
+        titles = [f"t{data.columns.ids[d]}" for d in randomly.sample(docnums, 3)]
+        concepts = [
+            Concept(("title", "body"), (randomly.choice(VOCABULARY[:80]), t), label=f"c{n}")
+            for n, t in enumerate(titles)
+        ] + [
+            Concept(
+                ("body",),
+                (randomly.choice(VOCABULARY[:30]),),
+                label="fb",
+                weight=0.2,
+                feedback=True,
+            )
+        ]
+        whole = Scorer(searcher, data)
+        # A page's documents in its order (not ascending), explained together.
+        explanations = Scorer(searcher, data, Reading()).explain(concepts, docnums, feedback=3)
+        for docnum, explained in zip(docnums, explanations, strict=True):
+            parts = {m.term: m for m in explained.matches}
+            for concept in concepts:
+                score = float(whole.scores([concept])[docnum])
+                fields = tuple(
+                    f
+                    for f in concept.fields
+                    if any(_holds(reader, f, w, docnum) for w in concept.forms)
+                )
+                if not fields:
+                    assert concept.label not in parts
+                    assert (concept.label in explained.missing) == (not concept.feedback)
+                    continue
+                forms = tuple(
+                    w
+                    for w in concept.forms
+                    if any(_holds(reader, f, w, docnum) for f in concept.fields)
+                )
+                assert parts[concept.label].fields == fields
+                assert parts[concept.label].forms == forms
+                assert parts[concept.label].score == round(score, 4)
+                present += 1
+    assert present > 100  # most checks are of concepts the document has
