@@ -227,8 +227,6 @@ DROP FUNCTION IF EXISTS archive_unaccent(text);
 """
 
 
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("archive", "0001_initial"),

@@ -116,8 +116,6 @@ ALTER TABLE search_pgfacet DROP COLUMN IF EXISTS story_id;
 """
 
 
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("archive", "0055_story"),

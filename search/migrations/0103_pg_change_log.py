@@ -42,8 +42,6 @@ DROP TABLE IF EXISTS search_pgchange;
 """
 
 
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("archive", "0059_webhook_address"),

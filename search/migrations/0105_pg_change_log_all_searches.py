@@ -19,8 +19,6 @@ FORWARD = "".join(
 BACKWARD = "".join(f"DROP TRIGGER IF EXISTS {table}_search_changed ON {table};" for table in TABLES)
 
 
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("search", "0104_embeddings"),

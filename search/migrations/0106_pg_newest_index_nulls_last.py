@@ -20,8 +20,6 @@ CREATE INDEX search_pgfacet_newest ON search_pgfacet (published DESC, article_id
 """
 
 
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("search", "0105_pg_change_log_all_searches"),

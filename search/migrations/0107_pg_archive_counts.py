@@ -127,8 +127,6 @@ DROP TABLE IF EXISTS search_pgcount;
 """
 
 
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("search", "0106_pg_newest_index_nulls_last"),

@@ -85,8 +85,6 @@ FORWARD = _DOCUMENTS.format(
 BACKWARD = _DOCUMENTS.format(only_changed_documents="", only_changed_facets="")
 
 
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("search", "0107_pg_archive_counts"),

@@ -103,24 +103,25 @@ def shown(full: np.ndarray, full_docs, units: Units | None, order) -> tuple[np.n
     docs = full_docs[units.shared[full_docs]]
     if not len(docs):
         return full, full_docs
-    shown = full & ~units.shared
-    shown[units.first_of_each(docs, *order(docs))] = True
-    return shown, np.flatnonzero(shown)
+    listed = full & ~units.shared
+    listed[units.first_of_each(docs, *order(docs))] = True
+    return listed, np.flatnonzero(listed)
 
 
-def folded(data: FacetData, full_docs, shown, units: Units | None, page: list[int]) -> dict:
+def folded(data: FacetData, full_docs, listed, units: Units | None, page: list[int]) -> dict:
     """{docnum of the page: (ids of the matches folded into it, oldest first, at most
-    MAX_COPIES_LISTED; how many in all)}; ``full_docs``: the matches, ascending."""
+    MAX_COPIES_LISTED; how many in all)}; ``full_docs``: the matches, ascending;
+    ``listed``: the mask ``shown`` gives."""
     if units is None or not page:
         return {}
-    docs = full_docs[units.shared[full_docs] & ~shown[full_docs]]
+    docs = full_docs[units.shared[full_docs] & ~listed[full_docs]]
     docs = docs[np.isin(units.key[docs], units.key[page])]
     docs = docs[np.argsort(data.rank_of(data.oldest)[docs], kind="stable")]
     members: dict[int, list[int]] = {}
     for docnum in docs.tolist():
         members.setdefault(int(units.key[docnum]), []).append(int(data.columns.ids[docnum]))
-    folded = {}
+    into = {}
     for docnum in page:
         ids = members.get(int(units.key[docnum]), [])
-        folded[docnum] = (tuple(ids[:MAX_COPIES_LISTED]), len(ids))
-    return folded
+        into[docnum] = (tuple(ids[:MAX_COPIES_LISTED]), len(ids))
+    return into

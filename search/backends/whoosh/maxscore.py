@@ -167,12 +167,14 @@ def _present(docs: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.n
 
 def postings_among(reader, fieldname: str, text, candidates: np.ndarray, reading) -> Postings:
     """A word's postings in the blocks that may hold a candidate (all of them when
-    this search or the process has read them already)."""
+    this search or the process has read them already). The budget is charged for what
+    this search has not read before, as ``term_postings`` charges it."""
     key = (fieldname, text)
-    shared = getattr(reading, "shared", None)
     known = reading.get(key)
-    if known is None and shared is not None:
-        known = shared.get(key)
+    if known is not None:  # read by this search, which paid for it then
+        return known
+    shared = getattr(reading, "shared", None)
+    known = shared.get(key) if shared is not None else None
     if known is not None:
         budget_of(reading).charge(len(known[0]))
         return known

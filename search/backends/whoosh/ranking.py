@@ -49,6 +49,14 @@ class ConceptPart(NamedTuple):
     idf: float
 
 
+class InDocument(NamedTuple):
+    """A concept in one document, as an explanation tells it."""
+
+    score: float  # its weighted part of the document's score
+    fields: tuple[str, ...]  # where it occurs there
+    forms: tuple[str, ...]  # which of its forms the document has
+
+
 class Scorer:
     """BM25F scores of concepts over one searcher, postings read once."""
 
@@ -185,12 +193,15 @@ class Scorer:
     def _occurrences_among(self, concept: Concept, candidates) -> tuple[np.ndarray, dict]:
         """``_occurrences`` of a concept of words: everywhere, or at least in the posting
         blocks that may hold one of ``candidates``."""
-        found = {
+        return _spread(self._postings_of(concept, candidates), concept.fields, self.data.size)
+
+    def _postings_of(self, concept: Concept, candidates) -> dict:
+        """{(field, form): (documents, occurrences)} of the concept's forms (``_postings``)."""
+        return {
             (name, form): self._postings(name, form, candidates)
             for name in concept.fields
             for form in concept.forms
         }
-        return _spread(found, concept.fields, self.data.size)
 
     def _postings(self, fieldname: str, form: str, candidates) -> tuple[np.ndarray, np.ndarray]:
         """(documents, occurrences) of a form in a field: everywhere, or at least in
@@ -203,11 +214,17 @@ class Scorer:
         return docs, weights / boost  # the stored weight is tf times the field boost
 
     def explain(
-        self, concepts: list[Concept], docnums: list[int], feedback: int = 0, nearness=None
+        self,
+        concepts: list[Concept],
+        docnums: list[int],
+        feedback: int = 0,
+        nearness: dict[int, float] | None = None,
     ) -> list[Explanation]:
         """Each concept's part in each of these documents' scores; concepts from
         ``feedback`` on were added by RM3; ``nearness``: {document: the bonus for query
         words close together}."""
+        if not docnums:
+            return []
         wanted = np.unique(np.asarray(docnums, dtype=np.int64))
         found = [self._in_documents(concept, wanted) for concept in concepts]
         nearness = nearness or {}
@@ -216,40 +233,31 @@ class Scorer:
             for docnum in docnums
         ]
 
-    def _in_documents(self, concept: Concept, docnums: np.ndarray) -> dict[int, tuple]:
-        """{document: (the concept's weighted part in its score, the fields and the forms
-        it has there)} of those of ``docnums`` (ascending) that have it: from the kept
+    def _in_documents(self, concept: Concept, docnums: np.ndarray) -> dict[int, InDocument]:
+        """The concept in those of ``docnums`` (ascending) that have it: from the kept
         part and occurrences; a feedback concept's from its postings near them, as
         ``best_scores`` reads them (its common words are not read whole for this)."""
+        postings = self._postings_of(concept, docnums)
         if concept.feedback:
-            docs, per_field = self._occurrences_among(concept, docnums)
+            docs, per_field = _spread(postings, concept.fields, self.data.size)
             unit = self._unit(self.feedback_idf(concept), self.pseudo_tf(per_field, docs))
         else:
             docs, unit, _idf = self.concept_part(concept)
             per_field = self._occurrences(concept)[1]
         there, at = _places(docs, docnums)
-        docnums, at = docnums[there], at[there]
+        present, at = docnums[there], at[there]
         scores = concept.weight * unit[at]  # as the scores are computed (float32)
-        holding = {form: self._holding(concept, form, docnums) for form in concept.forms}
+        holding = {form: _holding(postings, concept, form, present) for form in concept.forms}
         found = {}
-        for n, (docnum, place) in enumerate(zip(docnums.tolist(), at.tolist(), strict=True)):
+        for n, (docnum, place) in enumerate(zip(present.tolist(), at.tolist(), strict=True)):
             fields = tuple(name for name, tf in per_field.items() if tf[place] > 0)
             if fields:
                 forms = tuple(form for form in concept.forms if docnum in holding[form])
-                found[docnum] = (float(scores[n]), fields, forms)
+                found[docnum] = InDocument(float(scores[n]), fields, forms)
         return found
 
-    def _holding(self, concept: Concept, form: str, docnums: np.ndarray) -> set[int]:
-        """Those of ``docnums`` (ascending) with this form in one of the concept's fields."""
-        held = np.zeros(len(docnums), dtype=bool)
-        for name in concept.fields:
-            docs, occurrences = self._postings(name, form, docnums)
-            there, at = _places(docs, docnums)
-            held[there] |= occurrences[at[there]] > 0
-        return set(docnums[held].tolist())
-
     def doc_frequency(self, concept: Concept) -> int:
-        docs, _per_field = self._occurrences(concept)
+        docs, _per_field = self._read_occurrences(concept)
         return len(docs)
 
 
@@ -274,6 +282,17 @@ def _explanation(
         for label, forms, fields, score, added in sorted(parts, key=lambda p: -p[3])
     )
     return Explanation(round(total, 4), matches, tuple(missing))
+
+
+def _holding(postings: dict, concept: Concept, form: str, docnums: np.ndarray) -> set[int]:
+    """Those of ``docnums`` (ascending) with this form in one of the concept's fields,
+    from its ``postings`` ({(field, form): (documents, occurrences)})."""
+    held = np.zeros(len(docnums), dtype=bool)
+    for name in concept.fields:
+        docs, occurrences = postings[(name, form)]
+        there, at = _places(docs, docnums)
+        held[there] |= occurrences[at[there]] > 0
+    return set(docnums[held].tolist())
 
 
 def _places(docs: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

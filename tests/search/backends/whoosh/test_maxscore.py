@@ -171,15 +171,17 @@ def _holds(reader, field: str, form: str, docnum: int) -> bool:
 
 
 def test_an_explanation_gives_each_concepts_part_of_the_score_where_it_occurs(index):
-    """Each concept's part, fields and forms in one document's explanation are those read
-    from its scores over the whole index and from Whoosh's postings: hits and misses,
-    forms of one concept in different documents, added (feedback) concepts."""
+    """Each concept's part, fields and forms in the explanations of a page are those read
+    from its scores over the whole index and from Whoosh's own postings and phrase search:
+    hits and misses, forms of one concept in different documents, phrases, added
+    (feedback) concepts; the total adds the parts and the nearness bonus, the shares
+    divide it; the same read through the process's postings cache."""
     searcher, data = index
     reader = searcher.reader()
     randomly = random.Random(17)
     present = 0
     live = np.flatnonzero(data.live).tolist()
-    for _ in range(6):
+    for run in range(8):
         docnums = randomly.sample(live, 25)
         # A body word and the title word of a sampled document ("t<id>"): one concept
         # in the title alone, in the body alone, in both or absent.
@@ -187,7 +189,10 @@ def test_an_explanation_gives_each_concepts_part_of_the_score_where_it_occurs(in
         concepts = [
             Concept(("title", "body"), (randomly.choice(VOCABULARY[:80]), t), label=f"c{n}")
             for n, t in enumerate(titles)
-        ] + [
+        ]
+        phrase = tuple(randomly.sample(VOCABULARY[:6], 2))
+        concepts.append(Concept(("body",), phrase, phrases=(phrase,), label="phrase"))
+        concepts.append(
             Concept(
                 ("body",),
                 (randomly.choice(VOCABULARY[:30]),),
@@ -195,30 +200,41 @@ def test_an_explanation_gives_each_concepts_part_of_the_score_where_it_occurs(in
                 weight=0.2,
                 feedback=True,
             )
-        ]
+        )
+        with_phrase = set(searcher.docs_for_query(wq.Phrase("body", list(phrase))))
         whole = Scorer(searcher, data)
-        # A page's documents in its order (not ascending), explained together.
-        explanations = Scorer(searcher, data, Reading()).explain(concepts, docnums, feedback=3)
-        for docnum, explained in zip(docnums, explanations, strict=True):
+        nearness = {d: randomly.uniform(0.1, 0.5) for d in docnums[:5]}
+        page = docnums + docnums[:2]  # in a page's order, not ascending; twice is harmless
+        shared = PostingsCache() if run % 2 else None
+        reading = Reading(Budget.unlimited(), shared)
+        explanations = Scorer(searcher, data, reading).explain(concepts, page, 4, nearness)
+        assert len(explanations) == len(page)
+        assert explanations[-2:] == explanations[:2]
+        for docnum, explained in zip(page, explanations, strict=True):
             parts = {m.term: m for m in explained.matches}
+            total = nearness.get(docnum, 0.0)
             for concept in concepts:
                 score = float(whole.scores([concept])[docnum])
-                fields = tuple(
-                    f
+                holds = [
+                    (f, w)
                     for f in concept.fields
-                    if any(_holds(reader, f, w, docnum) for w in concept.forms)
-                )
+                    for w in concept.forms
+                    if _holds(reader, f, w, docnum)
+                ]
+                fields = tuple(dict.fromkeys(f for f, _ in holds))
+                if concept.phrases:
+                    fields = ("body",) if docnum in with_phrase else ()
                 if not fields:
                     assert concept.label not in parts
                     assert (concept.label in explained.missing) == (not concept.feedback)
                     continue
-                forms = tuple(
-                    w
-                    for w in concept.forms
-                    if any(_holds(reader, f, w, docnum) for f in concept.fields)
-                )
+                forms = tuple(w for w in concept.forms if any(w == h for _, h in holds))
                 assert parts[concept.label].fields == fields
-                assert parts[concept.label].forms == forms
+                assert parts[concept.label].forms == (forms or concept.forms)
                 assert parts[concept.label].score == round(score, 4)
+                total += score
                 present += 1
-    assert present > 100  # most checks are of concepts the document has
+            assert explained.score == pytest.approx(total, abs=1e-4)
+            for match in explained.matches:
+                assert match.share == pytest.approx(match.score / explained.score, abs=1e-3)
+    assert present > 150  # most checks are of concepts the document has
