@@ -84,7 +84,7 @@ def best_candidates(
         alive = partial + left >= _lowest(_kth(partial + below, limit))
         candidates, partial = candidates[alive], partial[alive]
         docs, scores = read[part.key] = part.read(candidates)
-        where, at = _present(docs, candidates)
+        where, at = found_in(docs, candidates)
         partial[where] += scores[at]
         left, below = left - part.most, below - part.least
     return candidates[partial >= _lowest(_kth(partial, limit))], read
@@ -95,7 +95,7 @@ def added_up(candidates: np.ndarray, parts: list[Part], read: dict, scores: np.n
     sums that adding whole arrays part by part gives, to the last bit."""
     for part in parts:
         docs, part_scores = read[part.key]
-        where, at = _present(docs, candidates)
+        where, at = found_in(docs, candidates)
         scores[where] += part_scores[at]
     return scores
 
@@ -155,8 +155,9 @@ def _merged(candidates, partial, docs, scores) -> tuple[np.ndarray, np.ndarray]:
     return together, summed
 
 
-def _present(docs: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(indexes into ``candidates`` found in ``docs``, where in ``docs`` they are)."""
+def found_in(docs: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(indexes into ``candidates`` found in ``docs``, where in ``docs`` they are); both
+    ascending."""
     if not len(docs):
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty

@@ -17,7 +17,14 @@ from search.analysis import GAP_CHAR, STOP_WORDS, normalize_word, token_pattern,
 from search.backends.whoosh.columns import FacetData
 from search.backends.whoosh.highlight import word_spans
 from search.backends.whoosh.matching import match_mask, term_postings
-from search.backends.whoosh.maxscore import Part, added_up, best_candidates, bounded, postings_among
+from search.backends.whoosh.maxscore import (
+    Part,
+    added_up,
+    best_candidates,
+    bounded,
+    found_in,
+    postings_among,
+)
 from search.backends.whoosh.postings import ascending_union
 from search.types import NEARNESS, Explanation, TermMatch
 
@@ -136,7 +143,7 @@ class Scorer:
     def _unit(self, idf: float, tf: np.ndarray) -> np.ndarray:
         return idf * tf * (K1 + 1) / (tf + K1)
 
-    def concept_part(self, concept: Concept) -> "ConceptPart":
+    def concept_part(self, concept: Concept) -> ConceptPart:
         """The concept's BM25 part, computed only where it occurs; kept for the search
         (a concept is scored again with another weight after feedback)."""
         key = ("unit", concept.fields, concept.forms, concept.phrases, concept.feedback)
@@ -244,8 +251,8 @@ class Scorer:
         else:
             docs, unit, _idf = self.concept_part(concept)
             per_field = self._occurrences(concept)[1]
-        there, at = _places(docs, docnums)
-        present, at = docnums[there], at[there]
+        where, at = found_in(docs, docnums)
+        present = docnums[where]
         scores = concept.weight * unit[at]  # as the scores are computed (float32)
         holding = {form: _holding(postings, concept, form, present) for form in concept.forms}
         found = {}
@@ -290,17 +297,9 @@ def _holding(postings: dict, concept: Concept, form: str, docnums: np.ndarray) -
     held = np.zeros(len(docnums), dtype=bool)
     for name in concept.fields:
         docs, occurrences = postings[(name, form)]
-        there, at = _places(docs, docnums)
-        held[there] |= occurrences[at[there]] > 0
+        where, at = found_in(docs, docnums)
+        held[where] |= occurrences[at] > 0
     return set(docnums[held].tolist())
-
-
-def _places(docs: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Which of ``wanted`` are among ``docs`` (both ascending), and where."""
-    at = np.searchsorted(docs, wanted)
-    there = at < len(docs)
-    there[there] = docs[at[there]] == wanted[there]
-    return there, at
 
 
 def _spread(found: dict, fields, size: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
