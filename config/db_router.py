@@ -73,6 +73,14 @@ def _end_scope(**_kwargs) -> None:
 request_finished.connect(_end_scope, dispatch_uid="config.db_router.end_scope")
 
 
+def _replica_failed(response, scope: ReadScope) -> bool:
+    """Whether a 503 came from the replica the request read from dying under it ("database
+    unavailable"): asked now, a dead one is skipped from here on, not from the next check."""
+    if response.status_code != 503 or scope.alias in (None, DEFAULT_DB_ALIAS):
+        return False
+    return not replicas.recheck(scope.alias).healthy
+
+
 class ReplicaReadsMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -91,10 +99,11 @@ class ReplicaReadsMiddleware:
         scope = ReadScope(alias=None if reads else DEFAULT_DB_ALIAS)
         _scope.set(scope)
         response = self.get_response(request)
-        if response.status_code == 503 and scope.alias not in (None, DEFAULT_DB_ALIAS):
-            # The replica may have failed under this request ("database unavailable"):
-            # asked now, a dead one is skipped from the next request on, not the next check.
-            replicas.recheck(scope.alias)
+        if _replica_failed(response, scope):
+            # This read (safe to run twice) is answered again, from the primary.
+            scope = ReadScope(alias=DEFAULT_DB_ALIAS)
+            _scope.set(scope)
+            response = self.get_response(request)
         if scope.wrote or request.method not in SAFE_METHODS:
             response.set_cookie(
                 STICKY_COOKIE,
