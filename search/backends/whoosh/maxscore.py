@@ -176,7 +176,8 @@ def postings_among(reader, fieldname: str, text, candidates: np.ndarray, reading
         return known
     shared = getattr(reading, "shared", None)
     known = shared.get(key) if shared is not None else None
-    if known is not None:
+    if known is not None:  # paid for once, like a list term_postings reads
+        reading[key] = known
         budget_of(reading).charge(len(known[0]))
         return known
     docs, weights = [], []

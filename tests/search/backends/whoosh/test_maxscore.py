@@ -9,8 +9,8 @@ import pytest
 from whoosh import query as wq
 
 from search.backends.whoosh.backend import WhooshBackend
-from search.backends.whoosh.matching import Reading, score_array, top_scored
-from search.backends.whoosh.maxscore import best_of_words
+from search.backends.whoosh.matching import Reading, score_array, term_postings, top_scored
+from search.backends.whoosh.maxscore import best_of_words, postings_among
 from search.backends.whoosh.postings_cache import PostingsCache
 from search.backends.whoosh.ranking import Concept, Scorer
 from search.budget import Budget
@@ -238,3 +238,21 @@ def test_an_explanation_gives_each_concepts_part_of_the_score_where_it_occurs(in
             for match in explained.matches:
                 assert match.share == pytest.approx(match.score / explained.score, abs=1e-3)
     assert present > 150  # most checks are of concepts the document has
+
+
+def test_a_search_pays_once_for_a_list_the_process_has_kept(index):
+    """The budget counts the postings a search reads: a word's whole list, read by an
+    earlier search and kept by the process, costs this search its length once, however
+    often it reads it near candidates."""
+    searcher, _data = index
+    reader = searcher.reader()
+    process = PostingsCache()
+    kept = term_postings(reader, "body", "w3")
+    process.put(("body", "w3"), kept)
+    reading = Reading(Budget.unlimited(), process)
+
+    for start in range(0, 300, 50):
+        postings_among(reader, "body", "w3", np.arange(start, start + 50), reading)
+    term_postings(reader, "body", "w3", reading)
+
+    assert reading.budget.spent == len(kept[0])
