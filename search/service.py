@@ -35,7 +35,7 @@ from search.hybrid import (
     keyword_strict,
     meaning_search,
 )
-from search.query import nothing_to_search, printable
+from search.query import nothing_to_search, parse_query, printable
 from search.request import validate_request
 from search.shaping import Labels, facets_shape, histogram_shape, labelled
 from search.synonyms import synonym_table
@@ -325,6 +325,12 @@ def _matching_budget() -> Budget:
     the worker, where a saved search may take its time. (Finite: PostgreSQL's
     statement_timeout takes milliseconds.)"""
     return Budget(units=10**15, seconds=MATCHING_SECONDS)
+
+
+def query_problem(q: str) -> str | None:
+    """Why ``q`` cannot be understood as written (a search reads its words literally then,
+    or finds nothing when it has none), else None: the ``query_error`` its search gives."""
+    return " ".join(parse_query(q).errors) or None
 
 
 def term_counts(request: SearchRequest, *, sample: int, least: int = 1) -> TermCounts:

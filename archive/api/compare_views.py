@@ -16,7 +16,7 @@ from archive.api.compare_serializers import (
     series_data,
     terms_data,
 )
-from archive.api.views import validated
+from archive.api.views import understood, validated
 from archive.models import Article
 from search import compare
 from search.compare_request import FILTERS, MEASURES, compare_state
@@ -74,6 +74,8 @@ class CompareView(APIView):
         state = compare_state(request.GET)  # InvalidParams: a 400 naming each parameter
         if not state.searches:
             raise ValidationError({"s1.q": "give at least one search (s1.q, s1.tag, …)."})
+        for number, compared in enumerate(state.searches, start=1):
+            understood(compared.search.request.q, f"s{number}.q")
         comparison = compare.compare([c.search for c in state.searches], state.bin)
         return Response(ComparisonSerializer(comparison_data(state, comparison)).data)
 
@@ -87,6 +89,7 @@ class SeriesView(APIView):
     @extend_schema(parameters=p.search_parameters(), responses=SeriesSerializer)
     def get(self, request):
         parsed = api_search(request.GET)
+        understood(parsed.request.q)
         axis, series = compare.series(parsed.request, parsed.request.histogram_bin)
         return Response(SeriesSerializer(series_data(axis, series)).data)
 
@@ -101,6 +104,7 @@ class TermsView(APIView):
     @extend_schema(parameters=[*p.search_parameters(), TermsParams], responses=TermsSerializer)
     def get(self, request):
         parsed = api_search(request.GET)
+        understood(parsed.request.q)
         limit = validated(TermsParams, request.GET)["limit"]
         found = compare.terms(parsed.request, limit=limit)
         return Response(TermsSerializer(terms_data(found)).data)

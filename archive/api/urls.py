@@ -1,9 +1,9 @@
 """/api/ routes; any other path under /api/ answers a JSON 404."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from archive.api import compare_views, saved_searches, views
+from archive.api.schema_views import DocsView, SchemaView
 from archive.api.exceptions import api_not_found
 from archive.api.tokens import TokenRevokeView
 
@@ -51,7 +51,7 @@ urlpatterns = [
         name="saved-search-webhook-detail",
     ),
     path("token/", TokenRevokeView.as_view(), name="token-revoke"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^[\s\S]*$", api_not_found),  # not ".": a path with a line break too
 ]

@@ -66,6 +66,17 @@ def validated(serializer_class, data) -> dict:
     return serializer.validated_data
 
 
+def not_understood(problem: str, name: str = "q") -> ValidationError:
+    """The 400 of a query the API will not search: never its words read literally."""
+    return ValidationError({name: f"the query could not be understood: {problem}"})
+
+
+def understood(q: str, name: str = "q") -> None:
+    """Raise ``not_understood`` before any work when ``q`` cannot be understood."""
+    if problem := search_service.query_problem(q):
+        raise not_understood(problem, name)
+
+
 def include_raw(request) -> bool:
     return "raw" in validated(p.IncludeParams, request.GET).get("include", ())
 
@@ -82,7 +93,7 @@ class SearchView(APIView):
         result = search_service.search(parsed.request)
         result = replace(result, notices=(*parsed.notices, *result.notices))
         if result.query_error:
-            raise ValidationError({"q": f"the query could not be understood: {result.query_error}"})
+            raise not_understood(result.query_error)
         if result.page > result.pages:
             raise NotFound(f"Page {result.page} is past the end: there are {result.pages} pages.")
         return Response(search_response_data(result, request))
@@ -374,9 +385,7 @@ def opened_export(spec) -> Export:
     export = Export(spec)
     if export.matches.query_error:
         export.close()
-        raise ValidationError(
-            {"q": f"the query could not be understood: {export.matches.query_error}"}
-        )
+        raise not_understood(export.matches.query_error)
     return export
 
 

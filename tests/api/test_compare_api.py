@@ -1,6 +1,7 @@
 """/api/compare/, /api/search/series/ and /api/search/terms/ on a hand-built archive."""
 
 import datetime as dt
+from urllib.parse import quote
 
 import pytest
 
@@ -85,9 +86,24 @@ def test_endpoints_are_in_the_schema_with_their_parameters(client):
     assert "/api/search/series/" in schema["paths"]
 
 
-def test_terms_of_a_query_with_nothing_to_search_are_none(client, archive):
-    data = client.get("/api/search/terms/?q=((").json()
-    assert (data["matched"], data["read"], data["terms"]) == (0, 0, [])
+@pytest.mark.parametrize("q", ["((", "oil AND", "t*", '"', "title:(a* OR b*)"])
+@pytest.mark.parametrize(
+    "path, named",
+    [
+        ("/api/search/?q=", "q"),
+        ("/api/search/series/?q=", "q"),
+        ("/api/search/terms/?q=", "q"),
+        ("/api/compare/?s1.q=coffee&s2.q=", "s2.q"),
+    ],
+)
+def test_a_query_that_cannot_be_understood_is_a_400_as_in_a_search(
+    client, archive, path, named, q
+):
+    """Never its words read literally, nor nothing: the API says what it could not read."""
+    response = client.get(path + quote(q))
+
+    assert response.status_code == 400, response.content
+    assert "the query could not be understood" in str(response.json()["errors"][named])
 
 
 def test_a_group_the_search_filters_by_has_no_shares(client, archive):

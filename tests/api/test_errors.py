@@ -55,3 +55,21 @@ def test_an_unexpected_failure_is_a_json_500_and_logged(anon, monkeypatch, caplo
         "code": "server_error",
     }
     assert "unhandled error" in caplog.text
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "PUT", "DELETE", "TRACE"])
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/schema/"])
+def test_the_docs_and_the_schema_answer_another_method_in_json(anon, path, method):
+    response = anon.generic(method, path)
+
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"] == f'Method "{method}" not allowed.'
+
+
+def test_the_docs_page_asked_for_json_says_what_it_serves_in_json(anon):
+    response = anon.get("/api/docs/", HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 406
+    assert response["Content-Type"] == "application/json"
+    assert "Accept" in response.json()["detail"]
