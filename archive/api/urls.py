@@ -3,8 +3,8 @@
 from django.urls import path, re_path
 
 from archive.api import compare_views, saved_searches, views
-from archive.api.schema_views import DocsView, SchemaView
 from archive.api.exceptions import api_not_found
+from archive.api.schema_views import DocsView, SchemaView
 from archive.api.tokens import TokenRevokeView
 
 app_name = "api"
