@@ -96,9 +96,7 @@ def test_endpoints_are_in_the_schema_with_their_parameters(client):
         ("/api/compare/?s1.q=coffee&s2.q=", "s2.q"),
     ],
 )
-def test_a_query_that_cannot_be_understood_is_a_400_as_in_a_search(
-    client, archive, path, named, q
-):
+def test_a_query_that_cannot_be_understood_is_a_400_as_in_a_search(client, archive, path, named, q):
     """Never its words read literally, nor nothing: the API says what it could not read."""
     response = client.get(path + quote(q))
 
