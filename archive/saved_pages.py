@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from archive.alerts import services
 from archive.alerts.forms import SavedSearchForm, SaveSearchForm, WebhookForm
 from archive.alerts.models import SavedSearch, Webhook
-from search.alerts import saved_params, saved_words
+from search.alerts import saved_params, saved_params_problems, saved_words
 from search.request import UrlState
 
 
@@ -55,6 +55,8 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
         return redirect("web:saved-searches")
     params = saved_params(QueryDict(form.cleaned_data["query"]))
     try:
+        if problems := saved_params_problems(params):
+            raise ValidationError(problems)
         saved = services.saved_search_create(
             user=request.user, name=form.cleaned_data["name"], params=params
         )
@@ -87,6 +89,8 @@ def saved_search_edit(request: HttpRequest, pk: int) -> HttpResponse:
         params = {k: v for k, v in saved.params.items() if k != "q"}
         data["params"] = saved_params({**params, **({"q": [words]} if words else {})})
         try:
+            if problems := saved_params_problems(data["params"]):
+                raise ValidationError(problems)
             services.saved_search_update(saved, **data)
         except ValidationError as exc:
             for text in exc.messages:

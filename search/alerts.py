@@ -40,6 +40,19 @@ def saved_params(query: Mapping) -> dict[str, list[str]]:
     return {name: state.getlist(name) for name in SAVED_PARAMS if state.getlist(name)}
 
 
+def saved_params_problems(kept: Mapping) -> list[str]:
+    """Why a search's kept parameters (``saved_params``) cannot be saved as they are: a
+    NUL character (no database keeps one in text), or what its page would leave out or
+    read otherwise (an unknown sort, tag kind, dates in the wrong order). The pages and
+    the API save by this one rule."""
+    problems = [
+        f"{name}: a NUL character cannot be kept; remove it."
+        for name, values in kept.items()
+        if any("\x00" in value for value in values)
+    ]
+    return problems or list(page_search(kept).notices)
+
+
 def saved_request(params: Mapping) -> SearchRequest:
     """The search a saved search stands for, read as the search page reads its URL."""
     return page_search(saved_params(params)).request

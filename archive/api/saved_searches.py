@@ -18,8 +18,7 @@ from rest_framework.views import APIView
 
 from archive.alerts import services
 from archive.alerts.models import SavedSearch, Webhook
-from search.alerts import SAVED_PARAMS, saved_params, saved_words
-from search.request import page_search
+from search.alerts import SAVED_PARAMS, saved_params, saved_params_problems, saved_words
 
 
 def _refusal(exc: DjangoValidationError) -> ValidationError:
@@ -77,9 +76,8 @@ class SavedSearchSerializer(serializers.ModelSerializer):
         if unknown:
             raise ValidationError(f"unknown parameters {unknown}; use {', '.join(SAVED_PARAMS)}.")
         kept = saved_params(value)
-        notices = page_search(kept).notices
-        if notices:
-            raise ValidationError(list(notices))
+        if problems := saved_params_problems(kept):
+            raise ValidationError(problems)
         return kept
 
     def validate_timezone(self, value: str) -> str:

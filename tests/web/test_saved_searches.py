@@ -5,10 +5,11 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.http import QueryDict
 from django.test import Client
 
 from archive.alerts.models import AlertMatch, SavedSearch
-from search.alerts import alerts_match
+from search.alerts import alerts_match, saved_params
 from tests.factories import make_article, make_outlet
 from tests.web.conftest import index_all
 
@@ -214,3 +215,32 @@ def test_a_webhook_address_without_https_is_refused_with_the_reason(client_of, s
 
     assert "plain http is allowed for loopback addresses only" in page.content.decode()
     assert not saved.webhooks.exists()
+
+
+@pytest.mark.parametrize(
+    "query, said",
+    [
+        ("q=%00", "NUL"),
+        ("q=a%00b&outlet=x", "NUL"),
+        ("q=oil&sort=nosuch", "sort"),
+        ("tag=nosuch:x", "tag"),
+        ("q=oil&from=2020-01-01&to=2019-01-01", "swapped"),
+    ],
+)
+def test_a_search_the_api_would_refuse_is_not_saved_from_the_page_either(client_of, query, said):
+    """The page and the API keep a search by the same rules: what the page's search
+    would leave out or correct is said, and nothing is saved."""
+    user = reader()
+    client = client_of(user)
+
+    response = client.post("/searches/new/", {"name": "odd", "query": query}, follow=True)
+
+    assert response.status_code == 200
+    assert said in " ".join(str(m) for m in response.context["messages"])
+    assert not SavedSearch.objects.filter(user=user).exists()
+    refused = client_of(user).post(
+        "/api/saved-searches/",
+        {"name": "odd", "params": saved_params(QueryDict(query))},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
