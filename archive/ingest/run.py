@@ -23,7 +23,7 @@ from archive.ingest.bulk import ChunkWriter
 from archive.ingest.cache import import_page_cache
 from archive.ingest.draft import ArticleDraft, IngestError, ItemFailure, Vocabulary
 from archive.ingest.links import StatedLink, stated_links_apply
-from archive.ingest.normalize import storable
+from archive.ingest.normalize import REPLACEMENT, storable
 from archive.ingest.pipeline import prepare
 from archive.ingest.sources import Source, expand, sources_for
 from archive.ingest.state import RunState
@@ -60,7 +60,7 @@ class Tally:
         external id, when it has them) and why."""
         self.batch.failed += 1
         error = _entry(file, item, reason)
-        error.update({k: storable(v) for k, v in (("url", url), ("external_id", external_id)) if v})
+        error.update({k: quoted(v) for k, v in (("url", url), ("external_id", external_id)) if v})
         self.batch.errors.append(error)
 
     def fail_item(self, file: str, failure: ItemFailure) -> None:
@@ -79,10 +79,14 @@ class Tally:
 
 
 def _entry(file: str, item: str, reason: str) -> dict:
-    # A report quotes what came in (a file's name, an item's values): storable like the
-    # rest, or saving the report would fail in its turn (PostgreSQL's jsonb refuses a
-    # lone surrogate).
-    return {"file": storable(file), "item": storable(item), "reason": storable(reason)}
+    return {"file": quoted(file), "item": quoted(item), "reason": quoted(reason)}
+
+
+def quoted(text: str) -> str:
+    """What came in (a file's name, an item's values) as a report quotes it: storable, a
+    NUL too (shown as U+FFFD), or saving the report would fail in its turn (PostgreSQL's
+    jsonb refuses a lone surrogate and a NUL)."""
+    return storable(text).replace("\x00", REPLACEMENT)
 
 
 # -- reading and storing -----------------------------------------------------------------
@@ -329,7 +333,7 @@ def _progress_bar(progress: bool):
 
 
 def _new_batch(source: str, fmt: str | None, dry_run: bool) -> ImportBatch:
-    source = storable(source)[:500]  # a file name may carry undecodable bytes as surrogates
+    source = quoted(source)[:500]  # a file name may carry undecodable bytes as surrogates
     return ImportBatch.objects.create(source=source, format=fmt or "", dry_run=dry_run)
 
 

@@ -112,3 +112,22 @@ def test_too_many_authors_in_a_bulk_item_fails_that_item_only(as_editor):
     assert error["url"] == "https://example.org/many"
     assert error["reason"] == "1,000 authors, over the limit of 100 per article"
     assert Author.objects.count() == 1
+
+
+@pytest.mark.parametrize("field", ["external_id", "url"])
+def test_a_nul_in_a_bulk_items_id_or_url_fails_that_item_and_reports_it(as_editor, field):
+    """The report names the failed item by its id or url, with the NUL shown as U+FFFD
+    (quoted as it came, a NUL would fail the report's own save on PostgreSQL)."""
+    bad = {**NEW, field: "https://example.org/a\u0000b" if field == "url" else "e\u0000x"}
+    good = {**NEW, "title": "Another story", "body": "Another story of the day, in full."}
+    body = json.dumps(bad) + "\n" + json.dumps(good) + "\n"
+
+    response = as_editor.post("/api/ingest/", body, content_type="application/x-ndjson")
+
+    assert response.status_code == 200, response.content[:300]
+    report = response.json()
+    assert (report["created"], report["failed"]) == (1, 1)
+    [error] = report["errors"]
+    assert "NUL" in error["reason"]
+    assert error[field] == bad[field].replace("\u0000", "\ufffd")
+    assert list(Article.objects.values_list("title", flat=True)) == ["Another story"]
