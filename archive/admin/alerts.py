@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from archive.admin.changelist import BoundedDates
 from archive.admin.forms import URL_OVERRIDES
 from archive.alerts import sending
 from archive.alerts.models import Delivery, DeliveryAttempt, Dispatch, SavedSearch, Webhook
@@ -131,7 +132,7 @@ class AttemptInline(ReadOnlyInline):
 
 
 @admin.register(Dispatch)
-class DispatchAdmin(admin.ModelAdmin):
+class DispatchAdmin(BoundedDates, admin.ModelAdmin):
     list_display = [
         "id",
         "saved_search",

@@ -1,7 +1,7 @@
 """Articles in the admin: list, filters, ranked search through the index, bulk actions."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.contrib.admin.views.main import ORDER_VAR
 from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import StreamingHttpResponse
@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 
 from archive import curation
 from archive.admin import index_page, ranking
+from archive.admin.changelist import BoundedChangeList
 from archive.admin.filters import (
     AuthorFilter,
     DuplicatesFilter,
@@ -35,7 +36,7 @@ TAGS_SHOWN = 4  # the rest counted ("+3"), all of them in the tooltip
 TITLE_SHOWN = 90
 
 
-class RankedChangeList(ChangeList):
+class RankedChangeList(BoundedChangeList):
     """Best search matches first (unless a column is clicked); long texts stay unloaded
     (actions that read them call ``defer(None)``)."""
 

@@ -1,6 +1,7 @@
 """Sidebar filters of the article list that Django's field filters cannot express."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Count, Exists, OuterRef, Q
 
 from archive.models import Article, ArticleAuthor, Author, ImportBatch, Tag
@@ -9,6 +10,7 @@ from archive.models import Article, ArticleAuthor, Author, ImportBatch, Tag
 # (the tag and author lists link here with ?tag=<id> / ?author=<id>).
 MOST_USED = 30
 RECENT_BATCHES = 10
+MAX_ID = 2**63 - 1  # the largest id a bigint (and SQLite's integer) holds
 
 ArticleTag = Article.tags.through
 
@@ -38,14 +40,14 @@ class TagFilter(admin.SimpleListFilter):
         kind = request.GET.get(TagKindFilter.parameter_name)
         if kind in Tag.Kind.values:
             tags = tags.filter(kind=kind)
-        chosen = _int(self.value())
+        chosen = _chosen_id(self.value())
         top = [(t.pk, str(t)) for t in tags.order_by("-n", "name")[:MOST_USED]]
         if chosen and chosen not in {pk for pk, _ in top}:
             top += [(t.pk, str(t)) for t in Tag.objects.filter(pk=chosen)]
         return [(str(pk), label) for pk, label in top]
 
     def queryset(self, request, queryset):
-        chosen = _int(self.value())
+        chosen = _chosen_id(self.value())
         if chosen:
             return queryset.filter(
                 Exists(ArticleTag.objects.filter(article=OuterRef("pk"), tag=chosen))
@@ -59,14 +61,14 @@ class AuthorFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         authors = Author.objects.annotate(n=Count("article_links")).filter(n__gt=0)
-        chosen = _int(self.value())
+        chosen = _chosen_id(self.value())
         top = [(a.pk, a.name) for a in authors.order_by("-n", "name")[:MOST_USED]]
         if chosen and chosen not in {pk for pk, _ in top}:
             top += [(a.pk, a.name) for a in Author.objects.filter(pk=chosen)]
         return [(str(pk), label) for pk, label in top]
 
     def queryset(self, request, queryset):
-        chosen = _int(self.value())
+        chosen = _chosen_id(self.value())
         if chosen:
             credited = ArticleAuthor.objects.filter(article=OuterRef("pk"), author=chosen)
             return queryset.filter(Exists(credited))
@@ -123,19 +125,27 @@ class ImportBatchFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         batches = ImportBatch.objects.filter(articles__isnull=False).distinct()
-        chosen = _int(self.value())
+        chosen = _chosen_id(self.value())
         top = list(batches.order_by("-started_at")[:RECENT_BATCHES])
         if chosen and chosen not in {b.pk for b in top}:
             top += list(ImportBatch.objects.filter(pk=chosen))
         return [(str(b.pk), str(b)) for b in top]
 
     def queryset(self, request, queryset):
-        chosen = _int(self.value())
+        chosen = _chosen_id(self.value())
         return queryset.filter(import_batch=chosen) if chosen else queryset
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+def _chosen_id(value) -> int | None:
+    """The id chosen in the URL (None: none is). A value no row can have (not a number,
+    past the database's integers) is Django's IncorrectLookupParameters: the list opens
+    again unfiltered, "?e=1", as for a bad value of its own filters."""
+    if value is None:
         return None
+    try:
+        chosen = int(value)
+    except ValueError:
+        chosen = 0
+    if not 0 < chosen <= MAX_ID:
+        raise IncorrectLookupParameters(f"{value!r} is not an id")
+    return chosen

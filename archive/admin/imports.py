@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
 
+from archive.admin.changelist import BoundedDates
 from archive.admin.counts import articles_link
 from archive.admin.forms import UploadForm
 from archive.api.parsers import declared_length
@@ -25,7 +26,7 @@ ERRORS_SHOWN = 200
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(BoundedDates, admin.ModelAdmin):
     list_display = [
         "started_at",
         "source",

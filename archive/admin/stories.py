@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from archive.admin.changelist import BoundedDates
 from archive.admin.intermediate import action_page, merge_page
 from archive.models import Story
 from archive.stories.curation import stories_merge, story_split, with_copies
@@ -44,7 +45,7 @@ def _article_choice(article) -> str:
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(BoundedDates, admin.ModelAdmin):
     list_display = ["__str__", "article_count", "first_published", "last_published", "curated"]
     list_filter = ["curated"]
     search_fields = ["title"]
