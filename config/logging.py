@@ -35,6 +35,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
+class Brief(logging.Filter):
+    """A warning of one line, for what a client's request caused and nobody here can fix
+    (a Host header this site is not, sent by every scanner): Django logs it as an error
+    with a traceback, which would flood the error log and its alerts."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.WARNING:
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.exc_info = record.exc_text = None
+        return True
+
+
 class JsonLines(io.TextIOBase):
     """A stream that writes each line given to it as a JSON log object: for what a
     library prints to stderr itself (gunicorn prints why a worker failed to boot)."""

@@ -331,6 +331,13 @@ LOGGING = {
             "stream": "ext://sys.stdout" if LOG_FORMAT == "json" else "ext://sys.stderr",
         }
     },
+    "filters": {"brief": {"()": "config.logging.Brief"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.security.DisallowedHost": {"filters": ["brief"]},
+        # Its errors are about the page it was given (an empty tree), which ingest
+        # reports per item: not errors of this service.
+        "trafilatura": {"level": "CRITICAL"},
+    },
 }

@@ -16,3 +16,6 @@ urlpatterns = [
     path("api/", include("archive.api.urls")),
     path("", include("archive.urls")),
 ]
+
+handler400 = "config.errors.bad_request"
+handler500 = "config.errors.server_error"

@@ -15,6 +15,7 @@ from config.middleware import DATABASE_DOWN, DATABASE_ERRORS, RETRY_AFTER
 from search.types import InvalidParams, InvalidQuery, SearchTooCostly, SearchUnavailable
 
 logger = logging.getLogger(__name__)
+INTERNAL_ERROR = "Internal error; it has been logged."
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -110,7 +111,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
         # A bug: log it with the traceback, answer JSON rather than Django's HTML page.
         logger.exception("unhandled error in %s", context.get("view"), exc_info=exc)
         return Response(
-            {"detail": "Internal error; it has been logged.", "code": "server_error"},
+            {"detail": INTERNAL_ERROR, "code": "server_error"},
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     if isinstance(exc, exceptions.UnsupportedMediaType):

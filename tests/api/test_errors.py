@@ -1,5 +1,7 @@
 """Every error under /api/ is JSON with a message; never an HTML page."""
 
+import json
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +75,25 @@ def test_the_docs_page_asked_for_json_says_what_it_serves_in_json(anon):
     assert response.status_code == 406
     assert response["Content-Type"] == "application/json"
     assert "Accept" in response.json()["detail"]
+
+
+def test_a_host_this_site_is_not_is_a_json_400_and_a_warning_not_an_error(anon, caplog):
+    """Scanners send any Host: a one-line warning each, not an error with a traceback."""
+    response = anon.get("/api/search/?q=oil", HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "bad_request"
+    [logged] = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
+    assert (logged.levelname, logged.exc_info) == ("WARNING", None)
+    assert "evil.example" in logged.getMessage()
+
+
+def test_a_failure_outside_the_api_views_is_json_under_api_too(rf):
+    from config.errors import server_error
+
+    response = server_error(rf.get("/api/articles/"))
+
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["code"] == "server_error"

@@ -7,6 +7,7 @@ a large file, 415 for text/yaml, 400 on an empty body) is not repeated here.
 import gzip
 import io
 import json
+import logging
 import os
 import sys
 import tarfile
@@ -314,3 +315,15 @@ def test_a_nonsense_content_length_is_not_a_500(as_editor):
         CONTENT_LENGTH="lots",
     )  # fmt: skip
     assert response.status_code < 500
+
+
+def test_a_page_that_is_not_html_fails_its_item_and_logs_no_error(as_editor, caplog):
+    """The report says what was wrong with the page; the service's error log is for the
+    service's own faults (the HTML extractor logs an empty page as an error)."""
+    response = as_editor.post(
+        "/api/ingest/?format=html", '[{"title": "t"}]', content_type="application/json"
+    )
+
+    assert response.status_code == 200, response.content[:300]
+    assert response.json()["failed"] == 1
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
