@@ -52,3 +52,18 @@ def test_a_feed_listing_an_article_with_control_characters_is_well_formed(client
     titles = [e.text for e in feed.iter() if e.tag.endswith("title")]
     assert "Bad title " in titles
     assert [e.get("term") for e in feed.iter() if e.tag.endswith("category")] == ["Odd  tag"]
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "TRACE"])
+@pytest.mark.parametrize(
+    "page",
+    ["/?q=kim", "/suggest?q=ki", "/compare/?s1.q=kim", "/feed/?q=kim", "/feed/about/?q=kim",
+     "/outlets/yonhap/", "/outlets/yonhap/feed/", "/articles/1/", "/stories/1/", "/searches/"],
+)  # fmt: skip
+def test_a_page_answers_only_get_and_head(client, page, method):
+    make_outlet("Yonhap")
+
+    response = client.generic(method, page)
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
