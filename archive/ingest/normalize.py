@@ -3,6 +3,7 @@
 import hashlib
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -62,13 +63,15 @@ _WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 
 
 def is_web_address(url: str) -> bool:
-    """An http(s) address with a host, as Django's URLField accepts it: the only kind of
-    address the archive keeps or links (never ``javascript:``, ``data:`` or a bare path)."""
+    """An http(s) address with a host, as Django's URLField accepts it, and a port a
+    connection can use (1-65535; Python would connect to 99999 as 34463): the only kind
+    of address the archive keeps or links (never ``javascript:``, ``data:`` or a bare path)."""
     try:
         _WEB_ADDRESS(url.strip())
-    except ValidationError:
+        port = urlsplit(url.strip()).port
+    except (ValidationError, ValueError):
         return False
-    return True
+    return port != 0
 
 
 def validate_web_address(value: str) -> None:

@@ -6,8 +6,10 @@ from archive.ingest.normalize import is_web_address, storable
 
 
 @pytest.mark.parametrize(
-    "url", ["https://example.org/a", "http://EXAMPLE.org:8080/a?b=c#d", " https://x.example/ "]
-)
+    "url",
+    ["https://example.org/a", "http://EXAMPLE.org:8080/a?b=c#d", " https://x.example/ ",
+     "https://example.org:65535/"],
+)  # fmt: skip
 def test_http_addresses_with_a_host_are_web_addresses(url):
     assert is_web_address(url)
 
@@ -22,6 +24,9 @@ def test_http_addresses_with_a_host_are_web_addresses(url):
         "https://",
         "https://exa mple.org/",
         "not a url",
+        "https://example.org:99999/",  # past the last port (Python would wrap it round)
+        "https://example.org:0/",
+        "https://example.org:65536/a",
     ],
 )
 def test_anything_else_is_not(url):
