@@ -1,5 +1,6 @@
 """The archive's data: outlets, authors, tags, articles and import batches."""
 
+import unicodedata
 from functools import lru_cache
 
 from django.db import models
@@ -10,10 +11,16 @@ from archive.paths import page_path
 
 @lru_cache(maxsize=20_000)  # every search's hits link their pages by their titles' slugs
 def unique_slug(value: str, max_length: int = 200) -> str:
-    """A slug for ``value`` that is never empty (names in other scripts slugify to '')."""
+    """The slug of ``value``, never empty: its words in ASCII, else in their own script
+    (조선일보), else the names of its signs (🦊 "fox-face", ??? "question-mark-…"), so that
+    names with no words stay apart; "untitled" when it has none of these. Outlets,
+    authors and tags are the same when their slugs are."""
     slug = slugify(value)[:max_length].strip("-")
     if not slug:
         slug = slugify(value, allow_unicode=True)[:max_length].strip("-")
+    if not slug:
+        signs = [unicodedata.name(c, "") for c in value if unicodedata.category(c)[0] in "PS"]
+        slug = slugify(" ".join(signs))[:max_length].strip("-")
     return slug or "untitled"
 
 
