@@ -1,10 +1,14 @@
-"""Page-number pagination with a capped page size and a readable "past the end" error."""
+"""Page-number pagination with a capped page size and readable errors: a page that is
+not a page number is a 400 (as in a search), one past the end a 404."""
 
 from django.core.paginator import InvalidPage
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from search.params import Number, Problem
 from search.types import MAX_PAGE_SIZE
+
+PAGE = Number(1)
 
 
 class PagePagination(PageNumberPagination):
@@ -12,6 +16,12 @@ class PagePagination(PageNumberPagination):
     max_page_size = MAX_PAGE_SIZE
 
     def paginate_queryset(self, queryset, request, view=None):
+        page = request.query_params.get(self.page_query_param)
+        if page is not None and page not in self.last_page_strings:
+            try:
+                PAGE.read(page)
+            except Problem as problem:
+                raise ValidationError({self.page_query_param: str(problem)}) from None
         try:
             return super().paginate_queryset(queryset, request, view)
         except NotFound:

@@ -65,6 +65,15 @@ def test_a_page_past_the_end_is_a_404_naming_the_page_count(anon, archive):
     assert "there are 1 pages" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", ""])
+@pytest.mark.parametrize("path", ["/api/articles/", "/api/stories/", "/api/outlets/"])
+def test_a_page_that_is_not_a_page_number_is_a_400_as_in_a_search(anon, archive, path, page):
+    response = anon.get(path, {"page": page})
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("page: ")
+
+
 def test_retrieve_has_the_body_and_raw_text_only_on_request(anon, archive):
     pk = archive["kim"].pk
     Article.objects.filter(pk=pk).update(raw_text="RAW as received")
