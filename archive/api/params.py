@@ -13,7 +13,7 @@ from rest_framework import serializers
 from archive.ingest.readers import FORMATS
 from search.export import spec as export_spec
 from search.export.columns import COLUMNS, DEFAULT_COLUMNS
-from search.params import PARAMS, Param
+from search.params import PARAMS, Param, Problem
 from search.types import SearchRequest
 
 
@@ -49,6 +49,25 @@ class DateRangeParams(serializers.Serializer):
         return attrs
 
 
+def _by_search_rule(name: str):
+    """A serializer's ``validate_<name>``: each value read by the search parameter's own
+    rule (``search.params``), so a filter refused by /api/search/ is refused here too."""
+    rule = next(param.rule for param in PARAMS if param.api == name)
+
+    def validate(self, values: list[str]) -> list[str]:
+        problems = []
+        for value in values:
+            try:
+                rule.read(value)
+            except Problem as problem:
+                problems.append(str(problem))
+        if problems:
+            raise serializers.ValidationError(problems)
+        return values
+
+    return validate
+
+
 class ArticleFilterParams(DateRangeParams):
     """Filters shared by /api/articles/ and /api/export/."""
 
@@ -72,6 +91,11 @@ class ArticleFilterParams(DateRangeParams):
     date_to = serializers.DateField(
         required=False, help_text="Published on or before (YYYY-MM-DD)."
     )
+
+    validate_outlet = _by_search_rule("outlet")
+    validate_tag = _by_search_rule("tag")
+    validate_author = _by_search_rule("author")
+    validate_language = _by_search_rule("language")
 
 
 ARTICLE_ORDERINGS = (

@@ -49,6 +49,11 @@ def test_list_filters_and_ordering(anon, archive, params, expected):
         ({"date_from": "yesterday"}, "date_from: Date has wrong format"),
         ({"date_from": "2019-01-01", "date_to": "2018-01-01"}, "date_to: is before date_from"),
         ({"include": "everything"}, "include"),
+        # The filters read by the search's rules, as /api/search/ reads them:
+        ({"tag": "nosuch:x"}, "tag: unknown tag kind 'nosuch'"),
+        ({"outlet": "a b"}, "outlet: 'a b' is not a slug"),
+        ({"author": "a\u0000b"}, "author.0: Null characters are not allowed"),
+        ({"language": "english!"}, "language: 'english!' is not a language code"),
     ],
 )
 def test_list_refuses_bad_parameters_with_a_message(anon, archive, params, words):
