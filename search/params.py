@@ -210,7 +210,7 @@ PARAMS = (
         "months",
         "month",
         "month",
-        Month(r"\d{4}-(?:0[1-9]|1[0-2])", "a month; write it as YYYY-MM"),
+        Month(r"[1-9]\d{3}-(?:0[1-9]|1[0-2])", "a month; write it as YYYY-MM"),
         many=True,
         label="month",
         help="Publication month (YYYY-MM).",

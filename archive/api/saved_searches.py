@@ -186,10 +186,11 @@ class WebhookListView(_Hooks, generics.ListCreateAPIView):
 
     @extend_schema(request=WebhookSerializer, responses={201: WebhookCreatedSerializer})
     def post(self, request, *args, **kwargs):
+        saved = self.saved()  # another user's or none: a 404 before the body is read
         serializer = WebhookSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            hook = services.webhook_add(self.saved(), url=serializer.validated_data["url"])
+            hook = services.webhook_add(saved, url=serializer.validated_data["url"])
         except DjangoValidationError as exc:
             raise _refusal(exc) from None
         if serializer.validated_data.get("enabled") is False:

@@ -57,6 +57,8 @@ def test_another_users_search_is_a_404(reader, editor):
     assert client.patch(f"{URL}{theirs.pk}/", {"name": "x"}, format="json").status_code == 404
     assert client.get(f"{URL}{theirs.pk}/webhooks/").status_code == 404
     assert client.post(f"{URL}{theirs.pk}/feed-token/").status_code == 404
+    assert client.post(f"{URL}{theirs.pk}/webhooks/", {}, format="json").status_code == 404
+    assert client.post(f"{URL}999999/webhooks/", {}, format="json").status_code == 404
     assert client.get(URL).json()["results"] == []
 
 

@@ -47,7 +47,7 @@ def test_the_search_parameters_are_documented_from_the_parser_table(anon):
         "maximum": 10_000,
         "default": 1,
     }
-    assert documented["month"]["schema"]["items"]["pattern"] == r"^\d{4}-(?:0[1-9]|1[0-2])$"
+    assert documented["month"]["schema"]["items"]["pattern"] == r"^[1-9]\d{3}-(?:0[1-9]|1[0-2])$"
 
 
 def test_docs_page_loads_swagger_from_the_installed_package(anon):

@@ -101,6 +101,7 @@ def test_facets_parameter_selects_facets(anon, archive):
         ({"date_from": "2018-02-30"}, "date_from: '2018-02-30' is not a date"),
         ({"page": "0"}, "page:"),
         ({"year": "nineteen"}, "year"),
+        ({"month": "0000-01"}, "month: '0000-01' is not a month"),  # no year 0, as for year
         ({"facets": "colour"}, "facets"),
     ],
 )
