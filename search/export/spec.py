@@ -133,6 +133,10 @@ def read_spec(query: Mapping) -> ExportSpec:
         bom = Flag().read((given(query, "bom") or ["0"])[0])
     except Problem as problem:
         errors["bom"] = [str(problem)]
+    if fmt != "csv":  # a CSV's options: asked of another format, said, not ignored
+        for option in ("columns", "bom"):
+            if given(query, option):
+                errors.setdefault(option, []).append(f"{option} applies to format=csv only.")
     if errors:
         raise InvalidParams(errors)
     return ExportSpec(request, fmt, columns, bom)

@@ -71,6 +71,8 @@ def test_a_client_may_ask_for_csv_by_accept_header(anon, harvest):  # noqa: F811
         ({"sort": "best"}, "sort", "best"),
         ({"date_from": "soon"}, "date_from", "soon"),
         ({"q": "harvest AND (field"}, "q", "could not be understood"),
+        ({"format": "jsonl", "columns": "id"}, "columns", "applies to format=csv only"),
+        ({"bom": "1"}, "bom", "applies to format=csv only"),
     ],
 )
 def test_bad_parameters_are_a_400_naming_them(anon, harvest, params, named, says):  # noqa: F811
