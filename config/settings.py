@@ -283,6 +283,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "News archive <archive@localh
 ALERTS_SITE_URL = env_str("ALERTS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Webhooks must be https; this lets plain http reach loopback hosts only (dev and tests).
 ALERTS_ALLOW_HTTP_WEBHOOKS = env_bool("ALERTS_ALLOW_HTTP_WEBHOOKS", DEBUG)
+# Webhooks to private, link-local and reserved addresses (receivers inside the network
+# this service runs in); off: only public addresses, and loopback while the above is on.
+ALERTS_WEBHOOK_PRIVATE_ADDRESSES = env_bool("ALERTS_WEBHOOK_PRIVATE_ADDRESSES", False)
 ALERTS_WEBHOOK_TIMEOUT = env_int("ALERTS_WEBHOOK_TIMEOUT", 10)  # seconds, connect and read
 ALERTS_WEBHOOK_MAX_FAILURES = env_int("ALERTS_WEBHOOK_MAX_FAILURES", 10)  # then disabled
 ALERTS_EMAIL_MAX_ATTEMPTS = env_int("ALERTS_EMAIL_MAX_ATTEMPTS", 10)  # then given up

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -26,17 +27,63 @@ LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 
 def webhook_url_problem(url: str) -> str:
     """Why ``url`` cannot receive webhooks, or "" when it can: an https address, or plain
-    http to a loopback host when ALERTS_ALLOW_HTTP_WEBHOOKS is on (dev and tests)."""
+    http to a loopback host when ALERTS_ALLOW_HTTP_WEBHOOKS is on (dev and tests). A host
+    written as an address (or ``localhost``) must be public (``address_problem``); a
+    name is checked where it leads when a message is sent (``resolved_problem``)."""
     if not is_web_address(url):
         return "not an http(s) address"
     parts = urlsplit(url.strip())
+    host = parts.hostname or ""
     if parts.scheme == "https":
-        return ""
+        if host.lower() in LOOPBACK_NAMES:
+            return address_problem(host, "127.0.0.1")
+        return address_problem(host, host) if _is_address(host) else ""
     if not settings.ALERTS_ALLOW_HTTP_WEBHOOKS:
         return "webhooks must use https"
-    if not _is_loopback(parts.hostname or ""):
+    if not _is_loopback(host):
         return "plain http is allowed for loopback addresses only; use https"
     return ""
+
+
+def address_problem(host: str, address: str) -> str:
+    """Why a webhook may not be posted to ``address`` (where ``host`` leads), or "": a
+    reader's webhook must not make the worker post into the network it runs in (a cloud's
+    metadata service, an internal API). Public addresses may receive; loopback ones too
+    while ALERTS_ALLOW_HTTP_WEBHOOKS is on (development); any one with
+    ALERTS_WEBHOOK_PRIVATE_ADDRESSES (receivers inside a private network)."""
+    ip = ipaddress.ip_address(address)
+    ip = getattr(ip, "ipv4_mapped", None) or ip  # ::ffff:127.0.0.1 is 127.0.0.1
+    if ip.is_global or settings.ALERTS_WEBHOOK_PRIVATE_ADDRESSES:
+        return ""
+    if ip.is_loopback and settings.ALERTS_ALLOW_HTTP_WEBHOOKS:
+        return ""
+    where = host if host == address else f"{host} resolves to {address}, which"
+    return f"{where} is a private, loopback or reserved address"
+
+
+def resolved_problem(url: str) -> str:
+    """``address_problem`` of every address the url's host name resolves to now; "" when
+    it does not resolve (the post then fails as a dead address does)."""
+    parts = urlsplit(url.strip())
+    host = parts.hostname or ""
+    if _is_address(host):
+        return ""  # checked as written
+    try:
+        found = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return ""
+    for address in dict.fromkeys(info[4][0] for info in found):
+        if problem := address_problem(host, address):
+            return problem
+    return ""
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def webhook_address(url: str) -> None:
@@ -91,7 +138,7 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedire
 def post(url: str, *, secret: str, payload: dict, delivery_id: str) -> Answer:
     """POST ``payload`` signed with ``secret``; a 2xx answer is success, anything else
     (another status, a redirect, a timeout, a refused connection) a failure to retry."""
-    problem = webhook_url_problem(url)
+    problem = webhook_url_problem(url) or resolved_problem(url)
     if problem:
         return Answer(ok=False, error=f"address refused: {problem}")
     body = body_bytes(payload)

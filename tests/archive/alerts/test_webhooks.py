@@ -1,14 +1,16 @@
 """Webhooks against a real HTTP server on loopback that checks the signature."""
 
 import datetime as dt
+import ipaddress
 import json
+import socket
 
 import pytest
 from django.utils import timezone
 
 from archive.alerts.delivery import owe, send_due
 from archive.alerts.models import AlertMatch, Dispatch, Webhook
-from archive.alerts.webhooks import webhook_url_problem
+from archive.alerts.webhooks import resolved_problem, webhook_url_problem
 from tests.archive.alerts.conftest import matched
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +175,43 @@ def test_an_address_refused_at_send_time_is_logged(
     [dispatch] = _owe(matched(saved, "Kim"), django_capture_on_commit_callbacks)
     assert receiver.seen == []
     assert dispatch.tries.get().error == "address refused: webhooks must use https"
+
+
+@pytest.mark.parametrize(
+    ("url", "allow_http", "private", "problem"),
+    [
+        ("https://10.0.0.1/in", False, False, "10.0.0.1 is a private, loopback or reserved"),
+        ("https://169.254.169.254/latest", False, False, "169.254.169.254 is a private"),
+        ("https://[::ffff:127.0.0.1]/in", False, False, "::ffff:127.0.0.1 is a private"),
+        ("https://127.0.0.1:8443/in", False, False, "127.0.0.1 is a private"),
+        ("https://localhost/in", False, False, "localhost resolves to 127.0.0.1, which is a"),
+        ("https://127.0.0.1:8443/in", True, False, ""),  # development: receivers on this machine
+        ("https://10.0.0.1/in", False, True, ""),  # ALERTS_WEBHOOK_PRIVATE_ADDRESSES
+        ("https://93.184.216.34/in", False, False, ""),
+    ],
+)
+def test_private_and_reserved_addresses_may_not_receive(
+    settings, url, allow_http, private, problem
+):
+    """A reader's webhook must not make the worker post into the network it runs in."""
+    settings.ALERTS_ALLOW_HTTP_WEBHOOKS = allow_http
+    settings.ALERTS_WEBHOOK_PRIVATE_ADDRESSES = private
+
+    assert webhook_url_problem(url).startswith(problem)
+    assert bool(webhook_url_problem(url)) == bool(problem)
+
+
+def test_a_name_that_resolves_to_a_private_address_is_refused_when_sent(settings):
+    """Checked where the name leads when a message is sent (it may change after the
+    webhook is added): this machine's own name, which resolves to a private address."""
+    name = socket.gethostname()
+    found = {info[4][0] for info in socket.getaddrinfo(name, 443, proto=socket.IPPROTO_TCP)}
+    if any(ipaddress.ip_address(a).is_global for a in found):
+        pytest.skip(f"{name} resolves to a public address here")
+    settings.ALERTS_ALLOW_HTTP_WEBHOOKS = False
+
+    problem = resolved_problem(f"https://{name}/hook")
+
+    assert problem.startswith(f"{name} resolves to ") and "private" in problem
+    settings.ALERTS_WEBHOOK_PRIVATE_ADDRESSES = True
+    assert resolved_problem(f"https://{name}/hook") == ""
