@@ -33,6 +33,17 @@ def feed_address(request: HttpRequest, saved: SavedSearch) -> str:
     return request.build_absolute_uri(reverse("web:saved-feed", args=[saved.feed_token]))
 
 
+def _refuse_problems(params: dict, *, before: dict | None = None) -> None:
+    """Raise ``ValidationError`` naming why ``params`` cannot be saved
+    (``saved_params_problems``), leaving out what the search had ``before``: one saved
+    before the rule was kept can still be renamed."""
+    problems = saved_params_problems(params)
+    if before is not None:
+        problems = [p for p in problems if p not in saved_params_problems(before)]
+    if problems:
+        raise ValidationError([f"Not saved: {problem}" for problem in problems])
+
+
 @login_required
 def saved_search_list(request: HttpRequest) -> HttpResponse:
     searches = [
@@ -55,8 +66,7 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
         return redirect("web:saved-searches")
     params = saved_params(QueryDict(form.cleaned_data["query"]))
     try:
-        if problems := saved_params_problems(params):
-            raise ValidationError(problems)
+        _refuse_problems(params)
         saved = services.saved_search_create(
             user=request.user, name=form.cleaned_data["name"], params=params
         )
@@ -89,8 +99,7 @@ def saved_search_edit(request: HttpRequest, pk: int) -> HttpResponse:
         params = {k: v for k, v in saved.params.items() if k != "q"}
         data["params"] = saved_params({**params, **({"q": [words]} if words else {})})
         try:
-            if problems := saved_params_problems(data["params"]):
-                raise ValidationError(problems)
+            _refuse_problems(data["params"], before=saved.params)
             services.saved_search_update(saved, **data)
         except ValidationError as exc:
             for text in exc.messages:

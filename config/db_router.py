@@ -74,11 +74,16 @@ request_finished.connect(_end_scope, dispatch_uid="config.db_router.end_scope")
 
 
 def _replica_failed(response, scope: ReadScope) -> bool:
-    """Whether a 503 came from the replica the request read from dying under it ("database
-    unavailable"): asked now, a dead one is skipped from here on, not from the next check."""
-    if response.status_code != 503 or scope.alias in (None, DEFAULT_DB_ALIAS):
+    """Whether a 503 came from the replica the request read from dying under it: a
+    database error on its connection ("database unavailable"), and the replica down when
+    asked now (then it is skipped from here on, not from the next check). Not a search
+    that ran out of time or an index that cannot be read, on a replica that is up (if
+    behind), and never a request that wrote: those are not run again."""
+    if response.status_code != 503 or scope.alias in (None, DEFAULT_DB_ALIAS) or scope.wrote:
         return False
-    return not replicas.recheck(scope.alias).healthy
+    if not connections[scope.alias].errors_occurred:
+        return False
+    return not replicas.recheck(scope.alias).up
 
 
 class ReplicaReadsMiddleware:

@@ -135,6 +135,27 @@ def test_edit_renames_changes_words_and_channels(client_of):
     assert saved.feed_enabled is False  # an unticked box
 
 
+def test_a_search_saved_before_the_rules_can_still_be_renamed_but_gain_no_new_problem(
+    client_of,
+):
+    """Pages once stored what the API refuses (an unknown sort): what the edit leaves as
+    it was is not held against it; words with a NUL are."""
+    user = reader()
+    saved = SavedSearch.objects.create(user=user, name="Old", params={"q": ["kim"], "sort": ["x"]})
+    client = client_of(user)
+    form = {"email_frequency": "never", "timezone": "UTC"}
+
+    renamed = client.post(f"/searches/{saved.pk}/edit/", {**form, "name": "New", "q": "kim"})
+    refused = client.post(f"/searches/{saved.pk}/edit/", {**form, "name": "N", "q": "a\x00"})
+
+    assert renamed.status_code == 302
+    saved.refresh_from_db()
+    assert (saved.name, saved.params) == ("New", {"q": ["kim"], "sort": ["x"]})
+    assert refused.status_code == 200 and "Null characters" in refused.text
+    saved.refresh_from_db()
+    assert saved.name == "New"
+
+
 def test_an_unknown_time_zone_is_a_form_error_not_a_500(client_of):
     user = reader()
     saved = SavedSearch.objects.create(user=user, name="S", params={})
