@@ -19,9 +19,18 @@ def unique_slug(value: str, max_length: int = 200) -> str:
     if not slug:
         slug = slugify(value, allow_unicode=True)[:max_length].strip("-")
     if not slug:
-        signs = [unicodedata.name(c, "") for c in value if unicodedata.category(c)[0] in "PS"]
+        signs = [_sign_name(c) for c in value if unicodedata.category(c)[0] in "PSC"]
         slug = slugify(" ".join(signs))[:max_length].strip("-")
     return slug or "untitled"
+
+
+def _sign_name(sign: str) -> str:
+    """A sign's Unicode name; one this Python's tables do not name yet (a new emoji, a
+    private-use character) is written by its code point, u1fae8, to stay apart too.
+    Format and control characters (a zero-width space) name nothing."""
+    if unicodedata.category(sign) in ("Cc", "Cf"):
+        return ""
+    return unicodedata.name(sign, f"u{ord(sign):x}")
 
 
 class Outlet(models.Model):

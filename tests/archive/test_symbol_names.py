@@ -6,8 +6,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from archive.ingest.run import ingest_paths
-from archive.models import Article, Author, Outlet, Tag, unique_slug
+from archive.models import Article, ArticleAuthor, Author, Outlet, Tag, unique_slug
+from search.models import IndexChange
 from tests.archive.ingest.conftest import jsonl
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +23,8 @@ pytestmark = pytest.mark.django_db
         ("!!!", "exclamation-mark-exclamation-mark-exclamation-mark"),
         ("Reuters", "reuters"),
         ("조선일보", "조선일보"),
+        ("\U0001fae8", "u1fae8"),  # not named in this Python's Unicode tables
+        ("\ue000", "ue000"),  # private use
         ("", "untitled"),
         ("\u200b", "untitled"),
     ],
@@ -47,13 +51,17 @@ def test_ingest_keeps_outlets_authors_and_tags_named_by_signs_apart(tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_migration_0064_slugs_names_kept_as_untitled_by_their_signs():
+def test_migration_0064_slugs_names_kept_as_untitled_by_their_signs_and_redirects(client):
     MigrationExecutor(connection).migrate([("archive", "0063_band_keys_requeued")])
-    Author.objects.create(name="🦆🦆", slug="untitled")
-    Outlet.objects.create(name="!!!", slug="untitled")
-    Tag.objects.create(name="🦊", slug="untitled", kind="topic")
+    ducks = Author.objects.create(name="🦆🦆", slug="untitled")
+    shouts = Outlet.objects.create(name="!!!", slug="untitled")
+    fox = Tag.objects.create(name="🦊", slug="untitled", kind="topic")
     Tag.objects.create(name="-", slug="untitled", kind="person")
     Tag.objects.create(name="\u200b", slug="untitled", kind="place")  # no sign: as it was
+    article = make_article(title="Quacks", outlet=shouts)
+    ArticleAuthor.objects.create(article=article, author=ducks)
+    article.tags.add(fox)
+    IndexChange.objects.all().delete()
 
     MigrationExecutor(connection).migrate([("archive", "0064_symbol_name_slugs")])
 
@@ -62,3 +70,7 @@ def test_migration_0064_slugs_names_kept_as_untitled_by_their_signs():
     assert Tag.objects.get(kind="topic").slug == "fox-face"
     assert Tag.objects.get(kind="person").slug == "hyphen-minus"
     assert Tag.objects.get(kind="place").slug == "untitled"
+    # Old addresses lead to the new ones; the article's index document is rewritten.
+    assert client.get("/authors/untitled/")["Location"] == "/authors/duck-duck/"
+    assert client.get("/tags/topic/untitled/")["Location"] == "/tags/topic/fox-face/"
+    assert set(IndexChange.objects.values_list("article_id", flat=True)) == {article.pk}
