@@ -31,6 +31,7 @@ class Compared:
 
     search: ComparedSearch
     values: tuple[tuple[str, str], ...]  # (filter name, value) as given, for links
+    number: int = 0  # as the URL numbered it (s3.q: 3), for naming its errors
 
     def filters(self) -> list[tuple[str, str]]:
         return [(k, v) for k, v in self.values if k != "q"]
@@ -121,7 +122,7 @@ def _compared(number: int, position: int, values: dict, errors: dict) -> Compare
     label = " ".join((values.get("label") or [""])[0].split())[:MAX_LABEL]
     kept = tuple((k, v) for k in FILTERS for v in values.get(k, ())[: None if k != "q" else 1])
     label = label or _default_label(kept) or f"Search {position + 1}"
-    return Compared(ComparedSearch(request, label, color.lower()), kept)
+    return Compared(ComparedSearch(request, label, color.lower()), kept, number)
 
 
 def _default_label(values: tuple[tuple[str, str], ...]) -> str:

@@ -74,8 +74,8 @@ class CompareView(APIView):
         state = compare_state(request.GET)  # InvalidParams: a 400 naming each parameter
         if not state.searches:
             raise ValidationError({"s1.q": "give at least one search (s1.q, s1.tag, …)."})
-        for number, compared in enumerate(state.searches, start=1):
-            understood(compared.search.request.q, f"s{number}.q")
+        for compared in state.searches:
+            understood(compared.search.request.q, f"s{compared.number}.q")
         comparison = compare.compare([c.search for c in state.searches], state.bin)
         return Response(ComparisonSerializer(comparison_data(state, comparison)).data)
 

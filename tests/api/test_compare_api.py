@@ -86,6 +86,13 @@ def test_endpoints_are_in_the_schema_with_their_parameters(client):
     assert "/api/search/series/" in schema["paths"]
 
 
+def test_a_query_not_understood_is_named_as_the_client_numbered_it(client, archive):
+    response = client.get("/api/compare/?s1.q=coffee&s3.q=%22oil")
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"s3.q"}
+
+
 @pytest.mark.parametrize("q", ["((", "oil AND", "t*", '"', "title:(a* OR b*)"])
 @pytest.mark.parametrize(
     "path, named",
