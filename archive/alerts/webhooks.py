@@ -34,15 +34,23 @@ def webhook_url_problem(url: str) -> str:
         return "not an http(s) address"
     parts = urlsplit(url.strip())
     host = parts.hostname or ""
+    address = _written_address(host)
     if parts.scheme == "https":
-        if host.lower() in LOOPBACK_NAMES:
-            return address_problem(host, "127.0.0.1")
-        return address_problem(host, host) if _is_address(host) else ""
+        return address_problem(host, address) if address else ""
     if not settings.ALERTS_ALLOW_HTTP_WEBHOOKS:
         return "webhooks must use https"
-    if not _is_loopback(host):
+    if not (address and _ip(address).is_loopback):
         return "plain http is allowed for loopback addresses only; use https"
     return ""
+
+
+def webhook_address(url: str) -> None:
+    """A validator (model, forms, API): refuses an address ``webhook_url_problem`` refuses."""
+    from django.core.exceptions import ValidationError
+
+    problem = webhook_url_problem(url)
+    if problem:
+        raise ValidationError(f"This address cannot receive webhooks: {problem}.")
 
 
 def address_problem(host: str, address: str) -> str:
@@ -51,8 +59,7 @@ def address_problem(host: str, address: str) -> str:
     metadata service, an internal API). Public addresses may receive; loopback ones too
     while ALERTS_ALLOW_HTTP_WEBHOOKS is on (development); any one with
     ALERTS_WEBHOOK_PRIVATE_ADDRESSES (receivers inside a private network)."""
-    ip = ipaddress.ip_address(address)
-    ip = getattr(ip, "ipv4_mapped", None) or ip  # ::ffff:127.0.0.1 is 127.0.0.1
+    ip = _ip(address)
     if ip.is_global or settings.ALERTS_WEBHOOK_PRIVATE_ADDRESSES:
         return ""
     if ip.is_loopback and settings.ALERTS_ALLOW_HTTP_WEBHOOKS:
@@ -66,7 +73,7 @@ def resolved_problem(url: str) -> str:
     it does not resolve (the post then fails as a dead address does)."""
     parts = urlsplit(url.strip())
     host = parts.hostname or ""
-    if _is_address(host):
+    if _ip(host):
         return ""  # checked as written
     try:
         found = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
@@ -78,30 +85,31 @@ def resolved_problem(url: str) -> str:
     return ""
 
 
-def _is_address(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
-
-
-def webhook_address(url: str) -> None:
-    """A validator (model, forms, API): refuses an address ``webhook_url_problem`` refuses."""
-    from django.core.exceptions import ValidationError
-
-    problem = webhook_url_problem(url)
-    if problem:
-        raise ValidationError(f"This address cannot receive webhooks: {problem}.")
-
-
-def _is_loopback(host: str) -> bool:
+def _written_address(host: str) -> str:
+    """The address a url's host is as written ("" for a name to resolve)."""
     if host.lower() in LOOPBACK_NAMES:
-        return True
+        return "127.0.0.1"
+    return host if _ip(host) else ""
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address ``text`` is, as the network reaches it: an IPv6 address that carries
+    an IPv4 one (mapped ::ffff:a.b.c.d, NAT64 64:ff9b::a.b.c.d, 6to4 2002:…, the old
+    IPv4-compatible ::a.b.c.d) is that IPv4 address; None for a name."""
     try:
-        return ipaddress.ip_address(host).is_loopback
+        ip = ipaddress.ip_address(text)
     except ValueError:
-        return False
+        return None
+    if ip.version == 4:
+        return ip
+    if ip.ipv4_mapped or ip.sixtofour:
+        return ip.ipv4_mapped or ip.sixtofour
+    if ip in _NAT64 or (int(ip) >> 32 == 0 and int(ip) > 1):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip
 
 
 def body_bytes(payload: dict) -> bytes:
