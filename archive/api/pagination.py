@@ -16,8 +16,8 @@ class PagePagination(PageNumberPagination):
     max_page_size = MAX_PAGE_SIZE
 
     def paginate_queryset(self, queryset, request, view=None):
-        page = request.query_params.get(self.page_query_param)
-        if page is not None and page not in self.last_page_strings:
+        page = (request.query_params.get(self.page_query_param) or "").strip()
+        if page and page not in self.last_page_strings:  # blank: the first, as DRF reads it
             try:
                 PAGE.read(page)
             except Problem as problem:

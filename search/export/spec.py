@@ -133,9 +133,9 @@ def read_spec(query: Mapping) -> ExportSpec:
         bom = Flag().read((given(query, "bom") or ["0"])[0])
     except Problem as problem:
         errors["bom"] = [str(problem)]
-    if fmt != "csv":  # a CSV's options: asked of another format, said, not ignored
-        for option in ("columns", "bom"):
-            if given(query, option):
+    if fmt == "jsonl":  # a CSV's options asked of JSON Lines: said, not ignored
+        for option, asked in (("columns", given(query, "columns")), ("bom", bom)):
+            if asked:
                 errors.setdefault(option, []).append(f"{option} applies to format=csv only.")
     if errors:
         raise InvalidParams(errors)

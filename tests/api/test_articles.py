@@ -70,7 +70,12 @@ def test_a_page_past_the_end_is_a_404_naming_the_page_count(anon, archive):
     assert "there are 1 pages" in response.json()["detail"]
 
 
-@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", ""])
+@pytest.mark.parametrize("page", ["", " 1 "])
+def test_a_blank_page_is_the_first_as_in_a_search(anon, archive, page):
+    assert anon.get("/api/articles/", {"page": page}).status_code == 200
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5"])
 @pytest.mark.parametrize("path", ["/api/articles/", "/api/stories/", "/api/outlets/"])
 def test_a_page_that_is_not_a_page_number_is_a_400_as_in_a_search(anon, archive, path, page):
     response = anon.get(path, {"page": page})

@@ -62,6 +62,14 @@ def test_a_client_may_ask_for_csv_by_accept_header(anon, harvest):  # noqa: F811
     assert response.status_code == 200
 
 
+def test_an_unknown_format_is_named_alone_and_a_bom_turned_off_is_no_problem(anon, harvest):  # noqa: F811
+    unknown = anon.get("/api/export/", {"format": "xml", "columns": "id"})
+    quiet = anon.get("/api/export/", {"format": "jsonl", "bom": "0"})
+
+    assert unknown.status_code == 400 and set(unknown.json()["errors"]) == {"format"}
+    assert quiet.status_code == 200
+
+
 @pytest.mark.parametrize(
     ("params", "named", "says"),
     [
