@@ -29,8 +29,7 @@ app_name = "web"
 # Pages that only read answer GET and HEAD (any other method: 405). Those that search are
 # throttled per anonymous client (PAGES_ANON_RATE); an article page (a redirect when its
 # slug is old) and autocomplete stay free.
-def reads(view):
-    return require_safe(view)
+reads = require_safe
 
 
 def pages(view):

@@ -7,17 +7,21 @@ from django.views import defaults
 
 from archive.api.exceptions import INTERNAL_ERROR
 
-API = "/api/"
+API = "/api"
 
 
 def bad_request(request, exception, template_name=defaults.ERROR_400_TEMPLATE_NAME):
-    if request.path.startswith(API):
+    if _under_api(request.path):
         detail = "The request could not be answered as it was sent."
         return JsonResponse({"detail": detail, "code": "bad_request"}, status=400)
     return defaults.bad_request(request, exception, template_name)
 
 
 def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
-    if request.path.startswith(API):
+    if _under_api(request.path):
         return JsonResponse({"detail": INTERNAL_ERROR, "code": "server_error"}, status=500)
     return defaults.server_error(request, template_name)
+
+
+def _under_api(path: str) -> bool:
+    return path == API or path.startswith(API + "/")

@@ -13,7 +13,13 @@ class BoundedChangeList(ChangeList):
         try:
             return super().get_filters(request)
         except (OverflowError, ValueError) as error:
+            if not self._drilled_down():
+                raise  # not the date drill-down's: a bug, not a bad value
             raise IncorrectLookupParameters(error) from error
+
+    def _drilled_down(self) -> bool:
+        prefix = f"{self.date_hierarchy}__"
+        return bool(self.date_hierarchy) and any(k.startswith(prefix) for k in self.params)
 
 
 class BoundedDates:

@@ -136,7 +136,7 @@ class ImportBatchFilter(admin.SimpleListFilter):
         return queryset.filter(import_batch=chosen) if chosen else queryset
 
 
-def _chosen_id(value) -> int | None:
+def _chosen_id(value: str | None) -> int | None:
     """The id chosen in the URL (None: none is). A value no row can have (not a number,
     past the database's integers) is Django's IncorrectLookupParameters: the list opens
     again unfiltered, "?e=1", as for a bad value of its own filters."""

@@ -16,7 +16,8 @@ from archive.api.compare_serializers import (
     series_data,
     terms_data,
 )
-from archive.api.views import understood, validated
+from archive.api.exceptions import understood
+from archive.api.views import validated
 from archive.models import Article
 from search import compare
 from search.compare_request import FILTERS, MEASURES, compare_state

@@ -12,6 +12,7 @@ from rest_framework.views import exception_handler
 
 from archive.ingest.draft import IngestError
 from config.middleware import DATABASE_DOWN, DATABASE_ERRORS, RETRY_AFTER
+from search.service import query_problem
 from search.types import InvalidParams, InvalidQuery, SearchTooCostly, SearchUnavailable
 
 logger = logging.getLogger(__name__)
@@ -150,3 +151,14 @@ def api_not_found(request, *args, **kwargs) -> JsonResponse:
         },
         status=404,
     )
+
+
+def not_understood(problem: str, name: str = "q") -> exceptions.ValidationError:
+    """The 400 of a query the API will not search: never its words read literally."""
+    return exceptions.ValidationError({name: f"the query could not be understood: {problem}"})
+
+
+def understood(q: str, name: str = "q") -> None:
+    """Raise ``not_understood`` before any work when ``q`` cannot be understood."""
+    if problem := query_problem(q):
+        raise not_understood(problem, name)

@@ -5,6 +5,7 @@ parameters with the search request parser instead (``search.request``), and docu
 them from its table (``search_parameters``).
 """
 
+from collections.abc import Callable
 from dataclasses import fields
 
 from drf_spectacular.utils import OpenApiParameter
@@ -49,7 +50,7 @@ class DateRangeParams(serializers.Serializer):
         return attrs
 
 
-def _by_search_rule(name: str):
+def _by_search_rule(name: str) -> Callable[[serializers.Serializer, list[str]], list[str]]:
     """A serializer's ``validate_<name>``: each value read by the search parameter's own
     rule (``search.params``), so a filter refused by /api/search/ is refused here too."""
     rule = next(param.rule for param in PARAMS if param.api == name)

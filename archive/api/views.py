@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from archive.api import params as p
-from archive.api.exceptions import PayloadTooLarge
+from archive.api.exceptions import PayloadTooLarge, not_understood
 from archive.api.parsers import (
     CSVRenderer,
     JSONLinesRenderer,
@@ -64,17 +64,6 @@ def validated(serializer_class, data) -> dict:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
-
-
-def not_understood(problem: str, name: str = "q") -> ValidationError:
-    """The 400 of a query the API will not search: never its words read literally."""
-    return ValidationError({name: f"the query could not be understood: {problem}"})
-
-
-def understood(q: str, name: str = "q") -> None:
-    """Raise ``not_understood`` before any work when ``q`` cannot be understood."""
-    if problem := search_service.query_problem(q):
-        raise not_understood(problem, name)
 
 
 def include_raw(request) -> bool:
