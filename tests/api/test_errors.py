@@ -89,11 +89,22 @@ def test_a_host_this_site_is_not_is_a_json_400_and_a_warning_not_an_error(anon, 
     assert "evil.example" in logged.getMessage()
 
 
-def test_a_failure_outside_the_api_views_is_json_under_api_too(rf):
+@pytest.mark.parametrize("path", ["/api/articles/", "/api"])
+def test_a_failure_outside_the_api_views_is_json_under_api_too(rf, path):
     from config.errors import server_error
 
-    response = server_error(rf.get("/api/articles/"))
+    response = server_error(rf.get(path))
 
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"
     assert json.loads(response.content)["code"] == "server_error"
+
+
+@pytest.mark.parametrize("path", ["/", "/apis/", "/articles/1/"])
+def test_a_failure_of_a_page_is_the_sites_error_page(rf, path):
+    from config.errors import server_error
+
+    response = server_error(rf.get(path))
+
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")
