@@ -233,6 +233,14 @@ def page_search(query: Mapping, *, fixed: tuple[str, str] | None = None) -> Pars
     return ParsedSearch(reading.request(), tuple(reading.notices), explicit_sort, state)
 
 
+def api_problems(name: str, texts: list[str]) -> list[str]:
+    """What the API's strict reading says of these values of the search parameter it
+    names ``name`` (none when they are good): for endpoints that filter as a search does."""
+    reading = _Reading(strict=True)
+    reading.read(next(param for param in PARAMS if param.api == name), texts)
+    return reading.errors.get(name, [])
+
+
 def api_search(query: Mapping) -> ParsedSearch:
     """The API's search from its GET parameters; raises ``InvalidParams`` naming each bad one.
 

@@ -14,7 +14,8 @@ from rest_framework import serializers
 from archive.ingest.readers import FORMATS
 from search.export import spec as export_spec
 from search.export.columns import COLUMNS, DEFAULT_COLUMNS
-from search.params import PARAMS, Param, Problem
+from search.params import PARAMS, Param
+from search.request import api_problems
 from search.types import SearchRequest
 
 
@@ -51,18 +52,11 @@ class DateRangeParams(serializers.Serializer):
 
 
 def _by_search_rule(name: str) -> Callable[[serializers.Serializer, list[str]], list[str]]:
-    """A serializer's ``validate_<name>``: each value read by the search parameter's own
-    rule (``search.params``), so a filter refused by /api/search/ is refused here too."""
-    rule = next(param.rule for param in PARAMS if param.api == name)
+    """A serializer's ``validate_<name>``: the values read as /api/search/ reads its
+    parameter ``name`` (``search.request.api_problems``), so what it refuses is refused here."""
 
     def validate(self, values: list[str]) -> list[str]:
-        problems = []
-        for value in values:
-            try:
-                rule.read(value)
-            except Problem as problem:
-                problems.append(str(problem))
-        if problems:
+        if problems := api_problems(name, values):
             raise serializers.ValidationError(problems)
         return values
 
