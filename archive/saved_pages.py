@@ -39,7 +39,8 @@ def _refuse_problems(params: dict, *, before: dict | None = None) -> None:
     before the rule was kept can still be renamed."""
     problems = saved_params_problems(params)
     if before is not None:
-        problems = [p for p in problems if p not in saved_params_problems(before)]
+        had = set(saved_params_problems(before))  # read once, not once a problem
+        problems = [p for p in problems if p not in had]
     if problems:
         raise ValidationError([f"Not saved: {problem}" for problem in problems])
 
